@@ -1,0 +1,32 @@
+"""xlfuncs: what AI options really cost, in Excel and in Python.
+
+Every function takes single values or arrays (numpy broadcasting) and returns
+a plain float for single values. Rates, shares and accuracies are fractions
+(0.95 is 95 %), token prices are money per 1,000,000 tokens, and the period
+is a month. Bad input raises :class:`InputError`.
+"""
+
+from ._breakeven import breakeven_accuracy, breakeven_error_cost, breakeven_volume
+from ._errors import InputError
+from ._margins import margin, margin_path, years_to_zero_margin
+from ._tco import tco
+from ._unit_costs import cost_per_correct, error_cost, net_value, selfhost_cost, token_cost
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "InputError",
+    "__version__",
+    "breakeven_accuracy",
+    "breakeven_error_cost",
+    "breakeven_volume",
+    "cost_per_correct",
+    "error_cost",
+    "margin",
+    "margin_path",
+    "net_value",
+    "selfhost_cost",
+    "tco",
+    "token_cost",
+    "years_to_zero_margin",
+]

@@ -1,0 +1,204 @@
+"""The boundary between Excel and the numeric core.
+
+Excel hands a function its arguments as raw cell values: numbers, text, blanks
+(``None``, ``""``, NaN, or Pyodide's ``JsNull``), error values, and ranges as
+lists of rows. :func:`evaluate` turns them into what the core accepts, calls
+the core, and turns the answer back into cells: finite numbers, and an Excel
+error value (``#DIV/0!``, ``#N/A``, ``#NUM!``) in any cell without an answer.
+Bad input becomes :class:`FunctionInputError`, which every xlwings host shows
+as an error with the short message, never a traceback.
+
+This module is the only one that knows about xlwings.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import os
+import sys
+from collections.abc import Callable
+
+import numpy as np
+import xlwings as xw
+
+from ._errors import InputError
+from ._validation import contains_bool, format_number
+
+__all__ = ["CATEGORY", "FunctionInputError", "argument_doc", "evaluate", "excel_function"]
+
+CATEGORY = "AI economics"
+
+#: Classic xlwings on Windows talks COM; every other host (xlwings Server,
+#: xlwings Lite) talks Office.js, where xlwings turns "#DIV/0!" into an error.
+_CLASSIC_WINDOWS = sys.platform == "win32" and os.environ.get("XLWINGS_ON_SERVER") != "true"
+
+#: What Excel shows in a cell whose equation has no answer (the core gives NaN).
+_NO_ANSWER = {
+    "BREAKEVEN_ACCURACY": "#DIV/0!",
+    "BREAKEVEN_ERROR_COST": "#DIV/0!",
+    "BREAKEVEN_VOLUME": "#DIV/0!",
+    "YEARS_TO_ZERO_MARGIN": "#N/A",
+}
+_OVERFLOW = "#NUM!"
+
+# COM error codes of CVErr(xlErrDiv0), CVErr(xlErrNA) and CVErr(xlErrNum).
+_COM_ERRORS = {"#DIV/0!": -2146826281, "#N/A": -2146826246, "#NUM!": -2146826252}
+
+#: What each argument is and its unit; the allowed range and the default are
+#: added from the core's own rules and signature.
+_ARGUMENT_TEXT = {
+    "input_tokens": "Input (prompt) tokens per call (tokens)",
+    "output_tokens": "Output tokens per call, reasoning excluded (tokens)",
+    "input_price": "Price per 1,000,000 input tokens (money)",
+    "output_price": "Price per 1,000,000 output tokens (money)",
+    "reasoning_tokens": "Reasoning (test-time compute) tokens per call, billed as output (tokens)",
+    "calls": "Model calls per task: agent loops, retries, debate, validation (average count)",
+    "cached_share": "Share of input tokens read from the prompt cache (fraction, 95% = 0.95)",
+    "cached_price": "Price per 1,000,000 cached input tokens (money)",
+    "gpu_hour_price": "Cost of one GPU-hour, rented or owned (money)",
+    "tokens_per_task": "Tokens processed per task, input and output (tokens)",
+    "tokens_per_second": "One GPU's sustained throughput (tokens per second)",
+    "utilization": "Share of paid GPU time doing useful work (fraction)",
+    "accuracy": "Share of tasks done right (fraction, 95% = 0.95)",
+    "cost_per_error": "Cost of one wrong result that is not caught (money)",
+    "catch_rate": "Share of errors caught before they do harm (fraction)",
+    "cost_per_caught_error": "Rework cost of one caught error (money)",
+    "cost_per_task": "Cost of one task or attempt (money)",
+    "value_per_correct": "What one correct result is worth (money)",
+    "tasks_per_month": "Tasks per month; TCO: in the first month (count)",
+    "upfront": "One-off build at the start, not discounted: scaffolding, pipelines (money)",
+    "monthly_fixed": "Fixed cost per month: maintenance, hosting, licences (money)",
+    "months": "Horizon (whole months)",
+    "monthly_growth": "Monthly growth of task volume, compounding (fraction, 2% = 0.02)",
+    "annual_discount_rate": "Effective annual discount rate (fraction, 8% = 0.08)",
+    "efficient_cost_per_task": "Efficient option's cost per task (money)",
+    "frontier_cost_per_task": "Frontier option's cost per task (money)",
+    "efficient_accuracy": "Efficient option's accuracy (fraction)",
+    "frontier_accuracy": "Frontier option's accuracy (fraction)",
+    "efficient_monthly_fixed": "Efficient option's fixed cost per month, e.g. scaffolding upkeep (money)",
+    "frontier_monthly_fixed": "Frontier option's fixed cost per month (money)",
+    "a_cost_per_task": "Option A's cost per task, e.g. self-hosted (money)",
+    "a_monthly_fixed": "Option A's fixed cost per month (money)",
+    "b_cost_per_task": "Option B's cost per task, e.g. an API (money)",
+    "b_monthly_fixed": "Option B's fixed cost per month (money)",
+    "price": "Price charged per unit today (money)",
+    "cost": "Cost to serve one unit today (money)",
+    "annual_price_change": "Yearly price change, compounding (fraction, -0.5 = halves)",
+    "annual_cost_change": "Yearly cost change, compounding (fraction, -0.2 = falls 20%)",
+    "years": "Number of years (whole years)",
+}
+
+_DEFAULT_WORDS = {"cached_price": "input_price"}
+
+
+def argument_doc(core: Callable[..., object], name: str) -> str:
+    """The Insert Function text of one argument: what, unit, allowed values, default."""
+    parameter = inspect.signature(core).parameters[name]
+    text = f"{_ARGUMENT_TEXT[name]}. Must be {core.rules[name].describe()}."
+    if parameter.default is not inspect.Parameter.empty:
+        default = _DEFAULT_WORDS.get(name) or format_number(parameter.default)
+        text += f" Optional, default {default}."
+    return text
+
+
+class FunctionInputError(xw.XlwingsError):
+    """Bad input to an Excel function; its text is the short message a user sees."""
+
+
+class _CellError:
+    """An Excel error value found in an input cell."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"the error value {self.text}"
+
+
+def _cell(value: object) -> object:
+    """One cell's value as the core understands it (None for a blank)."""
+    if value is None or type(value).__name__ == "JsNull":
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str) and value == "":
+        return None
+    if isinstance(value, dict) and value.get("type") == "Error":
+        return _CellError(str(value.get("basicValue", "#VALUE!")))
+    return value
+
+
+def _argument(value: object) -> object:
+    """A raw argument: a single cell, or a range as a list of rows."""
+    if not isinstance(value, (list, tuple)):
+        return _cell(value)
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged rows: let the core say so
+        return value
+    if array.dtype.kind in "fiu" and not np.isnan(array).any() and not contains_bool(value):
+        return array  # the fast path: a range of numbers
+    return [
+        [_cell(v) for v in row] if isinstance(row, (list, tuple)) else _cell(row) for row in value
+    ]
+
+
+def _error_value(code: str) -> object:
+    if _CLASSIC_WINDOWS:  # pragma: no cover - needs Excel on Windows
+        import pythoncom
+        from win32com.client import VARIANT
+
+        return VARIANT(pythoncom.VT_ERROR, _COM_ERRORS[code])
+    return code
+
+
+def _cells(result: object, no_answer: str) -> object:
+    """The core's answer as Excel cells: numbers, and error values where there is none."""
+    if isinstance(result, float):
+        if math.isfinite(result):
+            return result
+        return _error_value(no_answer if math.isnan(result) else _OVERFLOW)
+    array = np.asarray(result, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[:, np.newaxis]  # a list of values spills down a column
+    rows = array.tolist()
+    for r, c in np.argwhere(~np.isfinite(array)):
+        rows[r][c] = _error_value(no_answer if math.isnan(array[r, c]) else _OVERFLOW)
+    return rows
+
+
+def evaluate(core: Callable[..., object], *arguments: object) -> object:
+    """Call a core function with raw Excel arguments and return Excel cells."""
+    name = core.excel_name
+    try:
+        result = core(*(_argument(a) for a in arguments))
+    except InputError as error:
+        raise FunctionInputError(str(error)) from None
+    except Exception as error:  # a bug of ours must still not show a traceback
+        raise FunctionInputError(
+            f"{name}: could not calculate ({type(error).__name__}: {error})"
+        ) from None
+    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW))
+
+
+def excel_function(core: Callable[..., object]) -> Callable[[Callable[..., object]], Callable]:
+    """Register a wrapper of ``core`` with xlwings, documenting every argument.
+
+    Arguments are read raw (no xlwings conversion): xlwings' own conversion
+    flattens a row or a column to the same list, turns blanks in a range into
+    ``None`` inside an object array, and is slow on large ranges. Blank
+    arguments arrive as ``None``, which the core reads as "use the default".
+    """
+
+    def decorate(wrapper: Callable[..., object]) -> Callable[..., object]:
+        names = list(inspect.signature(wrapper).parameters)
+        if names != list(inspect.signature(core).parameters):
+            raise TypeError(f"{wrapper.__name__} must take the arguments of {core.__name__}")
+        for name in names:
+            wrapper = xw.arg(name, "raw", doc=argument_doc(core, name))(wrapper)
+        wrapper = xw.func(category=CATEGORY)(wrapper)
+        wrapper.core = core
+        return wrapper
+
+    return decorate

@@ -1,0 +1,319 @@
+"""Argument checking: the one place where inputs become checked float arrays.
+
+Every public function is wrapped by :func:`checked`, which turns each argument
+into a float array, applies the default for an omitted optional argument,
+checks the value against the argument's allowed range (the table in the
+contract, keyed by argument name), checks that the shapes broadcast, calls
+the pure arithmetic, and returns a plain float when every input was a single
+value.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._errors import InputError
+
+__all__ = ["RULES", "Rule", "checked", "contains_bool", "format_number"]
+
+_INF = math.inf
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The allowed values of one argument: an interval, perhaps whole numbers."""
+
+    low: float = -_INF
+    high: float = _INF
+    low_open: bool = False
+    high_open: bool = False
+    whole: bool = False
+    #: A fraction (share, rate, accuracy): 95 is then most likely meant as 95 %.
+    fraction: bool = False
+
+    def admits(self, values: np.ndarray) -> np.ndarray:
+        """Boolean mask of the values this rule allows (NaN is never allowed)."""
+        ok = np.isfinite(values)
+        ok &= values > self.low if self.low_open else values >= self.low
+        ok &= values < self.high if self.high_open else values <= self.high
+        if self.whole:
+            ok &= np.floor(values) == values
+        return ok
+
+    def describe(self) -> str:
+        """What is allowed, in words, e.g. ``between 0 and 1``."""
+        low, high = format_number(self.low), format_number(self.high)
+        if self.whole:
+            return f"a whole number from {low} to {high}"
+        if self.high == _INF:
+            return f"greater than {low}" if self.low_open else f"{low} or more"
+        if not self.low_open and not self.high_open:
+            return f"between {low} and {high}"
+        if self.low_open and not self.high_open:
+            return f"greater than {low} and at most {high}"
+        return f"from {low} to less than {high}"  # pragma: no cover - unused so far
+
+
+NON_NEGATIVE = Rule(low=0.0)
+POSITIVE = Rule(low=0.0, low_open=True)
+FRACTION = Rule(low=0.0, high=1.0, fraction=True)
+POSITIVE_FRACTION = Rule(low=0.0, high=1.0, low_open=True, fraction=True)
+CHANGE = Rule(low=-1.0, low_open=True)
+MONTHS = Rule(low=1.0, high=600.0, whole=True)
+YEARS = Rule(low=1.0, high=100.0, whole=True)
+
+#: Allowed values by argument name (the contract's table). Functions that
+#: are stricter about an argument say so in their own ``rules``.
+RULES: dict[str, Rule] = {
+    **dict.fromkeys(
+        [
+            "input_tokens",
+            "output_tokens",
+            "reasoning_tokens",
+            "calls",
+            "input_price",
+            "output_price",
+            "cached_price",
+            "gpu_hour_price",
+            "tokens_per_task",
+            "cost_per_error",
+            "cost_per_caught_error",
+            "cost_per_task",
+            "value_per_correct",
+            "efficient_cost_per_task",
+            "frontier_cost_per_task",
+            "a_cost_per_task",
+            "b_cost_per_task",
+            "tasks_per_month",
+            "upfront",
+            "monthly_fixed",
+            "efficient_monthly_fixed",
+            "frontier_monthly_fixed",
+            "a_monthly_fixed",
+            "b_monthly_fixed",
+            "cost",
+        ],
+        NON_NEGATIVE,
+    ),
+    **dict.fromkeys(
+        ["accuracy", "efficient_accuracy", "frontier_accuracy", "catch_rate", "cached_share"],
+        FRACTION,
+    ),
+    **dict.fromkeys(
+        ["monthly_growth", "annual_discount_rate", "annual_price_change", "annual_cost_change"],
+        CHANGE,
+    ),
+    "months": MONTHS,
+    "years": YEARS,
+    "tokens_per_second": POSITIVE,
+    "utilization": POSITIVE_FRACTION,
+    "price": POSITIVE,
+}
+
+
+def format_number(value: float) -> str:
+    """A number as a person would write it: 95, 0.95, 12.5, -0.1, NaN."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "infinity" if value > 0 else "minus infinity"
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".15g")
+
+
+def _where(index: tuple[int, ...]) -> str:
+    """Position of an element, in the words of a spreadsheet range."""
+    if len(index) == 0:
+        return ""
+    if len(index) == 1:
+        return f" in item {index[0] + 1}"
+    if len(index) == 2:
+        return f" in row {index[0] + 1}, column {index[1] + 1}"
+    return " at position (" + ", ".join(str(i + 1) for i in index) + ")"
+
+
+def _shape_words(shape: tuple[int, ...]) -> str:
+    if len(shape) == 2:
+        rows, cols = shape
+        return f"{rows} row{'s' * (rows != 1)} x {cols} column{'s' * (cols != 1)}"
+    if len(shape) == 1:
+        return f"{shape[0]} value{'s' * (shape[0] != 1)}"
+    return "a single value" if not shape else "shape " + " x ".join(map(str, shape))
+
+
+def _describe_element(element: object) -> str:
+    if element is None or (isinstance(element, str) and element.strip() == ""):
+        return "a blank"
+    if isinstance(element, (bool, np.bool_)):
+        return "TRUE" if element else "FALSE"
+    if isinstance(element, str):
+        return f"the text {element!r}"
+    return repr(element)
+
+
+def _is_number(element: object) -> bool:
+    return isinstance(element, (int, float, np.integer, np.floating)) and not isinstance(
+        element, (bool, np.bool_)
+    )
+
+
+def contains_bool(nested: object) -> bool:
+    """Whether a list (of lists) holds TRUE or FALSE, which numpy would take as 1 and 0."""
+    return any(
+        isinstance(item, (bool, np.bool_))
+        or (isinstance(item, (list, tuple)) and contains_bool(item))
+        for item in nested
+    )
+
+
+def _to_float_array(function: str, name: str, value: object) -> np.ndarray:
+    """Convert one argument to a float array, rejecting anything that is not a number."""
+
+    def fail(text: str) -> InputError:
+        return InputError(f"{function}: {name} {text}", function=function, argument=name)
+
+    if _is_number(value):
+        array = np.array(float(value))
+    elif isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
+        raise fail(f"must be a number, got {_describe_element(value)}")
+    else:
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError):
+            raise fail("must be a number or a rectangular range of numbers") from None
+        if array.dtype.kind in "iuf" and not (
+            isinstance(value, (list, tuple)) and contains_bool(value)
+        ):
+            array = array.astype(np.float64, copy=False)
+        elif array.size and array.dtype.kind in "biufOUS":
+            # Find the first element that is not a number, to say where it is.
+            elements = np.asarray(value, dtype=object) if array.dtype.kind != "O" else array
+            for index in np.ndindex(array.shape):
+                element = elements[index]
+                if not _is_number(element):
+                    raise fail(f"must be a number, got {_describe_element(element)}{_where(index)}")
+            array = array.astype(np.float64)
+        elif array.size:
+            raise fail(f"must be a number, got {value!r}")
+    if array.size == 0:
+        raise fail("is an empty range: give at least one value")
+    return array
+
+
+def _check_rule(function: str, name: str, array: np.ndarray, rule: Rule) -> None:
+    ok = rule.admits(array)
+    if ok.all():
+        return
+    index = tuple(int(i) for i in np.argwhere(~ok)[0])
+    value = float(array[index])
+    where = _where(index)
+    if math.isnan(value):
+        text = f"must be a number, got NaN{where}"
+    else:
+        text = f"must be {rule.describe()}, got {format_number(value)}{where}"
+        if rule.fraction and 1 < value <= 100:
+            text += f" (enter {format_number(value)}% or {format_number(value / 100)})"
+    raise InputError(f"{function}: {name} {text}", function=function, argument=name)
+
+
+def checked(
+    function: str,
+    rules: Mapping[str, Rule] | None = None,
+    *,
+    scalar_only: bool = False,
+) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Wrap the arithmetic of a public function with the checking of its inputs.
+
+    ``function`` is the Excel name used in messages. ``rules`` overrides
+    :data:`RULES` for this function's arguments. The wrapped arithmetic gets
+    float arrays (or ``None`` for an omitted argument whose default is
+    ``None``) and may assume every value is allowed and the shapes broadcast.
+    With ``scalar_only`` every argument must be a single value.
+    """
+    own_rules = {**RULES, **(rules or {})}
+
+    def decorate(arithmetic: Callable[..., object]) -> Callable[..., object]:
+        signature = inspect.signature(arithmetic)
+        names = list(signature.parameters)
+        defaults = {
+            n: p.default
+            for n, p in signature.parameters.items()
+            if p.default is not inspect.Parameter.empty
+        }
+        arg_rules = [own_rules[n] for n in names]
+
+        @functools.wraps(arithmetic)
+        def wrapper(*args: object, **kwargs: object) -> object:
+            if len(args) > len(names):
+                raise TypeError(
+                    f"{arithmetic.__name__}() takes {len(names)} arguments, got {len(args)}"
+                )
+            values = dict(zip(names, args))
+            for key, val in kwargs.items():
+                if key not in signature.parameters:
+                    raise TypeError(f"{arithmetic.__name__}() has no argument {key!r}")
+                if key in values:
+                    raise TypeError(f"{arithmetic.__name__}() got {key!r} twice")
+                values[key] = val
+            arrays: list[np.ndarray | None] = []
+            for name, rule in zip(names, arg_rules):
+                value = values.get(name)
+                if value is None:
+                    if name not in defaults:
+                        raise InputError(
+                            f"{function}: {name} is required, got a blank",
+                            function=function,
+                            argument=name,
+                        )
+                    value = defaults[name]
+                    if value is None:
+                        arrays.append(None)
+                        continue
+                array = _to_float_array(function, name, value)
+                if scalar_only and array.size != 1:
+                    raise InputError(
+                        f"{function}: {name} must be a single value, got a range of "
+                        f"{_shape_words(array.shape)}",
+                        function=function,
+                        argument=name,
+                    )
+                if scalar_only:
+                    array = array.reshape(())
+                _check_rule(function, name, array, rule)
+                arrays.append(array)
+            shapes = [a.shape for a in arrays if a is not None]
+            try:
+                shape = np.broadcast_shapes(*shapes)
+            except ValueError:
+                listed = ", ".join(
+                    f"{n} is {_shape_words(a.shape)}"
+                    for n, a in zip(names, arrays)
+                    if a is not None and a.shape
+                )
+                raise InputError(
+                    f"{function}: the ranges do not line up: {listed} (use ranges of one "
+                    "size, or a column against a row for a table)",
+                    function=function,
+                ) from None
+            with np.errstate(all="ignore"):
+                result = arithmetic(*arrays)
+            if scalar_only or not shape:
+                return float(result) if np.ndim(result) == 0 else np.asarray(result)
+            result = np.asarray(result, dtype=np.float64)
+            if result.shape != shape:
+                result = np.broadcast_to(result, shape).copy()
+            return result
+
+        # Read by the Excel layer to document each argument from the same rules.
+        wrapper.excel_name = function
+        wrapper.rules = {n: own_rules[n] for n in names}
+        return wrapper
+
+    return decorate
