@@ -255,7 +255,7 @@ def checked(
                 raise TypeError(
                     f"{arithmetic.__name__}() takes {len(names)} arguments, got {len(args)}"
                 )
-            values = dict(zip(names, args))
+            values = dict(zip(names, args, strict=False))
             for key, val in kwargs.items():
                 if key not in signature.parameters:
                     raise TypeError(f"{arithmetic.__name__}() has no argument {key!r}")
@@ -263,7 +263,7 @@ def checked(
                     raise TypeError(f"{arithmetic.__name__}() got {key!r} twice")
                 values[key] = val
             arrays: list[np.ndarray | None] = []
-            for name, rule in zip(names, arg_rules):
+            for name, rule in zip(names, arg_rules, strict=True):
                 value = values.get(name)
                 if value is None:
                     if name not in defaults:
@@ -294,7 +294,7 @@ def checked(
             except ValueError:
                 listed = ", ".join(
                     f"{n} is {_shape_words(a.shape)}"
-                    for n, a in zip(names, arrays)
+                    for n, a in zip(names, arrays, strict=True)
                     if a is not None and a.shape
                 )
                 raise InputError(
