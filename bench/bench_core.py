@@ -25,15 +25,15 @@ import time
 os.environ["XLWINGS_ON_SERVER"] = "true"
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
-import asyncio  # noqa: E402
-import types  # noqa: E402
+import asyncio
+import types
 
-import numpy as np  # noqa: E402
-import xlwings as xw  # noqa: E402
-from xlwings.server import custom_functions_call  # noqa: E402
+import numpy as np
+import xlwings as xw
+from xlwings.server import custom_functions_call
 
-import xlfuncs  # noqa: E402
-from xlfuncs import udfs  # noqa: E402
+import xlfuncs
+from xlfuncs import udfs
 
 
 def best_of(function, repeat=5):
