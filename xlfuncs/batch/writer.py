@@ -1,0 +1,259 @@
+"""Writing workbooks: fast filling of a built template, and atomic, no-clobber saving.
+
+**Filling.** Building a template with openpyxl takes tens of milliseconds,
+nearly all of it spent laying out styles, validation and formulas that are
+the same for every scenario. :class:`Filler` builds the template once with
+marker values, finds the cells that hold them, and then makes each
+scenario's workbook by writing the scenario's values into those cells of the
+saved sheet XML (exactly as openpyxl writes them) and copying every other
+part of the package unchanged. Before trusting this, it builds the template
+a second time with other markers and checks that the two builds differ only
+in the marked cells; a template whose layout depends on its values (or that
+hides a value anywhere else) is built afresh for every scenario instead.
+
+**Saving.** Each workbook is written to a temporary file in the output folder
+(its name ends in ``.part``, never ``.xlsx``) and moved into place in one
+step, so a run killed at any moment leaves only complete workbooks. Without
+``overwrite`` the move refuses to replace an existing file, even one that
+appeared while the workbook was being made.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from .template import Template
+
+__all__ = [
+    "EXISTS",
+    "Filler",
+    "TemplateNotFillableError",
+    "illegal_text",
+    "quoted_inputs",
+    "save_atomically",
+]
+
+#: Modes for a file that already exists.
+EXISTS = ("refuse", "overwrite", "skip")
+
+# Characters XML 1.0 cannot hold (openpyxl refuses them too).
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def illegal_text(text: str) -> str | None:
+    """The first character a workbook cannot hold, shown as an escape, or ``None``."""
+    found = _ILLEGAL.search(text)
+    return None if found is None else repr(found.group())[1:-1]
+
+
+class TemplateNotFillableError(Exception):
+    """The template's output depends on its values beyond the input cells."""
+
+
+# Markers -------------------------------------------------------------------
+
+
+def _number_marker(rule, serial: int, variant: int) -> float:
+    """An allowed value for the rule, unlike any other number a template writes."""
+    low = rule.low if math.isfinite(rule.low) else -1000.0
+    high = rule.high if math.isfinite(rule.high) else low + 1e6
+    if rule.whole:
+        # Whole numbers near the top of the range, distinct per input and variant.
+        value = float(math.floor(high) - 2 * serial - variant)
+        if value < low:
+            raise TemplateNotFillableError("not enough whole numbers for markers")
+        return value
+    fraction = 0.6180339887 + 0.0001 * serial + 0.00003 * variant
+    return low + (high - low) * fraction
+
+
+def _markers(layout_inputs, quoted: frozenset[str], variant: int) -> dict[str, float | str]:
+    markers: dict[str, float | str] = {}
+    for serial, spec in enumerate(layout_inputs):
+        if spec.rule is None:
+            choices = getattr(spec, "choices", ())
+            if choices:
+                raise TemplateNotFillableError("an input chosen from a list")
+            start = "=" if spec.name in quoted else ""
+            markers[spec.name] = f"{start}xlfuncsmarker{variant}n{serial}q"
+        else:
+            markers[spec.name] = _number_marker(spec.rule, serial, variant)
+    return markers
+
+
+def _number_text(value: float) -> str:
+    return "%.16g" % value  # noqa: UP031 - exactly as openpyxl writes numbers
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell_text(value: float | str) -> str:
+    """The XML of a cell's value as marked in the skeleton (``<v>`` or ``<is><t>``)."""
+    if isinstance(value, str):
+        return _escape(value)
+    return _number_text(value)
+
+
+def _text_element(text: str) -> str:
+    # As openpyxl does: preserve spaces only where stripping would change the text.
+    stripped = text.strip()
+    space = ' xml:space="preserve"' if stripped and stripped != text else ""
+    return f"<is><t{space}>{_escape(text)}</t></is>"
+
+
+class _Sheet:
+    """A sheet's XML cut at its input cells: literal pieces, and a slot per input."""
+
+    def __init__(self, xml: str, markers: Mapping[str, float | str]):
+        slots: list[tuple[int, int, str, str]] = []  # start, end, input name, opening tag
+        for name, marker in markers.items():
+            if isinstance(marker, str):
+                body = f"<is><t>{_cell_text(marker)}</t></is>"
+            else:
+                body = f"<v>{_cell_text(marker)}</v>"
+            for found in re.finditer(r"<c [^>]*>" + re.escape(body) + "</c>", xml):
+                opening = found.group()[: -len(body) - len("</c>")]
+                slots.append((found.start(), found.end(), name, opening))
+        slots.sort()
+        self.pieces: list[str] = []
+        self.slots: list[tuple[str, str]] = []
+        position = 0
+        for start, end, name, opening in slots:
+            self.pieces.append(xml[position:start])
+            self.slots.append((name, opening))
+            position = end
+        self.pieces.append(xml[position:])
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.slots]
+
+    def render(self, values: Mapping[str, float | str]) -> bytes:
+        out = [self.pieces[0]]
+        for (name, opening), piece in zip(self.slots, self.pieces[1:], strict=True):
+            value = values[name]
+            if isinstance(value, str):
+                cell = (
+                    f"{opening[:-1]} />" if value == "" else f"{opening}{_text_element(value)}</c>"
+                )
+            else:
+                cell = f"{opening}<v>{_number_text(value)}</v></c>"
+            out.append(cell)
+            out.append(piece)
+        return "".join(out).encode("utf-8")
+
+
+def _build_bytes(template: Template, values: Mapping[str, float | str]) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
+        path = Path(folder) / "skeleton.xlsx"
+        template.build(values, path)
+        return path.read_bytes()
+
+
+def _parts(data: bytes) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {i.filename: (i, archive.read(i)) for i in archive.infolist()}
+
+
+# Parts whose content records when a workbook was made, not what it holds.
+_TIMESTAMPED = "docProps/core.xml"
+
+
+class Filler:
+    """Makes a scenario's workbook from one build of the template (see the module docstring)."""
+
+    def __init__(self, template: Template, quoted: frozenset[str] = frozenset()):
+        inputs = list(template.inputs)
+        first = _markers(inputs, quoted, 0)
+        second = _markers(inputs, quoted, 1)
+        skeleton = _parts(_build_bytes(template, first))
+        check = _parts(_build_bytes(template, second))
+        if list(skeleton) != list(check):
+            raise TemplateNotFillableError("the parts of the workbook depend on the values")
+        self.infos = [info for info, _ in skeleton.values()]
+        self.fixed: dict[str, bytes] = {}
+        self.sheets: dict[str, _Sheet] = {}
+        found: list[str] = []
+        for name, (_, data) in skeleton.items():
+            text = data.decode("utf-8", errors="replace")
+            sheet = _Sheet(text, first) if name.startswith("xl/worksheets/") else None
+            if sheet is not None and sheet.slots:
+                if sheet.render(second) != check[name][1]:
+                    raise TemplateNotFillableError(
+                        f"{name} depends on the values beyond the input cells"
+                    )
+                self.sheets[name] = sheet
+                found += sheet.names()
+            else:
+                if name != _TIMESTAMPED and data != check[name][1]:
+                    raise TemplateNotFillableError(f"{name} depends on the values")
+                self.fixed[name] = data
+        if sorted(found) != sorted(first):
+            raise TemplateNotFillableError("an input is not in exactly one cell")
+
+    def workbook_bytes(self, values: Mapping[str, float | str]) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for info in self.infos:
+                sheet = self.sheets.get(info.filename)
+                data = self.fixed[info.filename] if sheet is None else sheet.render(values)
+                archive.writestr(info, data)
+        return buffer.getvalue()
+
+
+def quoted_inputs(values: Mapping[str, float | str]) -> frozenset[str]:
+    """Text inputs whose value starts like a formula.
+
+    Templates write such text with Excel's "quote prefix" style, so that
+    typing over it cannot turn it into a formula: their cells take another style.
+    """
+    # Same test as the templates' text writer: an empty text counts too.
+    return frozenset(
+        name for name, value in values.items() if isinstance(value, str) and value[:1] in "=+-@"
+    )
+
+
+# Saving --------------------------------------------------------------------
+
+
+def save_atomically(write: Callable[[Path], None], target: Path, overwrite: bool) -> None:
+    """Write a file through a temporary file beside it, then move it into place.
+
+    ``write(path)`` writes the content to ``path``. Without ``overwrite``,
+    :class:`FileExistsError` is raised if ``target`` exists, and the
+    temporary file is removed.
+    """
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.stem[:40]}.", suffix=".part"
+    )
+    os.close(handle)
+    temporary_path = Path(temporary)
+    try:
+        write(temporary_path)
+        if overwrite:
+            os.replace(temporary_path, target)
+        else:
+            _move_without_replacing(temporary_path, target)
+    finally:
+        temporary_path.unlink(missing_ok=True)
+
+
+def _move_without_replacing(source: Path, target: Path) -> None:
+    try:
+        # A hard link fails if the target exists: no window between check and move.
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # File systems without hard links (FAT, some network shares).
+        if target.exists():
+            raise FileExistsError(str(target)) from None
+        os.replace(source, target)
