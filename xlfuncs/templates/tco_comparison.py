@@ -18,6 +18,7 @@ from pathlib import Path
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from .._validation import RULES, Rule
@@ -888,7 +889,7 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     book.put_text(sheet, "B15", "Option", style="bold")
     for col, text, _, _ in columns:
         book.put_text(sheet, f"{col}15", text, style="bold")
-        ws[f"{col}15"].alignment = ws[f"{col}15"].alignment.copy(wrap_text=True)
+        ws[f"{col}15"].alignment = Alignment(wrap_text=True, vertical="top")
     for index, letter in enumerate(OPTIONS):
         r = 16 + index
         calc_col = _COLS[letter]
