@@ -44,11 +44,10 @@ INPUTS = (
     Input("monthly_growth", "fraction", 0.0, "Monthly volume growth", RULES["monthly_growth"]),
     Input("cost_per_error", "money", 10.0, "Cost of one error", RULES["cost_per_error"]),
     *_option_row("name", "text", ["Efficient", "Frontier", "Reasoning"], "Option name"),
-    *_option_row(
-        "cost_per_task", "money", [0.002, 0.05, 0.4], "Cost per task", RULES["cost_per_task"]
-    ),
-    *_option_row("accuracy", "fraction", [0.95, 0.99, 0.995], "Accuracy", RULES["accuracy"]),
-    *_option_row("upfront", "money", [60_000, 0, 0], "Scaffolding build", RULES["upfront"]),
+    # The same default for every option: a scenario may leave these out.
+    *_option_row("cost_per_task", "money", [0.01] * 3, "Cost per task", RULES["cost_per_task"]),
+    *_option_row("accuracy", "fraction", [0.9] * 3, "Accuracy", RULES["accuracy"]),
+    *_option_row("upfront", "money", [0] * 3, "Scaffolding build", RULES["upfront"]),
 )
 
 

@@ -102,10 +102,10 @@ def test_yaml_nests_shared_inputs_and_options_and_fills_defaults(tmp_path):
     assert desk.option_names == ("Efficient", "Frontier", "Reasoning")
     assert desk.values["scenario"] == "Support desk"
     assert desk.values["a_accuracy"] == 0.95  # written 95%
-    assert desk.values["c_accuracy"] == 0.995  # the declared default
+    assert desk.values["c_accuracy"] == 0.9  # the declared default
     assert desk.values["cost_per_error"] == 10.0  # default
     assert claims.values["c_upfront"] == 1000
-    assert claims.values["a_cost_per_task"] == 0.002  # default
+    assert claims.values["a_cost_per_task"] == 0.01  # default
 
 
 def test_all_four_formats_give_the_same_scenarios(tmp_path):

@@ -199,14 +199,71 @@ class ValueChecker:
         return number
 
     def _text(self, spec: InputDeclaration, raw: object, where: str, key: str) -> str:
+        choices = tuple(getattr(spec, "choices", ()) or ())
+        if isinstance(raw, bool) and choices == ("Yes", "No"):
+            return "Yes" if raw else "No"  # YAML reads yes and no as true and false
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
             self.fail(where, key, raw, f"{key} must be text")
             return str(spec.default)
         text = raw if isinstance(raw, str) else format_number(float(raw))
-        choices = getattr(spec, "choices", ())
-        if choices and text not in choices:
-            self.fail(where, key, text, f"{key} must be one of {', '.join(choices)}")
+        if choices:
+            matching = [c for c in choices if c.casefold() == text.strip().casefold()]
+            if not matching:
+                self.fail(where, key, text, f"{key} must be one of {', '.join(choices)}")
+                return str(spec.default)
+            return matching[0]
         return text
+
+    def require_varying(
+        self, layout: Layout, options: Sequence[tuple[str, Mapping[str, object]]], where: str
+    ) -> None:
+        """Each option must give the inputs whose default depends on its position."""
+        for key, defaults in layout.varying_keys.items():
+            missing = [name for name, given in options if key not in given]
+            if missing:
+                self.fail(
+                    where,
+                    key,
+                    _NO_VALUE,
+                    f"{key} is not given for option {missing[0]!r}; "
+                    f"the template's default differs by option ({defaults}), so give it "
+                    "for every option",
+                )
+
+    def reference(
+        self, layout: Layout, raw: object, option_names: Sequence[str], where: str
+    ) -> dict[str, str]:
+        """The reference option's letter, given as a letter or as an option's name."""
+        key = layout.reference_input
+        if key is None:
+            return {}
+        letters = layout.letters[: len(option_names)]
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            letter = str(layout.shared[key].default)
+            if letter not in letters:
+                self.fail(
+                    where,
+                    key,
+                    _NO_VALUE,
+                    f"{key} is not given and its default, option "
+                    f"{letter}, is not among this scenario's {len(letters)} options; name "
+                    "the reference option",
+                )
+            return {key: letter}
+        text = text_name(raw)
+        by_name = [x for x, n in zip(letters, option_names, strict=False) if n == text]
+        if by_name:
+            return {key: by_name[0]}
+        if text.upper() in letters:
+            return {key: text.upper()}
+        self.fail(
+            where,
+            key,
+            text,
+            f"{key} must be one of this scenario's options, by name "
+            f"or by letter ({', '.join(letters)})",
+        )
+        return {}
 
 
 def text_name(raw: object) -> str:
@@ -241,10 +298,18 @@ def assemble(
     values.update(shared)
     if layout.scenario_input:
         values[layout.scenario_input] = name
-    for letter, (option_name, given) in zip(layout.letters, options, strict=False):
+    for index, letter in enumerate(layout.letters):
         specs = layout.options[letter]
-        for key, spec in specs.items():
-            values[spec.name] = given.get(key, spec.default)
+        for spec in specs.values():
+            values[spec.name] = spec.default
+        if index >= len(options):
+            # An option the scenario does not give is left out of the comparison.
+            if layout.include_key:
+                values[specs[layout.include_key].name] = "No"
+            continue
+        option_name, given = options[index]
+        for key, value in given.items():
+            values[specs[key].name] = value
         if layout.option_name_key:
             values[specs[layout.option_name_key].name] = option_name
     return values
@@ -289,6 +354,8 @@ def _nested_scenario(
     for raw_key, raw in item.items():
         key = normalise_key(raw_key)
         if key in ("name", "options"):
+            continue
+        if key == layout.reference_input:
             continue
         if key not in layout.shared_keys:
             hint = " (an option's input: put it under options)" if key in layout.value_keys else ""
@@ -343,10 +410,17 @@ def _nested_scenario(
                 continue
             given[key] = checker.check(first_specs[key], raw, locate(option, raw_key) or spot, key)
         options.append((option_name, given))
+    checker.require_varying(layout, options, locate(item, "options") or where)
+    reference_key = layout.reference_input
+    raw_reference = next((v for k, v in item.items() if normalise_key(k) == reference_key), None)
+    names = [n for n, _ in options]
+    shared.update(
+        checker.reference(layout, raw_reference, names, locate(item, reference_key) or where)
+    )
     if checker.problems:
         return finish(checker, label, None)
     values = assemble(layout, name, shared, options)
-    return Scenario(name, values, tuple(n for n, _ in options), where)
+    return Scenario(name, values, tuple(names), where)
 
 
 def _no_location(mapping: object, key: object) -> str:

@@ -58,16 +58,21 @@ def neutralise(text: str) -> str:
 
 
 class SummaryTable:
-    """Collects each scenario's inputs compactly, then computes every figure at once."""
+    """Collects each scenario's inputs compactly, then computes every figure at once.
+
+    Numbers are kept in ``array('d')`` columns and choices (``Yes``/``No``,
+    ``API``/``Self-hosted``, a reference letter) as their position in the
+    list, so ten thousand scenarios take a few megabytes.
+    """
 
     def __init__(self, layout: Layout):
         self.layout = layout
         self.scenarios: list[str] = []
         self.files: list[str] = []
         self.option_names: list[tuple[str, ...]] = []
-        self._shared = {k: array("d") for k, spec in layout.shared.items() if spec.rule is not None}
+        self._shared = {k: array("d") for k, spec in layout.shared.items() if _kept(spec)}
         first = layout.options[layout.letters[0]] if layout.letters else {}
-        self._option = {k: array("d") for k, spec in first.items() if spec.rule is not None}
+        self._option = {k: array("d") for k, spec in first.items() if _kept(spec)}
 
     def __len__(self) -> int:
         return len(self.scenarios)
@@ -78,16 +83,16 @@ class SummaryTable:
         self.files.append(file)
         self.option_names.append(scenario.option_names)
         for key, column in self._shared.items():
-            column.append(float(values[self.layout.shared[key].name]))
+            column.append(_number(self.layout.shared[key], values))
         for key, column in self._option.items():
-            for index, letter in enumerate(self.layout.letters):
-                given = index < len(scenario.option_names)
-                column.append(
-                    float(values[self.layout.options[letter][key].name]) if given else math.nan
-                )
+            for letter in self.layout.letters:
+                column.append(_number(self.layout.options[letter][key], values))
 
     def columns(self) -> dict[str, np.ndarray]:
-        """Inputs as arrays: shared ``(n, 1)``, per option ``(n, options)``."""
+        """Inputs as arrays: shared ``(n, 1)``, per option ``(n, options)``.
+
+        A choice holds its position in the list of choices (``Yes`` is 0).
+        """
         n, k = len(self), len(self.layout.letters)
         arrays = {
             key: np.frombuffer(col, dtype=np.float64).reshape(n, 1)
@@ -98,20 +103,31 @@ class SummaryTable:
         return arrays
 
     def figures(self) -> dict[str, np.ndarray]:
-        """Every key figure, ``(n, options)``; NaN for an absent option or no answer."""
-        return key_figures(self.columns(), len(self.layout.letters))
+        """Key figures and ``included`` as ``(n, options)``, ``reference`` as ``(n,)``."""
+        n, k = len(self), len(self.layout.letters)
+        columns = self.columns()
+        given = np.arange(k) < np.array([len(o) for o in self.option_names]).reshape(n, 1)
+        compute = _FIGURES_BY_TEMPLATE.get(self.layout.template_name, generic_figures)
+        figures = compute(columns, (n, k))
+        included = given & figures.pop("included", np.ones((n, k), dtype=bool))
+        for key, _, _ in FIGURES:
+            figures[key] = np.where(given, figures[key], np.nan)
+        figures["included"] = included
+        figures["cheapest"] = _cheapest(np.where(included, figures["tco"], np.nan))
+        figures.setdefault("reference", np.zeros(n, dtype=int))
+        return figures
 
     def rows(self) -> Iterator[list[object]]:
         """The table's rows: one per scenario and option, in the scenarios' order."""
         figures = self.figures()
-        cheapest = _cheapest(figures["tco"])
-        for row, (scenario, file, options) in enumerate(
-            zip(self.scenarios, self.files, self.option_names, strict=True)
-        ):
-            best = options[cheapest[row]] if cheapest[row] >= 0 else ""
+        names = zip(self.scenarios, self.files, self.option_names, strict=True)
+        for row, (scenario, file, options) in enumerate(names):
+            best = figures["cheapest"][row]
+            cheapest = options[best] if best >= 0 else ""
+            reference = options[figures["reference"][row]]
             for column, option in enumerate(options):
                 numbers = [_value(figures[key][row, column]) for key, _, _ in FIGURES]
-                yield [scenario, option, file, options[0], *numbers, best]
+                yield [scenario, option, file, reference, *numbers, cheapest]
 
     def write(self, out_dir: Path, overwrite: bool) -> list[Path]:
         """Write summary.xlsx and summary.csv; returns their paths."""
@@ -125,15 +141,26 @@ class SummaryTable:
         return paths
 
 
+def _kept(spec) -> bool:
+    return spec.rule is not None or bool(getattr(spec, "choices", ()))
+
+
+def _number(spec, values: Mapping[str, float | str]) -> float:
+    value = values[spec.name]
+    choices = getattr(spec, "choices", ())
+    return float(choices.index(value)) if choices else float(value)
+
+
 def _value(number: float) -> float | None:
     return None if math.isnan(number) else float(number)
 
 
 def _cheapest(tco: np.ndarray) -> np.ndarray:
     """Index of the lowest TCO per scenario (the first on a tie); -1 when none is known."""
+    if tco.size == 0:
+        return np.zeros(len(tco), dtype=int)
     filled = np.where(np.isnan(tco), np.inf, tco)
-    best = np.argmin(filled, axis=1) if tco.size else np.zeros(len(tco), dtype=int)
-    return np.where(np.isfinite(filled).any(axis=1), best, -1) if tco.size else best
+    return np.where(np.isfinite(filled).any(axis=1), np.argmin(filled, axis=1), -1)
 
 
 def _pick(columns: Mapping[str, np.ndarray], names) -> dict[str, np.ndarray]:
@@ -143,62 +170,115 @@ def _pick(columns: Mapping[str, np.ndarray], names) -> dict[str, np.ndarray]:
 def _masked(function, mask: np.ndarray, shape, **arguments) -> np.ndarray:
     """``function`` where ``mask`` holds, NaN elsewhere (rows the function would refuse)."""
     out = np.full(shape, np.nan)
+    mask = np.broadcast_to(mask, shape)
     if mask.any():
         chosen = {k: np.broadcast_to(v, shape)[mask] for k, v in arguments.items()}
         out[mask] = function(**chosen)
     return out
 
 
-def key_figures(columns: Mapping[str, np.ndarray], options: int) -> dict[str, np.ndarray]:
-    """Cost per task, error cost, TCO, cost per correct result and break-even, for all at once.
+def tco_comparison_figures(c: Mapping[str, np.ndarray], shape) -> dict[str, np.ndarray]:
+    """The tco_comparison workbook's figures, with its definitions, for all scenarios at once.
 
-    ``columns`` holds each input by its core argument name: ``(n, 1)`` for a
-    scenario's shared input, ``(n, options)`` for an option input. Absent
-    options are NaN and stay NaN.
+    Cost per task is the running cost (model by its pricing, plus human
+    review); errors cost their expected amount, caught ones at rework cost;
+    TCO adds the scaffolding build (hours x rate) and fixed costs; the
+    break-even accuracy is against the reference option, with build and
+    fixed costs spread over the discounted task volume, as the workbook does.
     """
-    shape = (next(iter(columns.values())).shape[0], options) if columns else (0, options)
-    present = np.ones(shape, dtype=bool)
-    for value in columns.values():
-        present &= ~np.isnan(np.broadcast_to(value, shape))
-
-    if "cost_per_task" in columns:
-        cost = np.broadcast_to(columns["cost_per_task"], shape)
-    elif all(a in columns for a in _TOKEN_ARGS):
-        arguments = _pick(columns, _unit_costs.token_cost.rules)
-        cost = _masked(_unit_costs.token_cost, present, shape, **arguments)
-    elif all(a in columns for a in _SELFHOST_ARGS):
-        arguments = _pick(columns, _unit_costs.selfhost_cost.rules)
-        cost = _masked(_unit_costs.selfhost_cost, present, shape, **arguments)
-    else:
-        raise ValueError("the template declares no cost per task, token prices or GPU costs")
-    accuracy = np.broadcast_to(columns["accuracy"], shape)
-    per_error = np.broadcast_to(columns["cost_per_error"], shape)
-
-    errors = _masked(
-        _unit_costs.error_cost,
-        present,
-        shape,
-        **_pick(columns, _unit_costs.error_cost.rules),
+    everywhere = np.ones(shape, dtype=bool)
+    api = _masked(
+        _unit_costs.token_cost, everywhere, shape, **_pick(c, _unit_costs.token_cost.rules)
     )
-    # Errors enter TCO at their expected cost per task (caught ones at rework cost).
-    tco_arguments = _pick(columns, _tco.tco.rules)
-    tco_arguments.update(cost_per_task=cost + errors, accuracy=1.0, cost_per_error=0.0)
-    tco = _masked(_tco.tco, present, shape, **tco_arguments)
-
+    tokens = c["calls"] * (c["input_tokens"] + c["output_tokens"] + c["reasoning_tokens"])
+    selfhost = _unit_costs.selfhost_cost(
+        c["gpu_hour_price"], tokens, c["tokens_per_second"], c["utilization"]
+    )
+    self_hosted = c["pricing"] == 1  # choices: API, Self-hosted
+    running = np.where(self_hosted, selfhost, api) + c["review_share"] * c["review_cost"]
+    error_args = (c["cost_per_error"], c["catch_rate"], c["cost_per_caught_error"])
+    per_error = _unit_costs.error_cost(0.0, *error_args)  # a task that is always wrong
+    errors = _unit_costs.error_cost(c["accuracy"], *error_args)
+    upfront = c["build_hours"] * c["hourly_rate"]
+    monthly = c["monthly_maintenance"] + c["monthly_fixed"]
+    horizon = (c["months"], c["monthly_growth"], c["annual_discount_rate"])
+    tasks = c["tasks_per_month"]
+    tco = _tco.tco(tasks, running, c["accuracy"], per_error, upfront, monthly, *horizon)
     correct = _masked(
         _unit_costs.cost_per_correct,
-        present & (accuracy > 0),
+        c["accuracy"] > 0,
         shape,
-        cost_per_task=cost,
-        accuracy=accuracy,
+        cost_per_task=running,
+        accuracy=c["accuracy"],
     )
-
-    tasks = np.broadcast_to(columns.get("tasks_per_month", 1.0), shape)
-    fixed = np.broadcast_to(columns.get("monthly_fixed", 0.0), shape)
-    reference = present[:, :1] & (per_error[:, :1] > 0) & (tasks > 0)
+    volume_factor, fixed_factor = _tco.discounted_month_sums(*horizon)
+    spread = (upfront + monthly * fixed_factor) / volume_factor
+    reference = c["reference_option"].astype(int)  # (n, 1)
+    ref_all_in = np.take_along_axis(np.broadcast_to(running + errors, shape), reference, axis=1)
+    ref_spread = np.take_along_axis(np.broadcast_to(spread, shape), reference, axis=1)
+    is_reference = np.arange(shape[1]) == reference
     breakeven = _masked(
         _breakeven.breakeven_accuracy,
-        present & reference,
+        ~is_reference & (tasks > 0) & (per_error > 0),
+        shape,
+        efficient_cost_per_task=running,
+        frontier_cost_per_task=ref_all_in,
+        frontier_accuracy=1.0,
+        cost_per_error=per_error,
+        efficient_monthly_fixed=spread,
+        frontier_monthly_fixed=ref_spread,
+        tasks_per_month=tasks,
+    )
+    return {
+        "cost_per_task": np.broadcast_to(running, shape),
+        "error_cost_per_task": np.broadcast_to(errors, shape),
+        "tco": np.broadcast_to(tco, shape),
+        "cost_per_correct": correct,
+        "breakeven_accuracy": breakeven,
+        "included": np.broadcast_to(c["include"] == 0, shape),  # choices: Yes, No
+        "reference": reference[:, 0],
+    }
+
+
+def generic_figures(c: Mapping[str, np.ndarray], shape) -> dict[str, np.ndarray]:
+    """Figures of a template whose inputs are the core functions' arguments.
+
+    Cost per task is given, or from token prices, or from GPU costs; the
+    first option is the reference.
+    """
+    everywhere = np.ones(shape, dtype=bool)
+    if "cost_per_task" in c:
+        cost = np.broadcast_to(c["cost_per_task"], shape)
+    elif all(a in c for a in _TOKEN_ARGS):
+        cost = _masked(
+            _unit_costs.token_cost, everywhere, shape, **_pick(c, _unit_costs.token_cost.rules)
+        )
+    elif all(a in c for a in _SELFHOST_ARGS):
+        cost = _masked(
+            _unit_costs.selfhost_cost,
+            everywhere,
+            shape,
+            **_pick(c, _unit_costs.selfhost_cost.rules),
+        )
+    else:
+        raise ValueError("the template declares no cost per task, token prices or GPU costs")
+    accuracy = np.broadcast_to(c["accuracy"], shape)
+    per_error = np.broadcast_to(c["cost_per_error"], shape)
+    errors = _masked(
+        _unit_costs.error_cost, everywhere, shape, **_pick(c, _unit_costs.error_cost.rules)
+    )
+    # Errors enter TCO at their expected cost per task (caught ones at rework cost).
+    tco_arguments = _pick(c, _tco.tco.rules)
+    tco_arguments.update(cost_per_task=cost + errors, accuracy=1.0, cost_per_error=0.0)
+    tco = _masked(_tco.tco, everywhere, shape, **tco_arguments)
+    correct = _masked(
+        _unit_costs.cost_per_correct, accuracy > 0, shape, cost_per_task=cost, accuracy=accuracy
+    )
+    tasks = np.broadcast_to(c.get("tasks_per_month", 1.0), shape)
+    fixed = np.broadcast_to(c.get("monthly_fixed", 0.0), shape)
+    breakeven = _masked(
+        _breakeven.breakeven_accuracy,
+        (per_error[:, :1] > 0) & (tasks > 0),
         shape,
         efficient_cost_per_task=cost,
         frontier_cost_per_task=cost[:, :1],
@@ -209,12 +289,15 @@ def key_figures(columns: Mapping[str, np.ndarray], options: int) -> dict[str, np
         tasks_per_month=tasks,
     )
     return {
-        "cost_per_task": np.where(present, cost, np.nan),
+        "cost_per_task": cost,
         "error_cost_per_task": errors,
         "tco": tco,
         "cost_per_correct": correct,
         "breakeven_accuracy": breakeven,
     }
+
+
+_FIGURES_BY_TEMPLATE = {"tco_comparison": tco_comparison_figures}
 
 
 def _write_xlsx(rows: Iterable[list[object]], path: Path) -> None:
@@ -258,5 +341,6 @@ def _write_csv(rows: Iterable[list[object]], path: Path) -> None:
         writer.writerow(HEADINGS)
         for row in rows:
             writer.writerow(
-                neutralise(v) if isinstance(v, str) else ("" if v is None else format(v, ".15g")) for v in row
+                neutralise(v) if isinstance(v, str) else ("" if v is None else format(v, ".12g"))
+                for v in row
             )

@@ -116,6 +116,12 @@ def _scenario(
     shared: dict[str, float | str] = {}
     for key in layout.shared_keys:
         given = [(n, row[key]) for n, row in members if not _blank(row.get(key))]
+        if key == layout.reference_input:
+            # Checked below, once the options' names are known.
+            references = {text_name(raw) for _, raw in given}
+            if len(references) > 1:
+                checker.fail(where, key, _NO_VALUE, f"a scenario's rows must agree on {key}")
+            continue
         checked = [(n, checker.check(layout.shared[key], raw, f"row {n}", key)) for n, raw in given]
         distinct = {value for _, value in checked}
         if len(distinct) > 1:
@@ -145,6 +151,11 @@ def _scenario(
             if not _blank(row.get(key))
         }
         options.append((option_name, values))
+    checker.require_varying(layout, options, where)
+    if layout.reference_input:
+        key = layout.reference_input
+        raw = next((row[key] for _, row in members if not _blank(row.get(key))), None)
+        shared.update(checker.reference(layout, raw, [n for n, _ in options], where))
     if checker.problems:
         return finish(checker, name, None)
     values = assemble(layout, name, shared, options)

@@ -74,13 +74,14 @@ def _number_marker(rule, serial: int, variant: int) -> float:
     return low + (high - low) * fraction
 
 
-def _markers(layout_inputs, quoted: frozenset[str], variant: int) -> dict[str, float | str]:
+def _markers(inputs, quoted: frozenset[str], variant: int) -> dict[str, float | str]:
+    """A value per input, distinct per input and per variant wherever the rules allow."""
     markers: dict[str, float | str] = {}
-    for serial, spec in enumerate(layout_inputs):
-        if spec.rule is None:
-            choices = getattr(spec, "choices", ())
-            if choices:
-                raise TemplateNotFillableError("an input chosen from a list")
+    for serial, spec in enumerate(inputs):
+        choices = tuple(getattr(spec, "choices", ()) or ())
+        if choices:
+            markers[spec.name] = choices[variant % len(choices)]
+        elif spec.rule is None:
             start = "=" if spec.name in quoted else ""
             markers[spec.name] = f"{start}xlfuncsmarker{variant}n{serial}q"
         else:
@@ -96,13 +97,6 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _cell_text(value: float | str) -> str:
-    """The XML of a cell's value as marked in the skeleton (``<v>`` or ``<is><t>``)."""
-    if isinstance(value, str):
-        return _escape(value)
-    return _number_text(value)
-
-
 def _text_element(text: str) -> str:
     # As openpyxl does: preserve spaces only where stripping would change the text.
     stripped = text.strip()
@@ -113,21 +107,25 @@ def _text_element(text: str) -> str:
 class _Sheet:
     """A sheet's XML cut at its input cells: literal pieces, and a slot per input."""
 
-    def __init__(self, xml: str, markers: Mapping[str, float | str]):
+    def __init__(self, xml: str, markers: Mapping[str, float | str], cells: Mapping[str, str]):
         slots: list[tuple[int, int, str, str]] = []  # start, end, input name, opening tag
         for name, marker in markers.items():
-            if isinstance(marker, str):
-                body = f"<is><t>{_cell_text(marker)}</t></is>"
+            if name in cells:
+                pattern = rf'<c r="{cells[name]}"[ >].*?</c>'
+            elif isinstance(marker, str):
+                pattern = r"<c [^>]*><is><t>" + re.escape(_escape(marker)) + "</t></is></c>"
             else:
-                body = f"<v>{_cell_text(marker)}</v>"
-            for found in re.finditer(r"<c [^>]*>" + re.escape(body) + "</c>", xml):
-                opening = found.group()[: -len(body) - len("</c>")]
-                slots.append((found.start(), found.end(), name, opening))
+                pattern = r"<c [^>]*><v>" + re.escape(_number_text(marker)) + "</v></c>"
+            for found in re.finditer(pattern, xml):
+                text = found.group()
+                slots.append((found.start(), found.end(), name, text[: text.index(">") + 1]))
         slots.sort()
         self.pieces: list[str] = []
         self.slots: list[tuple[str, str]] = []
         position = 0
         for start, end, name, opening in slots:
+            if start < position:
+                raise TemplateNotFillableError("two inputs share a cell")
             self.pieces.append(xml[position:start])
             self.slots.append((name, opening))
             position = end
@@ -151,11 +149,13 @@ class _Sheet:
         return "".join(out).encode("utf-8")
 
 
-def _build_bytes(template: Template, values: Mapping[str, float | str]) -> bytes:
+def _build(template: Template, values: Mapping[str, float | str]) -> tuple[bytes, dict]:
+    """The built workbook's bytes, and where the builder says each input is."""
     with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
         path = Path(folder) / "skeleton.xlsx"
-        template.build(values, path)
-        return path.read_bytes()
+        built = template.build(values, path)
+        cells = dict(getattr(built, "input_cells", None) or {})
+        return path.read_bytes(), cells
 
 
 def _parts(data: bytes) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:
@@ -174,22 +174,33 @@ class Filler:
         inputs = list(template.inputs)
         first = _markers(inputs, quoted, 0)
         second = _markers(inputs, quoted, 1)
-        skeleton = _parts(_build_bytes(template, first))
-        check = _parts(_build_bytes(template, second))
+        skeleton_bytes, cells = _build(template, first)
+        skeleton, check = _parts(skeleton_bytes), _parts(_build(template, second)[0])
         if list(skeleton) != list(check):
             raise TemplateNotFillableError("the parts of the workbook depend on the values")
         self.infos = [info for info, _ in skeleton.values()]
         self.fixed: dict[str, bytes] = {}
         self.sheets: dict[str, _Sheet] = {}
+        # Inputs chosen from a list share their values with other cells: they
+        # are found only by the cell the builder reports.
+        listed = {spec.name for spec in inputs if getattr(spec, "choices", ())}
+        if listed - set(cells):
+            raise TemplateNotFillableError("an input chosen from a list has no known cell")
+        searchable = {n: v for n, v in first.items() if n not in listed}
+        # The inputs sheet is the one holding the most markers.
+        home = max(
+            (n for n in skeleton if n.startswith("xl/worksheets/sheet")),
+            key=lambda n: len(_Sheet(skeleton[n][1].decode("utf-8"), searchable, {}).slots),
+        )
         found: list[str] = []
         for name, (_, data) in skeleton.items():
-            text = data.decode("utf-8", errors="replace")
-            sheet = _Sheet(text, first) if name.startswith("xl/worksheets/") else None
+            sheet = None
+            if name.startswith("xl/worksheets/sheet"):
+                here = cells if name == home else {}
+                sheet = _Sheet(data.decode("utf-8"), {**searchable, **here}, here)
             if sheet is not None and sheet.slots:
                 if sheet.render(second) != check[name][1]:
-                    raise TemplateNotFillableError(
-                        f"{name} depends on the values beyond the input cells"
-                    )
+                    raise TemplateNotFillableError(f"{name} depends on the values beyond inputs")
                 self.sheets[name] = sheet
                 found += sheet.names()
             else:
