@@ -323,7 +323,8 @@ def generate(
             report.summary_files = report.summary.write(folder, overwrite=mode != "refuse")
         except FileExistsError as error:
             name = str(error)
-            report.outcomes.append(Outcome("(summary)", name, FAILED, _exists_reason(name)))
+            reason = f"{name} already exists (--overwrite or --skip-existing replace it)"
+            report.outcomes.append(Outcome("(summary)", name, FAILED, reason))
     return report
 
 
