@@ -73,7 +73,8 @@ def fixed(value: float, decimals: int) -> str:
     is 1,249.97 because 1249.975 is stored as 1249.97499999...
     """
     quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+    # + 0.0 turns -0.0 into 0.0: a spreadsheet has no negative zero.
+    rounded = Decimal(value + 0.0).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{rounded:,.{decimals}f}"
 
 

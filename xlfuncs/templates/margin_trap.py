@@ -68,7 +68,7 @@ INPUTS: list[InputSpec] = [
         "name",
         "Strategy name",
         "text",
-        ["Efficiency: cut prices", "Capability: hold a premium"],
+        ["Efficiency (cut prices)", "Capability (hold a premium)"],
         "A short name for the strategy; shown on Summary.",
         None,
         "@",

@@ -281,9 +281,9 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             "IF(ISNUMBER(breakeven_error_cost),IF(breakeven_error_cost<0,"
             '"No cost of a wrong answer makes the two equal: one model is both cheaper and '
             'more accurate.",'
-            '"Thinking costs less overall when a wrong answer costs more than "&'
-            'FIXED(breakeven_error_cost,2)&IF(t_accuracy>f_accuracy,"",'
-            '" (less than, as thinking is the less accurate here)")&"; yours costs "&'
+            'IF(t_accuracy>f_accuracy,"Thinking costs less overall when a wrong answer costs '
+            'more than ","Thinking costs less overall only when a wrong answer costs less '
+            'than ")&FIXED(breakeven_error_cost,2)&"; yours costs "&'
             'FIXED(cost_per_error,2)&"."),'
             '"Both models are equally accurate: the cheaper one costs less at any cost of a '
             'wrong answer.")'
@@ -321,8 +321,10 @@ def _write_checks(book: TemplateBook, calc: RowWriter) -> None:
         "TRUE)",
     )
     book.add_check(
-        "The model with the higher net value has the lower expected cost per case (or equal)",
-        f"OR(ABS({e}-{f})<=0.000000001*MAX(1,ABS({e})),(extra_value_per_case>0)=({f}<{e}))",
+        "Extra value from thinking = accuracy gain x value of a right answer - extra expected "
+        "cost per case",
+        f"ABS(extra_value_per_case-((t_accuracy-f_accuracy)*value_per_correct-({f}-{e})))"
+        f"<=0.000000001*MAX(1,ABS({e}),ABS({f}),value_per_correct)",
     )
     book.write_checks()
 
