@@ -442,6 +442,7 @@ class TemplateBook:
             self.put_text("Inputs", coordinate, str(value), style="input")
         else:
             self.put("Inputs", coordinate, value, number_format=spec.number_format, style="input")
+        self["Inputs"][coordinate].protection = Protection(locked=False)
         self.define(spec.name, "Inputs", coordinate)
         self["Inputs"].add_data_validation(_validation(spec, coordinate))
         self.input_cells[spec.name] = coordinate
@@ -558,6 +559,7 @@ class TemplateBook:
         ws.column_dimensions["A"].width = 2
         ws.column_dimensions["B"].width = 28
         ws.column_dimensions["C"].width = 100
+        ws.freeze_panes = "A4"
 
     # Saving --------------------------------------------------------------
 
@@ -602,6 +604,10 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl streams worksheets through temporary files, whose mtime would leak in.
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
 
 def _join_sources(specs: Sequence[InputSpec]) -> str:
     if len(specs) == 1:
@@ -614,7 +620,6 @@ def _apply_style(cell, style: str) -> None:
         cell.fill = _INPUT_FILL
         cell.font = _INPUT_FONT
         cell.border = _INPUT_BORDER
-        cell.protection = Protection(locked=False)
     elif style == "heading":
         cell.fill = _HEADING_FILL
         cell.font = _HEADING_FONT
