@@ -67,9 +67,14 @@ def amounts(low: float, high: float, digits: int = 6) -> st.SearchStrategy[float
 
 
 def fixed(value: float, decimals: int) -> str:
-    """Python's reading of the spreadsheet FIXED(value, decimals): half away from zero, commas."""
+    """Python's reading of the spreadsheet FIXED(value, decimals): half away from zero, commas.
+
+    The half is judged on the exact binary value, as the spreadsheet does: FIXED(1249.975, 2)
+    is 1,249.97 because 1249.975 is stored as 1249.97499999...
+    """
     quantum = Decimal(1).scaleb(-decimals)
-    rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    # + 0.0 turns -0.0 into 0.0: a spreadsheet has no negative zero.
+    rounded = Decimal(value + 0.0).quantize(quantum, rounding=ROUND_HALF_UP)
     return f"{rounded:,.{decimals}f}"
 
 

@@ -442,6 +442,7 @@ class TemplateBook:
             self.put_text("Inputs", coordinate, str(value), style="input")
         else:
             self.put("Inputs", coordinate, value, number_format=spec.number_format, style="input")
+        self["Inputs"][coordinate].protection = Protection(locked=False)
         self.define(spec.name, "Inputs", coordinate)
         self["Inputs"].add_data_validation(_validation(spec, coordinate))
         self.input_cells[spec.name] = coordinate
@@ -558,6 +559,7 @@ class TemplateBook:
         ws.column_dimensions["A"].width = 2
         ws.column_dimensions["B"].width = 28
         ws.column_dimensions["C"].width = 100
+        ws.freeze_panes = "A4"
 
     # Saving --------------------------------------------------------------
 
@@ -602,6 +604,10 @@ class _FixedTimeZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl streams worksheets through temporary files, whose mtime would leak in.
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
 
 def _join_sources(specs: Sequence[InputSpec]) -> str:
     if len(specs) == 1:
@@ -614,7 +620,6 @@ def _apply_style(cell, style: str) -> None:
         cell.fill = _INPUT_FILL
         cell.font = _INPUT_FONT
         cell.border = _INPUT_BORDER
-        cell.protection = Protection(locked=False)
     elif style == "heading":
         cell.fill = _HEADING_FILL
         cell.font = _HEADING_FONT
@@ -635,3 +640,88 @@ def _apply_style(cell, style: str) -> None:
     elif style == "check":
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
+
+
+class RowWriter:
+    """Writes labelled calculation rows down a sheet: label in B, unit in C, values from E.
+
+    ``columns`` maps a suffix (an option or strategy letter) to a column
+    letter; a row's formula is either one string for all of them, formatted
+    with ``{col}`` (its own column) and ``{suffix}``, or one string per suffix.
+    Each cell becomes a figure ``{prefix}.{key}.{suffix}`` (``{prefix}.{key}`` for a
+    single column). ``names`` maps keys to defined names for single-column rows.
+    """
+
+    def __init__(
+        self,
+        book: TemplateBook,
+        sheet: str,
+        columns: Mapping[str, str],
+        *,
+        row: int = 4,
+        prefix: str = "calc",
+    ) -> None:
+        self.book, self.sheet, self.columns, self.next, self.prefix = (
+            book,
+            sheet,
+            dict(columns),
+            row,
+            prefix,
+        )
+        self.rows: dict[str, int] = {}
+
+    def heading(self, text: str, last_column: int = 9) -> None:
+        self.book.heading(self.sheet, self.next, text, last_column=last_column)
+        self.next += 1
+
+    def header(self, texts: Mapping[str, str]) -> None:
+        """Column titles (e.g. option names) as formulas or text, in bold."""
+        self.rows["header"] = self.next
+        for suffix, value in texts.items():
+            cell = f"{self.columns[suffix]}{self.next}"
+            if value.startswith("="):
+                self.book.put(
+                    self.sheet, cell, value, style="bold", text_key=f"{self.prefix}.header.{suffix}"
+                )
+            else:
+                self.book.put_text(self.sheet, cell, value, style="bold")
+        self.next += 1
+
+    def blank(self) -> None:
+        self.next += 1
+
+    def row(
+        self,
+        key: str,
+        label: str,
+        unit: str,
+        formula: str | Mapping[str, str],
+        number_format: str,
+        *,
+        name: str | None = None,
+        style: str = "calc",
+        only: Sequence[str] | None = None,
+    ) -> int:
+        r = self.next
+        self.rows[key] = r
+        self.book.label(self.sheet, r, label, unit)
+        suffixes = list(only or self.columns)
+        for suffix in suffixes:
+            col = self.columns[suffix]
+            text = formula[suffix] if isinstance(formula, Mapping) else formula
+            text = text.format(col=col, suffix=suffix, s=suffix.lower(), r=self.rows)
+            figure = (
+                f"{self.prefix}.{key}" if len(suffixes) == 1 else f"{self.prefix}.{key}.{suffix}"
+            )
+            self.book.put(
+                self.sheet, f"{col}{r}", text, key=figure, number_format=number_format, style=style
+            )
+            if name:
+                self.book.define(name, self.sheet, f"{col}{r}")
+        self.next += 1
+        return r
+
+    def cell(self, key: str, suffix: str | None = None) -> str:
+        """Absolute reference to a written row's cell, with the sheet name."""
+        col = self.columns[suffix or next(iter(self.columns))]
+        return f"{quote_sheetname(self.sheet)}!${col}${self.rows[key]}"
