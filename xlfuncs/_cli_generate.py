@@ -135,6 +135,7 @@ def final_table(report) -> str:
     lines.append(f"{totals}; folder {report.out_dir}")
     if report.summary_files:
         lines.append("summary: " + ", ".join(p.name for p in report.summary_files))
+    lines += report.notes
     if report.recalculated:
         lines.append("calculated values stored by LibreOffice")
     return "\n".join(lines)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .filenames import UniqueNames
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
-from .summary import SummaryTable
+from .summary import SummaryTable, has_figures
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import Filler, TemplateNotFillableError, illegal_text, quoted_inputs, save_atomically
 
@@ -45,6 +45,8 @@ class BatchReport:
     summary_files: list[Path] = field(default_factory=list)
     summary: SummaryTable | None = None
     recalculated: bool = False
+    #: Remarks that are not failures, e.g. why no summary was written.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def written(self) -> list[Path]:
@@ -318,7 +320,11 @@ def generate(
         for outcome in recalculate_in_place(report):
             report.outcomes.append(outcome)
         report.recalculated = True
-    if summary and len(report.summary):
+    if summary and len(report.summary) and not has_figures(layout):
+        report.notes.append(
+            f"no summary: its key figures are defined for tco_comparison, not {chosen.name}"
+        )
+    elif summary and len(report.summary):
         try:
             report.summary_files = report.summary.write(folder, overwrite=mode != "refuse")
         except FileExistsError as error:

@@ -369,7 +369,9 @@ def _nested_scenario(
         shared[key] = checker.check(layout.shared[key], raw, locate(item, raw_key) or where, key)
     raw_options = item.get("options")
     options: list[tuple[str, dict[str, float | str]]] = []
-    if not isinstance(raw_options, list):
+    if not layout.letters and raw_options is None:
+        raw_options = []  # a template without options: shared inputs only
+    elif not isinstance(raw_options, list):
         checker.fail(
             locate(item, "options") or where,
             "options",

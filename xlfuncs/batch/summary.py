@@ -300,6 +300,15 @@ def generic_figures(c: Mapping[str, np.ndarray], shape) -> dict[str, np.ndarray]
 _FIGURES_BY_TEMPLATE = {"tco_comparison": tco_comparison_figures}
 
 
+def has_figures(layout: Layout) -> bool:
+    """Whether the summary's key figures are defined for this template."""
+    if layout.template_name in _FIGURES_BY_TEMPLATE:
+        return True
+    keys = set(layout.value_keys) | set(layout.shared_keys)
+    costs = "cost_per_task" in keys or set(_TOKEN_ARGS) <= keys or set(_SELFHOST_ARGS) <= keys
+    return bool(layout.letters) and costs and {"accuracy", "cost_per_error"} <= keys
+
+
 def _write_xlsx(rows: Iterable[list[object]], path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell

@@ -61,7 +61,7 @@ def _columns(headings: Iterable[object], layout: Layout, file: str) -> list[str 
         if name in names:
             raise ScenarioFileError(f"{file}, column {number}: column {name!r} appears twice")
         names.append(name)
-    for required in (SCENARIO, OPTION):
+    for required in (SCENARIO, OPTION) if layout.letters else (SCENARIO,):
         if required not in names:
             raise ScenarioFileError(f"{file}: the first row needs a column named {required!r}")
     return names

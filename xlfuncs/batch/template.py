@@ -118,7 +118,9 @@ class Layout:
         if name_key is not None and not all(name_key in options[x] for x in letters):
             name_key = None
         include_key = getattr(template, "include_key", "include")
-        if not all(_choices(options[x].get(include_key)) == ("Yes", "No") for x in letters):
+        if not letters or not all(
+            _choices(options[x].get(include_key)) == ("Yes", "No") for x in letters
+        ):
             include_key = None
         reference = getattr(template, "reference_input", "reference_option")
         if reference not in shared or _choices(shared[reference]) != letters:
@@ -192,6 +194,9 @@ _PACKAGE = "xlfuncs.templates"
 def template_names() -> list[str]:
     """Names of the templates that ship with xlfuncs."""
     package = importlib.import_module(_PACKAGE)
+    listed = getattr(package, "TEMPLATE_NAMES", None)
+    if listed is not None:
+        return list(listed)
     return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name[0] != "_")
 
 
