@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -73,17 +74,20 @@ class BatchReport:
 # The worker side: runs in this process, a process pool or a cluster -------------
 
 _FILLERS: dict[tuple, Filler | None] = {}
+# Threads of one process share the fillers: one thread makes each, the others wait.
+_FILLERS_LOCK = threading.Lock()
 
 
 def _filler(template: Template, quoted: frozenset[str]) -> Filler | None:
     """The template's filler for these quoted inputs, made once per process."""
     key = (type(template).__module__, type(template).__qualname__, template.name, quoted)
-    if key not in _FILLERS:
-        try:
-            _FILLERS[key] = Filler(template, quoted)
-        except TemplateNotFillableError:
-            _FILLERS[key] = None  # build every workbook from scratch
-    return _FILLERS[key]
+    with _FILLERS_LOCK:
+        if key not in _FILLERS:
+            try:
+                _FILLERS[key] = Filler(template, quoted)
+            except TemplateNotFillableError:
+                _FILLERS[key] = None  # build every workbook from scratch
+        return _FILLERS[key]
 
 
 def _exists_reason(file: str) -> str:

@@ -213,9 +213,15 @@ class Filler:
     def workbook_bytes(self, values: Mapping[str, float | str]) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
-            for info in self.infos:
-                sheet = self.sheets.get(info.filename)
-                data = self.fixed[info.filename] if sheet is None else sheet.render(values)
+            for template_info in self.infos:
+                name = template_info.filename
+                sheet = self.sheets.get(name)
+                data = self.fixed[name] if sheet is None else sheet.render(values)
+                # A fresh entry each time: writing fills in sizes and checksums, and
+                # threads may share this filler.
+                info = zipfile.ZipInfo(name, template_info.date_time)
+                info.compress_type = template_info.compress_type
+                info.external_attr = template_info.external_attr
                 archive.writestr(info, data)
         return buffer.getvalue()
 
