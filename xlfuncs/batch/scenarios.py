@@ -48,6 +48,9 @@ __all__ = [
     "suggest",
 ]
 
+#: The name an option a scenario does not give takes in its workbook.
+UNUSED_OPTION = "(not used)"
+
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
 
 
@@ -306,6 +309,8 @@ def assemble(
             # An option the scenario does not give is left out of the comparison.
             if layout.include_key:
                 values[specs[layout.include_key].name] = "No"
+                if layout.option_name_key:
+                    values[specs[layout.option_name_key].name] = UNUSED_OPTION
             continue
         option_name, given = options[index]
         for key, value in given.items():
