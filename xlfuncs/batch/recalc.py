@@ -29,7 +29,8 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 # A formula cell as openpyxl writes it: the formula, then an empty value.
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f[^>]*>.*?</f>|<f[^>]*/>)<v ?/></c>')
+# (Formula text is escaped XML: it holds no "<".)
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f[^>]*>[^<]*</f>|<f[^>]*/>)<v ?/></c>')
 
 
 def _sheet_parts(parts: Mapping[str, bytes]) -> dict[str, str]:
