@@ -90,6 +90,12 @@ def _filler(template: Template, quoted: frozenset[str]) -> Filler | None:
         return _FILLERS[key]
 
 
+def _install_fillers(fillers: dict[tuple, Filler | None]) -> None:
+    """Start a worker process with fillers made elsewhere."""
+    with _FILLERS_LOCK:
+        _FILLERS.update(fillers)
+
+
 def _exists_reason(file: str) -> str:
     return f"{file} already exists (--overwrite replaces it, --skip-existing keeps it)"
 
@@ -262,7 +268,13 @@ def generate(
     template_ref = template if isinstance(template, str) else chosen
 
     own_pool = executor is None and jobs > 1
-    pool = ProcessPoolExecutor(jobs) if own_pool else executor
+    pool = None
+    if own_pool:
+        # The workers get the filler made here rather than each making its own.
+        _filler(chosen, frozenset())
+        pool = ProcessPoolExecutor(jobs, initializer=_install_fillers, initargs=(dict(_FILLERS),))
+    else:
+        pool = executor
     dispatcher = _Dispatcher(
         pool, jobs if own_pool else max(jobs, os.cpu_count() or 1), template_ref, folder, mode
     )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import json
 import math
 import os
@@ -119,6 +120,7 @@ def suggest(word: str, known: Iterable[str]) -> str:
     return f" (did you mean {close[0]}?)" if close else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_key(key: object) -> str:
     """A column heading or key as a name: ``Tasks per month`` -> ``tasks_per_month``."""
     return re.sub(r"[\s\-]+", "_", str(key).strip().lower())

@@ -138,17 +138,17 @@ class Layout:
             min_options=int(getattr(template, "min_options", least)),
         )
 
-    @property
+    @functools.cached_property
     def option_keys(self) -> tuple[str, ...]:
         """Row keys of the option inputs, in declaration order (the first option's)."""
         return tuple(self.options[self.letters[0]]) if self.letters else ()
 
-    @property
+    @functools.cached_property
     def value_keys(self) -> tuple[str, ...]:
         """Option row keys a scenario file gives values for (the option name excluded)."""
         return tuple(k for k in self.option_keys if k != self.option_name_key)
 
-    @property
+    @functools.cached_property
     def varying_keys(self) -> dict[str, str]:
         """Option inputs whose default differs between options, with the defaults in words.
 
@@ -165,7 +165,7 @@ class Layout:
                 )
         return varying
 
-    @property
+    @functools.cached_property
     def shared_keys(self) -> tuple[str, ...]:
         """Shared inputs a scenario file gives values for (the scenario name excluded)."""
         return tuple(k for k in self.shared if k != self.scenario_input)
