@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
-from .writer import save_atomically
+from .writer import save_atomically, write_bytes
 
 __all__ = ["recalculate_in_place", "store_values"]
 
@@ -120,7 +120,7 @@ def recalculate_workbooks(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             for path, copy in zip(chunk, computed, strict=True):
                 try:
                     data = store_values(path.read_bytes(), copy)
-                    save_atomically(lambda target, data=data: target.write_bytes(data), path, True)
+                    save_atomically(lambda target, data=data: write_bytes(target, data), path, True)
                 except Exception as error:  # one unreadable copy must not stop the others
                     yield path, f"could not store calculated values: {error}"
 

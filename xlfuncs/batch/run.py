@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import os
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -14,7 +15,14 @@ from .filenames import UniqueNames
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
 from .summary import SummaryTable, has_figures
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
-from .writer import Filler, TemplateNotFillableError, illegal_text, quoted_inputs, save_atomically
+from .writer import (
+    Filler,
+    TemplateNotFillableError,
+    illegal_text,
+    quoted_inputs,
+    save_atomically,
+    write_bytes,
+)
 
 __all__ = ["BatchReport", "Outcome", "generate"]
 
@@ -25,7 +33,7 @@ SUMMARY_NAMES = ("summary",)
 _CHUNK = 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """What happened to one scenario (or to the summary)."""
 
@@ -101,23 +109,24 @@ def _exists_reason(file: str) -> str:
 
 
 def make_workbook(
-    template: Template | str, values: Mapping[str, float | str], target: Path, mode: str
+    template: Template | str, values: Mapping[str, float | str], target: str, mode: str
 ) -> tuple[str, str]:
-    """Write one scenario's workbook; returns ``(status, reason)``."""
-    if mode != "overwrite" and target.exists():
-        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(target.name))
+    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``."""
+    name = os.path.basename(target)
+    if mode != "overwrite" and os.path.lexists(target):
+        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
     try:
         template = resolve_template(template)
         filler = _filler(template, quoted_inputs(values))
         if filler is not None:
             data = filler.workbook_bytes(values)
-            save_atomically(lambda path: path.write_bytes(data), target, mode == "overwrite")
+            save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
         else:
             save_atomically(lambda path: template.build(values, path), target, mode == "overwrite")
     except FileExistsError:
-        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(target.name))
+        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
     except Exception as error:  # a worker reports, it never stops the batch
-        return FAILED, f"{type(error).__name__}: {error}" if not str(error) else str(error)
+        return FAILED, str(error) or type(error).__name__
     return WRITTEN, ""
 
 
@@ -128,8 +137,9 @@ def make_workbooks(
     mode: str,
 ) -> list[tuple[str, str]]:
     """:func:`make_workbook` for a chunk of scenarios: one task for an executor."""
-    folder = Path(out_dir)
-    return [make_workbook(template, values, folder / file, mode) for values, file in jobs]
+    return [
+        make_workbook(template, values, os.path.join(out_dir, file), mode) for values, file in jobs
+    ]
 
 
 # The driver ------------------------------------------------------------------
@@ -263,7 +273,8 @@ def generate(
     folder.mkdir(parents=True, exist_ok=True)
     report = BatchReport(folder, chosen.name, summary=SummaryTable(layout))
     outcomes: list[Outcome | None] = []
-    summary_slots: dict[int, int] = {}
+    # Each outcome's row in the summary table, -1 for none (kept compact for long batches).
+    summary_rows = array("l")
     # A registered template travels to workers by name, any other by pickling.
     template_ref = template if isinstance(template, str) else chosen
 
@@ -289,14 +300,15 @@ def generate(
             outcomes[slot] = outcome
             if status == FAILED:
                 stop = stop or fail_fast
-                if slot in summary_slots:
-                    report.summary.files[summary_slots[slot]] = ""
+                if summary_rows[slot] >= 0:
+                    report.summary.files[summary_rows[slot]] = ""
             if progress is not None:
                 progress(outcome)
 
     def fail(outcome: Outcome) -> None:
         nonlocal stop
         outcomes.append(outcome)
+        summary_rows.append(-1)
         stop = stop or fail_fast
         if progress is not None:
             progress(outcome)
@@ -321,7 +333,7 @@ def generate(
                 continue
             slot = len(outcomes)
             outcomes.append(Outcome(item.name, file, "pending"))
-            summary_slots[slot] = len(report.summary)
+            summary_rows.append(len(report.summary))
             report.summary.add(item, file)
             settle(dispatcher.add(slot, item.values, file))
         settle(dispatcher.finish())

@@ -61,21 +61,28 @@ def neutralise(text: str) -> str:
 
 
 class SummaryTable:
-    """Collects each scenario's inputs compactly, then computes every figure at once.
+    """Collects each scenario's inputs compactly; computes the figures a block at a time.
 
-    Numbers are kept in ``array('d')`` columns and choices (``Yes``/``No``,
-    ``API``/``Self-hosted``, a reference letter) as their position in the
-    list, so ten thousand scenarios take a few megabytes.
+    Inputs are kept in ``array('d')`` columns (a choice such as ``Yes``/``No``
+    or a reference letter as its position in the list) until ``chunk``
+    scenarios have come in; then the figures of all of them are computed at
+    once by the broadcasting core and only the figures are kept. Memory thus
+    stays flat however long the batch; ``chunk=None`` keeps every input and
+    computes everything in one go at the end.
     """
 
-    def __init__(self, layout: Layout):
+    def __init__(self, layout: Layout, chunk: int | None = 2048):
         self.layout = layout
+        self.chunk = chunk
         self.scenarios: list[str] = []
         self.files: list[str] = []
         self.option_names: list[tuple[str, ...]] = []
         self._shared = {k: array("d") for k, spec in layout.shared.items() if _kept(spec)}
         first = layout.options[layout.letters[0]] if layout.letters else {}
         self._option = {k: array("d") for k, spec in first.items() if _kept(spec)}
+        self._pending = 0
+        self._results: dict[str, array] = {key: array("d") for key, _, _ in FIGURES}
+        self._results |= {"included": array("b"), "cheapest": array("l"), "reference": array("l")}
 
     def __len__(self) -> int:
         return len(self.scenarios)
@@ -90,13 +97,16 @@ class SummaryTable:
         for key, column in self._option.items():
             for letter in self.layout.letters:
                 column.append(_number(self.layout.options[letter][key], values))
+        self._pending += 1
+        if self.chunk and self._pending >= self.chunk:
+            self._flush()
 
     def columns(self) -> dict[str, np.ndarray]:
-        """Inputs as arrays: shared ``(n, 1)``, per option ``(n, options)``.
+        """The inputs not yet summarised: shared ``(n, 1)``, per option ``(n, options)``.
 
         A choice holds its position in the list of choices (``Yes`` is 0).
         """
-        n, k = len(self), len(self.layout.letters)
+        n, k = self._pending, len(self.layout.letters)
         arrays = {
             key: np.frombuffer(col, dtype=np.float64).reshape(n, 1)
             for key, col in self._shared.items()
@@ -105,20 +115,30 @@ class SummaryTable:
             arrays[key] = np.frombuffer(col, dtype=np.float64).reshape(n, k)
         return arrays
 
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        counts = [len(o) for o in self.option_names[len(self) - self._pending :]]
+        figures = summarise(self.layout, self.columns(), counts)
+        for key, column in self._results.items():
+            column.extend(np.asarray(figures[key]).ravel().tolist())
+        # New columns rather than emptied ones: views of the old may still exist.
+        self._shared = {key: array("d") for key in self._shared}
+        self._option = {key: array("d") for key in self._option}
+        self._pending = 0
+
     def figures(self) -> dict[str, np.ndarray]:
-        """Key figures and ``included`` as ``(n, options)``, ``reference`` as ``(n,)``."""
+        """Figures and ``included`` by scenario and option; cheapest and reference by scenario."""
+        self._flush()
         n, k = len(self), len(self.layout.letters)
-        columns = self.columns()
-        given = np.arange(k) < np.array([len(o) for o in self.option_names]).reshape(n, 1)
-        compute = _FIGURES_BY_TEMPLATE.get(self.layout.template_name, generic_figures)
-        figures = compute(columns, (n, k))
-        included = given & figures.pop("included", np.ones((n, k), dtype=bool))
-        for key, _, _ in FIGURES:
-            figures[key] = np.where(given, figures[key], np.nan)
-        figures["included"] = included
-        figures["cheapest"] = _cheapest(np.where(included, figures["tco"], np.nan))
-        figures.setdefault("reference", np.zeros(n, dtype=int))
-        return figures
+        out = {
+            key: np.frombuffer(self._results[key], dtype=np.float64).reshape(n, k)
+            for key, _, _ in FIGURES
+        }
+        out["included"] = np.frombuffer(self._results["included"], dtype=np.int8).reshape(n, k)
+        for key in ("cheapest", "reference"):
+            out[key] = np.array(self._results[key], dtype=int)
+        return out
 
     def rows(self) -> Iterator[list[object]]:
         """The table's rows: one per scenario and option, in the scenarios' order."""
@@ -142,6 +162,27 @@ class SummaryTable:
         save_atomically(lambda path: _write_xlsx(self.rows(), path), paths[0], overwrite)
         save_atomically(lambda path: _write_csv(self.rows(), path), paths[1], overwrite)
         return paths
+
+
+def summarise(
+    layout: Layout, columns: Mapping[str, np.ndarray], option_counts: list[int]
+) -> dict[str, np.ndarray]:
+    """Every scenario's key figures at once, from its inputs as columns.
+
+    ``option_counts`` says how many options each scenario gives; the others
+    are NaN and never the cheapest.
+    """
+    n, k = len(option_counts), len(layout.letters)
+    given = np.arange(k) < np.array(option_counts).reshape(n, 1)
+    compute = _FIGURES_BY_TEMPLATE.get(layout.template_name, generic_figures)
+    figures = compute(columns, (n, k))
+    included = given & figures.pop("included", np.ones((n, k), dtype=bool))
+    for key, _, _ in FIGURES:
+        figures[key] = np.where(given, figures[key], np.nan)
+    figures["included"] = included
+    figures["cheapest"] = _cheapest(np.where(included, figures["tco"], np.nan))
+    figures.setdefault("reference", np.zeros(n, dtype=int))
+    return figures
 
 
 def _kept(spec) -> bool:
@@ -356,7 +397,7 @@ def _styled_skeleton() -> tuple[dict[str, bytes], list, str, list[str], list[str
     return parts, infos, xml, openings(2), openings(3)
 
 
-def _write_xlsx(rows: Iterable[list[object]], path: Path) -> None:
+def _write_xlsx(rows: Iterable[list[object]], path: str) -> None:
     """summary.xlsx: values only, names as text, each column in its number format.
 
     The rows are written straight into the sheet XML of a workbook that
@@ -364,41 +405,50 @@ def _write_xlsx(rows: Iterable[list[object]], path: Path) -> None:
     rows take a fraction of a second.
     """
     parts, infos, xml, plain, quoted = _styled_skeleton()
-    lines = []
-    number = 1
-    for number, row in enumerate(rows, start=2):
-        cells = []
-        for index, value in enumerate(row):
-            column = chr(ord("A") + index)
-            if value is None:
-                continue
-            if index in _TEXT_COLUMNS:
-                text = str(value)
-                attributes = (quoted if text[:1] in "=+-@" else plain)[index]
-                stripped = text.strip()
-                space = ' xml:space="preserve"' if stripped and stripped != text else ""
-                body = f"<is><t{space}>{_escape(text)}</t></is>"
-            else:
-                attributes, body = plain[index], f"<v>{value!r}</v>"
-            cells.append(f'<c r="{column}{number}"{attributes}>{body}</c>')
-        lines.append(f'<row r="{number}">{"".join(cells)}</row>')
     heading = re.search(r'<row r="1".*?</row>', xml).group()
-    data = f"<sheetData>{heading}{''.join(lines)}</sheetData>"
-    xml = re.sub(r"<sheetData>.*</sheetData>", lambda _: data, xml, flags=re.DOTALL)
-    last = chr(ord("A") + len(HEADINGS) - 1)
-    xml = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="A1:{last}{max(number, 1)}"', xml)
-    parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-8")
+    before, _, rest = xml.partition("<sheetData>")
+    after = rest[rest.index("</sheetData>") :]
+    # The dimension is not known before the rows are out; it is optional (Excel
+    # and LibreOffice work it out), so it goes rather than hold every row in memory.
+    before = re.sub(r'<dimension ref="[^"]*" ?/>', "", before)
+    sheet = "xl/worksheets/sheet1.xml"
     with zipfile.ZipFile(path, "w") as archive:
         for info in infos:
-            archive.writestr(info, parts[info.filename])
+            if info.filename != sheet:
+                archive.writestr(info, parts[info.filename])
+                continue
+            entry = zipfile.ZipInfo(sheet, info.date_time)
+            entry.compress_type = info.compress_type
+            with archive.open(entry, "w") as stream:
+                stream.write(f"{before}<sheetData>{heading}".encode())
+                for number, row in enumerate(rows, start=2):
+                    stream.write(_row_xml(number, row, plain, quoted).encode("utf-8"))
+                stream.write(after.encode())
+
+
+def _row_xml(number: int, row: list[object], plain: list[str], quoted: list[str]) -> str:
+    cells = []
+    for index, value in enumerate(row):
+        if value is None:
+            continue
+        if index in _TEXT_COLUMNS:
+            text = str(value)
+            attributes = (quoted if text[:1] in "=+-@" else plain)[index]
+            stripped = text.strip()
+            space = ' xml:space="preserve"' if stripped and stripped != text else ""
+            body = f"<is><t{space}>{_escape(text)}</t></is>"
+        else:
+            attributes, body = plain[index], f"<v>{value!r}</v>"
+        cells.append(f'<c r="{chr(ord("A") + index)}{number}"{attributes}>{body}</c>')
+    return f'<row r="{number}">{"".join(cells)}</row>'
 
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _write_csv(rows: Iterable[list[object]], path: Path) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+def _write_csv(rows: Iterable[list[object]], path: str) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(HEADINGS)
         for row in rows:

@@ -38,6 +38,7 @@ __all__ = [
     "illegal_text",
     "quoted_inputs",
     "save_atomically",
+    "write_bytes",
 ]
 
 #: Modes for a file that already exists.
@@ -241,29 +242,39 @@ def quoted_inputs(values: Mapping[str, float | str]) -> frozenset[str]:
 # Saving --------------------------------------------------------------------
 
 
-def save_atomically(write: Callable[[Path], None], target: Path, overwrite: bool) -> None:
+def save_atomically(
+    write: Callable[[str], None], target: str | os.PathLike[str], overwrite: bool
+) -> None:
     """Write a file through a temporary file beside it, then move it into place.
 
-    ``write(path)`` writes the content to ``path``. Without ``overwrite``,
-    :class:`FileExistsError` is raised if ``target`` exists, and the
-    temporary file is removed.
+    ``write(path)`` writes the content to ``path`` (a string). Without
+    ``overwrite``, :class:`FileExistsError` is raised if ``target`` exists,
+    and the temporary file is removed.
     """
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.stem[:40]}.", suffix=".part"
-    )
+    # Plain strings rather than pathlib: pathlib interns every name it parses,
+    # which a batch of many thousand files would keep in memory.
+    target = os.fspath(target)
+    folder, name = os.path.split(target)
+    stem = os.path.splitext(name)[0]
+    handle, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{stem[:40]}.", suffix=".part")
     os.close(handle)
-    temporary_path = Path(temporary)
     try:
-        write(temporary_path)
+        write(temporary)
         if overwrite:
-            os.replace(temporary_path, target)
+            os.replace(temporary, target)
         else:
-            _move_without_replacing(temporary_path, target)
+            _move_without_replacing(temporary, target)
     finally:
-        temporary_path.unlink(missing_ok=True)
+        if os.path.lexists(temporary):
+            os.unlink(temporary)
 
 
-def _move_without_replacing(source: Path, target: Path) -> None:
+def write_bytes(path: str, data: bytes) -> None:
+    with open(path, "wb") as stream:
+        stream.write(data)
+
+
+def _move_without_replacing(source: str, target: str) -> None:
     try:
         # A hard link fails if the target exists: no window between check and move.
         os.link(source, target)
@@ -271,6 +282,6 @@ def _move_without_replacing(source: Path, target: Path) -> None:
         raise
     except OSError:
         # File systems without hard links (FAT, some network shares).
-        if target.exists():
-            raise FileExistsError(str(target)) from None
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
         os.replace(source, target)
