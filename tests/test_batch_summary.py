@@ -100,3 +100,15 @@ def test_blocks_give_the_same_rows_as_all_at_once():
 )
 def test_csv_cells_that_start_like_a_formula_get_a_quote(text, expected):
     assert neutralise(text) == expected
+
+
+def test_describe_lists_the_declared_inputs_and_what_must_be_given():
+    from xlfuncs.batch.describe import describe
+
+    text = describe("tco_comparison")
+    assert "  months (months): a whole number from 1 to 60; default 36" in text
+    assert "  name (text): required; the option's name" in text
+    assert (
+        "  pricing (API/Self-hosted): one of API, Self-hosted; default by option "
+        "(A: Self-hosted, B: API, C: API, D: API); must be given"
+    ) in text

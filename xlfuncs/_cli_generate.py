@@ -16,8 +16,6 @@ and summary.xlsx and summary.csv comparing them all, into the folder --out.
 Exits with 0 only when every scenario was written (or kept, with --skip-existing).
 """
 
-EXAMPLE_FILE = Path(__file__).parent / "batch" / "example_scenarios.yaml"
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -66,10 +64,11 @@ def run(arguments: argparse.Namespace) -> int:
             print(f"xlfuncs generate: --recalc: {INSTALL_HINT}.", file=sys.stderr)
             return 1
 
+    from .batch import EXAMPLE_SCENARIOS
     from .batch.run import generate
     from .batch.template import DEFAULT_TEMPLATE
 
-    source = EXAMPLE_FILE if arguments.example else Path(arguments.scenarios)
+    source = EXAMPLE_SCENARIOS if arguments.example else Path(arguments.scenarios)
     progress = _Progress()
     try:
         report = generate(
