@@ -47,6 +47,10 @@ HEADINGS = (
     "Cheapest option",
 )
 
+# Between option names held in one string; a control character, which a
+# workbook cannot hold, so no name contains it.
+_SEPARATOR = "\x1f"
+
 _TOKEN_ARGS = ("input_tokens", "output_tokens", "input_price", "output_price")
 _SELFHOST_ARGS = ("gpu_hour_price", "tokens_per_task", "tokens_per_second")
 
@@ -76,7 +80,9 @@ class SummaryTable:
         self.chunk = chunk
         self.scenarios: list[str] = []
         self.files: list[str] = []
-        self.option_names: list[tuple[str, ...]] = []
+        # Each scenario's option names in one string: a tuple of strings takes
+        # three times the memory, and a long batch keeps one per scenario.
+        self._option_names: list[str] = []
         self._shared = {k: array("d") for k, spec in layout.shared.items() if _kept(spec)}
         first = layout.options[layout.letters[0]] if layout.letters else {}
         self._option = {k: array("d") for k, spec in first.items() if _kept(spec)}
@@ -91,7 +97,7 @@ class SummaryTable:
         values = scenario.values
         self.scenarios.append(scenario.name)
         self.files.append(file)
-        self.option_names.append(scenario.option_names)
+        self._option_names.append(_SEPARATOR.join(scenario.option_names))
         for key, column in self._shared.items():
             column.append(_number(self.layout.shared[key], values))
         for key, column in self._option.items():
@@ -100,6 +106,14 @@ class SummaryTable:
         self._pending += 1
         if self.chunk and self._pending >= self.chunk:
             self._flush()
+
+    def option_names(self, row: int) -> list[str]:
+        """The names of a scenario's options."""
+        return self._option_names[row].split(_SEPARATOR)
+
+    def option_counts(self) -> list[int]:
+        """How many options each scenario gives."""
+        return [names.count(_SEPARATOR) + 1 for names in self._option_names]
 
     def columns(self) -> dict[str, np.ndarray]:
         """The inputs not yet summarised: shared ``(n, 1)``, per option ``(n, options)``.
@@ -118,7 +132,7 @@ class SummaryTable:
     def _flush(self) -> None:
         if not self._pending:
             return
-        counts = [len(o) for o in self.option_names[len(self) - self._pending :]]
+        counts = self.option_counts()[len(self) - self._pending :]
         figures = summarise(self.layout, self.columns(), counts)
         for key, column in self._results.items():
             column.extend(np.asarray(figures[key]).ravel().tolist())
@@ -143,8 +157,9 @@ class SummaryTable:
     def rows(self) -> Iterator[list[object]]:
         """The table's rows: one per scenario and option, in the scenarios' order."""
         figures = self.figures()
-        names = zip(self.scenarios, self.files, self.option_names, strict=True)
-        for row, (scenario, file, options) in enumerate(names):
+        names = zip(self.scenarios, self.files, self._option_names, strict=True)
+        for row, (scenario, file, joined) in enumerate(names):
+            options = joined.split(_SEPARATOR)
             best = figures["cheapest"][row]
             cheapest = options[best] if best >= 0 else ""
             reference = options[figures["reference"][row]]
