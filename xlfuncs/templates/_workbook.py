@@ -40,15 +40,16 @@ from .._errors import InputError
 from .._validation import Rule, format_number
 
 __all__ = [
-    "CHOICES",
     "COUNT",
-    "FRACTION_FORMAT",
     "MONEY",
     "MONEY_PER_TASK",
     "PERCENT",
     "SHEETS",
     "InputSpec",
+    "RowWriter",
     "TemplateBook",
+    "discount_series",
+    "option_inputs",
     "resolve_inputs",
     "text_literal",
 ]
@@ -60,13 +61,8 @@ SHEETS = ("About", "Inputs", "Calculations", "Summary", "Checks")
 MONEY = "#,##0.00"
 MONEY_PER_TASK = "#,##0.0000"
 PERCENT = "0.0%"
-FRACTION_FORMAT = "0.0%"
 COUNT = "#,##0"
 DECIMAL = "#,##0.00"
-TEXT = "@"
-
-#: Marker for a text input chosen from a list (``InputSpec.choices``).
-CHOICES = "choice"
 
 # Fixed document timestamps and zip entry times: building twice gives the same bytes.
 _BUILD_TIME = datetime.datetime(2025, 1, 1)
@@ -233,6 +229,20 @@ def resolve_inputs(
     values = {spec.name: spec.default for spec in specs}
     values.update(given or {})
     return {name: by_name[name].check(template, value) for name, value in values.items()}
+
+
+def discount_series(ratio: str) -> str:
+    """Formula for the sum over m = 1..months of ratio**(m-1) / (1 + r)**m (closed form).
+
+    ``ratio`` is a formula; the names ``months`` and ``monthly_discount_rate``
+    must exist. Near ratio = 1 the textbook (q**n - 1) / (q - 1) loses digits,
+    so a second-order expansion is used there. The templates use it only to
+    cross-check the timeline sums on their Checks sheet.
+    """
+    q, n = f"({ratio})", "months"
+    series = f"({q}^{n}-1)/({q}-1)"
+    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
+    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+monthly_discount_rate)"
 
 
 def text_literal(text: str) -> str:
