@@ -432,16 +432,22 @@ class TemplateBook:
                     column = get_column_letter(_FIRST_VALUE_COL + index)
                     self._write_input(spec, f"{column}{row}")
                 self.put_text(
-                    sheet, f"{get_column_letter(_NOTE_COL)}{row}", first.description, style="note"
+                    sheet,
+                    f"{get_column_letter(_NOTE_COL)}{row}",
+                    first.description,
+                    style="wrapped_note",
                 )
                 sources = _join_sources(row_specs)
                 if sources:
                     self.put_text(
-                        sheet, f"{get_column_letter(_SOURCE_COL)}{row}", sources, style="note"
+                        sheet,
+                        f"{get_column_letter(_SOURCE_COL)}{row}",
+                        sources,
+                        style="wrapped_note",
                     )
                 row += 1
             row += 1
-        widths = {1: 2, 2: 40, 3: 14, 4: 16, 5: 16, 6: 16, 7: 16, 8: 70, 9: 60}
+        widths = {1: 2, 2: 40, 3: 20, 4: 20, 5: 20, 6: 20, 7: 20, 8: 70, 9: 60}
         for column, width in widths.items():
             ws.column_dimensions[get_column_letter(column)].width = width
         ws.freeze_panes = "D4"
@@ -620,8 +626,17 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 
 def _join_sources(specs: Sequence[InputSpec]) -> str:
+    """One source text for a row; a provenance shared by every option is said once.
+
+    Sources are written "what, provenance", e.g. "OpenAI gpt-4o-mini, list price ...".
+    """
     if len(specs) == 1:
         return specs[0].source
+    cited = [(s.option, *s.source.partition(", ")[::2]) for s in specs if s.source]
+    provenances = {provenance for _, _, provenance in cited}
+    if len(provenances) == 1 and "" not in provenances:
+        listed = "; ".join(f"{option}: {what}" for option, what, _ in cited)
+        return f"{listed} ({provenances.pop()})"
     return "; ".join(f"{s.option}: {s.source}" for s in specs if s.source)
 
 
@@ -641,6 +656,9 @@ def _apply_style(cell, style: str) -> None:
     elif style == "note":
         cell.font = _NOTE_FONT
         cell.alignment = Alignment(vertical="top")
+    elif style == "wrapped_note":
+        cell.font = _NOTE_FONT
+        cell.alignment = _WRAP
     elif style == "bold":
         cell.font = Font(bold=True)
     elif style == "unit":

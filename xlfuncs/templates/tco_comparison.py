@@ -45,7 +45,7 @@ MAX_MONTHS = 60
 PRICING = ("API", "Self-hosted")
 YES_NO = ("Yes", "No")
 
-_PRICES = "list price in USD per 1M tokens, as listed in genai-prices 0.2.3 (read 2026-11-28)"
+_PRICES = "list prices in USD per 1M tokens from the genai-prices 0.2.3 data, read 2026-11-28"
 _FRACTION = RULES["accuracy"]
 _AMOUNT = RULES["upfront"]
 _WORKLOAD = "Workload (shared by all options)"
@@ -197,9 +197,9 @@ INPUTS: list[InputSpec] = [
         [0, 0.15, 3, 15],
         "Price per 1,000,000 input tokens (API pricing only).",
         sources={
-            "B": f"OpenAI gpt-4o-mini {_PRICES}",
-            "C": f"Anthropic claude-sonnet-4-0 {_PRICES}",
-            "D": f"OpenAI o1 {_PRICES}",
+            "B": f"OpenAI gpt-4o-mini, {_PRICES}",
+            "C": f"Anthropic claude-sonnet-4-0, {_PRICES}",
+            "D": f"OpenAI o1, {_PRICES}",
         },
     ),
     *_per_option(
@@ -209,9 +209,9 @@ INPUTS: list[InputSpec] = [
         [0, 0.6, 15, 60],
         "Price per 1,000,000 output tokens, reasoning included (API pricing only).",
         sources={
-            "B": f"OpenAI gpt-4o-mini {_PRICES}",
-            "C": f"Anthropic claude-sonnet-4-0 {_PRICES}",
-            "D": f"OpenAI o1 {_PRICES}",
+            "B": f"OpenAI gpt-4o-mini, {_PRICES}",
+            "C": f"Anthropic claude-sonnet-4-0, {_PRICES}",
+            "D": f"OpenAI o1, {_PRICES}",
         },
     ),
     *_per_option(
@@ -229,9 +229,9 @@ INPUTS: list[InputSpec] = [
         [0, 0.075, 0.3, 7.5],
         "Price per 1,000,000 input tokens read from the prompt cache.",
         sources={
-            "B": f"OpenAI gpt-4o-mini {_PRICES}",
-            "C": f"Anthropic claude-sonnet-4-0 {_PRICES}",
-            "D": f"OpenAI o1 {_PRICES}",
+            "B": f"OpenAI gpt-4o-mini, {_PRICES}",
+            "C": f"Anthropic claude-sonnet-4-0, {_PRICES}",
+            "D": f"OpenAI o1, {_PRICES}",
         },
     ),
     *_per_option(
