@@ -10,6 +10,7 @@ from ._breakeven import breakeven_accuracy, breakeven_error_cost, breakeven_volu
 from ._errors import InputError
 from ._margins import margin, margin_path, years_to_zero_margin
 from ._tco import tco
+from ._uncertainty import prob_cheaper, tco_sim, tco_sim_trials
 from ._unit_costs import cost_per_correct, error_cost, net_value, selfhost_cost, token_cost
 
 __version__ = "0.1.0"
@@ -25,8 +26,11 @@ __all__ = [
     "margin",
     "margin_path",
     "net_value",
+    "prob_cheaper",
     "selfhost_cost",
     "tco",
+    "tco_sim",
+    "tco_sim_trials",
     "token_cost",
     "years_to_zero_margin",
 ]

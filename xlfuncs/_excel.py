@@ -42,6 +42,9 @@ _NO_ANSWER = {
 }
 _OVERFLOW = "#NUM!"
 
+#: Functions whose list of values spills across a row rather than down a column.
+_ROW_RESULTS = {"TCO_SIM"}
+
 # COM error codes of CVErr(xlErrDiv0), CVErr(xlErrNA) and CVErr(xlErrNum).
 _COM_ERRORS = {"#DIV/0!": -2146826281, "#N/A": -2146826246, "#NUM!": -2146826252}
 
@@ -87,15 +90,28 @@ _ARGUMENT_TEXT = {
     "annual_price_change": "Yearly price change, compounding (fraction, -0.5 = halves)",
     "annual_cost_change": "Yearly cost change, compounding (fraction, -0.2 = falls 20%)",
     "years": "Number of years (whole years)",
+    "option_block": "Range of 2 or 4 columns: TCO argument names, then a value (fixed) or low, most likely, high",
+    "block_a": "Option A's block: TCO argument names, then a value (fixed) or low, most likely, high",
+    "block_b": "Option B's block, laid out as block_a",
+    "shared_block": "Block of tasks_per_month, months, monthly_growth, annual_discount_rate: one draw per trial for both options",
+    "percentiles": "Percentiles to report, e.g. 0.9: the TCO that 90% of trials stay at or below (fractions)",
+    "trials": "Number of Monte Carlo trials (whole count)",
+    "seed": "Random seed: the same seed gives the same figures (whole number)",
 }
 
-_DEFAULT_WORDS = {"cached_price": "input_price"}
+_DEFAULT_WORDS = {
+    "cached_price": "input_price",
+    "percentiles": "0.1, 0.5, 0.9",
+    "shared_block": "none",
+}
 
 
 def argument_doc(core: Callable[..., object], name: str) -> str:
     """The Insert Function text of one argument: what, unit, allowed values, default."""
     parameter = inspect.signature(core).parameters[name]
-    text = f"{_ARGUMENT_TEXT[name]}. Must be {core.rules[name].describe()}."
+    text = f"{_ARGUMENT_TEXT[name]}."
+    if name in core.rules:  # block arguments have their own layout rules instead
+        text += f" Must be {core.rules[name].describe()}."
     if parameter.default is not inspect.Parameter.empty:
         default = _DEFAULT_WORDS.get(name) or format_number(parameter.default)
         text += f" Optional, default {default}."
@@ -144,6 +160,20 @@ def _argument(value: object) -> object:
     ]
 
 
+def _block(value: object) -> object:
+    """A block argument (names, numbers and blanks) as a list of rows of cells.
+
+    Unlike :func:`_argument` it never becomes an array of numbers: the core
+    reads the names and the layout. A one-row range, which xlwings hands over
+    flat, stays one row.
+    """
+    if not isinstance(value, (list, tuple)):
+        cell = _cell(value)
+        return None if cell is None else [[cell]]
+    rows = value if all(isinstance(row, (list, tuple)) for row in value) else [value]
+    return [[_cell(v) for v in row] if isinstance(row, (list, tuple)) else row for row in rows]
+
+
 def _error_value(code: str) -> object:
     if _CLASSIC_WINDOWS:  # pragma: no cover - needs Excel on Windows
         import pythoncom
@@ -153,15 +183,15 @@ def _error_value(code: str) -> object:
     return code
 
 
-def _cells(result: object, no_answer: str) -> object:
+def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
     """The core's answer as Excel cells: numbers, and error values where there is none."""
     if isinstance(result, float):
         if math.isfinite(result):
             return result
         return _error_value(no_answer if math.isnan(result) else _OVERFLOW)
     array = np.asarray(result, dtype=np.float64)
-    if array.ndim == 1:
-        array = array[:, np.newaxis]  # a list of values spills down a column
+    if array.ndim == 1:  # a list of values spills down a column, or across a row
+        array = array[np.newaxis, :] if as_row else array[:, np.newaxis]
     rows = array.tolist()
     for r, c in np.argwhere(~np.isfinite(array)):
         rows[r][c] = _error_value(no_answer if math.isnan(array[r, c]) else _OVERFLOW)
@@ -169,17 +199,28 @@ def _cells(result: object, no_answer: str) -> object:
 
 
 def evaluate(core: Callable[..., object], *arguments: object) -> object:
-    """Call a core function with raw Excel arguments and return Excel cells."""
+    """Call a core function with raw Excel arguments and return Excel cells.
+
+    Arguments the core lists in ``block_arguments`` (option blocks) are
+    passed on as rows of cells; every other one is converted as a number or
+    a range of numbers.
+    """
     name = core.excel_name
+    blocks = getattr(core, "block_arguments", ())
+    if blocks:
+        names = inspect.signature(core).parameters
+        converters = [_block if n in blocks else _argument for n in names]
+    else:
+        converters = [_argument] * len(arguments)
     try:
-        result = core(*(_argument(a) for a in arguments))
+        result = core(*(convert(a) for convert, a in zip(converters, arguments, strict=True)))
     except InputError as error:
         raise FunctionInputError(str(error)) from None
     except Exception as error:  # a bug of ours must still not show a traceback
         raise FunctionInputError(
             f"{name}: could not calculate ({type(error).__name__}: {error})"
         ) from None
-    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW))
+    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW), as_row=name in _ROW_RESULTS)
 
 
 def excel_function(core: Callable[..., object]) -> Callable[[Callable[..., object]], Callable]:
