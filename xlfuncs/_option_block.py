@@ -106,6 +106,7 @@ def read_block(
         raise reader.fail(
             "",
             f"must have 2 columns (name, value) or 4 (name, low, most likely, high), got {width}",
+            predicate=True,
         )
     for number, row in enumerate(rows, start=1):
         if number == 1 and _is_heading(row):
@@ -114,7 +115,7 @@ def read_block(
         if _is_blank(row[0]):
             if all(_is_blank(cell) for cell in row[1:]):
                 continue
-            raise reader.fail(where, "has values but no name in the first column")
+            raise reader.fail(where, "has values but no name in the first column", predicate=True)
         name = reader.name(where, row[0])
         reader.values(where, name, row[1:])
     return reader.found
@@ -130,10 +131,14 @@ class _Reader:
         self.found: dict[str, Triangle] = {}
         self.given: dict[str, str] = {}  # name -> where it was given
 
-    def fail(self, where: str, text: str) -> InputError:
+    def fail(self, where: str, text: str, *, predicate: bool = False) -> InputError:
+        """An error in a row (``where``) or the whole block; a ``predicate`` continues its name."""
         place = f"{self.argument} {where}" if where.startswith("row") else self.argument
+        joiner = " " if predicate else ": "
         return InputError(
-            f"{self.function}: {place}: {text}", function=self.function, argument=self.argument
+            f"{self.function}: {place}{joiner}{text}",
+            function=self.function,
+            argument=self.argument,
         )
 
     def name(self, where: str, cell: object) -> str:
@@ -223,15 +228,17 @@ def _rows(reader: _Reader, block: object) -> list[list[object]]:
         block = block.tolist()
     if not isinstance(block, (list, tuple)):
         if block is None:
-            raise reader.fail("", "is required, got a blank")
+            raise reader.fail("", "is required, got a blank", predicate=True)
         return [[block]]
     if not block:
-        raise reader.fail("", "is an empty range")
+        raise reader.fail("", "is an empty range", predicate=True)
     nested = [isinstance(row, (list, tuple, np.ndarray)) for row in block]
     if not any(nested):
         return [list(block)]  # one row (Excel hands a one-row range over flat)
     if not all(nested) or len({len(row) for row in block}) != 1:
-        raise reader.fail("", "must be a rectangular range (rows of the same length)")
+        raise reader.fail(
+            "", "must be a rectangular range (rows of the same length)", predicate=True
+        )
     return [list(row) for row in block]
 
 

@@ -48,7 +48,7 @@ SHAREABLE = ("tasks_per_month", "months", "monthly_growth", "annual_discount_rat
 
 _PERCENTILES = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=True)
 _TRIALS = Rule(low=100.0, high=10_000_000.0, whole=True)
-_SEED = Rule(low=0.0, high=1e15, whole=True)
+_SEED = Rule(low=0.0, high=1e9, whole=True)
 _DEFAULT_PERCENTILES = (0.1, 0.5, 0.9)
 
 #: Trials per vectorised batch: large enough that numpy dominates, small
@@ -89,7 +89,7 @@ def tco_sim_trials(option_block, trials=10_000, seed=0):
     trials : int, default 10000
         Number of trials, a whole number from 100 to 10,000,000.
     seed : int, default 0
-        Whole number >= 0; the same seed gives the same trials.
+        Whole number from 0 to 1,000,000,000; the same seed gives the same trials.
 
     Returns
     -------
@@ -135,7 +135,7 @@ def tco_sim(option_block, percentiles=_DEFAULT_PERCENTILES, trials=10_000, seed=
     trials : int, default 10000
         Number of trials, a whole number from 100 to 10,000,000.
     seed : int, default 0
-        Whole number >= 0; the same seed gives the same figures.
+        Whole number from 0 to 1,000,000,000; the same seed gives the same figures.
 
     Returns
     -------
@@ -192,7 +192,7 @@ def prob_cheaper(block_a, block_b, shared_block=None, trials=10_000, seed=0):
     trials : int, default 10000
         Number of trials, a whole number from 100 to 10,000,000.
     seed : int, default 0
-        Whole number >= 0; the same seed gives the same figure.
+        Whole number from 0 to 1,000,000,000; the same seed gives the same figure.
 
     Returns
     -------
