@@ -42,8 +42,18 @@ _NO_ANSWER = {
 }
 _OVERFLOW = "#NUM!"
 
-# COM error codes of CVErr(xlErrDiv0), CVErr(xlErrNA) and CVErr(xlErrNum).
-_COM_ERRORS = {"#DIV/0!": -2146826281, "#N/A": -2146826246, "#NUM!": -2146826252}
+# COM codes of Excel's error values (CVErr(xlErrDiv0) and so on): classic
+# xlwings hands an error cell over as one of these integers.
+_COM_ERRORS = {
+    "#DIV/0!": -2146826281,
+    "#N/A": -2146826246,
+    "#NAME?": -2146826259,
+    "#NULL!": -2146826288,
+    "#NUM!": -2146826252,
+    "#REF!": -2146826265,
+    "#VALUE!": -2146826273,
+}
+_COM_ERROR_TEXT = {code: text for text, code in _COM_ERRORS.items()}
 
 #: What each argument is and its unit; the allowed range and the default are
 #: added from the core's own rules and signature.
@@ -126,6 +136,8 @@ def _cell(value: object) -> object:
         return None
     if isinstance(value, dict) and value.get("type") == "Error":
         return _CellError(str(value.get("basicValue", "#VALUE!")))
+    if _CLASSIC_WINDOWS and type(value) is int and value in _COM_ERROR_TEXT:
+        return _CellError(_COM_ERROR_TEXT[value])  # pragma: no cover - needs Excel on Windows
     return value
 
 
@@ -137,7 +149,12 @@ def _argument(value: object) -> object:
         array = np.asarray(value)
     except ValueError:  # ragged rows: let the core say so
         return value
-    if array.dtype.kind in "fiu" and not np.isnan(array).any() and not contains_bool(value):
+    if (
+        array.dtype.kind in "fiu"
+        and not _CLASSIC_WINDOWS  # where error cells arrive as integers
+        and not np.isnan(array).any()
+        and not contains_bool(value)
+    ):
         return array  # the fast path: a range of numbers
     return [
         [_cell(v) for v in row] if isinstance(row, (list, tuple)) else _cell(row) for row in value
