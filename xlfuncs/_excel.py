@@ -145,6 +145,10 @@ def _argument(value: object) -> object:
     """A raw argument: a single cell, or a range as a list of rows."""
     if not isinstance(value, (list, tuple)):
         return _cell(value)
+    if not any(isinstance(row, (list, tuple)) for row in value):
+        # xlwings' Office.js path hands a one-row range over as a flat list:
+        # it is still a row, so that its results spill across, not down.
+        value = [value]
     try:
         array = np.asarray(value)
     except ValueError:  # ragged rows: let the core say so
