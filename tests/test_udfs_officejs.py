@@ -563,3 +563,12 @@ def test_importing_the_excel_functions_does_not_import_openpyxl():
         check=True,
     )
     assert found.stdout.strip() == "False"
+
+
+def test_a_formatted_number_cell_counts_as_its_number(excel):
+    # Office.js may hand over a cell as a data type carrying its plain value in
+    # "basicValue" (a currency or date format, for example). MARGIN(10, 4) is
+    # (10 - 4) / 10 = 0.6 by hand, whichever way the 10 arrives.
+    price = {"type": "FormattedNumber", "basicValue": 10, "numberFormat": "$#,##0.00"}
+    assert excel.call("MARGIN", [[price]], 4) == [[0.6]]
+    assert excel.call("MARGIN", [[price], [price]], 4) == [[0.6], [0.6]]

@@ -76,7 +76,7 @@ _ARGUMENT_TEXT = {
     "cost_per_caught_error": "Rework cost of one caught error (money)",
     "cost_per_task": "Cost of one task or attempt (money)",
     "value_per_correct": "What one correct result is worth (money)",
-    "tasks_per_month": "Tasks per month; TCO: in the first month (count)",
+    "tasks_per_month": "Tasks per month, over which fixed costs spread (count)",
     "upfront": "One-off build at the start, not discounted: scaffolding, pipelines (money)",
     "monthly_fixed": "Fixed cost per month: maintenance, hosting, licences (money)",
     "months": "Horizon (whole months)",
@@ -99,13 +99,22 @@ _ARGUMENT_TEXT = {
     "years": "Number of years (whole years)",
 }
 
+#: Where one function means more by an argument than the others do.
+_ARGUMENT_TEXT_IN = {
+    (
+        "TCO",
+        "tasks_per_month",
+    ): "Tasks in the first month; later months grow by monthly_growth (count)",
+}
+
 _DEFAULT_WORDS = {"cached_price": "input_price"}
 
 
 def argument_doc(core: Callable[..., object], name: str) -> str:
     """The Insert Function text of one argument: what, unit, allowed values, default."""
     parameter = inspect.signature(core).parameters[name]
-    text = f"{_ARGUMENT_TEXT[name]}. Must be {core.rules[name].describe()}."
+    what = _ARGUMENT_TEXT_IN.get((core.excel_name, name)) or _ARGUMENT_TEXT[name]
+    text = f"{what}. Must be {core.rules[name].describe()}."
     if parameter.default is not inspect.Parameter.empty:
         default = _DEFAULT_WORDS.get(name) or format_number(parameter.default)
         text += f" Optional, default {default}."
@@ -134,8 +143,11 @@ def _cell(value: object) -> object:
         return None
     if isinstance(value, str) and value == "":
         return None
-    if isinstance(value, dict) and value.get("type") == "Error":
-        return _CellError(str(value.get("basicValue", "#VALUE!")))
+    if isinstance(value, dict):  # an Excel data type, e.g. a formatted number
+        if value.get("type") == "Error":
+            return _CellError(str(value.get("basicValue", "#VALUE!")))
+        if "basicValue" in value:
+            return _cell(value["basicValue"])
     if _CLASSIC_WINDOWS and type(value) is int and value in _COM_ERROR_TEXT:
         return _CellError(_COM_ERROR_TEXT[value])  # pragma: no cover - needs Excel on Windows
     return value
