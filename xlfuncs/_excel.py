@@ -102,7 +102,7 @@ _ARGUMENT_TEXT = {
     "years": "Number of years (whole years)",
     "option_block": "Range of 2 or 4 columns: TCO argument names, then a value (fixed) or low, most likely, high",
     "block_a": "Option A's block: TCO argument names, then a value (fixed) or low, most likely, high",
-    "block_b": "Option B's block, laid out as block_a",
+    "block_b": "Option B's block: TCO argument names, then a value (fixed) or low, most likely, high",
     "shared_block": "Block of tasks_per_month, months, monthly_growth, annual_discount_rate: one draw per trial for both options",
     "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
     "trials": "Number of Monte Carlo trials (whole count)",

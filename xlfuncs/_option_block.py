@@ -23,7 +23,6 @@ range (:data:`xlfuncs._validation.RULES`) and says which row is wrong.
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import math
 from collections.abc import Mapping
@@ -148,6 +147,8 @@ class _Reader:
             )
         name = cell.strip().lower()
         if name not in TCO_ARGUMENTS:
+            import difflib  # only on this error: keeps importing the Excel functions light
+
             close = difflib.get_close_matches(name, TCO_ARGUMENTS, n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise self.fail(
@@ -191,7 +192,7 @@ class _Reader:
             if not _is_number(cell):
                 raise self.fail(where, f"{label} must be a number, got {describe_element(cell)}")
             number = float(cell)
-            if not rule.admits(np.array(number)):
+            if not rule.admits_number(number):
                 raise self.fail(where, f"{label} {violation(rule, number)}")
             numbers.append(number)
         if len(numbers) == 1:
