@@ -240,3 +240,38 @@ def test_the_settings_say_their_range_and_default(excel):
         "Must be a whole number from 0 to 1000000000. Optional, default 0."
     )
     assert "optional" not in _registered(excel, "TCO_SIM")["parameters"][0]
+
+
+def test_the_worked_example_with_headings_in_every_block(excel):
+    # Three blocks side by side as the user guide lays them out, each headed
+    # by a title row; the figure is the Python one for the same guesses.
+    efficient = [
+        ["Efficient model", "Low", "Most likely", "High"],
+        ["cost_per_task", 0.002, "", ""],
+        ["accuracy", 0.90, 0.95, 0.97],
+        ["cost_per_error", 0.2, 0.5, 2],
+        ["upfront", 20_000, 40_000, 90_000],
+        ["monthly_fixed", 500, "", ""],
+    ]
+    frontier = [
+        ["Frontier model", "Low", "Most likely", "High"],
+        ["cost_per_task", 0.04, "", ""],
+        ["accuracy", 0.97, 0.98, 0.99],
+        ["cost_per_error", 0.2, 0.5, 2],
+        ["upfront", 5_000, "", ""],
+    ]
+    both = [
+        ["Both options", "Low", "Most likely", "High"],
+        ["tasks_per_month", 20_000, 50_000, 150_000],
+        ["months", 36, "", ""],
+        ["monthly_growth", 0, 0.02, 0.05],
+        ["annual_discount_rate", 0.08, "", ""],
+    ]
+    expected = xlfuncs.prob_cheaper(
+        as_mapping(efficient[1:]), as_mapping(frontier[1:]), as_mapping(both[1:])
+    )
+    assert excel.call("PROB_CHEAPER", efficient, frontier, both) == [[expected]]
+    assert excel.call("PROB_CHEAPER", efficient, efficient, both) == [[0.0]]
+    one_option = [*efficient, *both[1:]]
+    expected_row = xlfuncs.tco_sim({**as_mapping(efficient[1:]), **as_mapping(both[1:])})
+    assert excel.call("TCO_SIM", one_option) == [expected_row.tolist()]
