@@ -242,6 +242,9 @@ def _check_rule(function: str, name: str, array: np.ndarray, rule: Rule) -> None
     where = _where(index)
     if math.isnan(value):
         text = f"must be a number, got NaN{where}"
+    elif math.isinf(value):
+        # "must be 0 or more, got infinity" would read as a contradiction.
+        text = f"must be a finite number, got {format_number(value)}{where}"
     else:
         text = f"must be {rule.describe()}, got {format_number(value)}{where}"
         if rule.fraction and 1 < value <= 100:
