@@ -249,6 +249,9 @@ def violation(rule: Rule, value: float, where: str = "") -> str:
     """
     if math.isnan(value):
         return f"must be a number, got NaN{where}"
+    if math.isinf(value):
+        # "must be 0 or more, got infinity" would read as a contradiction.
+        return f"must be a finite number, got {format_number(value)}{where}"
     text = f"must be {rule.describe()}, got {format_number(value)}{where}"
     if rule.fraction and 1 < value <= 100:
         text += f" (enter {format_number(value)}% or {format_number(value / 100)})"
