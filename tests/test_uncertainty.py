@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from strategies import BY_ARGUMENT, arguments
 
 import xlfuncs
 from xlfuncs import _uncertainty
@@ -85,6 +86,37 @@ def test_omitted_arguments_take_tco_defaults():
     }
     expected = xlfuncs.tco(*required.values())  # upfront 0, 12 months, no growth or discount
     assert xlfuncs.tco_sim(required, 0.5) == expected
+
+
+TCO_NAMES = list(BASE)
+#: TCO rises with these arguments and falls with the others (accuracy, discount rate).
+RISING = {"tasks_per_month", "cost_per_task", "cost_per_error", "upfront", "monthly_fixed"}
+RISING |= {"months", "monthly_growth"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(arguments("tco", TCO_NAMES))
+def test_any_fixed_block_gives_exactly_tco(args):
+    assert xlfuncs.tco_sim(args, [0.25, 0.75], trials=100).tolist() == [xlfuncs.tco(**args)] * 2
+
+
+@st.composite
+def guesses(draw):
+    """For every TCO argument, three valid values in order: low, most likely, high."""
+    return {name: tuple(sorted(draw(BY_ARGUMENT[name]) for _ in range(3))) for name in TCO_NAMES}
+
+
+@settings(max_examples=40, deadline=None)
+@given(guesses(), st.integers(0, 10**9))
+def test_every_trial_lies_between_the_cheapest_and_the_dearest_corner(block, seed):
+    # TCO is monotone in each argument, so no draw inside the guesses can
+    # fall outside TCO at the all-cheap and all-dear ends of the ranges.
+    cheapest = {n: low if n in RISING else high for n, (low, _, high) in block.items()}
+    dearest = {n: high if n in RISING else low for n, (low, _, high) in block.items()}
+    trials = xlfuncs.tco_sim_trials(block, 200, seed)
+    slack = 1e-9 * xlfuncs.tco(**dearest)  # rounding in the closed form
+    assert trials.min() >= xlfuncs.tco(**cheapest) - slack
+    assert trials.max() <= xlfuncs.tco(**dearest) + slack
 
 
 # --- one uncertain input: the mean and the distribution ---------------------------------------
