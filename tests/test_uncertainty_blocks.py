@@ -26,9 +26,10 @@ def trials(block, **kwargs):
     return xlfuncs.tco_sim_trials(block, 500, **kwargs)
 
 
-def error_of(block, function=xlfuncs.tco_sim_trials):
+def error_of(block):
+    """The error of TCO_SIM (the Excel function's name is in every message) for ``block``."""
     with pytest.raises(xlfuncs.InputError) as caught:
-        function(block)
+        xlfuncs.tco_sim(block)
     return caught.value
 
 
@@ -110,6 +111,13 @@ def test_a_duplicate_name_names_both_rows():
     assert str(error_of(rows)) == (
         "TCO_SIM: option_block row 5: accuracy is given twice (row 3 and row 5)"
     )
+
+
+def test_tco_sim_trials_names_itself():
+    with pytest.raises(xlfuncs.InputError) as caught:
+        xlfuncs.tco_sim_trials({**AS_MAPPING, "acuracy": 0.9})
+    assert str(caught.value).startswith("TCO_SIM_TRIALS: option_block: unknown name 'acuracy'")
+    assert caught.value.function == "TCO_SIM_TRIALS"
 
 
 def test_a_duplicate_key_in_a_mapping_is_an_error():

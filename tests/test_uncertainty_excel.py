@@ -222,10 +222,19 @@ def test_the_functions_are_documented(excel, name):
     for parameter in function["parameters"]:
         text = parameter["description"]
         assert 0 < len(text) <= 255 and "\n" not in text
+        assert "Must be " in text
         if parameter["name"] in core.block_arguments:
-            assert "low, most likely, high" in text or "one draw per trial" in text
-        else:
-            assert "Must be " in text
+            assert "Must be a range of 2 or 4 columns: " in text
+            assert "then a value or low, most likely, high." in text
+
+
+def test_the_shared_block_says_which_names_it_takes(excel):
+    texts = {p["name"]: p["description"] for p in _registered(excel, "PROB_CHEAPER")["parameters"]}
+    assert (
+        "names from tasks_per_month, months, monthly_growth, annual_discount_rate"
+        in (texts["shared_block"])
+    )
+    assert texts["shared_block"].endswith("Optional, default none.")
 
 
 def test_the_settings_say_their_range_and_default(excel):

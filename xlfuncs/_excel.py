@@ -100,10 +100,10 @@ _ARGUMENT_TEXT = {
     "annual_price_change": "Yearly price change, compounding (fraction, -0.5 = halves)",
     "annual_cost_change": "Yearly cost change, compounding (fraction, -0.2 = falls 20%)",
     "years": "Number of years (whole years)",
-    "option_block": "Range of 2 or 4 columns: TCO argument names, then a value (fixed) or low, most likely, high",
-    "block_a": "Option A's block: TCO argument names, then a value (fixed) or low, most likely, high",
-    "block_b": "Option B's block: TCO argument names, then a value (fixed) or low, most likely, high",
-    "shared_block": "Block of tasks_per_month, months, monthly_growth, annual_discount_rate: one draw per trial for both options",
+    "option_block": "The option's inputs, each fixed or a low / most likely / high guess (option block)",
+    "block_a": "Option A's inputs, each fixed or a low / most likely / high guess (option block)",
+    "block_b": "Option B's inputs, laid out as block_a (option block)",
+    "shared_block": "Inputs drawn once per trial and used by both options (option block)",
     "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
     "trials": "Number of Monte Carlo trials (whole count)",
     "seed": "Random seed: the same seed gives the same figures (whole number)",
@@ -128,9 +128,7 @@ def argument_doc(core: Callable[..., object], name: str) -> str:
     """The Insert Function text of one argument: what, unit, allowed values, default."""
     parameter = inspect.signature(core).parameters[name]
     what = _ARGUMENT_TEXT_IN.get((core.excel_name, name)) or _ARGUMENT_TEXT[name]
-    text = f"{what}."
-    if name in core.rules:  # block arguments have their own layout rules instead
-        text += f" Must be {core.rules[name].describe()}."
+    text = f"{what}. Must be {core.rules[name].describe()}."
     if parameter.default is not inspect.Parameter.empty:
         default = _DEFAULT_WORDS.get(name) or format_number(parameter.default)
         text += f" Optional, default {default}."

@@ -34,7 +34,15 @@ from ._errors import InputError
 from ._tco import tco
 from ._validation import RULES, describe_element, format_number, violation
 
-__all__ = ["REQUIRED", "TCO_ARGUMENTS", "TCO_DEFAULTS", "Triangle", "read_block"]
+__all__ = [
+    "OPTION_BLOCK",
+    "REQUIRED",
+    "TCO_ARGUMENTS",
+    "TCO_DEFAULTS",
+    "BlockRule",
+    "Triangle",
+    "read_block",
+]
 
 _PARAMETERS = inspect.signature(tco).parameters
 #: TCO's arguments in signature order; a name's position keys its random stream.
@@ -69,6 +77,30 @@ class Triangle:
         return self.low == self.high
 
 
+@dataclass(frozen=True)
+class BlockRule:
+    """What a block argument may hold: rows naming arguments from ``allowed``.
+
+    The counterpart, for an option block, of a numeric argument's
+    :class:`xlfuncs._validation.Rule`; the Excel layer passes an argument
+    with a ``BlockRule`` on as rows of cells rather than as numbers.
+    """
+
+    allowed: tuple[str, ...] = TCO_ARGUMENTS
+
+    def describe(self) -> str:
+        """What is allowed, in words (Insert Function shows it)."""
+        if self.allowed == TCO_ARGUMENTS:
+            names = "TCO argument names"
+        else:
+            names = "names from " + ", ".join(self.allowed)
+        return f"a range of 2 or 4 columns: {names}, then a value or low, most likely, high"
+
+
+#: An option block: any of TCO's arguments.
+OPTION_BLOCK = BlockRule()
+
+
 def _is_number(value: object) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
         value, (bool, np.bool_)
@@ -84,16 +116,16 @@ def _is_blank(cell: object) -> bool:
 
 
 def read_block(
-    function: str, argument: str, block: object, allowed: tuple[str, ...] = TCO_ARGUMENTS
+    function: str, argument: str, block: object, rule: BlockRule = OPTION_BLOCK
 ) -> dict[str, Triangle]:
     """The arguments an option block gives, checked, by lower-case name.
 
-    ``function`` and ``argument`` name the block in messages; ``allowed`` are
-    the names the block may hold. Arguments left blank (their default) are
+    ``function`` and ``argument`` name the block in messages; ``rule`` says
+    which names it may hold. Arguments left blank (their default) are
     absent from the result; whether required ones are all there is for the
     caller to check, since a shared block may supply them.
     """
-    reader = _Reader(function, argument, allowed)
+    reader = _Reader(function, argument, rule.allowed)
     if isinstance(block, Mapping):
         for key, value in block.items():
             name = reader.name(f"as {key!r}", key)

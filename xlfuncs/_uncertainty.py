@@ -36,7 +36,15 @@ from collections.abc import Iterator
 import numpy as np
 
 from ._errors import InputError
-from ._option_block import REQUIRED, TCO_ARGUMENTS, TCO_DEFAULTS, Triangle, read_block
+from ._option_block import (
+    OPTION_BLOCK,
+    REQUIRED,
+    TCO_ARGUMENTS,
+    TCO_DEFAULTS,
+    BlockRule,
+    Triangle,
+    read_block,
+)
 from ._tco import tco
 from ._validation import Rule, check_argument
 
@@ -46,6 +54,7 @@ __all__ = ["SHAREABLE", "prob_cheaper", "tco_sim", "tco_sim_trials"]
 #: ``shared_block`` may hold.
 SHAREABLE = ("tasks_per_month", "months", "monthly_growth", "annual_discount_rate")
 
+_SHARED_BLOCK = BlockRule(SHAREABLE)
 _PERCENTILES = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=True)
 _TRIALS = Rule(low=100.0, high=10_000_000.0, whole=True)
 _SEED = Rule(low=0.0, high=1e9, whole=True)
@@ -59,26 +68,32 @@ _BATCH = 1 << 20
 _tco_arithmetic = tco.__wrapped__
 
 
-def _excel_facts(excel_name: str, rules: dict[str, Rule], blocks: tuple[str, ...]):
-    """Attach what the Excel layer reads: the name, the numeric rules, the block arguments."""
+def _described(name: str, rules: dict[str, Rule | BlockRule]):
+    """Attach what messages and the Excel layer read: the name and each argument's rule.
+
+    Arguments whose rule is a :class:`BlockRule` are listed in
+    ``block_arguments``: Excel hands them over as rows of cells.
+    """
 
     def attach(function):
-        function.excel_name = excel_name
+        function.excel_name = name
         function.rules = rules
-        function.block_arguments = blocks
+        function.block_arguments = tuple(
+            argument for argument, rule in rules.items() if isinstance(rule, BlockRule)
+        )
         return function
 
     return attach
 
 
+@_described("TCO_SIM_TRIALS", {"option_block": OPTION_BLOCK, "trials": _TRIALS, "seed": _SEED})
 def tco_sim_trials(option_block, trials=10_000, seed=0):
     """The TCO of every Monte Carlo trial of one option.
 
     Each trial draws every uncertain input of ``option_block`` from its
     triangular distribution and returns :func:`xlfuncs.tco` of the drawn
     values; inputs the block does not name take TCO's defaults.
-    :func:`tco_sim` reports percentiles of this array. Messages about bad
-    input name ``TCO_SIM``.
+    :func:`tco_sim` reports percentiles of this array.
 
     Parameters
     ----------
@@ -113,13 +128,19 @@ def tco_sim_trials(option_block, trials=10_000, seed=0):
     >>> round(float(trials.mean()), -1)
     2720.0
     """
-    return _simulated_trials("TCO_SIM", option_block, trials, seed)
+    return _simulated_trials(tco_sim_trials.excel_name, option_block, trials, seed)
 
 
-@_excel_facts(
-    "TCO_SIM", {"percentiles": _PERCENTILES, "trials": _TRIALS, "seed": _SEED}, ("option_block",)
+@_described(
+    "TCO_SIM",
+    {
+        "option_block": OPTION_BLOCK,
+        "percentiles": _PERCENTILES,
+        "trials": _TRIALS,
+        "seed": _SEED,
+    },
 )
-def tco_sim(option_block, percentiles=_DEFAULT_PERCENTILES, trials=10_000, seed=0):
+def tco_sim(option_block, percentiles=None, trials=10_000, seed=0):
     """Percentiles of an option's TCO when its inputs are low / most likely / high guesses.
 
     Draws ``trials`` TCOs with :func:`tco_sim_trials` and returns the
@@ -130,9 +151,9 @@ def tco_sim(option_block, percentiles=_DEFAULT_PERCENTILES, trials=10_000, seed=
     ----------
     option_block : mapping or range
         The option's inputs: see :func:`tco_sim_trials`.
-    percentiles : float or array_like, default (0.1, 0.5, 0.9)
+    percentiles : float or array_like, optional
         Each greater than 0 and less than 1: 0.9 is the TCO that 90 % of
-        trials stay at or below.
+        trials stay at or below. ``None`` (the default) means 0.1, 0.5 and 0.9.
     trials : int, default 10000
         Number of trials, a whole number from 100 to 10,000,000.
     seed : int, default 0
@@ -171,8 +192,15 @@ def tco_sim(option_block, percentiles=_DEFAULT_PERCENTILES, trials=10_000, seed=
     return float(values[0]) if wanted.ndim == 0 else values
 
 
-@_excel_facts(
-    "PROB_CHEAPER", {"trials": _TRIALS, "seed": _SEED}, ("block_a", "block_b", "shared_block")
+@_described(
+    "PROB_CHEAPER",
+    {
+        "block_a": OPTION_BLOCK,
+        "block_b": OPTION_BLOCK,
+        "shared_block": _SHARED_BLOCK,
+        "trials": _TRIALS,
+        "seed": _SEED,
+    },
 )
 def prob_cheaper(block_a, block_b, shared_block=None, trials=10_000, seed=0):
     """The probability that option A's TCO is strictly below option B's.
@@ -224,7 +252,7 @@ def prob_cheaper(block_a, block_b, shared_block=None, trials=10_000, seed=0):
     function = prob_cheaper.excel_name
     shared = {}
     if shared_block is not None:
-        shared = read_block(function, "shared_block", shared_block, SHAREABLE)
+        shared = read_block(function, "shared_block", shared_block, _SHARED_BLOCK)
     options = []
     for argument, block in (("block_a", block_a), ("block_b", block_b)):
         given = read_block(function, argument, block)
