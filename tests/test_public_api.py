@@ -52,8 +52,8 @@ CORE = [
 ]
 
 NO_DEFAULT = inspect.Parameter.empty
-#: A default that the contract gives in words (another argument, a set):
-#: in Python the default is None and the function works it out.
+#: A default that the contract gives as another argument (cached_price =
+#: input_price): in Python the default is None and the function works it out.
 WORKED_OUT = object()
 
 
@@ -73,6 +73,8 @@ def parse_spec(signature: str) -> tuple[str, list[tuple[str, object]]]:
             arguments.append((argument, None))
         elif re.fullmatch(r"-?[\d.]+", default):
             arguments.append((argument, float(default)))
+        elif re.fullmatch(r"\{[-\d., ]+\}", default):
+            arguments.append((argument, tuple(float(v) for v in default.strip("{}").split(","))))
         else:
             arguments.append((argument, WORKED_OUT))
     return name.lower(), arguments
@@ -89,7 +91,10 @@ def test_spec_parser():
         "f",
         [("a", NO_DEFAULT), ("b", NO_DEFAULT), ("c", 0.0), ("d", WORKED_OUT), ("e", None)],
     )
-    assert parse_spec("G([p={0.1,0.5,0.9}], [n=10000])")[1] == [("p", WORKED_OUT), ("n", 10000.0)]
+    assert parse_spec("G([p={0.1,0.5,0.9}], [n=10000])")[1] == [
+        ("p", (0.1, 0.5, 0.9)),
+        ("n", 10000.0),
+    ]
 
 
 PUBLIC_FUNCTIONS = [n for n in xlfuncs.__all__ if inspect.isfunction(getattr(xlfuncs, n))]
@@ -136,6 +141,9 @@ def test_signature_matches_the_contract(name):
             assert parameter.default is None, argument
         elif default is NO_DEFAULT or default is None:
             assert parameter.default is default, argument
+        elif isinstance(default, tuple):
+            # a list of values: as a sequence, or None standing for it
+            assert parameter.default is None or tuple(parameter.default) == default, argument
         else:
             assert parameter.default == default, argument
 
