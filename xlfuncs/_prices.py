@@ -230,6 +230,11 @@ def _listing(providers: list) -> str:
     return ", ".join(p.id for p in providers[:6]) + (", ..." if len(providers) > 6 else "")
 
 
+def _by_id(provider, model: str):
+    """The provider's model whose id is exactly ``model`` (any case), if any."""
+    return next((m for m in provider.models if m.id.lower() == model), None)
+
+
 def _find(snapshot, model: str, provider: str | None):
     """(provider, model) from the data, or a _Failure saying what is wrong."""
     from genai_prices.data_snapshot import find_provider_by_id
@@ -243,7 +248,7 @@ def _find(snapshot, model: str, provider: str | None):
                 "provider",
                 f"unknown provider {provider!r}" + _closest(provider, (p.id for p in providers)),
             )
-        info = found.find_model(model, all_providers=providers)
+        info = found.find_model(model, all_providers=providers) or _by_id(found, model)
         if info is not None:
             return found, info
         hosts = [p for p in providers if p.find_model(model) is not None]
@@ -259,6 +264,10 @@ def _find(snapshot, model: str, provider: str | None):
     hosts = [p for p in providers if p.find_model(model) is not None]
     if len(hosts) == 1:
         return hosts[0], hosts[0].find_model(model)
+    if not hosts:  # a few entries' match rules miss their own id
+        hosts = [p for p in providers if _by_id(p, model) is not None]
+        if len(hosts) == 1:
+            return hosts[0], _by_id(hosts[0], model)
     if hosts:
         return _Failure(
             InputError,
