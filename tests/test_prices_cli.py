@@ -68,10 +68,10 @@ def test_unknown_model_is_reported_and_the_others_still_printed(capsys):
 
 
 def test_provider_option(capsys):
-    code, out, _ = run(capsys, "gpt-4o", "--provider", "azure", "--csv")
+    code, out, _ = run(capsys, "claude-3-5-sonnet", "--provider", "anthropic", "--csv")
     assert code == 0
     (row,) = csv.DictReader(io.StringIO(out))
-    assert row["provider"] == "azure"
+    assert row["provider"] == "anthropic"
     code, _, err = run(capsys, "gpt-4o", "--provider", "openia")
     assert code == 1
     assert "unknown provider 'openia'; closest known names: openai" in err

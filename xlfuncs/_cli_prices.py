@@ -66,7 +66,7 @@ def _price(value: float | None, *, plain: bool = False) -> str:
 
 def run(arguments: argparse.Namespace) -> int:
     from ._errors import InputError, MissingDependencyError
-    from ._prices import lookup_prices, price_source
+    from ._prices import UPGRADE_COMMAND, lookup_prices, price_source
 
     try:
         source = price_source()
@@ -134,6 +134,6 @@ def run(arguments: argparse.Namespace) -> int:
         print("since: the day the price took effect; -: the first price the data records.")
     print(
         f"Price data: bundled with {described} (newest price change in it: {newest or 'none'}); "
-        "newer data comes with: pip install --upgrade genai-prices"
+        f"newer data comes with: {UPGRADE_COMMAND}"
     )
     return 1 if failed else 0

@@ -31,6 +31,7 @@ from ._validation import RULES, checked
 __all__ = [
     "INSTALL_COMMAND",
     "KINDS",
+    "UPGRADE_COMMAND",
     "ModelPrices",
     "PriceSource",
     "excel_date",
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 INSTALL_COMMAND = 'pip install "xlfuncs[prices]"'
+UPGRADE_COMMAND = "pip install --upgrade genai-prices"
 
 #: The prices a model may have, and how messages name them.
 KINDS = {"input": "input", "output": "output", "cached_input": "cache-read"}
@@ -201,11 +203,18 @@ def _day(function: str, value: object) -> date:
 def _snapshot(function: str) -> object:
     """genai-prices' current data snapshot; the cache is dropped if it changed."""
     try:
-        from genai_prices import data_snapshot
+        import genai_prices
     except ImportError as error:
         raise MissingDependencyError(
             f"{function}: model prices need the optional genai-prices package; "
             f"install it with: {INSTALL_COMMAND}"
+        ) from error
+    try:
+        from genai_prices import data_snapshot
+    except ImportError as error:  # versions before 0.0.23
+        raise MissingDependencyError(
+            f"{function}: genai-prices {getattr(genai_prices, '__version__', '')} is too old for "
+            f"model prices; upgrade it with: {UPGRADE_COMMAND}"
         ) from error
     snapshot = data_snapshot.get_snapshot()
     if snapshot is not _Data.snapshot:
@@ -235,6 +244,18 @@ def _by_id(provider, model: str):
     return next((m for m in provider.models if m.id.lower() == model), None)
 
 
+def _model_at(provider, providers: list, model: str):
+    """The provider's entry for ``model``: its own list, then the lists it defers to
+    (Azure's to OpenAI's, AWS's to Anthropic's, ...), then an exact id."""
+    info = provider.find_model(model)
+    for other_id in getattr(provider, "fallback_model_providers", None) or ():
+        if info is not None:
+            break
+        other = next((p for p in providers if p.id == other_id), None)
+        info = other.find_model(model) if other is not None else None
+    return info or _by_id(provider, model)
+
+
 def _find(snapshot, model: str, provider: str | None):
     """(provider, model) from the data, or a _Failure saying what is wrong."""
     from genai_prices.data_snapshot import find_provider_by_id
@@ -248,14 +269,15 @@ def _find(snapshot, model: str, provider: str | None):
                 "provider",
                 f"unknown provider {provider!r}" + _closest(provider, (p.id for p in providers)),
             )
-        info = found.find_model(model, all_providers=providers) or _by_id(found, model)
+        info = _model_at(found, providers, model)
         if info is not None:
             return found, info
         hosts = [p for p in providers if p.find_model(model) is not None]
         text = f"provider {found.id!r} has no model {model!r} in the price data"
         if hosts:
             return _Failure(NotFoundError, "model", f"{text}; it is listed under {_listing(hosts)}")
-        names = (m.id for p in providers for m in p.models)
+        lists = [found.id, *(getattr(found, "fallback_model_providers", None) or ())]
+        names = (m.id for p in providers if p.id in lists for m in p.models)
         return _Failure(NotFoundError, "model", text + _closest(model, names))
     try:
         return snapshot.find_provider_model(model, None, None, None)
