@@ -45,8 +45,18 @@ _NO_ANSWER = {
 _OVERFLOW = "#NUM!"
 _NOT_FOUND = "#N/A"
 
-# COM error codes of CVErr(xlErrDiv0), CVErr(xlErrNA) and CVErr(xlErrNum).
-_COM_ERRORS = {"#DIV/0!": -2146826281, "#N/A": -2146826246, "#NUM!": -2146826252}
+# COM codes of Excel's error values (CVErr(xlErrDiv0) and so on): classic
+# xlwings hands an error cell over as one of these integers.
+_COM_ERRORS = {
+    "#DIV/0!": -2146826281,
+    "#N/A": -2146826246,
+    "#NAME?": -2146826259,
+    "#NULL!": -2146826288,
+    "#NUM!": -2146826252,
+    "#REF!": -2146826265,
+    "#VALUE!": -2146826273,
+}
+_COM_ERROR_TEXT = {code: text for text, code in _COM_ERRORS.items()}
 
 #: What each argument is and its unit; the allowed range and the default are
 #: added from the core's own rules and signature.
@@ -69,7 +79,7 @@ _ARGUMENT_TEXT = {
     "cost_per_caught_error": "Rework cost of one caught error (money)",
     "cost_per_task": "Cost of one task or attempt (money)",
     "value_per_correct": "What one correct result is worth (money)",
-    "tasks_per_month": "Tasks per month; TCO: in the first month (count)",
+    "tasks_per_month": "Tasks per month, over which fixed costs spread (count)",
     "upfront": "One-off build at the start, not discounted: scaffolding, pipelines (money)",
     "monthly_fixed": "Fixed cost per month: maintenance, hosting, licences (money)",
     "months": "Horizon (whole months)",
@@ -96,10 +106,18 @@ _ARGUMENT_TEXT = {
     "as_of": "Day of the price: a date cell or date number (date)",
 }
 
+#: Where one function means more by an argument than the others do.
+_ARGUMENT_TEXT_IN = {
+    (
+        "TCO",
+        "tasks_per_month",
+    ): "Tasks in the first month; later months grow by monthly_growth (count)",
+}
+
 _DEFAULT_WORDS = {
     "cached_price": "input_price",
     "kind": '"output"',
-    "provider": "the one the price data finds for the model",
+    "provider": "the model's own",
     "as_of": "today",
 }
 
@@ -107,7 +125,8 @@ _DEFAULT_WORDS = {
 def argument_doc(core: Callable[..., object], name: str) -> str:
     """The Insert Function text of one argument: what, unit, allowed values, default."""
     parameter = inspect.signature(core).parameters[name]
-    text = f"{_ARGUMENT_TEXT[name]}."
+    what = _ARGUMENT_TEXT_IN.get((core.excel_name, name)) or _ARGUMENT_TEXT[name]
+    text = f"{what}."
     if name in core.rules:  # numbers; text arguments say what they take in their own text
         text += f" Must be {core.rules[name].describe()}."
     if parameter.default is not inspect.Parameter.empty:
@@ -138,8 +157,13 @@ def _cell(value: object) -> object:
         return None
     if isinstance(value, str) and value == "":
         return None
-    if isinstance(value, dict) and value.get("type") == "Error":
-        return _CellError(str(value.get("basicValue", "#VALUE!")))
+    if isinstance(value, dict):  # an Excel data type, e.g. a formatted number
+        if value.get("type") == "Error":
+            return _CellError(str(value.get("basicValue", "#VALUE!")))
+        if "basicValue" in value:
+            return _cell(value["basicValue"])
+    if _CLASSIC_WINDOWS and type(value) is int and value in _COM_ERROR_TEXT:
+        return _CellError(_COM_ERROR_TEXT[value])  # pragma: no cover - needs Excel on Windows
     return value
 
 
@@ -147,11 +171,20 @@ def _argument(value: object) -> object:
     """A raw argument: a single cell, or a range as a list of rows."""
     if not isinstance(value, (list, tuple)):
         return _cell(value)
+    if not any(isinstance(row, (list, tuple)) for row in value):
+        # xlwings' Office.js path hands a one-row range over as a flat list:
+        # it is still a row, so that its results spill across, not down.
+        value = [value]
     try:
         array = np.asarray(value)
     except ValueError:  # ragged rows: let the core say so
         return value
-    if array.dtype.kind in "fiu" and not np.isnan(array).any() and not contains_bool(value):
+    if (
+        array.dtype.kind in "fiu"
+        and not _CLASSIC_WINDOWS  # where error cells arrive as integers
+        and not np.isnan(array).any()
+        and not contains_bool(value)
+    ):
         return array  # the fast path: a range of numbers
     return [
         [_cell(v) for v in row] if isinstance(row, (list, tuple)) else _cell(row) for row in value

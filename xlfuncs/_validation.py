@@ -14,7 +14,6 @@ import functools
 import inspect
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,17 +24,42 @@ __all__ = ["RULES", "Rule", "checked", "contains_bool", "format_number"]
 _INF = math.inf
 
 
-@dataclass(frozen=True)
 class Rule:
-    """The allowed values of one argument: an interval, perhaps whole numbers."""
+    """The allowed values of one argument: an interval, perhaps whole numbers.
 
-    low: float = -_INF
-    high: float = _INF
-    low_open: bool = False
-    high_open: bool = False
-    whole: bool = False
-    #: A fraction (share, rate, accuracy): 95 is then most likely meant as 95 %.
-    fraction: bool = False
+    ``fraction`` marks a share, rate or accuracy, where 95 is most likely
+    meant as 95 %, so the message suggests 0.95.
+    """
+
+    # A plain class rather than a dataclass: this module is imported when
+    # Excel starts the function server, and every millisecond shows.
+    __slots__ = ("fraction", "high", "high_open", "low", "low_open", "whole")
+
+    def __init__(
+        self,
+        low: float = -_INF,
+        high: float = _INF,
+        low_open: bool = False,
+        high_open: bool = False,
+        whole: bool = False,
+        fraction: bool = False,
+    ):
+        self.low, self.high = low, high
+        self.low_open, self.high_open = low_open, high_open
+        self.whole, self.fraction = whole, fraction
+
+    def __repr__(self) -> str:
+        return f"Rule({self.describe()})"
+
+    def admits_number(self, value: float) -> bool:
+        """Whether one value is allowed: the fast path for single values."""
+        if not math.isfinite(value):
+            return False
+        if value < self.low or (self.low_open and value == self.low):
+            return False
+        if value > self.high or (self.high_open and value == self.high):
+            return False
+        return not self.whole or value == math.floor(value)
 
     def admits(self, values: np.ndarray) -> np.ndarray:
         """Boolean mask of the values this rule allows (NaN is never allowed)."""
@@ -208,6 +232,8 @@ def _to_float_array(function: str, name: str, value: object) -> np.ndarray:
 
 
 def _check_rule(function: str, name: str, array: np.ndarray, rule: Rule) -> None:
+    if array.ndim == 0 and rule.admits_number(float(array)):
+        return
     ok = rule.admits(array)
     if ok.all():
         return
@@ -216,6 +242,9 @@ def _check_rule(function: str, name: str, array: np.ndarray, rule: Rule) -> None
     where = _where(index)
     if math.isnan(value):
         text = f"must be a number, got NaN{where}"
+    elif math.isinf(value):
+        # "must be 0 or more, got infinity" would read as a contradiction.
+        text = f"must be a finite number, got {format_number(value)}{where}"
     else:
         text = f"must be {rule.describe()}, got {format_number(value)}{where}"
         if rule.fraction and 1 < value <= 100:
