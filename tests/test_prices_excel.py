@@ -1,33 +1,32 @@
 """MODEL_PRICE and MODEL_TOKEN_COST as Excel calls them, and without the prices extra.
 
-The Office.js path (xlwings Server and xlwings Lite) needs XLWINGS_ON_SERVER
-set before xlwings is imported, so it runs in a child process that prints the
-results as JSON. Expected values come from the Python functions in this
-process, which the other price tests check against genai-prices itself.
+Calls go through xlwings' Office.js path in the shared Excel host process
+(``excel_host.py``). Expected values come from the Python functions in this
+process, which ``test_prices.py`` checks against genai-prices itself.
 """
 
 from __future__ import annotations
 
-import json
+import inspect
 import os
 import subprocess
 import sys
 import textwrap
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from excel_host import OMIT, ROOT, ExcelFunctionError
 
 from xlfuncs import model_price, model_token_cost
 
 pytest.importorskip("genai_prices")
-pytest.importorskip("xlwings")
 
-ROOT = Path(__file__).resolve().parents[1]
+NOT_AVAILABLE = [[{"type": "Error", "errorType": "NotAvailable"}]]
+O3_CUT = date(2025, 6, 10)  # OpenAI's 80 % cut of o3's prices, recorded in the data
 
 
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), **env}
+def run_python(code: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -38,110 +37,109 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-OFFICE_JS_CALLS = {
-    "gpt4o_output": ["MODEL_PRICE", "gpt-4o"],
-    "gpt4o_input": ["MODEL_PRICE", "gpt-4o", "input"],
-    "o3_date_cell": ["MODEL_PRICE", "o3", "input", "openai", 45817],  # a cell holding 9 Jun 2025
-    "o3_after_cut": ["MODEL_PRICE", "o3", "input", "openai", 45818],  # 10 Jun 2025
-    "cached_blank_provider": ["MODEL_PRICE", "claude-3-5-sonnet", "cached_input", ""],
-    "misspelled": ["MODEL_PRICE", "gtp-4o"],
-    "unknown_provider": ["MODEL_PRICE", "gpt-4o", "output", "openia"],
-    "no_cache_price": ["MODEL_PRICE", "text-embedding-3-small", "cached_input", "openai"],
-    "blank_model": ["MODEL_PRICE", ""],
-    "bad_kind": ["MODEL_PRICE", "gpt-4o", "outptu"],
-    "range_as_model": ["MODEL_PRICE", [["gpt-4o"], ["o3"]]],
-    "cost": ["MODEL_TOKEN_COST", "o3", 1000, 500, None, None, None, "openai", 45778],
-    "cost_table": ["MODEL_TOKEN_COST", "gpt-4o", [[1000], [20000]], [[500, 3000]], 100, 2, 0.5],
-    "cost_bad_share": ["MODEL_TOKEN_COST", "gpt-4o", 1000, 500, None, None, 50],
-    "cost_unknown": ["MODEL_TOKEN_COST", "gtp-4o", 1000, 500],
-}
+def input_error(call) -> ExcelFunctionError:
+    """A call with bad input: an xlwings error (#VALUE!) showing the short message."""
+    with pytest.raises(ExcelFunctionError) as caught:
+        call()
+    assert caught.value.is_xlwings_error
+    assert "Traceback" not in caught.value.message
+    return caught.value
 
 
-@pytest.fixture(scope="module")
-def office_js():
-    """Each call of OFFICE_JS_CALLS through xlwings.server.custom_functions_call."""
-    code = f"""
-        import asyncio, json
-        import xlwings, xlwings.server
-        import xlfuncs.udfs
-
-        def matrix(value):
-            if value is None:
-                return None  # an omitted argument
-            return value if isinstance(value, list) else [[value]]
-
-        results = {{}}
-        for key, (name, *args) in json.loads({json.dumps(json.dumps(OFFICE_JS_CALLS))}).items():
-            payload = {{
-                "func_name": name,
-                "args": [matrix(a) for a in args],
-                "version": xlwings.__version__,
-                "client": "Office.js",
-                "runtime": "1.4",
-                "culture_info_name": "en-US",
-                "date_format": "M/d/yyyy",
-                "caller_address": "Sheet1!A1",
-            }}
-            try:
-                value = asyncio.run(xlwings.server.custom_functions_call(payload, xlfuncs.udfs))
-                results[key] = {{"value": value}}
-            except Exception as error:
-                results[key] = {{"raised": type(error).__name__, "message": str(error)}}
-        print(json.dumps(results))
-    """
-    done = run_python(code, XLWINGS_ON_SERVER="true", XLWINGS_LICENSE_KEY="noncommercial")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def test_office_js_prices(office_js):
-    assert office_js["gpt4o_output"] == {"value": [[model_price("gpt-4o")]]}
-    assert office_js["gpt4o_input"] == {"value": [[model_price("gpt-4o", "input")]]}
-    assert office_js["cached_blank_provider"] == {
-        "value": [[model_price("claude-3-5-sonnet", "cached_input")]]
-    }
-
-
-def test_office_js_date_cell_is_a_serial_number(office_js):
-    assert office_js["o3_date_cell"] == {
-        "value": [[model_price("o3", "input", "openai", date(2025, 6, 9))]]
-    }
-    assert office_js["o3_after_cut"] == {
-        "value": [[model_price("o3", "input", "openai", date(2025, 6, 10))]]
-    }
-    assert office_js["o3_date_cell"] != office_js["o3_after_cut"]
-
-
-NOT_AVAILABLE = {"value": [[{"type": "Error", "errorType": "NotAvailable"}]]}
+def test_prices(excel):
+    assert excel.call("MODEL_PRICE", "gpt-4o") == [[model_price("gpt-4o")]]
+    assert excel.call("MODEL_PRICE", "gpt-4o", "input") == [[model_price("gpt-4o", "input")]]
+    assert excel.call("MODEL_PRICE", "claude-3-5-sonnet", "cached_input", "") == [
+        [model_price("claude-3-5-sonnet", "cached_input")]
+    ]
 
 
 @pytest.mark.parametrize(
-    "key", ["misspelled", "unknown_provider", "no_cache_price", "cost_unknown"]
-)
-def test_office_js_unknown_names_are_na(office_js, key):
-    assert office_js[key] == NOT_AVAILABLE
-
-
-@pytest.mark.parametrize(
-    ("key", "message"),
+    "date_cell",
     [
-        ("blank_model", "MODEL_PRICE: model is required, got a blank"),
-        ("bad_kind", "MODEL_PRICE: kind must be one of"),
-        ("range_as_model", "MODEL_PRICE: model must be a name (text) in one cell, got a range"),
-        ("cost_bad_share", "MODEL_TOKEN_COST: cached_share must be between 0 and 1, got 50"),
+        45817,  # a date cell holding 9 June 2025: Office.js sends its serial number
+        45817.75,  # the same day at 18:00
+        {"type": "FormattedNumber", "basicValue": 45817, "numberFormat": "m/d/yyyy"},
+        "2025-06-09",  # a text cell in ISO form
     ],
 )
-def test_office_js_bad_input_shows_the_message(office_js, key, message):
-    assert office_js[key]["raised"] == "FunctionInputError"
-    assert office_js[key]["message"].startswith(message)
+def test_a_date_cell_gives_that_days_price(excel, date_cell):
+    day_before_cut = O3_CUT.replace(day=9)
+    expected = model_price("o3", "input", "openai", day_before_cut)
+    assert expected != model_price("o3", "input", "openai", O3_CUT)
+    assert excel.call("MODEL_PRICE", "o3", "input", "openai", [[date_cell]]) == [[expected]]
 
 
-def test_office_js_token_cost(office_js):
-    assert office_js["cost"] == {
-        "value": [[model_token_cost("o3", 1000, 500, provider="openai", as_of=date(2025, 5, 1))]]
-    }
-    expected = model_token_cost("gpt-4o", [[1000], [20000]], [[500, 3000]], 100, 2, 0.5)
-    assert office_js["cost_table"] == {"value": expected.tolist()}
+def test_the_day_of_the_cut_gives_the_new_price(excel):
+    serial = 45818  # 10 June 2025
+    expected = model_price("o3", "input", "openai", O3_CUT)
+    assert excel.call("MODEL_PRICE", "o3", "input", "openai", serial) == [[expected]]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("MODEL_PRICE", "gtp-4o"),
+        ("MODEL_PRICE", "gpt-4o", "output", "openia"),
+        ("MODEL_PRICE", "gpt-4o", "output", "anthropic"),
+        ("MODEL_PRICE", "text-embedding-3-small", "cached_input", "openai"),
+        ("MODEL_TOKEN_COST", "gtp-4o", 1000, 500),
+        ("MODEL_TOKEN_COST", "gpt-4", 1000, 500, OMIT, OMIT, 0.5, "openai"),  # no cache price
+    ],
+)
+def test_names_the_data_does_not_know_are_na(excel, args):
+    assert excel.call(*args) == NOT_AVAILABLE
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("MODEL_PRICE", ""), "MODEL_PRICE: model is required, got a blank"),
+        (("MODEL_PRICE", OMIT), "MODEL_PRICE: model is required, got a blank"),
+        (
+            ("MODEL_PRICE", "gpt-4o", "outptu"),
+            'MODEL_PRICE: kind must be one of "input", "output", "cached_input", '
+            "got the text 'outptu'",
+        ),
+        (
+            ("MODEL_PRICE", [["gpt-4o"], ["o3"]]),
+            "MODEL_PRICE: model must be a name (text) in one cell, got a range of cells",
+        ),
+        (
+            (
+                "MODEL_PRICE",
+                [[{"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}]],
+            ),
+            "MODEL_PRICE: model must be a name (text) in one cell, got the error value #N/A",
+        ),
+        (
+            ("MODEL_PRICE", "gpt-4o", OMIT, OMIT, 60),
+            "MODEL_PRICE: as_of must be a date (a date cell, an Excel date number or text like "
+            "2025-06-30), got 60: 60 is 29 February 1900, a day Excel counts that never existed",
+        ),
+        (
+            ("MODEL_PRICE", "text-embedding-3-small"),
+            "MODEL_PRICE: model 'text-embedding-3-small' is listed by several providers",
+        ),
+        (
+            ("MODEL_TOKEN_COST", "gpt-4o", 1000, 500, OMIT, OMIT, 50),
+            "MODEL_TOKEN_COST: cached_share must be between 0 and 1, got 50 (enter 50% or 0.5)",
+        ),
+    ],
+)
+def test_bad_input_shows_the_message(excel, args, message):
+    assert input_error(lambda: excel.call(*args)).message.startswith(message)
+
+
+def test_token_cost(excel):
+    may_2025 = 45778  # 1 May 2025
+    expected = model_token_cost("o3", 1000, 500, provider="openai", as_of=date(2025, 5, 1))
+    assert excel.call(
+        "MODEL_TOKEN_COST", "o3", 1000, 500, OMIT, OMIT, OMIT, "openai", may_2025
+    ) == [[expected]]
+    table = model_token_cost("gpt-4o", [[1000], [20000]], [[500, 3000]], 100, 2, 0.5)
+    got = excel.call("MODEL_TOKEN_COST", "gpt-4o", [[1000], [20000]], [[500, 3000]], 100, 2, 0.5)
+    assert got == table.tolist()
 
 
 def test_direct_call_accepts_a_datetime_cell():
@@ -151,6 +149,33 @@ def test_direct_call_accepts_a_datetime_cell():
     expected = model_price("o3", "input", "openai", date(2025, 6, 9))
     assert udfs.MODEL_PRICE("o3", "input", "openai", datetime(2025, 6, 9, 15, 30)) == expected
     assert udfs.MODEL_PRICE("gtp-4o") == "#N/A"
+
+
+# What Excel registers -------------------------------------------------------------------
+
+DEFAULTS = {"kind": '"output"', "provider": "the model's own", "as_of": "today"}
+
+
+@pytest.mark.parametrize("name", ["MODEL_PRICE", "MODEL_TOKEN_COST"])
+def test_registered_help(excel, name):
+    from xlfuncs import udfs
+
+    [function] = [f for f in excel.meta()["functions"] if f["id"] == name]
+    assert 0 < len(function["description"]) <= 255
+    assert "US dollars" in function["description"]
+    core = getattr(udfs, name).core
+    assert [p["name"] for p in function["parameters"]] == list(inspect.signature(core).parameters)
+    for parameter in function["parameters"]:
+        argument, text = parameter["name"], parameter["description"]
+        assert 0 < len(text) <= 255 and "\n" not in text, argument
+        if argument in core.rules:  # numbers: their allowed range
+            assert "Must be " in text, argument
+        if argument in DEFAULTS:
+            assert parameter.get("optional") is True
+            assert text.endswith(f"Optional, default {DEFAULTS[argument]}."), text
+
+
+# Loading ---------------------------------------------------------------------------------
 
 
 def test_importing_the_add_in_does_not_load_the_price_data():
