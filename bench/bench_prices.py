@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import xlfuncs  # noqa: E402
 from xlfuncs import udfs  # noqa: E402
+from xlfuncs._price_data import price_source  # noqa: E402
 
 BUDGET_SECONDS = 0.2e-3  # a call after the first: at most 0.2 ms
 FRESH_PROCESSES = 3
@@ -81,7 +82,7 @@ def main() -> None:
     timings = {name: per_call(call) for name, call in cases.items()}
     base = timings["baseline: dict lookup in a function"]
 
-    print(f"genai-prices {xlfuncs._prices.price_source().version}, Python {sys.version.split()[0]}")
+    print(f"genai-prices {price_source().version}, Python {sys.version.split()[0]}")
     print(
         f"import xlfuncs (fresh process, median of {FRESH_PROCESSES}): "
         f"{statistics.median(imports) * 1e3:8.1f} ms"

@@ -66,7 +66,7 @@ def _price(value: float | None, *, plain: bool = False) -> str:
 
 def run(arguments: argparse.Namespace) -> int:
     from ._errors import InputError, MissingDependencyError
-    from ._prices import UPGRADE_COMMAND, lookup_prices, price_source
+    from ._price_data import UPGRADE_COMMAND, lookup_prices, price_source
 
     try:
         source = price_source()
