@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import from_excel
+from test_bad_input import ALLOWED, NOT_NUMBERS
 
 import xlfuncs
 from xlfuncs import InputError, NotFoundError, model_price, model_token_cost, token_cost
@@ -209,6 +210,25 @@ def test_model_token_cost_is_token_cost_at_the_looked_up_prices():
         )
         / 1e6
     )
+
+
+def _token_cost_sweep():
+    """Every numeric argument of model_token_cost, with the bad values of every function."""
+    for name in ["input_tokens", "output_tokens", "reasoning_tokens", "calls", "cached_share"]:
+        for value, text in NOT_NUMBERS + ALLOWED[name]:
+            yield pytest.param(name, value, f"{name} {text}", id=f"{name}-{value!r}")
+        if name in ("input_tokens", "output_tokens"):
+            yield pytest.param(name, None, f"{name} is required, got a blank", id=f"{name}-blank")
+
+
+@pytest.mark.parametrize(("name", "value", "text"), list(_token_cost_sweep()))
+def test_model_token_cost_rejects_bad_numbers(name, value, text):
+    arguments = {"model": "gpt-4o", "input_tokens": 1000, "output_tokens": 500, name: value}
+    with pytest.raises(InputError) as raised:
+        model_token_cost(**arguments)
+    assert str(raised.value) == f"MODEL_TOKEN_COST: {text}"
+    assert (raised.value.function, raised.value.argument) == ("MODEL_TOKEN_COST", name)
+    assert not isinstance(raised.value, NotFoundError)
 
 
 def test_model_token_cost_names_itself_in_bad_input():
