@@ -59,8 +59,8 @@ CORE = [
 ]
 
 NO_DEFAULT = inspect.Parameter.empty
-#: A default that the contract gives in words (another argument, a set):
-#: in Python the default is None and the function works it out.
+#: A default that the contract gives as another argument (cached_price =
+#: input_price): in Python the default is None and the function works it out.
 WORKED_OUT = object()
 
 
@@ -82,6 +82,8 @@ def parse_spec(signature: str) -> tuple[str, list[tuple[str, object]]]:
             arguments.append((argument, float(default)))
         elif re.fullmatch(r'"[^"]*"', default):
             arguments.append((argument, default.strip('"')))
+        elif re.fullmatch(r"\{[-\d., ]+\}", default):
+            arguments.append((argument, tuple(float(v) for v in default.strip("{}").split(","))))
         else:
             arguments.append((argument, WORKED_OUT))
     return name.lower(), arguments
@@ -95,7 +97,10 @@ def test_spec_parser():
         "f",
         [("a", NO_DEFAULT), ("b", NO_DEFAULT), ("c", 0.0), ("d", WORKED_OUT), ("e", None)],
     )
-    assert parse_spec("G([p={0.1,0.5,0.9}], [n=10000])")[1] == [("p", WORKED_OUT), ("n", 10000.0)]
+    assert parse_spec("G([p={0.1,0.5,0.9}], [n=10000])")[1] == [
+        ("p", (0.1, 0.5, 0.9)),
+        ("n", 10000.0),
+    ]
     assert parse_spec('H(m, [k="output"])')[1] == [("m", NO_DEFAULT), ("k", "output")]
 
 
@@ -143,6 +148,9 @@ def test_signature_matches_the_contract(name):
             assert parameter.default is None, argument
         elif default is NO_DEFAULT or default is None:
             assert parameter.default is default, argument
+        elif isinstance(default, tuple):
+            # a list of values: as a sequence, or None standing for it
+            assert parameter.default is None or tuple(parameter.default) == default, argument
         else:
             assert parameter.default == default, argument
 

@@ -179,3 +179,18 @@ def test_tco_range_of_months():
     # 1000 + months * 100 for months 1, 12, 600
     result = xlfuncs.tco(100, 1.0, 1.0, 0.0, upfront=1000, months=[1, 12, 600])
     np.testing.assert_allclose(result, [1100.0, 2200.0, 61000.0], rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        # No tasks, volume growing 1000 % a month for 600 months: 11 ** 599
+        # overflows a float, but 0 tasks cost 0 whatever the growth: only the
+        # build is left, 100.
+        ((0, 0.01, 0.95, 2.0, 100, 0, 600, 10.0, 0.0), 100.0),
+        # Free, perfect tasks under the same growth: 5 + 600 * 7
+        ((1000, 0.0, 1.0, 2.0, 5, 7, 600, 10.0, 0.0), 4205.0),
+    ],
+)
+def test_tco_zero_costs_stay_zero_when_the_growth_factor_overflows(args, expected):
+    assert xlfuncs.tco(*args) == approx(expected)
