@@ -6,7 +6,9 @@ lists of rows. :func:`evaluate` turns them into what the core accepts, calls
 the core, and turns the answer back into cells: finite numbers, and an Excel
 error value (``#DIV/0!``, ``#N/A``, ``#NUM!``) in any cell without an answer.
 Bad input becomes :class:`FunctionInputError`, which every xlwings host shows
-as an error with the short message, never a traceback.
+as an error with the short message, never a traceback. A name that the price
+data does not know (:class:`~xlfuncs.NotFoundError`) becomes ``#N/A``, as in
+Excel's own lookups.
 
 This module is the only one that knows about xlwings.
 """
@@ -22,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 import xlwings as xw
 
-from ._errors import InputError
+from ._errors import InputError, MissingDependencyError, NotFoundError
 from ._validation import contains_bool, format_number
 
 __all__ = ["CATEGORY", "FunctionInputError", "argument_doc", "evaluate", "excel_function"]
@@ -41,6 +43,7 @@ _NO_ANSWER = {
     "YEARS_TO_ZERO_MARGIN": "#N/A",
 }
 _OVERFLOW = "#NUM!"
+_NOT_FOUND = "#N/A"
 
 #: Functions whose list of values spills across a row rather than down a column.
 _ROW_RESULTS = {"TCO_SIM"}
@@ -107,6 +110,10 @@ _ARGUMENT_TEXT = {
     "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
     "trials": "Number of Monte Carlo trials (whole count)",
     "seed": "Random seed: the same seed gives the same figures (whole number)",
+    "model": "Model name as the provider's API spells it, e.g. gpt-4o or claude-3-5-sonnet (text)",
+    "kind": 'Which price: "output", "input" or "cached_input" (cache read) (text)',
+    "provider": "Whose list price, e.g. openai, azure, anthropic, aws (text)",
+    "as_of": "Day of the price: a date cell or date number (date)",
 }
 
 #: Where one function means more by an argument than the others do.
@@ -121,6 +128,9 @@ _DEFAULT_WORDS = {
     "cached_price": "input_price",
     "percentiles": "{0.1,0.5,0.9}",
     "shared_block": "none",
+    "kind": '"output"',
+    "provider": "the model's own",
+    "as_of": "today",
 }
 
 
@@ -128,7 +138,9 @@ def argument_doc(core: Callable[..., object], name: str) -> str:
     """The Insert Function text of one argument: what, unit, allowed values, default."""
     parameter = inspect.signature(core).parameters[name]
     what = _ARGUMENT_TEXT_IN.get((core.excel_name, name)) or _ARGUMENT_TEXT[name]
-    text = f"{what}. Must be {core.rules[name].describe()}."
+    text = f"{what}."
+    if name in core.rules:  # numbers; text arguments say what they take in their own text
+        text += f" Must be {core.rules[name].describe()}."
     if parameter.default is not inspect.Parameter.empty:
         default = _DEFAULT_WORDS.get(name) or format_number(parameter.default)
         text += f" Optional, default {default}."
@@ -245,7 +257,11 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
         converters = [_argument] * len(arguments)
     try:
         result = core(*(convert(a) for convert, a in zip(converters, arguments, strict=True)))
-    except InputError as error:
+    except NotFoundError:
+        # Office.js shows a message only with #VALUE!; #N/A is what a lookup gives
+        # for an unknown name, and IFNA can then fall back to a typed-in price.
+        return _error_value(_NOT_FOUND)
+    except (InputError, MissingDependencyError) as error:
         raise FunctionInputError(str(error)) from None
     except Exception as error:  # a bug of ours must still not show a traceback
         raise FunctionInputError(

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from . import __version__
 
 #: Modules that add a sub-command, in the order ``--help`` lists them.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = ["xlfuncs._cli_prices"]
 
 
 def build_parser() -> argparse.ArgumentParser:
