@@ -14,6 +14,7 @@ import inspect
 import math
 import re
 
+import numpy as np
 import pytest
 
 import xlfuncs
@@ -236,10 +237,15 @@ TEXT_ARGUMENT_FUNCTIONS = {xlfuncs.model_price, xlfuncs.model_token_cost}
 
 
 def test_every_argument_has_allowed_values():
-    # a new function or argument cannot slip past the sweep below
+    # a new function or argument cannot slip past the sweeps below
     public = {n for n in xlfuncs.__all__ if inspect.isfunction(getattr(xlfuncs, n))}
-    missing = public - {f.__name__ for f in VALID} - {f.__name__ for f in TEXT_ARGUMENT_FUNCTIONS}
+    covered = [*VALID, *MONTE_CARLO_VALID, *TEXT_ARGUMENT_FUNCTIONS]
+    missing = public - {f.__name__ for f in covered}
     assert not missing, f"add a valid call of {sorted(missing)} to VALID"
+    for function in MONTE_CARLO_VALID:
+        assert set(required(function)) <= set(MONTE_CARLO_VALID[function])
+        for name in argument_names(function):
+            assert name in MONTE_CARLO_ALLOWED
     for function in VALID:
         assert set(required(function)) <= set(VALID[function])
         for name in argument_names(function):
@@ -490,3 +496,103 @@ def test_blank_optional_argument_means_the_default(function):
     expected = function(**VALID[function])
     for name in optional:
         assert function(**dict(VALID[function], **{name: None})) == expected
+
+
+# The Monte Carlo functions ------------------------------------------------
+# Their blocks are ranges of names and values, checked row by row (the
+# messages about a row are in test_uncertainty_blocks.py); their settings are
+# numbers like any other argument.
+
+_BLOCK = {"tasks_per_month": 1000, "cost_per_task": 0.01, "accuracy": 0.95, "cost_per_error": 2}
+_OPTION = {k: v for k, v in _BLOCK.items() if k != "tasks_per_month"}
+
+MONTE_CARLO_VALID = {
+    xlfuncs.tco_sim: {"option_block": _BLOCK},
+    xlfuncs.tco_sim_trials: {"option_block": _BLOCK},
+    xlfuncs.prob_cheaper: {
+        "block_a": _OPTION,
+        "block_b": _OPTION,
+        "shared_block": {"tasks_per_month": 1000},
+    },
+}
+
+COLUMNS = "must have 2 columns (name, value) or 4 (name, low, most likely, high)"
+#: Bad for any block argument: not a range of names and values.
+NOT_BLOCKS = [
+    ("abc", f"{COLUMNS}, got 1"),
+    (5, f"{COLUMNS}, got 1"),
+    (math.nan, f"{COLUMNS}, got 1"),
+    ([["tasks_per_month", 800, 1000]], f"{COLUMNS}, got 3"),
+    ([], "is an empty range"),
+    ([["tasks_per_month", 1000], ["accuracy", 0.9, 0.95, 0.97]], "must be a rectangular range"),
+]
+MONTE_CARLO_ALLOWED = {
+    **dict.fromkeys(["option_block", "block_a", "block_b", "shared_block"], NOT_BLOCKS),
+    "percentiles": [
+        *NOT_NUMBERS,
+        (0, "must be greater than 0 and less than 1, got 0"),
+        (1, "must be greater than 0 and less than 1, got 1"),
+        (-0.5, "must be greater than 0 and less than 1, got -0.5"),
+        (90, "must be greater than 0 and less than 1, got 90 (enter 90% or 0.9)"),
+    ],
+    "trials": [
+        *NOT_NUMBERS,
+        (99, "must be a whole number from 100 to 10000000, got 99"),
+        (10_000_001, "must be a whole number from 100 to 10000000, got 10000001"),
+        (1000.5, "must be a whole number from 100 to 10000000, got 1000.5"),
+    ],
+    "seed": [
+        *NOT_NUMBERS,
+        (-1, "must be a whole number from 0 to 1000000000, got -1"),
+        (1_000_000_001, "must be a whole number from 0 to 1000000000, got 1000000001"),
+        (0.5, "must be a whole number from 0 to 1000000000, got 0.5"),
+    ],
+}
+
+
+def _monte_carlo_sweep():
+    for function in MONTE_CARLO_VALID:
+        for name in argument_names(function):
+            for value, text in MONTE_CARLO_ALLOWED[name]:
+                yield pytest.param(
+                    function,
+                    name,
+                    value,
+                    f"{excel_name(function)}: {name} {text}",
+                    id=f"{function.__name__}-{name}-{value!r}",
+                )
+            if name in required(function):
+                yield pytest.param(
+                    function,
+                    name,
+                    None,
+                    f"{excel_name(function)}: {name} is required, got a blank",
+                    id=f"{function.__name__}-{name}-blank",
+                )
+
+
+@pytest.mark.parametrize(("function", "name", "value", "message"), list(_monte_carlo_sweep()))
+def test_every_monte_carlo_argument_rejects_bad_values(function, name, value, message):
+    with pytest.raises(xlfuncs.InputError) as excinfo:
+        function(**dict(MONTE_CARLO_VALID[function], **{name: value}))
+    if name in ("percentiles", "trials", "seed"):
+        check_message(excinfo, message, function, name)
+    else:  # a block's message may go on to say what the columns are for
+        assert str(excinfo.value).startswith(message)
+        assert excinfo.value.function == excel_name(function)
+        assert excinfo.value.argument == name
+
+
+@pytest.mark.parametrize("function", list(MONTE_CARLO_VALID), ids=lambda f: f.__name__)
+def test_blank_monte_carlo_setting_means_the_default(function):
+    optional = [n for n in argument_names(function) if n not in required(function)]
+    valid = MONTE_CARLO_VALID[function]
+    expected = function(**valid)
+    for name in optional:
+        if name == "shared_block":  # it holds the volume here; without it, see below
+            continue
+        assert np.array_equal(function(**dict(valid, **{name: None})), expected), name
+    if function is xlfuncs.prob_cheaper:
+        with_volume = dict(_OPTION, tasks_per_month=1000)
+        blank = function(with_volume, with_volume, None)
+        assert blank == function(with_volume, with_volume) == 0.0

@@ -45,6 +45,9 @@ _NO_ANSWER = {
 _OVERFLOW = "#NUM!"
 _NOT_FOUND = "#N/A"
 
+#: Functions whose list of values spills across a row rather than down a column.
+_ROW_RESULTS = {"TCO_SIM"}
+
 # COM codes of Excel's error values (CVErr(xlErrDiv0) and so on): classic
 # xlwings hands an error cell over as one of these integers.
 _COM_ERRORS = {
@@ -100,6 +103,13 @@ _ARGUMENT_TEXT = {
     "annual_price_change": "Yearly price change, compounding (fraction, -0.5 = halves)",
     "annual_cost_change": "Yearly cost change, compounding (fraction, -0.2 = falls 20%)",
     "years": "Number of years (whole years)",
+    "option_block": "The option's inputs, each fixed or a low / most likely / high guess (option block)",
+    "block_a": "Option A's inputs, each fixed or a low / most likely / high guess (option block)",
+    "block_b": "Option B's inputs, laid out as block_a (option block)",
+    "shared_block": "Inputs drawn once per trial and used by both options (option block)",
+    "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
+    "trials": "Number of Monte Carlo trials (whole count)",
+    "seed": "Random seed: the same seed gives the same figures (whole number)",
     "model": "Model name as the provider's API spells it, e.g. gpt-4o or claude-3-5-sonnet (text)",
     "kind": 'Which price: "output", "input" or "cached_input" (cache read) (text)',
     "provider": "Whose list price, e.g. openai, azure, anthropic, aws (text)",
@@ -116,6 +126,8 @@ _ARGUMENT_TEXT_IN = {
 
 _DEFAULT_WORDS = {
     "cached_price": "input_price",
+    "percentiles": "{0.1,0.5,0.9}",
+    "shared_block": "none",
     "kind": '"output"',
     "provider": "the model's own",
     "as_of": "today",
@@ -191,6 +203,20 @@ def _argument(value: object) -> object:
     ]
 
 
+def _block(value: object) -> object:
+    """A block argument (names, numbers and blanks) as a list of rows of cells.
+
+    Unlike :func:`_argument` it never becomes an array of numbers: the core
+    reads the names and the layout. A one-row range, which xlwings hands over
+    flat, stays one row.
+    """
+    if not isinstance(value, (list, tuple)):
+        cell = _cell(value)
+        return None if cell is None else [[cell]]
+    rows = value if all(isinstance(row, (list, tuple)) for row in value) else [value]
+    return [[_cell(v) for v in row] if isinstance(row, (list, tuple)) else row for row in rows]
+
+
 def _error_value(code: str) -> object:
     if _CLASSIC_WINDOWS:  # pragma: no cover - needs Excel on Windows
         import pythoncom
@@ -200,15 +226,15 @@ def _error_value(code: str) -> object:
     return code
 
 
-def _cells(result: object, no_answer: str) -> object:
+def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
     """The core's answer as Excel cells: numbers, and error values where there is none."""
     if isinstance(result, float):
         if math.isfinite(result):
             return result
         return _error_value(no_answer if math.isnan(result) else _OVERFLOW)
     array = np.asarray(result, dtype=np.float64)
-    if array.ndim == 1:
-        array = array[:, np.newaxis]  # a list of values spills down a column
+    if array.ndim == 1:  # a list of values spills down a column, or across a row
+        array = array[np.newaxis, :] if as_row else array[:, np.newaxis]
     rows = array.tolist()
     for r, c in np.argwhere(~np.isfinite(array)):
         rows[r][c] = _error_value(no_answer if math.isnan(array[r, c]) else _OVERFLOW)
@@ -216,10 +242,21 @@ def _cells(result: object, no_answer: str) -> object:
 
 
 def evaluate(core: Callable[..., object], *arguments: object) -> object:
-    """Call a core function with raw Excel arguments and return Excel cells."""
+    """Call a core function with raw Excel arguments and return Excel cells.
+
+    Arguments the core lists in ``block_arguments`` (option blocks) are
+    passed on as rows of cells; every other one is converted as a number or
+    a range of numbers.
+    """
     name = core.excel_name
+    blocks = getattr(core, "block_arguments", ())
+    if blocks:
+        names = inspect.signature(core).parameters
+        converters = [_block if n in blocks else _argument for n in names]
+    else:
+        converters = [_argument] * len(arguments)
     try:
-        result = core(*(_argument(a) for a in arguments))
+        result = core(*(convert(a) for convert, a in zip(converters, arguments, strict=True)))
     except NotFoundError:
         # Office.js shows a message only with #VALUE!; #N/A is what a lookup gives
         # for an unknown name, and IFNA can then fall back to a typed-in price.
@@ -230,7 +267,7 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
         raise FunctionInputError(
             f"{name}: could not calculate ({type(error).__name__}: {error})"
         ) from None
-    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW))
+    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW), as_row=name in _ROW_RESULTS)
 
 
 def excel_function(core: Callable[..., object]) -> Callable[[Callable[..., object]], Callable]:

@@ -19,7 +19,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError('The Excel functions need xlwings: pip install "xlfuncs[excel]"') from error
 
-from . import _breakeven, _margins, _prices, _tco, _unit_costs
+from . import _breakeven, _margins, _prices, _tco, _uncertainty, _unit_costs
 from ._excel import evaluate, excel_function
 
 __all__ = [
@@ -33,8 +33,10 @@ __all__ = [
     "MODEL_PRICE",
     "MODEL_TOKEN_COST",
     "NET_VALUE",
+    "PROB_CHEAPER",
     "SELFHOST_COST",
     "TCO",
+    "TCO_SIM",
     "TOKEN_COST",
     "YEARS_TO_ZERO_MARGIN",
 ]
@@ -200,6 +202,18 @@ def YEARS_TO_ZERO_MARGIN(price, cost, annual_price_change, annual_cost_change):
     return evaluate(
         _margins.years_to_zero_margin, price, cost, annual_price_change, annual_cost_change
     )
+
+
+@excel_function(_uncertainty.tco_sim)
+def TCO_SIM(option_block, percentiles=None, trials=None, seed=None):
+    """TCO percentiles from Monte Carlo trials of low / most likely / high guesses; spills across a row (money)."""
+    return evaluate(_uncertainty.tco_sim, option_block, percentiles, trials, seed)
+
+
+@excel_function(_uncertainty.prob_cheaper)
+def PROB_CHEAPER(block_a, block_b, shared_block=None, trials=None, seed=None):
+    """Probability that option A's TCO is below option B's, from Monte Carlo trials; ties count as not cheaper (fraction)."""
+    return evaluate(_uncertainty.prob_cheaper, block_a, block_b, shared_block, trials, seed)
 
 
 @excel_function(_prices.model_price)
