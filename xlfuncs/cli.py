@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from . import __version__
 
 #: Modules that add a sub-command, in the order ``--help`` lists them.
-COMMAND_MODULES: list[str] = ["xlfuncs._cli_prices"]
+COMMAND_MODULES: list[str] = ["xlfuncs._cli_prices", "xlfuncs._cli_templates"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,131 @@
+"""Shared helpers of the template tests: LibreOffice, drawn inputs, figure comparison."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from xlfuncs._recalc import INSTALL_HINT, find_soffice, recalculate
+
+#: Error values a cell may show after recalculation.
+ERROR_VALUES = ("#REF!", "#NAME?", "#DIV/0!", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "Err:")
+
+
+def require_libreoffice() -> None:
+    """Skip (or fail, with XLFUNCS_REQUIRE_LIBREOFFICE=1) when soffice is missing."""
+    if find_soffice() is None:
+        if os.environ.get("XLFUNCS_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail(f"XLFUNCS_REQUIRE_LIBREOFFICE=1 but soffice was not found. {INSTALL_HINT}")
+        pytest.skip(INSTALL_HINT)
+
+
+def recalculated(paths: list[Path], out_dir: Path) -> list[openpyxl.Workbook]:
+    """Recalculate all workbooks in one soffice run and open the results' values."""
+    require_libreoffice()
+    return [openpyxl.load_workbook(p, data_only=True) for p in recalculate(paths, out_dir)]
+
+
+def draw(strategy: st.SearchStrategy, count: int, seed_value: int) -> list:
+    """``count`` examples of ``strategy``, the same on every run (seeded, derandomized).
+
+    Hypothesis generates the inputs; the test then builds every workbook and
+    recalculates them in ONE LibreOffice run, which is far faster than one
+    run per example.
+    """
+    examples: list = []
+
+    @seed(seed_value)
+    @settings(
+        max_examples=count,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
+    @given(strategy)
+    def collect(example):
+        examples.append(example)
+
+    collect()
+    return examples
+
+
+def amounts(low: float, high: float, digits: int = 6) -> st.SearchStrategy[float]:
+    """Numbers as a person types them: within [low, high], at most ``digits`` decimals."""
+    return st.floats(low, high, allow_nan=False, allow_subnormal=False).map(
+        lambda x: min(max(round(x, digits), low), high)
+    )
+
+
+def fixed(value: float, decimals: int) -> str:
+    """Python's reading of the spreadsheet FIXED(value, decimals): half away from zero, commas.
+
+    The half is judged on the exact binary value, as the spreadsheet does: FIXED(1249.975, 2)
+    is 1,249.97 because 1249.975 is stored as 1249.97499999...
+    """
+    quantum = Decimal(1).scaleb(-decimals)
+    # + 0.0 turns -0.0 into 0.0: a spreadsheet has no negative zero.
+    rounded = Decimal(value + 0.0).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{decimals}f}"
+
+
+def cell_value(workbook: openpyxl.Workbook, where: tuple[str, str]) -> object:
+    sheet, coordinate = where
+    value = workbook[sheet][coordinate].value
+    return "" if value is None else value
+
+
+def error_cells(workbook: openpyxl.Workbook) -> list[str]:
+    """Every cell holding an error value, as Sheet!A1 = value."""
+    found = []
+    for ws in workbook.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(ERROR_VALUES):
+                    found.append(f"{ws.title}!{cell.coordinate} = {cell.value}")
+    return found
+
+
+def compare_figures(
+    workbook: openpyxl.Workbook,
+    figures: Mapping[str, tuple[str, str]],
+    expected: Mapping[str, object],
+    *,
+    abs_tol: Callable[[str], float] = lambda key: 0.0,
+) -> list[str]:
+    """Mismatches between computed cells and expected values (numbers at rel. 1e-9)."""
+    assert set(figures) == set(expected), (
+        f"figures without an expected value: {sorted(set(figures) - set(expected))[:5]}; "
+        f"expected values without a figure: {sorted(set(expected) - set(figures))[:5]}"
+    )
+    problems = []
+    for key, where in figures.items():
+        got, want = cell_value(workbook, where), expected[key]
+        if isinstance(want, str) or isinstance(got, str):
+            ok = got == want
+        else:
+            ok = math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=abs_tol(key))
+        if not ok:
+            problems.append(f"{key} at {where[0]}!{where[1]}: sheet {got!r}, Python {want!r}")
+    return problems
+
+
+def formula_cells(path: Path, sheets: tuple[str, ...]) -> set[tuple[str, str]]:
+    """Every formula cell of the named sheets in a built (not recalculated) workbook."""
+    workbook = openpyxl.load_workbook(path)
+    return {
+        (name, cell.coordinate)
+        for name in sheets
+        for row in workbook[name].iter_rows()
+        for cell in row
+        if cell.data_type == "f"
+    }

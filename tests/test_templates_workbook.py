@@ -1,0 +1,158 @@
+"""What every template workbook must be, checked on the built files (no spreadsheet engine)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xlfuncs import InputError
+from xlfuncs.cli import main
+from xlfuncs.templates import TEMPLATE_NAMES, build_all, template
+from xlfuncs.templates._workbook import SHEETS, resolve_inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Functions that older Excel, LibreOffice 7.4 or Google Sheets lack, or that need a prefix.
+NOT_CLASSIC = re.compile(
+    r"\b(XLOOKUP|XMATCH|LET|LAMBDA|FILTER|SORT|SORTBY|UNIQUE|SEQUENCE|RANDARRAY|IFS|SWITCH|"
+    r"MAXIFS|MINIFS|CONCAT|TEXTJOIN|IFNA|_xlfn)\b\s*[(.]?",
+    re.IGNORECASE,
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("built")
+    return {path.stem: path for path in build_all(folder)}
+
+
+def test_building_twice_gives_identical_bytes(built, tmp_path):
+    again = build_all(tmp_path)
+    for path in again:
+        assert path.read_bytes() == built[path.stem].read_bytes(), path.name
+
+
+def test_committed_templates_equal_a_fresh_build(built):
+    # templates/ is what users download; rebuild with build/build_templates.py.
+    for path in built.values():
+        committed = ROOT / "templates" / path.name
+        assert committed.read_bytes() == path.read_bytes(), f"templates/{path.name} is stale"
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_sheets_protection_and_calculation_on_load(built, name):
+    wb = openpyxl.load_workbook(built[name])
+    assert tuple(wb.sheetnames) == SHEETS
+    for ws in wb.worksheets:
+        assert ws.protection.sheet, f"{ws.title} is not protected"
+        assert not ws.protection.password, f"{ws.title} has a password"
+        assert ws.freeze_panes, f"{ws.title} has no frozen panes"
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb.calculation.fullCalcOnLoad
+    with zipfile.ZipFile(built[name]) as archive:
+        core = archive.read("docProps/core.xml").decode()
+    assert "2025-01-01T00:00:00Z" in core  # fixed timestamps, for identical rebuilds
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_every_input_is_named_unlocked_validated_and_explained(built, name):
+    module = template(name)
+    wb = openpyxl.load_workbook(built[name])
+    inputs = wb["Inputs"]
+    validated = {
+        str(cell): dv for dv in inputs.data_validations.dataValidation for cell in dv.sqref.ranges
+    }
+    for spec in module.INPUTS:
+        name_ = wb.defined_names.get(spec.name)
+        assert name_ is not None, f"{spec.name} has no workbook-scoped name"
+        sheet, coordinate = next(iter(name_.destinations))
+        assert sheet == "Inputs"
+        cell = inputs[coordinate.replace("$", "")]
+        assert cell.protection.locked is False, spec.name
+        assert cell.fill.fgColor.rgb.endswith("FFF2CC"), spec.name  # the one input style
+        assert inputs.cell(cell.row, 3).value == spec.unit  # unit in its own column
+        assert inputs.cell(cell.row, 8).value == spec.description  # the note
+        dv = validated[cell.coordinate]
+        assert dv.showInputMessage and dv.prompt.startswith(spec.description[:40])
+        if spec.rule is not None:
+            assert dv.showErrorMessage and dv.type in ("decimal", "whole", "custom")
+    for ws in wb.worksheets:
+        if ws.title != "Inputs":
+            for row in ws.iter_rows():
+                for cell in row:
+                    assert cell.protection.locked, f"{ws.title}!{cell.coordinate} is unlocked"
+    assert not any(ws.defined_names for ws in wb.worksheets)  # no sheet-scoped names
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_formulas_use_classic_functions_and_names(built, name):
+    wb = openpyxl.load_workbook(built[name])
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    assert not NOT_CLASSIC.search(cell.value), f"{ws.title}!{cell.coordinate}"
+                    # Inputs are reached by name, never by their cell address.
+                    assert "Inputs!" not in cell.value, f"{ws.title}!{cell.coordinate}"
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_summary_shows_the_overall_check_flag(built, name):
+    wb = openpyxl.load_workbook(built[name])
+    assert wb["Summary"]["C4"].value.startswith("=IF(all_checks_pass,")
+
+
+def test_user_text_that_looks_like_a_formula_stays_text(tmp_path):
+    names = {"a_name": "=HYPERLINK(1)", "b_name": "+1", "c_name": "-2", "d_name": "@SUM(A1)"}
+    template("tco_comparison").build(names, tmp_path / "tco.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "tco.xlsx")
+    cells = [
+        wb["Inputs"][str(wb.defined_names[n].attr_text.split("!")[1]).replace("$", "")]
+        for n in names
+    ]
+    for cell, text in zip(cells, names.values(), strict=True):
+        assert cell.data_type == "s" and cell.value == text
+
+
+def test_bad_inputs_are_refused_with_a_plain_message():
+    with pytest.raises(
+        InputError,
+        match=r"tco_comparison: b_accuracy must be between 0 and 1, "
+        r"got 95 \(enter 95% or 0.95\)",
+    ):
+        resolve_inputs("tco_comparison", template("tco_comparison").INPUTS, {"b_accuracy": 95})
+    with pytest.raises(InputError, match="unknown input 'tasks'"):
+        resolve_inputs("tco_comparison", template("tco_comparison").INPUTS, {"tasks": 1})
+    with pytest.raises(InputError, match="months must be a whole number from 1 to 60"):
+        template("tco_comparison").build({"months": 61}, "never-written.xlsx")
+    with pytest.raises(InputError, match="pricing must be one of API, Self-hosted"):
+        resolve_inputs("tco_comparison", template("tco_comparison").INPUTS, {"a_pricing": "Cloud"})
+    assert not Path("never-written.xlsx").exists()
+
+
+def test_excel_functions_do_not_load_openpyxl():
+    code = "import sys, xlfuncs, xlfuncs.udfs, xlfuncs.cli; print('openpyxl' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_cli_writes_templates_and_keeps_existing_files(tmp_path, capsys):
+    assert main(["templates", "--out", str(tmp_path), "margin_trap"]) == 0
+    written = tmp_path / "margin_trap.xlsx"
+    assert written.read_bytes() == (ROOT / "templates" / "margin_trap.xlsx").read_bytes()
+    written.write_bytes(b"my own edits")
+    assert main(["templates", "--out", str(tmp_path), "margin_trap"]) == 1
+    assert written.read_bytes() == b"my own edits"
+    assert "use --overwrite" in capsys.readouterr().err
+    assert main(["templates", "--out", str(tmp_path), "--overwrite", "margin_trap"]) == 0
+    assert written.read_bytes() != b"my own edits"
+    assert main(["templates", "--out", str(tmp_path), "no_such"]) == 2
+    assert main(["templates", "--out", str(tmp_path / "all")]) == 0
+    assert sorted(p.stem for p in (tmp_path / "all").iterdir()) == sorted(TEMPLATE_NAMES)

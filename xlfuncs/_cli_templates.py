@@ -1,0 +1,99 @@
+"""``xlfuncs templates``: write the template workbooks into a folder.
+
+The workbooks ship inside the package (``xlfuncs/_templates``); in a source
+checkout without them they are built on the spot, byte for byte the same.
+A file that already exists is never replaced unless ``--overwrite`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .templates import TEMPLATE_NAMES  # light: the package imports openpyxl lazily
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "templates",
+        help="write the template workbooks (TCO comparison, break-even, margins...)",
+        description="Write the template workbooks into a folder. They calculate in Excel, "
+        "LibreOffice and Google Sheets without Python: type your numbers in the yellow cells.",
+    )
+    parser.add_argument("--out", type=Path, default=Path("."), help="folder (default: here)")
+    parser.add_argument(
+        "--overwrite", action="store_true", help="replace workbooks that already exist"
+    )
+    parser.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="templates to write (default: all): " + ", ".join(TEMPLATE_NAMES),
+    )
+    parser.set_defaults(handler=_write_templates)
+
+
+def _packaged(filename: str) -> bytes | None:
+    """The workbook shipped in the package, or None in a checkout without built files."""
+    from importlib import resources
+
+    try:
+        return resources.files("xlfuncs").joinpath("_templates", filename).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _built(name: str) -> bytes:
+    from .templates import template
+
+    module = template(name)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / module.FILENAME
+        module.build({}, path)
+        return path.read_bytes()
+
+
+def _write_templates(arguments: argparse.Namespace) -> int:
+    names = arguments.names or list(TEMPLATE_NAMES)
+    unknown = [n for n in names if n not in TEMPLATE_NAMES]
+    if unknown:
+        print(
+            f"xlfuncs templates: unknown template {unknown[0]!r}; choose from "
+            + ", ".join(TEMPLATE_NAMES),
+            file=sys.stderr,
+        )
+        return 2
+    out: Path = arguments.out
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        print(f"xlfuncs templates: cannot create the folder {out}: {error}", file=sys.stderr)
+        return 1
+    kept = 0
+    for name in names:
+        filename = f"{name}.xlsx"
+        target = out / filename
+        if target.exists() and not arguments.overwrite:
+            print(
+                f"kept {target}: it already exists (use --overwrite to replace it)",
+                file=sys.stderr,
+            )
+            kept += 1
+            continue
+        data = _packaged(filename) or _built(name)
+        # Write beside the target, then rename: never a half-written workbook.
+        handle, temporary = tempfile.mkstemp(dir=out, prefix=".xlfuncs-", suffix=".xlsx")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        print(f"wrote {target}")
+    return 1 if kept else 0

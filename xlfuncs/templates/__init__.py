@@ -1,0 +1,51 @@
+"""The template workbooks: prebuilt comparison sheets that calculate without Python.
+
+Each template is a module with ``INPUTS`` (the one declaration of its inputs:
+name, unit, default, allowed range, description), ``FILENAME`` and
+``build(inputs, path)``, which writes the workbook with ``inputs`` over the
+defaults. The workbooks use classic worksheet formulas only, so they
+calculate in Excel, LibreOffice and Google Sheets.
+
+This package imports openpyxl; the Excel functions (``xlfuncs.udfs``) never
+import it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+
+__all__ = ["TEMPLATE_NAMES", "build_all", "template"]
+
+#: Template names, in the order they are listed; each is a module of this package.
+TEMPLATE_NAMES = (
+    "tco_comparison",
+    "breakeven_accuracy",
+    "margin_trap",
+    "test_time_compute",
+    "scaffolding_build_vs_buy",
+)
+
+
+def template(name: str) -> ModuleType:
+    """The module of one template, e.g. ``template("margin_trap").build({}, "m.xlsx")``."""
+    if name not in TEMPLATE_NAMES:
+        raise ValueError(
+            f"unknown template {name!r}; the templates are {', '.join(TEMPLATE_NAMES)}"
+        )
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def build_all(folder: str | Path, names: Iterable[str] = TEMPLATE_NAMES) -> list[Path]:
+    """Build every template with its default inputs into ``folder``; returns the paths."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name in names:
+        module = template(name)
+        path = out / module.FILENAME
+        module.build({}, path)
+        paths.append(path)
+    return paths

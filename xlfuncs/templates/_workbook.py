@@ -1,0 +1,755 @@
+"""What every template workbook shares: inputs, styles, names, checks, protection, saving.
+
+A template is declared as a list of :class:`InputSpec` (one per input cell)
+and built by a function that fills a :class:`TemplateBook`. The declaration
+is the single source for the Inputs sheet (label, unit, note, source), the
+workbook-scoped defined names the formulas use, the data validation and its
+input message, and the checking of values given in Python or read from a
+scenario file.
+
+Layout follows the FAST Standard and the ICAEW Financial Modelling Code:
+sheets About, Inputs, Calculations, Summary, Checks in that order; inputs
+only on Inputs, in one style, unlocked; every sheet protected without a
+password; one overall check flag.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils.cell import absolute_coordinate
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.properties import CalcProperties
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from .. import __version__
+from .._errors import InputError
+from .._validation import Rule, format_number
+
+__all__ = [
+    "COUNT",
+    "MONEY",
+    "MONEY_PER_TASK",
+    "PERCENT",
+    "SHEETS",
+    "InputSpec",
+    "RowWriter",
+    "TemplateBook",
+    "discount_series",
+    "option_inputs",
+    "resolve_inputs",
+    "text_literal",
+]
+
+SHEETS = ("About", "Inputs", "Calculations", "Summary", "Checks")
+
+# Number formats: money totals, money per task (often fractions of a cent),
+# percentages, counts.
+MONEY = "#,##0.00"
+MONEY_PER_TASK = "#,##0.0000"
+PERCENT = "0.0%"
+COUNT = "#,##0"
+DECIMAL = "#,##0.00"
+
+# Fixed document timestamps and zip entry times: building twice gives the same bytes.
+_BUILD_TIME = datetime.datetime(2025, 1, 1)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+# Colour key (explained on About).
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+_INPUT_FONT = Font(color="0000CC")
+_HEADING_FILL = PatternFill("solid", fgColor="1F3864")
+_HEADING_FONT = Font(bold=True, color="FFFFFF")
+_OUTPUT_FILL = PatternFill("solid", fgColor="E2EFDA")
+_OUTPUT_FONT = Font(bold=True)
+_TITLE_FONT = Font(bold=True, size=14, color="1F3864")
+_NOTE_FONT = Font(italic=True, color="595959")
+_THIN = Side(style="thin", color="BFBFBF")
+_INPUT_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_OK_FILL = PatternFill("solid", fgColor="C6EFCE")
+_BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+
+#: Inputs sheet columns: label, unit, values (up to four options), note, source.
+_LABEL_COL, _UNIT_COL, _FIRST_VALUE_COL = 2, 3, 4
+_MAX_OPTIONS = 4
+_NOTE_COL = _FIRST_VALUE_COL + _MAX_OPTIONS
+_SOURCE_COL = _NOTE_COL + 1
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input cell: the single declaration its sheet row, name and checks come from.
+
+    Attributes
+    ----------
+    name : str
+        Workbook-scoped defined name of the cell and key in ``build(inputs)``
+        and in scenario files, e.g. ``tasks_per_month`` or ``b_accuracy``.
+    label : str
+        What the Inputs sheet calls it.
+    unit : str
+        Unit shown in its own column: ``money``, ``fraction``, ``tasks``...
+    default : float or str
+        Illustrative default value.
+    description : str
+        The note beside the cell and the input message of its validation.
+    rule : Rule or None
+        Allowed values of a number (SPEC's table where the input is a SPEC
+        argument); ``None`` for text.
+    choices : tuple of str
+        For a text input picked from a list: the allowed texts.
+    number_format : str
+        How the cell shows its value.
+    source : str
+        Where a public fact (a list price) comes from, with the date read.
+    section : str
+        Heading of the group of rows it belongs to on Inputs.
+    option : str or None
+        Option letter ("A" to "D") for an input laid out in an option table;
+        ``key`` then names the row, shared by the options.
+    key : str
+        Row name within an option table (defaults to ``name``).
+    """
+
+    name: str
+    label: str
+    unit: str
+    default: float | str
+    description: str
+    rule: Rule | None = None
+    choices: tuple[str, ...] = ()
+    number_format: str = DECIMAL
+    source: str = ""
+    section: str = ""
+    option: str | None = None
+    key: str = ""
+
+    @property
+    def is_text(self) -> bool:
+        return self.rule is None
+
+    @property
+    def row_key(self) -> str:
+        return self.key or self.name
+
+    def allowed(self) -> str:
+        """What is allowed, in words."""
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        if self.rule is None:
+            return "any text"
+        return self.rule.describe()
+
+    def check(self, template: str, value: object) -> float | str:
+        """The value if allowed, else :class:`InputError` naming template, input and value."""
+
+        def fail(got: str) -> InputError:
+            return InputError(
+                f"{template}: {self.name} must be {self.allowed()}, got {got}",
+                function=template,
+                argument=self.name,
+            )
+
+        if self.rule is None:
+            if not isinstance(value, str):
+                raise fail(repr(value))
+            if self.choices and value not in self.choices:
+                raise fail(repr(value))
+            return value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise fail(repr(value))
+        number = float(value)
+        if not bool(self.rule.admits(np.asarray(number))):
+            got = format_number(number)
+            if self.rule.fraction and 1 < number <= 100:
+                got += f" (enter {got}% or {format_number(number / 100)})"
+            raise fail(got)
+        return number
+
+
+def option_inputs(
+    key: str,
+    label: str,
+    unit: str,
+    defaults: Mapping[str, float | str],
+    description: str,
+    *,
+    rule: Rule | None = None,
+    choices: tuple[str, ...] = (),
+    number_format: str = DECIMAL,
+    sources: Mapping[str, str] | None = None,
+    section: str = "",
+) -> list[InputSpec]:
+    """One row of an option table: an :class:`InputSpec` per option letter, named ``a_key``..."""
+    return [
+        InputSpec(
+            name=f"{letter.lower()}_{key}",
+            label=label,
+            unit=unit,
+            default=value,
+            description=description,
+            rule=rule,
+            choices=choices,
+            number_format=number_format,
+            source=(sources or {}).get(letter, ""),
+            section=section,
+            option=letter,
+            key=key,
+        )
+        for letter, value in defaults.items()
+    ]
+
+
+def resolve_inputs(
+    template: str, specs: Sequence[InputSpec], given: Mapping[str, object] | None
+) -> dict[str, float | str]:
+    """Defaults overlaid with ``given``, every value checked; unknown names are an error."""
+    by_name = {spec.name: spec for spec in specs}
+    unknown = sorted(set(given or {}) - set(by_name))
+    if unknown:
+        raise InputError(
+            f"{template}: unknown input {unknown[0]!r}; the inputs are " + ", ".join(by_name),
+            function=template,
+            argument=unknown[0],
+        )
+    values = {spec.name: spec.default for spec in specs}
+    values.update(given or {})
+    return {name: by_name[name].check(template, value) for name, value in values.items()}
+
+
+def discount_series(ratio: str) -> str:
+    """Formula for the sum over m = 1..months of ratio**(m-1) / (1 + r)**m (closed form).
+
+    ``ratio`` is a formula; the names ``months`` and ``monthly_discount_rate``
+    must exist. Near ratio = 1 the textbook (q**n - 1) / (q - 1) loses digits,
+    so a second-order expansion is used there. The templates use it only to
+    cross-check the timeline sums on their Checks sheet.
+    """
+    q, n = f"({ratio})", "months"
+    series = f"({q}^{n}-1)/({q}-1)"
+    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
+    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+monthly_discount_rate)"
+
+
+def text_literal(text: str) -> str:
+    """A text as a formula string literal: quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _validation(spec: InputSpec, coordinate: str) -> DataValidation:
+    """Data validation of one input cell: SPEC's allowed range and an input message."""
+    rule = spec.rule
+    kwargs: dict[str, object] = {}
+    if spec.choices:
+        kwargs = {"type": "list", "formula1": text_literal(",".join(spec.choices))}
+    elif rule is None:
+        kwargs = {}
+    elif rule.whole and math.isfinite(rule.high):
+        low, high = format_number(rule.low), format_number(rule.high)
+        kwargs = {"type": "whole", "operator": "between", "formula1": low, "formula2": high}
+    elif not math.isfinite(rule.high):
+        operator = "greaterThan" if rule.low_open else "greaterThanOrEqual"
+        kwargs = {"type": "decimal", "operator": operator, "formula1": format_number(rule.low)}
+    elif not rule.low_open and not rule.high_open:
+        low, high = format_number(rule.low), format_number(rule.high)
+        kwargs = {"type": "decimal", "operator": "between", "formula1": low, "formula2": high}
+    else:  # a half-open interval, e.g. utilisation in (0, 1]
+        kwargs = {"type": "custom", "formula1": _condition(rule, coordinate)}
+    allowed = f"Allowed: {spec.allowed()}."
+    prompt = spec.description
+    if len(prompt) + len(allowed) + 1 > 255:
+        prompt = prompt[: 254 - len(allowed) - 4].rstrip() + "..."
+    validation = DataValidation(
+        showInputMessage=True,
+        showErrorMessage=bool(kwargs),
+        allowBlank=False,
+        promptTitle=spec.label[:32],
+        prompt=f"{prompt} {allowed}",
+        errorTitle="Value not allowed"[:32],
+        error=f"{spec.label}: must be {spec.allowed()}.",
+        **kwargs,
+    )
+    validation.add(coordinate)
+    return validation
+
+
+def _condition(rule: Rule, ref: str) -> str:
+    """A formula that is TRUE when the number in ``ref`` obeys ``rule``."""
+    parts = [f"ISNUMBER({ref})"]
+    if math.isfinite(rule.low):
+        parts.append(f"{ref}{'>' if rule.low_open else '>='}{format_number(rule.low)}")
+    if math.isfinite(rule.high):
+        parts.append(f"{ref}{'<' if rule.high_open else '<='}{format_number(rule.high)}")
+    if rule.whole:
+        parts.append(f"INT({ref})={ref}")
+    return "AND(" + ",".join(parts) + ")"
+
+
+def input_condition(spec: InputSpec) -> str:
+    """A formula that is TRUE when the input named by ``spec`` holds an allowed value."""
+    if spec.choices:
+        return "OR(" + ",".join(f"{spec.name}={text_literal(c)}" for c in spec.choices) + ")"
+    if spec.rule is None:
+        return f"ISTEXT({spec.name})"
+    return _condition(spec.rule, spec.name)
+
+
+@dataclass
+class TemplateBook:
+    """A workbook being built: the five sheets, their styles, names, figures and checks.
+
+    ``figures`` maps a key to the (sheet, cell) of every number a builder
+    computes by formula, so tests can compare each one with the Python
+    functions. ``checks`` collects the rows of the Checks sheet.
+    """
+
+    template: str
+    title: str
+    specs: Sequence[InputSpec]
+    values: Mapping[str, float | str]
+    workbook: Workbook = field(init=False)
+    figures: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+    texts: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
+    checks: list[tuple[str, str]] = field(init=False, default_factory=list)
+    input_cells: dict[str, str] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.workbook = Workbook()
+        self.workbook.active.title = SHEETS[0]
+        for name in SHEETS[1:]:
+            self.workbook.create_sheet(name)
+
+    def __getitem__(self, sheet: str) -> Worksheet:
+        return self.workbook[sheet]
+
+    # Cells ---------------------------------------------------------------
+
+    def put(
+        self,
+        sheet: str,
+        coordinate: str,
+        value: object,
+        *,
+        key: str | None = None,
+        text_key: str | None = None,
+        number_format: str | None = None,
+        style: str = "calc",
+    ) -> str:
+        """Write a formula or constant; a ``key`` records it as a figure to verify."""
+        cell = self[sheet][coordinate]
+        cell.value = value
+        if number_format:
+            cell.number_format = number_format
+        _apply_style(cell, style)
+        if key is not None:
+            if key in self.figures:
+                raise ValueError(f"figure key {key!r} used twice")
+            self.figures[key] = (sheet, coordinate)
+        if text_key is not None:
+            self.texts[text_key] = (sheet, coordinate)
+        return coordinate
+
+    def put_text(self, sheet: str, coordinate: str, text: str, *, style: str = "label") -> None:
+        """Write text as text, even when it starts with =, +, - or @ (never a formula)."""
+        cell = self[sheet][coordinate]
+        cell.value = text
+        cell.data_type = "s"  # openpyxl takes a leading "=" for a formula otherwise
+        if text[:1] in "=+-@":
+            cell.quotePrefix = True
+        _apply_style(cell, style)
+
+    def label(self, sheet: str, row: int, text: str, unit: str = "", *, column: int = 2) -> None:
+        """A row label and its unit (columns B and C by default)."""
+        self.put_text(sheet, f"{get_column_letter(column)}{row}", text)
+        if unit:
+            self.put_text(sheet, f"{get_column_letter(column + 1)}{row}", unit, style="unit")
+
+    def heading(self, sheet: str, row: int, text: str, *, last_column: int = 9) -> None:
+        """A section heading bar across the sheet."""
+        ws = self[sheet]
+        for column in range(2, last_column + 1):
+            _apply_style(ws.cell(row, column), "heading")
+        self.put_text(sheet, f"B{row}", text, style="heading")
+
+    def sheet_title(self, sheet: str, text: str, subtitle: str = "") -> None:
+        self.put_text(sheet, "B1", text, style="title")
+        if subtitle:
+            self.put_text(sheet, "B2", subtitle, style="note")
+
+    def define(self, name: str, sheet: str, reference: str) -> None:
+        """A workbook-scoped defined name (sheet-scoped names break other engines)."""
+        attr = f"{quote_sheetname(sheet)}!{absolute_coordinate(reference)}"
+        self.workbook.defined_names[name] = DefinedName(name, attr_text=attr)
+
+    # Inputs --------------------------------------------------------------
+
+    def write_inputs(self, intro: str) -> None:
+        """Lay out the Inputs sheet from the declaration: sections, option tables, names."""
+        sheet = "Inputs"
+        ws = self[sheet]
+        self.sheet_title(sheet, "Inputs", intro)
+        last = _SOURCE_COL
+        row = 4
+        headers = ["Input", "Unit", "Value", "", "", "", "Note", "Source"]
+        sections: dict[str, list[InputSpec]] = {}
+        for spec in self.specs:
+            sections.setdefault(spec.section, []).append(spec)
+        for section, specs in sections.items():
+            options = sorted({s.option for s in specs if s.option})
+            self.heading(sheet, row, section or "Inputs", last_column=last)
+            row += 1
+            labels = list(headers)
+            if options:
+                labels[2 : 2 + len(options)] = [f"Option {o}" for o in options]
+            for offset, text in enumerate(labels):
+                if text:
+                    self.put_text(
+                        sheet, f"{get_column_letter(2 + offset)}{row}", text, style="bold"
+                    )
+            row += 1
+            rows: dict[str, list[InputSpec]] = {}
+            for spec in specs:
+                rows.setdefault(spec.row_key, []).append(spec)
+            for row_specs in rows.values():
+                first = row_specs[0]
+                self.label(sheet, row, first.label, first.unit)
+                for spec in row_specs:
+                    index = options.index(spec.option) if spec.option else 0
+                    column = get_column_letter(_FIRST_VALUE_COL + index)
+                    self._write_input(spec, f"{column}{row}")
+                self.put_text(
+                    sheet,
+                    f"{get_column_letter(_NOTE_COL)}{row}",
+                    first.description,
+                    style="wrapped_note",
+                )
+                sources = _join_sources(row_specs)
+                if sources:
+                    self.put_text(
+                        sheet,
+                        f"{get_column_letter(_SOURCE_COL)}{row}",
+                        sources,
+                        style="wrapped_note",
+                    )
+                row += 1
+            row += 1
+        widths = {1: 2, 2: 40, 3: 20, 4: 20, 5: 20, 6: 20, 7: 20, 8: 70, 9: 60}
+        for column, width in widths.items():
+            ws.column_dimensions[get_column_letter(column)].width = width
+        ws.freeze_panes = "D4"
+
+    def _write_input(self, spec: InputSpec, coordinate: str) -> None:
+        value = self.values[spec.name]
+        if spec.is_text:
+            self.put_text("Inputs", coordinate, str(value), style="input")
+        else:
+            self.put("Inputs", coordinate, value, number_format=spec.number_format, style="input")
+        self["Inputs"][coordinate].protection = Protection(locked=False)
+        self.define(spec.name, "Inputs", coordinate)
+        self["Inputs"].add_data_validation(_validation(spec, coordinate))
+        self.input_cells[spec.name] = coordinate
+
+    # Checks --------------------------------------------------------------
+
+    def add_check(self, description: str, condition: str) -> None:
+        """A row of the Checks sheet: TRUE when all is well."""
+        self.checks.append((description, condition))
+
+    def add_input_checks(self) -> None:
+        """One check per input row: every value within its allowed range."""
+        rows: dict[str, list[InputSpec]] = {}
+        for spec in self.specs:
+            rows.setdefault(spec.row_key, []).append(spec)
+        for row_specs in rows.values():
+            conditions = [input_condition(s) for s in row_specs]
+            formula = conditions[0] if len(conditions) == 1 else "AND(" + ",".join(conditions) + ")"
+            label = row_specs[0].label
+            self.add_check(f"Input allowed: {label} ({row_specs[0].allowed()})", formula)
+
+    def write_checks(self) -> str:
+        """Write the Checks sheet; returns the defined name of the overall flag."""
+        sheet = "Checks"
+        self.sheet_title(
+            sheet,
+            "Checks",
+            "Each row is TRUE when all is well. The overall flag is shown on Summary.",
+        )
+        first = 6
+        self.heading(sheet, 4, "Overall", last_column=3)
+        self.heading(sheet, first - 1, "Checks", last_column=3)
+        for offset, (description, condition) in enumerate(self.checks):
+            row = first + offset
+            self.put_text(sheet, f"B{row}", description)
+            self.put(sheet, f"C{row}", f"={condition}", style="check")
+        last = first + len(self.checks) - 1
+        self.put_text(sheet, "B4", "All checks pass", style="heading")
+        self.put(sheet, "C4", f"=AND(C{first}:C{last})", style="check")
+        self.define("all_checks_pass", sheet, "C4")
+        ws = self[sheet]
+        ws.conditional_formatting.add(f"C4:C{last}", FormulaRule(["C4=TRUE"], fill=_OK_FILL))
+        ws.conditional_formatting.add(f"C4:C{last}", FormulaRule(["C4<>TRUE"], fill=_BAD_FILL))
+        ws.column_dimensions["A"].width = 2
+        ws.column_dimensions["B"].width = 90
+        ws.column_dimensions["C"].width = 14
+        ws.freeze_panes = "A6"
+        return "all_checks_pass"
+
+    def overall_flag(self, sheet: str, coordinate: str) -> None:
+        """The overall check flag in words, with a green or red fill."""
+        formula = '=IF(all_checks_pass,"All checks pass","A CHECK FAILS: see the Checks sheet")'
+        self.put(sheet, coordinate, formula, style="output", text_key="overall_flag")
+        ws = self[sheet]
+        ws.conditional_formatting.add(
+            coordinate, FormulaRule(formula=["all_checks_pass"], fill=_OK_FILL)
+        )
+        ws.conditional_formatting.add(
+            coordinate, FormulaRule(formula=["NOT(all_checks_pass)"], fill=_BAD_FILL)
+        )
+
+    # About ---------------------------------------------------------------
+
+    def write_about(
+        self,
+        purpose: Iterable[str],
+        how_to: Iterable[str],
+        sheets: Mapping[str, str],
+        notes: Iterable[str] = (),
+    ) -> None:
+        """Purpose, how to use, colour key, version and what each sheet does."""
+        sheet = "About"
+        ws = self[sheet]
+        self.sheet_title(sheet, self.title, f"xlfuncs template {self.template}.xlsx")
+        row = 4
+
+        def block(heading: str, lines: Iterable[str]) -> None:
+            nonlocal row
+            self.heading(sheet, row, heading, last_column=3)
+            row += 1
+            for line in lines:
+                self.put_text(sheet, f"B{row}", line, style="wrap")
+                ws.merge_cells(f"B{row}:C{row}")
+                row += 1
+            row += 1
+
+        block("Purpose", purpose)
+        block("How to use", how_to)
+        self.heading(sheet, row, "Colour key", last_column=3)
+        row += 1
+        key = [
+            ("input", "1,000", "Input: type your own value here (only on the Inputs sheet)."),
+            ("calc", "1,000", "Calculation: a formula; the sheet is protected against typing."),
+            ("output", "1,000", "Key result."),
+            ("check", "TRUE", "Check: TRUE (green) when all is well, FALSE (red) when not."),
+            ("heading", "", "Section heading."),
+        ]
+        for style, sample, meaning in key:
+            self.put_text(sheet, f"B{row}", sample, style=style)
+            self.put_text(sheet, f"C{row}", meaning, style="wrap")
+            row += 1
+        row += 1
+        block("Sheets", [f"{name}: {text}" for name, text in sheets.items()])
+        block("Notes", notes)
+        self.heading(sheet, row, "Version", last_column=3)
+        self.put_text(sheet, f"B{row + 1}", f"Built by xlfuncs {__version__}.", style="wrap")
+        self.put_text(
+            sheet,
+            f"B{row + 2}",
+            "Sheets are protected without a password against accidental typing: "
+            "Review > Unprotect Sheet if you need to change a formula.",
+            style="wrap",
+        )
+        ws.column_dimensions["A"].width = 2
+        ws.column_dimensions["B"].width = 28
+        ws.column_dimensions["C"].width = 100
+        ws.freeze_panes = "A4"
+
+    # Saving --------------------------------------------------------------
+
+    def save(self, path: str | Path) -> Path:
+        """Protect, set up printing and calculation, and save with fixed timestamps."""
+        wb = self.workbook
+        for ws in wb.worksheets:
+            ws.protection.sheet = True
+            ws.protection.formatColumns = False  # let users widen columns
+            ws.protection.formatRows = False
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = ws.PAPERSIZE_A4
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.print_options.gridLines = False
+        wb.calculation = CalcProperties(fullCalcOnLoad=True, calcMode="auto")
+        wb.properties.creator = "xlfuncs"
+        wb.properties.lastModifiedBy = "xlfuncs"
+        wb.properties.title = self.title
+        wb.properties.created = _BUILD_TIME
+        target = Path(path)
+        target.write_bytes(deterministic_bytes(wb))
+        return target
+
+
+def deterministic_bytes(workbook: Workbook) -> bytes:
+    """The .xlsx bytes of ``workbook``, the same on every run (fixed times everywhere)."""
+    buffer = io.BytesIO()
+    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED)
+    workbook.properties.modified = _BUILD_TIME
+    ExcelWriter(workbook, archive).save()  # closes the archive
+    return buffer.getvalue()
+
+
+class _FixedTimeZip(zipfile.ZipFile):
+    """A zip archive whose entries all carry the same timestamp."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        # openpyxl streams worksheets through temporary files, whose mtime would leak in.
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
+
+def _join_sources(specs: Sequence[InputSpec]) -> str:
+    """One source text for a row; a provenance shared by every option is said once.
+
+    Sources are written "what, provenance", e.g. "OpenAI gpt-4o-mini, list price ...".
+    """
+    if len(specs) == 1:
+        return specs[0].source
+    cited = [(s.option, *s.source.partition(", ")[::2]) for s in specs if s.source]
+    provenances = {provenance for _, _, provenance in cited}
+    if len(provenances) == 1 and "" not in provenances:
+        listed = "; ".join(f"{option}: {what}" for option, what, _ in cited)
+        return f"{listed} ({provenances.pop()})"
+    return "; ".join(f"{s.option}: {s.source}" for s in specs if s.source)
+
+
+def _apply_style(cell, style: str) -> None:
+    if style == "input":
+        cell.fill = _INPUT_FILL
+        cell.font = _INPUT_FONT
+        cell.border = _INPUT_BORDER
+    elif style == "heading":
+        cell.fill = _HEADING_FILL
+        cell.font = _HEADING_FONT
+    elif style == "output":
+        cell.fill = _OUTPUT_FILL
+        cell.font = _OUTPUT_FONT
+    elif style == "title":
+        cell.font = _TITLE_FONT
+    elif style == "note":
+        cell.font = _NOTE_FONT
+        cell.alignment = Alignment(vertical="top")
+    elif style == "wrapped_note":
+        cell.font = _NOTE_FONT
+        cell.alignment = _WRAP
+    elif style == "bold":
+        cell.font = Font(bold=True)
+    elif style == "unit":
+        cell.font = _NOTE_FONT
+    elif style in ("wrap", "sentence"):
+        cell.alignment = _WRAP
+    elif style == "check":
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+
+
+class RowWriter:
+    """Writes labelled calculation rows down a sheet: label in B, unit in C, values from E.
+
+    ``columns`` maps a suffix (an option or strategy letter) to a column
+    letter; a row's formula is either one string for all of them, formatted
+    with ``{col}`` (its own column) and ``{suffix}``, or one string per suffix.
+    Each cell becomes a figure ``{prefix}.{key}.{suffix}`` (``{prefix}.{key}`` for a
+    single column). ``names`` maps keys to defined names for single-column rows.
+    """
+
+    def __init__(
+        self,
+        book: TemplateBook,
+        sheet: str,
+        columns: Mapping[str, str],
+        *,
+        row: int = 4,
+        prefix: str = "calc",
+    ) -> None:
+        self.book, self.sheet, self.columns, self.next, self.prefix = (
+            book,
+            sheet,
+            dict(columns),
+            row,
+            prefix,
+        )
+        self.rows: dict[str, int] = {}
+
+    def heading(self, text: str, last_column: int = 9) -> None:
+        self.book.heading(self.sheet, self.next, text, last_column=last_column)
+        self.next += 1
+
+    def header(self, texts: Mapping[str, str]) -> None:
+        """Column titles (e.g. option names) as formulas or text, in bold."""
+        self.rows["header"] = self.next
+        for suffix, value in texts.items():
+            cell = f"{self.columns[suffix]}{self.next}"
+            if value.startswith("="):
+                self.book.put(
+                    self.sheet, cell, value, style="bold", text_key=f"{self.prefix}.header.{suffix}"
+                )
+            else:
+                self.book.put_text(self.sheet, cell, value, style="bold")
+        self.next += 1
+
+    def blank(self) -> None:
+        self.next += 1
+
+    def row(
+        self,
+        key: str,
+        label: str,
+        unit: str,
+        formula: str | Mapping[str, str],
+        number_format: str,
+        *,
+        name: str | None = None,
+        style: str = "calc",
+        only: Sequence[str] | None = None,
+    ) -> int:
+        r = self.next
+        self.rows[key] = r
+        self.book.label(self.sheet, r, label, unit)
+        suffixes = list(only or self.columns)
+        for suffix in suffixes:
+            col = self.columns[suffix]
+            text = formula[suffix] if isinstance(formula, Mapping) else formula
+            text = text.format(col=col, suffix=suffix, s=suffix.lower(), r=self.rows)
+            figure = (
+                f"{self.prefix}.{key}" if len(suffixes) == 1 else f"{self.prefix}.{key}.{suffix}"
+            )
+            self.book.put(
+                self.sheet, f"{col}{r}", text, key=figure, number_format=number_format, style=style
+            )
+            if name:
+                self.book.define(name, self.sheet, f"{col}{r}")
+        self.next += 1
+        return r
+
+    def cell(self, key: str, suffix: str | None = None) -> str:
+        """Absolute reference to a written row's cell, with the sheet name."""
+        col = self.columns[suffix or next(iter(self.columns))]
+        return f"{quote_sheetname(self.sheet)}!${col}${self.rows[key]}"

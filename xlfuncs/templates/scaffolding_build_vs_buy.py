@@ -1,0 +1,586 @@
+"""scaffolding_build_vs_buy.xlsx: the cost of making a small model act like a frontier one.
+
+Engineering hours for validation loops, multi-agent debate and a retrieval
+pipeline at a loaded rate, their upkeep, and the extra model calls per task
+they add, against simply paying the frontier model's premium per task: the
+TCO of both over the horizon and the volume at which building pays off
+(BREAKEVEN_VOLUME).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+from .._validation import RULES, Rule
+from ._workbook import (
+    COUNT,
+    MONEY,
+    MONEY_PER_TASK,
+    PERCENT,
+    InputSpec,
+    RowWriter,
+    TemplateBook,
+    discount_series,
+    option_inputs,
+    resolve_inputs,
+)
+
+__all__ = ["COMPONENTS", "FILENAME", "INPUTS", "MAX_MONTHS", "TITLE", "build"]
+
+FILENAME = "scaffolding_build_vs_buy.xlsx"
+TITLE = "Scaffolding: build around a small model, or buy the frontier model"
+#: V: validation loops, D: multi-agent debate, R: retrieval pipeline.
+COMPONENTS = ("V", "D", "R")
+MAX_MONTHS = 60
+
+_WORKLOAD = "Workload (shared)"
+_SMALL = "Small model with scaffolding"
+_PARTS = "Scaffolding components (V: validation loops, D: multi-agent debate, R: retrieval)"
+_FRONTIER = "Frontier model, bought per task"
+
+INPUTS: list[InputSpec] = [
+    InputSpec(
+        "tasks_per_month",
+        "Tasks per month (first month)",
+        "tasks",
+        50_000,
+        "Tasks in month 1; later months grow by the monthly growth.",
+        RULES["tasks_per_month"],
+        number_format=COUNT,
+        section=_WORKLOAD,
+    ),
+    InputSpec(
+        "months",
+        "Horizon",
+        "months",
+        36,
+        f"Months compared, 1 to {MAX_MONTHS}.",
+        Rule(low=1.0, high=float(MAX_MONTHS), whole=True),
+        number_format=COUNT,
+        section=_WORKLOAD,
+    ),
+    InputSpec(
+        "monthly_growth",
+        "Monthly growth of tasks",
+        "fraction",
+        0.02,
+        "Growth of the task volume per month, compounding.",
+        RULES["monthly_growth"],
+        number_format=PERCENT,
+        section=_WORKLOAD,
+    ),
+    InputSpec(
+        "annual_discount_rate",
+        "Annual discount rate",
+        "fraction",
+        0.08,
+        "Effective annual rate for discounting future months.",
+        RULES["annual_discount_rate"],
+        number_format=PERCENT,
+        section=_WORKLOAD,
+    ),
+    InputSpec(
+        "cost_per_error",
+        "Cost of an error",
+        "money per error",
+        5,
+        "What one wrong result costs, the same whichever model made it.",
+        RULES["cost_per_error"],
+        number_format=MONEY,
+        section=_WORKLOAD,
+    ),
+    InputSpec(
+        "hourly_rate",
+        "Loaded engineering rate",
+        "money per hour",
+        150,
+        "Engineering cost per hour, overheads included.",
+        Rule(low=0.0),
+        number_format=MONEY,
+        section=_WORKLOAD,
+    ),
+    InputSpec(
+        "small_cost_per_call",
+        "Cost per model call",
+        "money per call",
+        0.0004,
+        "What one call of the small model costs (tokens or GPU time).",
+        RULES["cost_per_task"],
+        number_format=MONEY_PER_TASK,
+        section=_SMALL,
+    ),
+    InputSpec(
+        "small_base_calls",
+        "Calls per task without scaffolding",
+        "calls",
+        1,
+        "Model calls a task needs before any scaffolding.",
+        RULES["calls"],
+        number_format="#,##0.0",
+        section=_SMALL,
+    ),
+    InputSpec(
+        "small_accuracy",
+        "Accuracy with the scaffolding",
+        "fraction",
+        0.98,
+        "Share of tasks right once validation, debate and retrieval are in place.",
+        RULES["accuracy"],
+        number_format=PERCENT,
+        section=_SMALL,
+    ),
+    *option_inputs(
+        "build_hours",
+        "Build",
+        "engineering hours",
+        {"V": 300, "D": 200, "R": 500},
+        "Hours to build the component, tests and evaluation included (one-off).",
+        rule=Rule(low=0.0),
+        number_format=COUNT,
+        section=_PARTS,
+    ),
+    *option_inputs(
+        "maintenance_hours",
+        "Maintenance",
+        "hours per month",
+        {"V": 10, "D": 8, "R": 25},
+        "Hours per month to keep the component working: fixes, re-evaluation, index updates.",
+        rule=Rule(low=0.0),
+        number_format=COUNT,
+        section=_PARTS,
+    ),
+    *option_inputs(
+        "extra_calls",
+        "Extra calls per task",
+        "calls",
+        {"V": 1, "D": 2, "R": 0.5},
+        "Model calls the component adds to each task (may be fractional).",
+        rule=RULES["calls"],
+        number_format="#,##0.0",
+        section=_PARTS,
+    ),
+    InputSpec(
+        "frontier_cost_per_task",
+        "Cost per task",
+        "money per task",
+        0.03,
+        "What one task costs with the frontier model, no scaffolding.",
+        RULES["frontier_cost_per_task"],
+        number_format=MONEY_PER_TASK,
+        section=_FRONTIER,
+    ),
+    InputSpec(
+        "frontier_accuracy",
+        "Accuracy",
+        "fraction",
+        0.985,
+        "Share of tasks the frontier model gets right.",
+        RULES["frontier_accuracy"],
+        number_format=PERCENT,
+        section=_FRONTIER,
+    ),
+    InputSpec(
+        "frontier_monthly_fixed",
+        "Fixed cost per month",
+        "money per month",
+        500,
+        "Monthly upkeep of the simple frontier integration.",
+        RULES["frontier_monthly_fixed"],
+        number_format=MONEY,
+        section=_FRONTIER,
+    ),
+]
+
+_FIRST_COL = 5
+_MONTH_COLS = [get_column_letter(_FIRST_COL + m) for m in range(MAX_MONTHS)]
+_TIMELINE_TOP = 40
+
+
+def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
+    """Write scaffolding_build_vs_buy.xlsx with ``inputs`` over the defaults."""
+    values = resolve_inputs("scaffolding_build_vs_buy", INPUTS, inputs)
+    book = TemplateBook("scaffolding_build_vs_buy", TITLE, INPUTS, values)
+    book.write_inputs("Type your own values in the yellow cells. The defaults are illustrative.")
+    sheet = "Calculations"
+    book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
+    t = _timeline_rows()
+    first, last = _MONTH_COLS[0], _MONTH_COLS[-1]
+
+    parts = RowWriter(
+        book, sheet, {c: get_column_letter(_FIRST_COL + i) for i, c in enumerate(COMPONENTS)}
+    )
+    parts.heading("Scaffolding components (V, D, R in columns E to G)")
+    parts.header({"V": "Validation loops", "D": "Multi-agent debate", "R": "Retrieval"})
+    parts.row("build_cost", "Build cost", "money", "={s}_build_hours*hourly_rate", MONEY)
+    parts.row(
+        "maintenance_cost",
+        "Maintenance per month",
+        "money per month",
+        "={s}_maintenance_hours*hourly_rate",
+        MONEY,
+    )
+    parts.blank()
+
+    calc = RowWriter(book, sheet, {"E": "E"}, row=parts.next)
+    calc.heading("Build (small model) against buy (frontier model), column E")
+    rng = "E{0}:G{0}"
+    rows = [
+        (
+            "extra_calls",
+            "Extra calls per task from the scaffolding",
+            "calls",
+            "=v_extra_calls+d_extra_calls+r_extra_calls",
+            "#,##0.0",
+        ),
+        (
+            "small_cost_per_task",
+            "Small model: cost per task (TOKEN_COST calls)",
+            "money per task",
+            "=small_cost_per_call*(small_base_calls+extra_calls)",
+            MONEY_PER_TASK,
+        ),
+        (
+            "small_error_cost",
+            "Small model: error cost per task (ERROR_COST)",
+            "money per task",
+            "=(1-small_accuracy)*cost_per_error",
+            MONEY_PER_TASK,
+        ),
+        (
+            "small_all_in",
+            "Small model: all-in cost per task",
+            "money per task",
+            "=small_cost_per_task+small_error_cost",
+            MONEY_PER_TASK,
+        ),
+        (
+            "upfront",
+            "Small model: scaffolding build, upfront",
+            "money",
+            f"=SUM({rng.format(parts.rows['build_cost'])})",
+            MONEY,
+        ),
+        (
+            "small_monthly_fixed",
+            "Small model: scaffolding maintenance per month",
+            "money per month",
+            f"=SUM({rng.format(parts.rows['maintenance_cost'])})",
+            MONEY,
+        ),
+        (
+            "frontier_error_cost",
+            "Frontier model: error cost per task (ERROR_COST)",
+            "money per task",
+            "=(1-frontier_accuracy)*cost_per_error",
+            MONEY_PER_TASK,
+        ),
+        (
+            "frontier_all_in",
+            "Frontier model: all-in cost per task",
+            "money per task",
+            "=frontier_cost_per_task+frontier_error_cost",
+            MONEY_PER_TASK,
+        ),
+        (
+            "frontier_premium",
+            "Frontier premium per task, errors included",
+            "money per task",
+            "=frontier_all_in-small_all_in",
+            MONEY_PER_TASK,
+        ),
+        (
+            "volume_factor",
+            "Discounted task-volume factor (sum over the horizon)",
+            "months",
+            f"=SUM(${first}${t['t_volume']}:${last}${t['t_volume']})",
+            "#,##0.0000",
+        ),
+        (
+            "fixed_factor",
+            "Discounted fixed-cost factor (sum over the horizon)",
+            "months",
+            f"=SUM(${first}${t['t_fixed']}:${last}${t['t_fixed']})",
+            "#,##0.0000",
+        ),
+        (
+            "volume_factor_closed",
+            "Volume factor, closed form (for the checks)",
+            "months",
+            "=" + discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
+            "#,##0.0000",
+        ),
+        (
+            "fixed_factor_closed",
+            "Fixed-cost factor, closed form (for the checks)",
+            "months",
+            "=" + discount_series("1/(1+monthly_discount_rate)"),
+            "#,##0.0000",
+        ),
+        (
+            "monthly_discount_rate",
+            "Monthly discount rate",
+            "fraction",
+            "=(1+annual_discount_rate)^(1/12)-1",
+            "0.0000%",
+        ),
+        (
+            "small_tco",
+            "Small model with scaffolding: TCO",
+            "money",
+            "=upfront+tasks_per_month*small_all_in*volume_factor+small_monthly_fixed*fixed_factor",
+            MONEY,
+        ),
+        (
+            "frontier_tco",
+            "Frontier model: TCO",
+            "money",
+            "=tasks_per_month*frontier_all_in*volume_factor+frontier_monthly_fixed*fixed_factor",
+            MONEY,
+        ),
+        (
+            "tco_difference",
+            "Small model's TCO less the frontier model's",
+            "money",
+            "=small_tco-frontier_tco",
+            MONEY,
+        ),
+        (
+            "breakeven_volume_steady",
+            "Break-even tasks per month, steady state, build excluded (BREAKEVEN_VOLUME)",
+            "tasks per month",
+            '=IF(frontier_all_in=small_all_in,"none: equal costs per task",'
+            "(small_monthly_fixed-frontier_monthly_fixed)/(frontier_all_in-small_all_in))",
+            COUNT,
+        ),
+        (
+            "breakeven_volume_horizon",
+            "Break-even first-month tasks over the horizon, build included (BREAKEVEN_VOLUME)",
+            "tasks per month",
+            '=IF(frontier_all_in=small_all_in,"none: equal costs per task",'
+            "((upfront+small_monthly_fixed*fixed_factor)/volume_factor"
+            "-frontier_monthly_fixed*fixed_factor/volume_factor)/(frontier_all_in-small_all_in))",
+            COUNT,
+        ),
+    ]
+    for key, label, unit, formula, fmt in rows:
+        calc.row(
+            key,
+            label,
+            unit,
+            formula,
+            fmt,
+            name=key,
+            style="output" if key.endswith("_tco") else "calc",
+        )
+    assert calc.next < _TIMELINE_TOP
+    _write_timeline(book, t)
+    ws = book[sheet]
+    for column, width in {"A": 2, "B": 70, "C": 18, "D": 4}.items():
+        ws.column_dimensions[column].width = width
+    for col in _MONTH_COLS:
+        ws.column_dimensions[col].width = 12
+    ws.freeze_panes = "E4"
+    _write_summary(book)
+    _write_checks(book)
+    _write_about(book)
+    book.save(path)
+    return book
+
+
+def _timeline_rows() -> dict[str, int]:
+    keys = ["t_heading", "t_month", "t_in_horizon", "t_growth", "t_discount", "t_volume", "t_fixed"]
+    return {key: _TIMELINE_TOP + i for i, key in enumerate(keys)}
+
+
+def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
+    sheet = "Calculations"
+    book.heading(
+        sheet,
+        t["t_heading"],
+        f"Monthly discount timeline (months 1 to {MAX_MONTHS} across; zero after the horizon)",
+        last_column=_FIRST_COL + MAX_MONTHS - 1,
+    )
+    lines = [
+        ("t_month", "Month", "month", "=COLUMN()-COLUMN($D$1)", "0", "month"),
+        (
+            "t_in_horizon",
+            "In the horizon (1 = yes)",
+            "flag",
+            "=IF({c}{t_month}<=months,1,0)",
+            "0",
+            "in_horizon",
+        ),
+        (
+            "t_growth",
+            "Volume growth factor",
+            "factor",
+            "=(1+monthly_growth)^({c}{t_month}-1)",
+            "0.0000",
+            "growth",
+        ),
+        (
+            "t_discount",
+            "Discount factor, end of month",
+            "factor",
+            "=1/(1+monthly_discount_rate)^{c}{t_month}",
+            "0.0000",
+            "discount",
+        ),
+        (
+            "t_volume",
+            "Discounted volume factor",
+            "factor",
+            "={c}{t_in_horizon}*{c}{t_growth}*{c}{t_discount}",
+            "0.0000",
+            "volume",
+        ),
+        (
+            "t_fixed",
+            "Discounted fixed-cost factor",
+            "factor",
+            "={c}{t_in_horizon}*{c}{t_discount}",
+            "0.0000",
+            "fixed",
+        ),
+    ]
+    for key, label, unit, template, fmt, figure in lines:
+        book.label(sheet, t[key], label, unit)
+        for m, col in enumerate(_MONTH_COLS, start=1):
+            book.put(
+                sheet,
+                f"{col}{t[key]}",
+                template.format(c=col, **t),
+                key=f"timeline.{figure}.{m}",
+                number_format=fmt,
+            )
+
+
+def _write_summary(book: TemplateBook) -> None:
+    sheet = "Summary"
+    ws = book[sheet]
+    book.sheet_title(sheet, TITLE, "Illustrative default inputs: type your own on Inputs.")
+    book.label(sheet, 4, "Checks")
+    book.overall_flag(sheet, "C4")
+    ws.merge_cells("C4:F4")
+    book.heading(sheet, 6, "Over the horizon", last_column=8)
+    shown = [
+        ("months", "Horizon", "months", COUNT),
+        ("small_tco", "Small model with scaffolding: TCO", "money", MONEY),
+        ("frontier_tco", "Frontier model: TCO", "money", MONEY),
+        ("tco_difference", "Small model's TCO less the frontier model's", "money", MONEY),
+        ("upfront", "Scaffolding build", "money", MONEY),
+        ("small_monthly_fixed", "Scaffolding maintenance per month", "money per month", MONEY),
+        (
+            "frontier_premium",
+            "Frontier premium per task, errors included",
+            "money per task",
+            MONEY_PER_TASK,
+        ),
+        (
+            "breakeven_volume_horizon",
+            "Break-even first-month tasks, build included",
+            "tasks per month",
+            COUNT,
+        ),
+        (
+            "breakeven_volume_steady",
+            "Break-even tasks per month, steady state",
+            "tasks per month",
+            COUNT,
+        ),
+    ]
+    for offset, (key, label, unit, fmt) in enumerate(shown):
+        r = 7 + offset
+        book.label(sheet, r, label, unit)
+        book.put(
+            sheet,
+            f"E{r}",
+            f"={key}",
+            key=f"summary.{key}",
+            number_format=fmt,
+            style="output" if "tco" in key else "calc",
+        )
+    words = 7 + len(shown) + 1
+    book.heading(sheet, words, "In plain words", last_column=8)
+    cheaper = (
+        'IF(small_tco<frontier_tco,"Building pays: the small model with scaffolding costs "&'
+        'FIXED(frontier_tco-small_tco,0)&" less than the frontier model over "&months&'
+        '" months.","Buying pays: the frontier model costs "&FIXED(small_tco-frontier_tco,0)&'
+        '" less than the small model with scaffolding over "&months&" months.")'
+    )
+    volume = (
+        "IF(ISNUMBER(breakeven_volume_horizon),IF(breakeven_volume_horizon<0,"
+        '"The two never cost the same at a positive volume: one is cheaper at any volume.",'
+        'IF(frontier_all_in>small_all_in,"The scaffolding pays for itself from about "&'
+        'FIXED(breakeven_volume_horizon,0)&" tasks in the first month; you have "&'
+        'FIXED(tasks_per_month,0)&".","The frontier model costs less per task, errors '
+        'included, so building only pays below "&FIXED(breakeven_volume_horizon,0)&'
+        '" tasks in the first month; you have "&FIXED(tasks_per_month,0)&".")),'
+        '"Both cost the same per task, errors included: the fixed costs decide.")'
+    )
+    for offset, (key, formula) in enumerate(
+        {"sentence.tco": cheaper, "sentence.volume": volume}.items()
+    ):
+        r = words + 1 + offset
+        book.put(sheet, f"B{r}", "=" + formula, style="sentence", text_key=f"summary.{key}")
+        ws.merge_cells(f"B{r}:H{r}")
+        ws.row_dimensions[r].height = 30
+    for column, width in {"A": 2, "B": 50, "C": 16, "D": 4, "E": 18}.items():
+        ws.column_dimensions[column].width = width
+    ws.freeze_panes = "A4"
+
+
+def _write_checks(book: TemplateBook) -> None:
+    book.add_input_checks()
+    book.add_check(
+        "Volume factor: the sum over the timeline equals the closed-form geometric series",
+        "ABS(volume_factor-volume_factor_closed)<=0.00000001*MAX(1,ABS(volume_factor))",
+    )
+    book.add_check(
+        "Fixed-cost factor: the sum over the timeline equals the closed-form series",
+        "ABS(fixed_factor-fixed_factor_closed)<=0.00000001*MAX(1,ABS(fixed_factor))",
+    )
+    at = "breakeven_volume_horizon"
+    small = f"upfront+{at}*small_all_in*volume_factor+small_monthly_fixed*fixed_factor"
+    frontier = f"{at}*frontier_all_in*volume_factor+frontier_monthly_fixed*fixed_factor"
+    book.add_check(
+        "At the break-even volume both options have the same TCO",
+        f"IF(ISNUMBER({at}),ABS({small}-({frontier}))<=0.000000001*MAX(1,ABS({frontier}),"
+        "upfront),TRUE)",
+    )
+    book.write_checks()
+
+
+def _write_about(book: TemplateBook) -> None:
+    book.write_about(
+        purpose=[
+            "To make a small, cheap model act like a frontier one, teams build scaffolding: "
+            "validation loops, multi-agent debate, retrieval pipelines. That costs engineering "
+            "hours, upkeep, and extra model calls on every task. This workbook sets that "
+            "against simply paying the frontier model's premium per task.",
+        ],
+        how_to=[
+            "1. On Inputs, type the workload, the small model's cost per call and accuracy, "
+            "each component's build and maintenance hours and extra calls, and the frontier "
+            "model's cost and accuracy.",
+            "2. Read Summary: both TCOs, the break-even volume and two sentences.",
+        ],
+        sheets={
+            "Inputs": "workload, small model, scaffolding components and frontier model.",
+            "Calculations": "cost per task, build and upkeep, TCO of both, break-even volumes; "
+            f"below, a {MAX_MONTHS}-month discount timeline.",
+            "Summary": "the figures and plain sentences.",
+            "Checks": "inputs in range and the arithmetic cross-checked.",
+        },
+        notes=[
+            "TCO = build + sum over months of (tasks x all-in cost per task + fixed cost), "
+            "discounted monthly at (1 + annual rate)^(1/12) - 1 (TCO).",
+            "Break-even volume = (small fixed - frontier fixed) / (frontier cost per task - "
+            "small cost per task) (BREAKEVEN_VOLUME); over the horizon the build and fixed "
+            "costs are spread over the discounted task volume.",
+            "Money is one currency throughout; the defaults are illustrative.",
+        ],
+    )
