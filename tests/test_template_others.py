@@ -18,8 +18,8 @@ from xlfuncs.templates import (
     breakeven_accuracy,
     margin_trap,
     scaffolding_build_vs_buy,
-    test_time_compute,
 )
+from xlfuncs.templates import paying_for_thinking as test_time_compute
 from xlfuncs.templates._workbook import resolve_inputs
 
 RANDOM_SETS = 12

@@ -3,19 +3,23 @@
 Every function takes single values or arrays (numpy broadcasting) and returns
 a plain float for single values. Rates, shares and accuracies are fractions
 (0.95 is 95 %), token prices are money per 1,000,000 tokens, and the period
-is a month. Bad input raises :class:`InputError`.
+is a month. Bad input raises :class:`InputError`; a model or provider that
+the price data does not know raises :class:`NotFoundError` (one of them).
 """
 
 from ._breakeven import breakeven_accuracy, breakeven_error_cost, breakeven_volume
-from ._errors import InputError
+from ._errors import InputError, NotFoundError
 from ._margins import margin, margin_path, years_to_zero_margin
+from ._prices import model_price, model_token_cost
 from ._tco import tco
+from ._uncertainty import prob_cheaper, tco_sim, tco_sim_trials
 from ._unit_costs import cost_per_correct, error_cost, net_value, selfhost_cost, token_cost
 
 __version__ = "0.1.0"
 
 __all__ = [
     "InputError",
+    "NotFoundError",
     "__version__",
     "breakeven_accuracy",
     "breakeven_error_cost",
@@ -25,9 +29,14 @@ __all__ = [
     "generate",
     "margin",
     "margin_path",
+    "model_price",
+    "model_token_cost",
     "net_value",
+    "prob_cheaper",
     "selfhost_cost",
     "tco",
+    "tco_sim",
+    "tco_sim_trials",
     "token_cost",
     "years_to_zero_margin",
 ]

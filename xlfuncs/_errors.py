@@ -1,8 +1,8 @@
-"""The one exception type that bad input raises."""
+"""The exception types: bad input, a name not in the price data, a missing optional package."""
 
 from __future__ import annotations
 
-__all__ = ["InputError"]
+__all__ = ["InputError", "MissingDependencyError", "NotFoundError"]
 
 
 class InputError(ValueError):
@@ -19,3 +19,16 @@ class InputError(ValueError):
         super().__init__(message)
         self.function = function
         self.argument = argument
+
+
+class NotFoundError(InputError, LookupError):
+    """A name the price data does not know: a model, a provider, or a price kind.
+
+    Excel shows it as ``#N/A``, the error its own lookups give for a name that
+    is not in the table, so ``IFNA`` can fall back to a typed-in price. The
+    message names the closest known names.
+    """
+
+
+class MissingDependencyError(ImportError):
+    """An optional part of xlfuncs whose package is not installed; the message says how."""

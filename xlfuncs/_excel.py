@@ -6,7 +6,9 @@ lists of rows. :func:`evaluate` turns them into what the core accepts, calls
 the core, and turns the answer back into cells: finite numbers, and an Excel
 error value (``#DIV/0!``, ``#N/A``, ``#NUM!``) in any cell without an answer.
 Bad input becomes :class:`FunctionInputError`, which every xlwings host shows
-as an error with the short message, never a traceback.
+as an error with the short message, never a traceback. A name that the price
+data does not know (:class:`~xlfuncs.NotFoundError`) becomes ``#N/A``, as in
+Excel's own lookups.
 
 This module is the only one that knows about xlwings.
 """
@@ -22,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 import xlwings as xw
 
-from ._errors import InputError
+from ._errors import InputError, MissingDependencyError, NotFoundError
 from ._validation import contains_bool, format_number
 
 __all__ = ["CATEGORY", "FunctionInputError", "argument_doc", "evaluate", "excel_function"]
@@ -41,9 +43,23 @@ _NO_ANSWER = {
     "YEARS_TO_ZERO_MARGIN": "#N/A",
 }
 _OVERFLOW = "#NUM!"
+_NOT_FOUND = "#N/A"
 
-# COM error codes of CVErr(xlErrDiv0), CVErr(xlErrNA) and CVErr(xlErrNum).
-_COM_ERRORS = {"#DIV/0!": -2146826281, "#N/A": -2146826246, "#NUM!": -2146826252}
+#: Functions whose list of values spills across a row rather than down a column.
+_ROW_RESULTS = {"TCO_SIM"}
+
+# COM codes of Excel's error values (CVErr(xlErrDiv0) and so on): classic
+# xlwings hands an error cell over as one of these integers.
+_COM_ERRORS = {
+    "#DIV/0!": -2146826281,
+    "#N/A": -2146826246,
+    "#NAME?": -2146826259,
+    "#NULL!": -2146826288,
+    "#NUM!": -2146826252,
+    "#REF!": -2146826265,
+    "#VALUE!": -2146826273,
+}
+_COM_ERROR_TEXT = {code: text for text, code in _COM_ERRORS.items()}
 
 #: What each argument is and its unit; the allowed range and the default are
 #: added from the core's own rules and signature.
@@ -66,7 +82,7 @@ _ARGUMENT_TEXT = {
     "cost_per_caught_error": "Rework cost of one caught error (money)",
     "cost_per_task": "Cost of one task or attempt (money)",
     "value_per_correct": "What one correct result is worth (money)",
-    "tasks_per_month": "Tasks per month; TCO: in the first month (count)",
+    "tasks_per_month": "Tasks per month, over which fixed costs spread (count)",
     "upfront": "One-off build at the start, not discounted: scaffolding, pipelines (money)",
     "monthly_fixed": "Fixed cost per month: maintenance, hosting, licences (money)",
     "months": "Horizon (whole months)",
@@ -87,15 +103,44 @@ _ARGUMENT_TEXT = {
     "annual_price_change": "Yearly price change, compounding (fraction, -0.5 = halves)",
     "annual_cost_change": "Yearly cost change, compounding (fraction, -0.2 = falls 20%)",
     "years": "Number of years (whole years)",
+    "option_block": "The option's inputs, each fixed or a low / most likely / high guess (option block)",
+    "block_a": "Option A's inputs, each fixed or a low / most likely / high guess (option block)",
+    "block_b": "Option B's inputs, laid out as block_a (option block)",
+    "shared_block": "Inputs drawn once per trial and used by both options (option block)",
+    "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
+    "trials": "Number of Monte Carlo trials (whole count)",
+    "seed": "Random seed: the same seed gives the same figures (whole number)",
+    "model": "Model name as the provider's API spells it, e.g. gpt-4o or claude-3-5-sonnet (text)",
+    "kind": 'Which price: "output", "input" or "cached_input" (cache read) (text)',
+    "provider": "Whose list price, e.g. openai, azure, anthropic, aws (text)",
+    "as_of": "Day of the price: a date cell or date number (date)",
 }
 
-_DEFAULT_WORDS = {"cached_price": "input_price"}
+#: Where one function means more by an argument than the others do.
+_ARGUMENT_TEXT_IN = {
+    (
+        "TCO",
+        "tasks_per_month",
+    ): "Tasks in the first month; later months grow by monthly_growth (count)",
+}
+
+_DEFAULT_WORDS = {
+    "cached_price": "input_price",
+    "percentiles": "{0.1,0.5,0.9}",
+    "shared_block": "none",
+    "kind": '"output"',
+    "provider": "the model's own",
+    "as_of": "today",
+}
 
 
 def argument_doc(core: Callable[..., object], name: str) -> str:
     """The Insert Function text of one argument: what, unit, allowed values, default."""
     parameter = inspect.signature(core).parameters[name]
-    text = f"{_ARGUMENT_TEXT[name]}. Must be {core.rules[name].describe()}."
+    what = _ARGUMENT_TEXT_IN.get((core.excel_name, name)) or _ARGUMENT_TEXT[name]
+    text = f"{what}."
+    if name in core.rules:  # numbers; text arguments say what they take in their own text
+        text += f" Must be {core.rules[name].describe()}."
     if parameter.default is not inspect.Parameter.empty:
         default = _DEFAULT_WORDS.get(name) or format_number(parameter.default)
         text += f" Optional, default {default}."
@@ -124,8 +169,13 @@ def _cell(value: object) -> object:
         return None
     if isinstance(value, str) and value == "":
         return None
-    if isinstance(value, dict) and value.get("type") == "Error":
-        return _CellError(str(value.get("basicValue", "#VALUE!")))
+    if isinstance(value, dict):  # an Excel data type, e.g. a formatted number
+        if value.get("type") == "Error":
+            return _CellError(str(value.get("basicValue", "#VALUE!")))
+        if "basicValue" in value:
+            return _cell(value["basicValue"])
+    if _CLASSIC_WINDOWS and type(value) is int and value in _COM_ERROR_TEXT:
+        return _CellError(_COM_ERROR_TEXT[value])  # pragma: no cover - needs Excel on Windows
     return value
 
 
@@ -133,15 +183,38 @@ def _argument(value: object) -> object:
     """A raw argument: a single cell, or a range as a list of rows."""
     if not isinstance(value, (list, tuple)):
         return _cell(value)
+    if not any(isinstance(row, (list, tuple)) for row in value):
+        # xlwings' Office.js path hands a one-row range over as a flat list:
+        # it is still a row, so that its results spill across, not down.
+        value = [value]
     try:
         array = np.asarray(value)
     except ValueError:  # ragged rows: let the core say so
         return value
-    if array.dtype.kind in "fiu" and not np.isnan(array).any() and not contains_bool(value):
+    if (
+        array.dtype.kind in "fiu"
+        and not _CLASSIC_WINDOWS  # where error cells arrive as integers
+        and not np.isnan(array).any()
+        and not contains_bool(value)
+    ):
         return array  # the fast path: a range of numbers
     return [
         [_cell(v) for v in row] if isinstance(row, (list, tuple)) else _cell(row) for row in value
     ]
+
+
+def _block(value: object) -> object:
+    """A block argument (names, numbers and blanks) as a list of rows of cells.
+
+    Unlike :func:`_argument` it never becomes an array of numbers: the core
+    reads the names and the layout. A one-row range, which xlwings hands over
+    flat, stays one row.
+    """
+    if not isinstance(value, (list, tuple)):
+        cell = _cell(value)
+        return None if cell is None else [[cell]]
+    rows = value if all(isinstance(row, (list, tuple)) for row in value) else [value]
+    return [[_cell(v) for v in row] if isinstance(row, (list, tuple)) else row for row in rows]
 
 
 def _error_value(code: str) -> object:
@@ -153,15 +226,15 @@ def _error_value(code: str) -> object:
     return code
 
 
-def _cells(result: object, no_answer: str) -> object:
+def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
     """The core's answer as Excel cells: numbers, and error values where there is none."""
     if isinstance(result, float):
         if math.isfinite(result):
             return result
         return _error_value(no_answer if math.isnan(result) else _OVERFLOW)
     array = np.asarray(result, dtype=np.float64)
-    if array.ndim == 1:
-        array = array[:, np.newaxis]  # a list of values spills down a column
+    if array.ndim == 1:  # a list of values spills down a column, or across a row
+        array = array[np.newaxis, :] if as_row else array[:, np.newaxis]
     rows = array.tolist()
     for r, c in np.argwhere(~np.isfinite(array)):
         rows[r][c] = _error_value(no_answer if math.isnan(array[r, c]) else _OVERFLOW)
@@ -169,17 +242,32 @@ def _cells(result: object, no_answer: str) -> object:
 
 
 def evaluate(core: Callable[..., object], *arguments: object) -> object:
-    """Call a core function with raw Excel arguments and return Excel cells."""
+    """Call a core function with raw Excel arguments and return Excel cells.
+
+    Arguments the core lists in ``block_arguments`` (option blocks) are
+    passed on as rows of cells; every other one is converted as a number or
+    a range of numbers.
+    """
     name = core.excel_name
+    blocks = getattr(core, "block_arguments", ())
+    if blocks:
+        names = inspect.signature(core).parameters
+        converters = [_block if n in blocks else _argument for n in names]
+    else:
+        converters = [_argument] * len(arguments)
     try:
-        result = core(*(_argument(a) for a in arguments))
-    except InputError as error:
+        result = core(*(convert(a) for convert, a in zip(converters, arguments, strict=True)))
+    except NotFoundError:
+        # Office.js shows a message only with #VALUE!; #N/A is what a lookup gives
+        # for an unknown name, and IFNA can then fall back to a typed-in price.
+        return _error_value(_NOT_FOUND)
+    except (InputError, MissingDependencyError) as error:
         raise FunctionInputError(str(error)) from None
     except Exception as error:  # a bug of ours must still not show a traceback
         raise FunctionInputError(
             f"{name}: could not calculate ({type(error).__name__}: {error})"
         ) from None
-    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW))
+    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW), as_row=name in _ROW_RESULTS)
 
 
 def excel_function(core: Callable[..., object]) -> Callable[[Callable[..., object]], Callable]:

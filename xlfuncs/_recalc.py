@@ -21,7 +21,10 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-__all__ = ["INSTALL_HINT", "LibreOfficeError", "find_soffice", "recalculate"]
+__all__ = ["INSTALL_HINT", "LibreOfficeError", "export_pdf", "find_soffice", "recalculate"]
+
+#: soffice --convert-to targets, by the suffix of the file it writes.
+_FILTERS = {".xlsx": "xlsx:Calc MS Excel 2007 XML", ".pdf": "pdf:calc_pdf_Export"}
 
 INSTALL_HINT = (
     "LibreOffice is needed to recalculate workbooks; install it with "
@@ -92,6 +95,29 @@ def recalculate(
     LibreOfficeError
         soffice is not installed, exits with an error, or leaves a file out.
     """
+    return _convert(workbooks, out_dir, ".xlsx", timeout)
+
+
+def export_pdf(
+    workbooks: Iterable[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    timeout: float = 600.0,
+) -> list[Path]:
+    """Recalculate every workbook and print it to PDF in ``out_dir`` (one soffice run).
+
+    Hidden sheets are not printed, so hide the sheets you do not want first.
+    Returns the PDF files in the order given; raises :class:`LibreOfficeError`.
+    """
+    return _convert(workbooks, out_dir, ".pdf", timeout)
+
+
+def _convert(
+    workbooks: Iterable[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    suffix: str,
+    timeout: float,
+) -> list[Path]:
     sources = [Path(w).resolve() for w in workbooks]
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
@@ -105,7 +131,7 @@ def recalculate(
     if soffice is None:
         raise LibreOfficeError(INSTALL_HINT)
     out.mkdir(parents=True, exist_ok=True)
-    targets = [out / name for name in names]
+    targets = [out / Path(name).with_suffix(suffix).name for name in names]
     for target in targets:
         target.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="xlfuncs-lo-") as profile:
@@ -117,7 +143,7 @@ def recalculate(
             "--norestore",
             "--nolockcheck",
             "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
+            _FILTERS[suffix],
             "--outdir",
             str(out),
             *map(str, sources),

@@ -117,5 +117,10 @@ def tco(
     52215.06
     """
     volume, fixed = discounted_month_sums(months, monthly_growth, annual_discount_rate)
-    per_task = cost_per_task + (1.0 - accuracy) * cost_per_error
-    return upfront + tasks_per_month * per_task * volume + monthly_fixed * fixed
+    per_month = tasks_per_month * (cost_per_task + (1.0 - accuracy) * cost_per_error)
+    return upfront + _present_value(per_month, volume) + _present_value(monthly_fixed, fixed)
+
+
+def _present_value(amount, factor):
+    """amount * factor, where a zero amount stays zero even if the factor overflowed to inf."""
+    return np.where(amount == 0.0, 0.0, amount * factor)

@@ -19,7 +19,16 @@ import numpy as np
 
 from ._errors import InputError
 
-__all__ = ["RULES", "Rule", "checked", "contains_bool", "format_number"]
+__all__ = [
+    "RULES",
+    "Rule",
+    "check_argument",
+    "checked",
+    "contains_bool",
+    "describe_element",
+    "format_number",
+    "violation",
+]
 
 _INF = math.inf
 
@@ -81,6 +90,8 @@ class Rule:
             return f"between {low} and {high}"
         if self.low_open and not self.high_open:
             return f"greater than {low} and at most {high}"
+        if self.low_open and self.high_open:
+            return f"greater than {low} and less than {high}"
         return f"from {low} to less than {high}"  # pragma: no cover - unused so far
 
 
@@ -172,7 +183,7 @@ def _shape_words(shape: tuple[int, ...]) -> str:
     return "a single value" if not shape else "shape " + " x ".join(map(str, shape))
 
 
-def _describe_element(element: object) -> str:
+def describe_element(element: object) -> str:
     if element is None or (isinstance(element, str) and element.strip() == ""):
         return "a blank"
     if isinstance(element, (bool, np.bool_)):
@@ -206,7 +217,7 @@ def _to_float_array(function: str, name: str, value: object) -> np.ndarray:
     if _is_number(value):
         array = np.array(float(value))
     elif isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
-        raise fail(f"must be a number, got {_describe_element(value)}")
+        raise fail(f"must be a number, got {describe_element(value)}")
     else:
         try:
             array = np.asarray(value)
@@ -222,13 +233,29 @@ def _to_float_array(function: str, name: str, value: object) -> np.ndarray:
             for index in np.ndindex(array.shape):
                 element = elements[index]
                 if not _is_number(element):
-                    raise fail(f"must be a number, got {_describe_element(element)}{_where(index)}")
+                    raise fail(f"must be a number, got {describe_element(element)}{_where(index)}")
             array = array.astype(np.float64)
         elif array.size:
             raise fail(f"must be a number, got {value!r}")
     if array.size == 0:
         raise fail("is an empty range: give at least one value")
     return array
+
+
+def violation(rule: Rule, value: float, where: str = "") -> str:
+    """Why ``rule`` refuses ``value``, e.g. ``must be between 0 and 1, got 95 (enter 95% or 0.95)``.
+
+    ``where`` (e.g. `` in row 2, column 1``) follows the value received.
+    """
+    if math.isnan(value):
+        return f"must be a number, got NaN{where}"
+    if math.isinf(value):
+        # "must be 0 or more, got infinity" would read as a contradiction.
+        return f"must be a finite number, got {format_number(value)}{where}"
+    text = f"must be {rule.describe()}, got {format_number(value)}{where}"
+    if rule.fraction and 1 < value <= 100:
+        text += f" (enter {format_number(value)}% or {format_number(value / 100)})"
+    return text
 
 
 def _check_rule(function: str, name: str, array: np.ndarray, rule: Rule) -> None:
@@ -238,15 +265,31 @@ def _check_rule(function: str, name: str, array: np.ndarray, rule: Rule) -> None
     if ok.all():
         return
     index = tuple(int(i) for i in np.argwhere(~ok)[0])
-    value = float(array[index])
-    where = _where(index)
-    if math.isnan(value):
-        text = f"must be a number, got NaN{where}"
-    else:
-        text = f"must be {rule.describe()}, got {format_number(value)}{where}"
-        if rule.fraction and 1 < value <= 100:
-            text += f" (enter {format_number(value)}% or {format_number(value / 100)})"
+    text = violation(rule, float(array[index]), _where(index))
     raise InputError(f"{function}: {name} {text}", function=function, argument=name)
+
+
+def check_argument(
+    function: str, name: str, value: object, rule: Rule, *, single: bool = False
+) -> np.ndarray:
+    """One argument as a checked float array (0-d when ``single``), or :class:`InputError`.
+
+    The checking that :func:`checked` applies to each argument, for functions
+    whose arguments are not all numbers (the Monte Carlo functions take
+    option blocks).
+    """
+    array = _to_float_array(function, name, value)
+    if single:
+        if array.size != 1:
+            raise InputError(
+                f"{function}: {name} must be a single value, got a range of "
+                f"{_shape_words(array.shape)}",
+                function=function,
+                argument=name,
+            )
+        array = array.reshape(())
+    _check_rule(function, name, array, rule)
+    return array
 
 
 def checked(
@@ -302,18 +345,7 @@ def checked(
                     if value is None:
                         arrays.append(None)
                         continue
-                array = _to_float_array(function, name, value)
-                if scalar_only and array.size != 1:
-                    raise InputError(
-                        f"{function}: {name} must be a single value, got a range of "
-                        f"{_shape_words(array.shape)}",
-                        function=function,
-                        argument=name,
-                    )
-                if scalar_only:
-                    array = array.reshape(())
-                _check_rule(function, name, array, rule)
-                arrays.append(array)
+                arrays.append(check_argument(function, name, value, rule, single=scalar_only))
             shapes = [a.shape for a in arrays if a is not None]
             try:
                 shape = np.broadcast_shapes(*shapes)

@@ -4,6 +4,8 @@ Name this module in xlwings' "UDF Modules" setting (classic xlwings on
 Windows), or import it in an xlwings Lite ``main.py`` or an xlwings Server
 custom-functions module. Each function is a thin wrapper over the numeric
 core; :func:`xlfuncs._excel.evaluate` converts the cells and the errors.
+MODEL_PRICE and MODEL_TOKEN_COST load the price data (the optional
+genai-prices package) on their first call, not when this module is imported.
 """
 
 # Excel function names are upper case on purpose: xlwings registers the
@@ -17,7 +19,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError('The Excel functions need xlwings: pip install "xlfuncs[excel]"') from error
 
-from . import _breakeven, _margins, _tco, _unit_costs
+from . import _breakeven, _margins, _prices, _tco, _uncertainty, _unit_costs
 from ._excel import evaluate, excel_function
 
 __all__ = [
@@ -28,9 +30,13 @@ __all__ = [
     "ERROR_COST",
     "MARGIN",
     "MARGIN_PATH",
+    "MODEL_PRICE",
+    "MODEL_TOKEN_COST",
     "NET_VALUE",
+    "PROB_CHEAPER",
     "SELFHOST_COST",
     "TCO",
+    "TCO_SIM",
     "TOKEN_COST",
     "YEARS_TO_ZERO_MARGIN",
 ]
@@ -195,4 +201,47 @@ def YEARS_TO_ZERO_MARGIN(price, cost, annual_price_change, annual_cost_change):
     """Years until the gross margin reaches zero; #N/A if it never does (years)."""
     return evaluate(
         _margins.years_to_zero_margin, price, cost, annual_price_change, annual_cost_change
+    )
+
+
+@excel_function(_uncertainty.tco_sim)
+def TCO_SIM(option_block, percentiles=None, trials=None, seed=None):
+    """TCO percentiles from Monte Carlo trials of low / most likely / high guesses; spills across a row (money)."""
+    return evaluate(_uncertainty.tco_sim, option_block, percentiles, trials, seed)
+
+
+@excel_function(_uncertainty.prob_cheaper)
+def PROB_CHEAPER(block_a, block_b, shared_block=None, trials=None, seed=None):
+    """Probability that option A's TCO is below option B's, from Monte Carlo trials; ties count as not cheaper (fraction)."""
+    return evaluate(_uncertainty.prob_cheaper, block_a, block_b, shared_block, trials, seed)
+
+
+@excel_function(_prices.model_price)
+def MODEL_PRICE(model, kind=None, provider=None, as_of=None):
+    """List price of a model per 1,000,000 tokens on a date, from genai-prices; #N/A if unknown (US dollars)."""
+    return evaluate(_prices.model_price, model, kind, provider, as_of)
+
+
+@excel_function(_prices.model_token_cost)
+def MODEL_TOKEN_COST(
+    model,
+    input_tokens,
+    output_tokens,
+    reasoning_tokens=None,
+    calls=None,
+    cached_share=None,
+    provider=None,
+    as_of=None,
+):
+    """Cost of one task through a metered API at the model's list prices on a date (US dollars)."""
+    return evaluate(
+        _prices.model_token_cost,
+        model,
+        input_tokens,
+        output_tokens,
+        reasoning_tokens,
+        calls,
+        cached_share,
+        provider,
+        as_of,
     )

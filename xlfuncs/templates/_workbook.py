@@ -40,15 +40,16 @@ from .._errors import InputError
 from .._validation import Rule, format_number
 
 __all__ = [
-    "CHOICES",
     "COUNT",
-    "FRACTION_FORMAT",
     "MONEY",
     "MONEY_PER_TASK",
     "PERCENT",
     "SHEETS",
     "InputSpec",
+    "RowWriter",
     "TemplateBook",
+    "discount_series",
+    "option_inputs",
     "resolve_inputs",
     "text_literal",
 ]
@@ -60,13 +61,8 @@ SHEETS = ("About", "Inputs", "Calculations", "Summary", "Checks")
 MONEY = "#,##0.00"
 MONEY_PER_TASK = "#,##0.0000"
 PERCENT = "0.0%"
-FRACTION_FORMAT = "0.0%"
 COUNT = "#,##0"
 DECIMAL = "#,##0.00"
-TEXT = "@"
-
-#: Marker for a text input chosen from a list (``InputSpec.choices``).
-CHOICES = "choice"
 
 # Fixed document timestamps and zip entry times: building twice gives the same bytes.
 _BUILD_TIME = datetime.datetime(2025, 1, 1)
@@ -233,6 +229,20 @@ def resolve_inputs(
     values = {spec.name: spec.default for spec in specs}
     values.update(given or {})
     return {name: by_name[name].check(template, value) for name, value in values.items()}
+
+
+def discount_series(ratio: str) -> str:
+    """Formula for the sum over m = 1..months of ratio**(m-1) / (1 + r)**m (closed form).
+
+    ``ratio`` is a formula; the names ``months`` and ``monthly_discount_rate``
+    must exist. Near ratio = 1 the textbook (q**n - 1) / (q - 1) loses digits,
+    so a second-order expansion is used there. The templates use it only to
+    cross-check the timeline sums on their Checks sheet.
+    """
+    q, n = f"({ratio})", "months"
+    series = f"({q}^{n}-1)/({q}-1)"
+    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
+    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+monthly_discount_rate)"
 
 
 def text_literal(text: str) -> str:
@@ -422,16 +432,22 @@ class TemplateBook:
                     column = get_column_letter(_FIRST_VALUE_COL + index)
                     self._write_input(spec, f"{column}{row}")
                 self.put_text(
-                    sheet, f"{get_column_letter(_NOTE_COL)}{row}", first.description, style="note"
+                    sheet,
+                    f"{get_column_letter(_NOTE_COL)}{row}",
+                    first.description,
+                    style="wrapped_note",
                 )
                 sources = _join_sources(row_specs)
                 if sources:
                     self.put_text(
-                        sheet, f"{get_column_letter(_SOURCE_COL)}{row}", sources, style="note"
+                        sheet,
+                        f"{get_column_letter(_SOURCE_COL)}{row}",
+                        sources,
+                        style="wrapped_note",
                     )
                 row += 1
             row += 1
-        widths = {1: 2, 2: 40, 3: 14, 4: 16, 5: 16, 6: 16, 7: 16, 8: 70, 9: 60}
+        widths = {1: 2, 2: 40, 3: 20, 4: 20, 5: 20, 6: 20, 7: 20, 8: 70, 9: 60}
         for column, width in widths.items():
             ws.column_dimensions[get_column_letter(column)].width = width
         ws.freeze_panes = "D4"
@@ -610,8 +626,17 @@ class _FixedTimeZip(zipfile.ZipFile):
 
 
 def _join_sources(specs: Sequence[InputSpec]) -> str:
+    """One source text for a row; a provenance shared by every option is said once.
+
+    Sources are written "what, provenance", e.g. "OpenAI gpt-4o-mini, list price ...".
+    """
     if len(specs) == 1:
         return specs[0].source
+    cited = [(s.option, *s.source.partition(", ")[::2]) for s in specs if s.source]
+    provenances = {provenance for _, _, provenance in cited}
+    if len(provenances) == 1 and "" not in provenances:
+        listed = "; ".join(f"{option}: {what}" for option, what, _ in cited)
+        return f"{listed} ({provenances.pop()})"
     return "; ".join(f"{s.option}: {s.source}" for s in specs if s.source)
 
 
@@ -631,6 +656,9 @@ def _apply_style(cell, style: str) -> None:
     elif style == "note":
         cell.font = _NOTE_FONT
         cell.alignment = Alignment(vertical="top")
+    elif style == "wrapped_note":
+        cell.font = _NOTE_FONT
+        cell.alignment = _WRAP
     elif style == "bold":
         cell.font = Font(bold=True)
     elif style == "unit":

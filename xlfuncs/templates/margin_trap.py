@@ -95,7 +95,7 @@ INPUTS: list[InputSpec] = [
         "annual_price_change",
         "Yearly price change",
         "fraction",
-        [-0.5, -0.1],
+        [-0.3, -0.1],
         "Price change each year, compounding (-50% = prices halve each year).",
         RULES["annual_price_change"],
         PERCENT,

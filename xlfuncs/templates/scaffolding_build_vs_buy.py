@@ -23,6 +23,7 @@ from ._workbook import (
     InputSpec,
     RowWriter,
     TemplateBook,
+    discount_series,
     option_inputs,
     resolve_inputs,
 )
@@ -125,7 +126,7 @@ INPUTS: list[InputSpec] = [
         "small_accuracy",
         "Accuracy with the scaffolding",
         "fraction",
-        0.97,
+        0.98,
         "Share of tasks right once validation, debate and retrieval are in place.",
         RULES["accuracy"],
         number_format=PERCENT,
@@ -165,7 +166,7 @@ INPUTS: list[InputSpec] = [
         "frontier_cost_per_task",
         "Cost per task",
         "money per task",
-        0.02,
+        0.03,
         "What one task costs with the frontier model, no scaffolding.",
         RULES["frontier_cost_per_task"],
         number_format=MONEY_PER_TASK,
@@ -308,14 +309,14 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "volume_factor_closed",
             "Volume factor, closed form (for the checks)",
             "months",
-            "=" + _closed_form("(1+monthly_growth)/(1+monthly_discount_rate)"),
+            "=" + discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
         (
             "fixed_factor_closed",
             "Fixed-cost factor, closed form (for the checks)",
             "months",
-            "=" + _closed_form("1/(1+monthly_discount_rate)"),
+            "=" + discount_series("1/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
         (
@@ -387,14 +388,6 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     _write_about(book)
     book.save(path)
     return book
-
-
-def _closed_form(ratio: str) -> str:
-    """sum over m = 1..months of ratio**(m-1) / (1 + r)**m; series expansion near ratio 1."""
-    q, n = f"({ratio})", "months"
-    series = f"({q}^{n}-1)/({q}-1)"
-    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
-    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+monthly_discount_rate)"
 
 
 def _timeline_rows() -> dict[str, int]:

@@ -29,6 +29,7 @@ from ._workbook import (
     PERCENT,
     InputSpec,
     TemplateBook,
+    discount_series,
     option_inputs,
     resolve_inputs,
     text_literal,
@@ -44,7 +45,7 @@ MAX_MONTHS = 60
 PRICING = ("API", "Self-hosted")
 YES_NO = ("Yes", "No")
 
-_PRICES = "list price in USD per 1M tokens, as listed in genai-prices 0.2.3 (read 2026-11-28)"
+_PRICES = "list prices in USD per 1M tokens from the genai-prices 0.2.3 data, read 2026-11-28"
 _FRACTION = RULES["accuracy"]
 _AMOUNT = RULES["upfront"]
 _WORKLOAD = "Workload (shared by all options)"
@@ -196,9 +197,9 @@ INPUTS: list[InputSpec] = [
         [0, 0.15, 3, 15],
         "Price per 1,000,000 input tokens (API pricing only).",
         sources={
-            "B": f"OpenAI gpt-4o-mini {_PRICES}",
-            "C": f"Anthropic claude-sonnet-4-0 {_PRICES}",
-            "D": f"OpenAI o1 {_PRICES}",
+            "B": f"OpenAI gpt-4o-mini, {_PRICES}",
+            "C": f"Anthropic claude-sonnet-4-0, {_PRICES}",
+            "D": f"OpenAI o1, {_PRICES}",
         },
     ),
     *_per_option(
@@ -208,9 +209,9 @@ INPUTS: list[InputSpec] = [
         [0, 0.6, 15, 60],
         "Price per 1,000,000 output tokens, reasoning included (API pricing only).",
         sources={
-            "B": f"OpenAI gpt-4o-mini {_PRICES}",
-            "C": f"Anthropic claude-sonnet-4-0 {_PRICES}",
-            "D": f"OpenAI o1 {_PRICES}",
+            "B": f"OpenAI gpt-4o-mini, {_PRICES}",
+            "C": f"Anthropic claude-sonnet-4-0, {_PRICES}",
+            "D": f"OpenAI o1, {_PRICES}",
         },
     ),
     *_per_option(
@@ -228,9 +229,9 @@ INPUTS: list[InputSpec] = [
         [0, 0.075, 0.3, 7.5],
         "Price per 1,000,000 input tokens read from the prompt cache.",
         sources={
-            "B": f"OpenAI gpt-4o-mini {_PRICES}",
-            "C": f"Anthropic claude-sonnet-4-0 {_PRICES}",
-            "D": f"OpenAI o1 {_PRICES}",
+            "B": f"OpenAI gpt-4o-mini, {_PRICES}",
+            "C": f"Anthropic claude-sonnet-4-0, {_PRICES}",
+            "D": f"OpenAI o1, {_PRICES}",
         },
     ),
     *_per_option(
@@ -580,14 +581,14 @@ def _write_calculations(book: TemplateBook) -> dict[str, int]:
             "volume_factor_closed",
             "Volume factor, closed form (for the checks)",
             "months",
-            "=" + _closed_form("(1+monthly_growth)/(1+monthly_discount_rate)"),
+            "=" + discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
         (
             "fixed_factor_closed",
             "Fixed-cost factor, closed form (for the checks)",
             "months",
-            "=" + _closed_form("1/(1+monthly_discount_rate)"),
+            "=" + discount_series("1/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
         (
@@ -682,18 +683,6 @@ def _write_calculations(book: TemplateBook) -> dict[str, int]:
         ws.column_dimensions[col].width = 14
     ws.freeze_panes = "E4"
     return rows
-
-
-def _closed_form(ratio: str) -> str:
-    """sum over m = 1..months of ratio**(m-1) / (1 + r)**m, as a formula (geometric series).
-
-    Near ratio = 1 the textbook (q**n - 1) / (q - 1) loses digits, so a
-    second-order expansion is used there.
-    """
-    q, n = f"({ratio})", "months"
-    series = f"({q}^{n}-1)/({q}-1)"
-    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
-    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+monthly_discount_rate)"
 
 
 def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
@@ -955,10 +944,14 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     chart.height, chart.width = 9, 24
     ws.add_chart(chart, "B27")
 
-    for column, width in {"A": 2, "B": 14, "C": 14, "D": 30}.items():
+    for column, width in {"A": 2, "B": 10, "C": 34, "D": 34}.items():
         ws.column_dimensions[column].width = width
     for column in "EFGHIJKL":
-        ws.column_dimensions[column].width = 16
+        ws.column_dimensions[column].width = 15
+    for header in (8, 15):
+        ws.row_dimensions[header].height = 30
+        for column in "BCDEFGHIJKL":
+            ws[f"{column}{header}"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A4"
 
 

@@ -1,0 +1,74 @@
+"""How long building all five template workbooks takes, against an empty openpyxl save.
+
+Usage: python bench/bench_templates.py [--repeat N]
+
+Prints the best of N runs of each, and the ratio, measured in the same run so
+that the machine's speed cancels out. The target is all five in under two
+seconds in one process, imports included (the first run below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COLD = (
+    "import time, sys, tempfile; start = time.perf_counter(); "
+    "from xlfuncs.templates import build_all; build_all(tempfile.mkdtemp()); "
+    "print(time.perf_counter() - start)"
+)
+
+
+def best_of(repeat: int, action) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    repeat = parser.parse_args().repeat
+
+    import openpyxl
+
+    from xlfuncs.templates import build_all
+
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        baseline = best_of(repeat, lambda: openpyxl.Workbook().save(out / "empty.xlsx"))
+        warm = best_of(repeat, lambda: build_all(out / "templates"))
+    cold = float(
+        subprocess.run(
+            [sys.executable, "-c", COLD],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        ).stdout
+    )
+    print(f"empty openpyxl workbook save (baseline): {baseline * 1000:8.1f} ms")
+    print(
+        f"all five templates, warm:                {warm * 1000:8.1f} ms "
+        f"({warm / baseline:.0f}x baseline)"
+    )
+    print(
+        f"all five templates, new process:         {cold * 1000:8.1f} ms "
+        f"({cold / baseline:.0f}x baseline; target under 2000 ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

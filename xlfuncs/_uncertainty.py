@@ -1,0 +1,355 @@
+"""Monte Carlo TCO: percentiles of an uncertain option, and the chance that one is cheaper.
+
+Each input of an option is a fixed value or a triangular guess (low, most
+likely, high), given as an option block (see :mod:`xlfuncs._option_block`).
+A trial draws every uncertain input once and computes TCO with the closed
+form of :func:`xlfuncs.tco`, so no months axis is built.
+
+How the draws are made, so that a workbook recalculates to the same figures:
+
+* Every TCO argument has its own random stream: numpy's PCG64 generator
+  seeded by ``SeedSequence(seed, spawn_key=(position,))``, where ``position``
+  is the argument's place in TCO's signature. An argument's draws therefore
+  do not change when another row of the block is added, removed, reordered or
+  made fixed.
+* A triangular value is the inverse of the triangular distribution function
+  applied to one uniform number from the argument's stream (not
+  ``Generator.triangular``): the same uniform gives the same percentile of
+  any triangle, and the uniforms are numpy's most stable output.
+* A fixed value (including a triangle with low = most likely = high) takes
+  no draws.
+* A drawn ``months`` is rounded to the nearest whole month.
+* Trials are computed in batches of about a million (all of a batch in one
+  vectorised pass), which bounds memory; the figures are the same as in one
+  pass, since each stream is read in order.
+
+In :func:`prob_cheaper` the two options read the same streams: in a trial,
+an argument uncertain in both blocks sits at the same percentile of each
+block's own range (common random numbers). ``shared_block`` goes further: one
+draw, one value, for both options.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from ._errors import InputError
+from ._option_block import (
+    OPTION_BLOCK,
+    REQUIRED,
+    TCO_ARGUMENTS,
+    TCO_DEFAULTS,
+    BlockRule,
+    Triangle,
+    read_block,
+)
+from ._tco import tco
+from ._validation import Rule, check_argument
+
+__all__ = ["SHAREABLE", "prob_cheaper", "tco_sim", "tco_sim_trials"]
+
+#: Arguments that describe the situation rather than the option, which
+#: ``shared_block`` may hold.
+SHAREABLE = ("tasks_per_month", "months", "monthly_growth", "annual_discount_rate")
+
+_SHARED_BLOCK = BlockRule(SHAREABLE)
+_PERCENTILES = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=True)
+_TRIALS = Rule(low=100.0, high=10_000_000.0, whole=True)
+_SEED = Rule(low=0.0, high=1e9, whole=True)
+_DEFAULT_PERCENTILES = (0.1, 0.5, 0.9)
+
+#: Trials per vectorised batch: large enough that numpy dominates, small
+#: enough that the batch's arrays stay near 100 MB.
+_BATCH = 1 << 20
+
+# The arithmetic of TCO, without its argument checking (the blocks are checked).
+_tco_arithmetic = tco.__wrapped__
+
+
+def _described(name: str, rules: dict[str, Rule | BlockRule]):
+    """Attach what messages and the Excel layer read: the name and each argument's rule.
+
+    Arguments whose rule is a :class:`BlockRule` are listed in
+    ``block_arguments``: Excel hands them over as rows of cells.
+    """
+
+    def attach(function):
+        function.excel_name = name
+        function.rules = rules
+        function.block_arguments = tuple(
+            argument for argument, rule in rules.items() if isinstance(rule, BlockRule)
+        )
+        return function
+
+    return attach
+
+
+@_described("TCO_SIM_TRIALS", {"option_block": OPTION_BLOCK, "trials": _TRIALS, "seed": _SEED})
+def tco_sim_trials(option_block, trials=10_000, seed=0):
+    """The TCO of every Monte Carlo trial of one option.
+
+    Each trial draws every uncertain input of ``option_block`` from its
+    triangular distribution and returns :func:`xlfuncs.tco` of the drawn
+    values; inputs the block does not name take TCO's defaults.
+    :func:`tco_sim` reports percentiles of this array.
+
+    Parameters
+    ----------
+    option_block : mapping or range
+        TCO's arguments, each a fixed value or ``(low, most_likely, high)``,
+        as ``{name: value}`` or as a sheet range of 2 or 4 columns (names
+        first). ``tasks_per_month``, ``cost_per_task``, ``accuracy`` and
+        ``cost_per_error`` are required.
+    trials : int, default 10000
+        Number of trials, a whole number from 100 to 10,000,000.
+    seed : int, default 0
+        Whole number from 0 to 1,000,000,000; the same seed gives the same trials.
+
+    Returns
+    -------
+    ndarray
+        ``trials`` TCOs (money), in trial order, float64.
+
+    Examples
+    --------
+    Only the cost of an error is uncertain, between 1 and 10, most likely 2:
+
+    >>> block = {"tasks_per_month": 1000, "cost_per_task": 0.01, "accuracy": 0.95,
+    ...          "cost_per_error": (1, 2, 10)}
+    >>> trials = tco_sim_trials(block, trials=100_000)
+    >>> trials.shape
+    (100000,)
+
+    TCO is ``120 + 600 * cost_per_error``; the triangle's mean is
+    ``(1 + 2 + 10) / 3``, so the mean TCO is close to 2,720:
+
+    >>> round(float(trials.mean()), -1)
+    2720.0
+    """
+    return _simulated_trials(tco_sim_trials.excel_name, option_block, trials, seed)
+
+
+@_described(
+    "TCO_SIM",
+    {
+        "option_block": OPTION_BLOCK,
+        "percentiles": _PERCENTILES,
+        "trials": _TRIALS,
+        "seed": _SEED,
+    },
+)
+def tco_sim(option_block, percentiles=None, trials=10_000, seed=0):
+    """Percentiles of an option's TCO when its inputs are low / most likely / high guesses.
+
+    Draws ``trials`` TCOs with :func:`tco_sim_trials` and returns the
+    requested percentiles of them, with numpy's default (linear)
+    interpolation between the sorted trials.
+
+    Parameters
+    ----------
+    option_block : mapping or range
+        The option's inputs: see :func:`tco_sim_trials`.
+    percentiles : float or array_like, optional
+        Each greater than 0 and less than 1: 0.9 is the TCO that 90 % of
+        trials stay at or below. ``None`` (the default) means 0.1, 0.5 and 0.9.
+    trials : int, default 10000
+        Number of trials, a whole number from 100 to 10,000,000.
+    seed : int, default 0
+        Whole number from 0 to 1,000,000,000; the same seed gives the same figures.
+
+    Returns
+    -------
+    float or ndarray
+        Money. One value per percentile, in the order given (a range is read
+        row by row); a plain float for a single percentile. Excel shows a row.
+
+    Examples
+    --------
+    With every input fixed, every percentile is the plain TCO,
+    ``12 * 1000 * (0.01 + 0.05 * 2)``:
+
+    >>> fixed = {"tasks_per_month": 1000, "cost_per_task": 0.01, "accuracy": 0.95,
+    ...          "cost_per_error": 2.0}
+    >>> tco_sim(fixed).round(6).tolist()
+    [1320.0, 1320.0, 1320.0]
+
+    Volume between 800 and 1,500 a month, most likely 1,000, and accuracy
+    between 90 % and 97 %, most likely 95 %:
+
+    >>> guesses = {"tasks_per_month": (800, 1000, 1500), "cost_per_task": 0.01,
+    ...            "accuracy": (0.90, 0.95, 0.97), "cost_per_error": 2.0}
+    >>> tco_sim(guesses).round(-1).tolist()
+    [1170.0, 1660.0, 2340.0]
+    """
+    function = tco_sim.excel_name
+    if percentiles is None:
+        percentiles = _DEFAULT_PERCENTILES
+    wanted = check_argument(function, "percentiles", percentiles, _PERCENTILES)
+    trial_tcos = _simulated_trials(function, option_block, trials, seed)
+    values = np.quantile(trial_tcos, wanted.ravel())
+    return float(values[0]) if wanted.ndim == 0 else values
+
+
+@_described(
+    "PROB_CHEAPER",
+    {
+        "block_a": OPTION_BLOCK,
+        "block_b": OPTION_BLOCK,
+        "shared_block": _SHARED_BLOCK,
+        "trials": _TRIALS,
+        "seed": _SEED,
+    },
+)
+def prob_cheaper(block_a, block_b, shared_block=None, trials=10_000, seed=0):
+    """The probability that option A's TCO is strictly below option B's.
+
+    Both options are simulated over the same ``trials``; the result is the
+    share of trials in which A costs less than B. A tie (equal TCOs) counts
+    as "not cheaper", so an option is never cheaper than itself, and
+    ``prob_cheaper(a, b) + prob_cheaper(b, a)`` is 1 minus the share of ties.
+
+    Parameters
+    ----------
+    block_a, block_b : mapping or range
+        Each option's inputs: see :func:`tco_sim_trials`.
+    shared_block : mapping or range, optional
+        ``tasks_per_month``, ``months``, ``monthly_growth`` and
+        ``annual_discount_rate``: drawn once per trial and used by both
+        options. A name may not be both here and in an option's block.
+    trials : int, default 10000
+        Number of trials, a whole number from 100 to 10,000,000.
+    seed : int, default 0
+        Whole number from 0 to 1,000,000,000; the same seed gives the same figure.
+
+    Returns
+    -------
+    float
+        A probability, 0 to 1.
+
+    Notes
+    -----
+    An argument that is uncertain in both blocks is drawn from the same
+    uniform numbers for both options (see the module notes): in a trial
+    where A's accuracy is at the 20th percentile of A's range, B's is at the
+    20th percentile of B's.
+
+    Examples
+    --------
+    An efficient model, cheap per task but less accurate, against a frontier
+    model, at an uncertain shared volume; an error costs between 0.50 and 4,
+    most likely 1, whichever model made it:
+
+    >>> efficient = {"cost_per_task": 0.002, "accuracy": (0.90, 0.95, 0.97),
+    ...              "cost_per_error": (0.5, 1, 4)}
+    >>> frontier = {"cost_per_task": 0.04, "accuracy": (0.97, 0.98, 0.99),
+    ...             "cost_per_error": (0.5, 1, 4)}
+    >>> volume = {"tasks_per_month": (5000, 10_000, 30_000)}
+    >>> round(prob_cheaper(efficient, frontier, volume), 2)
+    0.16
+    """
+    function = prob_cheaper.excel_name
+    shared = {}
+    if shared_block is not None:
+        shared = read_block(function, "shared_block", shared_block, _SHARED_BLOCK)
+    options = []
+    for argument, block in (("block_a", block_a), ("block_b", block_b)):
+        given = read_block(function, argument, block)
+        both = sorted(set(given) & set(shared))
+        if both:
+            raise InputError(
+                f"{function}: {both[0]} is in shared_block and in {argument}; give it in one place",
+                function=function,
+                argument=argument,
+            )
+        options.append(_complete(function, argument, {**given, **shared}))
+    count, seed = _trial_settings(function, trials, seed)
+    cheaper = sum(int(np.count_nonzero(a < b)) for a, b in _batches(options, count, seed))
+    return cheaper / count
+
+
+def _simulated_trials(function: str, option_block: object, trials: object, seed: object):
+    """The trial TCOs of one option block; messages name ``function``."""
+    option = _complete(function, "option_block", read_block(function, "option_block", option_block))
+    count, seed = _trial_settings(function, trials, seed)
+    result = np.empty(count)
+    start = 0
+    for (batch,) in _batches([option], count, seed):
+        result[start : start + batch.size] = batch
+        start += batch.size
+    return result
+
+
+def _complete(function: str, argument: str, given: dict[str, Triangle]) -> dict[str, Triangle]:
+    """Every TCO argument of one option: the given ones, and defaults for the rest."""
+    for name in REQUIRED:
+        if name not in given:
+            raise InputError(
+                f"{function}: {argument} has no row for {name}, which is required",
+                function=function,
+                argument=argument,
+            )
+    return {
+        name: given[name] if name in given else Triangle.fixed_at(TCO_DEFAULTS[name])
+        for name in TCO_ARGUMENTS
+    }
+
+
+def _trial_settings(function: str, trials: object, seed: object) -> tuple[int, int]:
+    """``trials`` and ``seed`` checked, as Python ints (``None`` means the default)."""
+    trials = 10_000 if trials is None else trials
+    seed = 0 if seed is None else seed
+    count = check_argument(function, "trials", trials, _TRIALS, single=True)
+    seed = check_argument(function, "seed", seed, _SEED, single=True)
+    return int(count), int(seed)
+
+
+def _stream(seed: int, name: str) -> np.random.Generator:
+    """The random stream of one TCO argument: the same for a name and seed whatever else varies."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(TCO_ARGUMENTS.index(name),))
+    return np.random.Generator(np.random.PCG64(sequence))
+
+
+def _batches(options: list[dict[str, Triangle]], trials: int, seed: int) -> Iterator[list]:
+    """Per batch of trials, the TCO array of each option (all from the same draws)."""
+    uncertain = [n for n in TCO_ARGUMENTS if any(not o[n].is_fixed for o in options)]
+    streams = {name: _stream(seed, name) for name in uncertain}
+    for start in range(0, trials, _BATCH):
+        size = min(_BATCH, trials - start)
+        uniforms = {name: stream.random(size) for name, stream in streams.items()}
+        yield [_option_tcos(option, uniforms, size) for option in options]
+
+
+def _option_tcos(
+    option: dict[str, Triangle], uniforms: dict[str, np.ndarray], size: int
+) -> np.ndarray:
+    """One option's TCO in each trial of a batch, from the batch's uniform numbers."""
+    arguments = []
+    for name in TCO_ARGUMENTS:
+        triangle = option[name]
+        if triangle.is_fixed:
+            arguments.append(np.float64(triangle.low))
+            continue
+        values = _triangular(uniforms[name], triangle)
+        arguments.append(np.rint(values) if name == "months" else values)
+    with np.errstate(all="ignore"):  # as for TCO: an overflow is an infinite TCO (#NUM! in Excel)
+        result = _tco_arithmetic(*arguments)
+    return np.broadcast_to(result, (size,))
+
+
+def _triangular(uniform: np.ndarray, triangle: Triangle) -> np.ndarray:
+    """Inverse of the triangular distribution function at each uniform number in [0, 1).
+
+    ``F(x) = (x - low)**2 / ((high - low) (mode - low))`` up to the mode, and
+    ``1 - (high - x)**2 / ((high - low) (high - mode))`` above it.
+    """
+    low, mode, high = triangle.low, triangle.mode, triangle.high
+    width = high - low
+    below_mode = uniform * width < mode - low
+    values = np.where(
+        below_mode,
+        low + np.sqrt(uniform * width * (mode - low)),
+        high - np.sqrt((1.0 - uniform) * width * (high - mode)),
+    )
+    return np.clip(values, low, high, out=values)  # rounding must not leave the allowed range
