@@ -263,6 +263,18 @@ def generate(
     ------
     ValueError
         An unknown template, or ``overwrite`` together with ``skip_existing``.
+
+    Examples
+    --------
+    The bundled example scenarios (the essay's cases, illustrative figures):
+
+    >>> import tempfile
+    >>> from xlfuncs.batch import EXAMPLE_SCENARIOS
+    >>> report = generate(EXAMPLE_SCENARIOS, tempfile.mkdtemp())
+    >>> report.ok, len(report.written), [p.name for p in report.summary_files]
+    (True, 5, ['summary.xlsx', 'summary.csv'])
+    >>> report.written[2].name
+    'Email drafting - errors are cheap.xlsx'
     """
     if overwrite and skip_existing:
         raise ValueError("generate: choose overwrite or skip_existing, not both")
