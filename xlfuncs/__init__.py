@@ -26,6 +26,7 @@ __all__ = [
     "breakeven_volume",
     "cost_per_correct",
     "error_cost",
+    "generate",
     "margin",
     "margin_path",
     "model_price",
@@ -39,3 +40,13 @@ __all__ = [
     "token_cost",
     "years_to_zero_margin",
 ]
+
+
+def __getattr__(name: str):
+    # Batch generation needs openpyxl and YAML: loaded on first use, so that
+    # the Excel functions (``import xlfuncs.udfs``) start without them.
+    if name == "generate":
+        from .batch.run import generate
+
+        return generate
+    raise AttributeError(f"module 'xlfuncs' has no attribute {name!r}")

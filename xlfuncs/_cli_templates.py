@@ -35,6 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="templates to write (default: all): " + ", ".join(TEMPLATE_NAMES),
     )
+    parser.add_argument(
+        "--describe",
+        metavar="NAME",
+        help="list a template's inputs (unit, default, allowed values, meaning) instead",
+    )
     parser.set_defaults(handler=_write_templates)
 
 
@@ -59,6 +64,15 @@ def _built(name: str) -> bytes:
 
 
 def _write_templates(arguments: argparse.Namespace) -> int:
+    if arguments.describe:
+        from .batch.describe import describe
+
+        try:
+            print(describe(arguments.describe))
+        except ValueError as error:
+            print(f"xlfuncs templates: {error}", file=sys.stderr)
+            return 2
+        return 0
     names = arguments.names or list(TEMPLATE_NAMES)
     unknown = [n for n in names if n not in TEMPLATE_NAMES]
     if unknown:

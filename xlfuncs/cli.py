@@ -16,7 +16,11 @@ from collections.abc import Sequence
 from . import __version__
 
 #: Modules that add a sub-command, in the order ``--help`` lists them.
-COMMAND_MODULES: list[str] = ["xlfuncs._cli_prices", "xlfuncs._cli_templates"]
+COMMAND_MODULES: list[str] = [
+    "xlfuncs._cli_prices",
+    "xlfuncs._cli_templates",
+    "xlfuncs._cli_generate",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,386 @@
+"""``generate``: one workbook per scenario, a summary of them all, and a report of what happened."""
+
+from __future__ import annotations
+
+import collections
+import os
+import threading
+from array import array
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .filenames import UniqueNames
+from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
+from .summary import SummaryTable, has_figures
+from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
+from .writer import (
+    Filler,
+    TemplateNotFillableError,
+    illegal_text,
+    quoted_inputs,
+    save_atomically,
+    write_bytes,
+)
+
+__all__ = ["BatchReport", "Outcome", "generate"]
+
+WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+SUMMARY_NAMES = ("summary",)
+# Scenarios sent to a worker at a time: few enough to keep every worker busy
+# to the end, enough to make the cost of sending them small.
+_CHUNK = 16
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one scenario (or to the summary)."""
+
+    scenario: str
+    #: The workbook's file name in the output folder; empty when none was chosen.
+    file: str
+    status: str
+    reason: str = ""
+
+
+@dataclass
+class BatchReport:
+    """What a batch wrote, what it skipped, what failed and why, in the scenario file's order."""
+
+    out_dir: Path
+    template: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    summary_files: list[Path] = field(default_factory=list)
+    summary: SummaryTable | None = None
+    recalculated: bool = False
+    #: Remarks that are not failures, e.g. why no summary was written.
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def written(self) -> list[Path]:
+        return [self.out_dir / o.file for o in self.outcomes if o.status == WRITTEN]
+
+    @property
+    def skipped(self) -> list[Path]:
+        return [self.out_dir / o.file for o in self.outcomes if o.status == SKIPPED]
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == FAILED]
+
+    @property
+    def ok(self) -> bool:
+        """True when every scenario and the summary were written (or kept, with skip)."""
+        return not self.failures
+
+    def summary_rows(self) -> list[list[object]]:
+        """The summary table's rows (scenario, option, workbook, reference, figures, cheapest)."""
+        return list(self.summary.rows()) if self.summary is not None else []
+
+
+# The worker side: runs in this process, a process pool or a cluster -------------
+
+_FILLERS: dict[tuple, Filler | None] = {}
+# Threads of one process share the fillers: one thread makes each, the others wait.
+_FILLERS_LOCK = threading.Lock()
+
+
+def _filler(template: Template, quoted: frozenset[str]) -> Filler | None:
+    """The template's filler for these quoted inputs, made once per process."""
+    key = (type(template).__module__, type(template).__qualname__, template.name, quoted)
+    with _FILLERS_LOCK:
+        if key not in _FILLERS:
+            try:
+                _FILLERS[key] = Filler(template, quoted)
+            except TemplateNotFillableError:
+                _FILLERS[key] = None  # build every workbook from scratch
+        return _FILLERS[key]
+
+
+def _install_fillers(fillers: dict[tuple, Filler | None]) -> None:
+    """Start a worker process with fillers made elsewhere."""
+    with _FILLERS_LOCK:
+        _FILLERS.update(fillers)
+
+
+def _exists_reason(file: str) -> str:
+    return f"{file} already exists (--overwrite replaces it, --skip-existing keeps it)"
+
+
+def make_workbook(
+    template: Template | str, values: Mapping[str, float | str], target: str, mode: str
+) -> tuple[str, str]:
+    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``."""
+    name = os.path.basename(target)
+    if mode != "overwrite" and os.path.lexists(target):
+        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
+    try:
+        template = resolve_template(template)
+        filler = _filler(template, quoted_inputs(values))
+        if filler is not None:
+            data = filler.workbook_bytes(values)
+            save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
+        else:
+            save_atomically(lambda path: template.build(values, path), target, mode == "overwrite")
+    except FileExistsError:
+        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
+    except Exception as error:  # a worker reports, it never stops the batch
+        return FAILED, str(error) or type(error).__name__
+    return WRITTEN, ""
+
+
+def make_workbooks(
+    template: Template | str,
+    jobs: list[tuple[Mapping[str, float | str], str]],
+    out_dir: str,
+    mode: str,
+) -> list[tuple[str, str]]:
+    """:func:`make_workbook` for a chunk of scenarios: one task for an executor."""
+    return [
+        make_workbook(template, values, os.path.join(out_dir, file), mode) for values, file in jobs
+    ]
+
+
+# The driver ------------------------------------------------------------------
+
+
+class _Dispatcher:
+    """Sends chunks of scenarios to an executor, keeping a bounded number in flight.
+
+    Results come back in the order sent, so the report follows the file.
+    """
+
+    def __init__(
+        self, executor: Executor | None, workers: int, template_ref, out_dir: Path, mode: str
+    ):
+        self.executor, self.template_ref = executor, template_ref
+        self.out_dir, self.mode = str(out_dir), mode
+        self.limit = max(2, 3 * workers)
+        self.chunk: list[tuple[Mapping[str, float | str], str]] = []
+        self.chunk_slots: list[int] = []
+        self.in_flight: collections.deque[tuple[Future | list, list[int]]] = collections.deque()
+
+    def add(
+        self, slot: int, values: Mapping[str, float | str], file: str
+    ) -> Iterable[tuple[int, tuple[str, str]]]:
+        self.chunk.append((values, file))
+        self.chunk_slots.append(slot)
+        size = 1 if self.executor is None else _CHUNK
+        if len(self.chunk) >= size:
+            yield from self._send()
+
+    def _send(self) -> Iterable[tuple[int, tuple[str, str]]]:
+        if not self.chunk:
+            return
+        jobs, slots = self.chunk, self.chunk_slots
+        self.chunk, self.chunk_slots = [], []
+        if self.executor is None:
+            results = make_workbooks(self.template_ref, jobs, self.out_dir, self.mode)
+            yield from zip(slots, results, strict=True)
+            return
+        future = self.executor.submit(
+            make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
+        )
+        self.in_flight.append((future, slots))
+        while len(self.in_flight) >= self.limit:
+            yield from self._collect_oldest()
+
+    def _collect_oldest(self) -> Iterable[tuple[int, tuple[str, str]]]:
+        future, slots = self.in_flight.popleft()
+        try:
+            results = future.result()
+        except Exception as error:  # a worker that died, a lost cluster node ...
+            results = [(FAILED, f"the worker failed: {type(error).__name__}: {error}")] * len(slots)
+        yield from zip(slots, results, strict=True)
+
+    def finish(self) -> Iterable[tuple[int, tuple[str, str]]]:
+        yield from self._send()
+        while self.in_flight:
+            yield from self._collect_oldest()
+
+
+def generate(
+    scenarios: str | os.PathLike[str] | Mapping | Iterable,
+    out_dir: str | os.PathLike[str],
+    *,
+    template: str | Template = DEFAULT_TEMPLATE,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    overwrite: bool = False,
+    skip_existing: bool = False,
+    fail_fast: bool = False,
+    recalc: bool = False,
+    summary: bool = True,
+    progress: Callable[[Outcome], None] | None = None,
+) -> BatchReport:
+    """Write one filled workbook per scenario, and a summary table comparing them all.
+
+    Parameters
+    ----------
+    scenarios : path-like, mapping or iterable
+        A scenario file (``.yaml``, ``.yml``, ``.json``, ``.csv``, ``.xlsx``),
+        or scenarios in memory in the YAML layout: a mapping with a list under
+        ``scenarios``, or that list itself (each scenario a mapping with
+        ``name``, the shared inputs and a list of ``options``). An iterable
+        is read lazily, so a generator of any length keeps memory flat.
+    out_dir : path-like
+        Folder for the workbooks, ``summary.xlsx`` and ``summary.csv``
+        (created if missing).
+    template : str or template object, default ``"tco_comparison"``
+        Which template to fill.
+    jobs : int, default 1
+        Worker processes; 1 writes in this process. Ignored when
+        ``executor`` is given.
+    executor : concurrent.futures.Executor, optional
+        Where to make the workbooks: any executor, such as a
+        ``ThreadPoolExecutor``, a ``ProcessPoolExecutor`` or a Dask
+        ``Client.get_executor()`` (its workers must see ``out_dir``). It is
+        not shut down.
+    overwrite : bool, default False
+        Replace existing workbooks. Without it an existing file is never
+        touched and its scenario is reported as failed.
+    skip_existing : bool, default False
+        Keep existing workbooks and make only the missing ones: resumes an
+        interrupted batch. The summary is written afresh for the whole batch.
+    fail_fast : bool, default False
+        Stop at the first failure (scenarios already sent are finished).
+    recalc : bool, default False
+        Have LibreOffice compute every formula and store the results in the
+        written workbooks, for readers that do not calculate.
+    summary : bool, default True
+        Write ``summary.xlsx`` and ``summary.csv``.
+    progress : callable, optional
+        Called with each scenario's :class:`Outcome` as it completes.
+
+    Returns
+    -------
+    BatchReport
+        Files written, failures with their reasons, the summary's rows; in
+        the order of the scenarios, whatever the number of jobs.
+
+    Raises
+    ------
+    ValueError
+        An unknown template, or ``overwrite`` together with ``skip_existing``.
+
+    Examples
+    --------
+    The bundled example scenarios (the essay's cases, illustrative figures):
+
+    >>> import tempfile
+    >>> from xlfuncs.batch import EXAMPLE_SCENARIOS
+    >>> report = generate(EXAMPLE_SCENARIOS, tempfile.mkdtemp())
+    >>> report.ok, len(report.written), [p.name for p in report.summary_files]
+    (True, 5, ['summary.xlsx', 'summary.csv'])
+    >>> report.written[2].name
+    'Email drafting - errors are cheap.xlsx'
+    """
+    if overwrite and skip_existing:
+        raise ValueError("generate: choose overwrite or skip_existing, not both")
+    mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
+    chosen = resolve_template(template)
+    layout = Layout.of(chosen)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    report = BatchReport(folder, chosen.name, summary=SummaryTable(layout))
+    outcomes: list[Outcome | None] = []
+    # Each outcome's row in the summary table, -1 for none (kept compact for long batches).
+    summary_rows = array("l")
+    # A registered template travels to workers by name, any other by pickling.
+    template_ref = template if isinstance(template, str) else chosen
+
+    own_pool = executor is None and jobs > 1
+    pool = None
+    if own_pool:
+        # The workers get the filler made here rather than each making its own.
+        _filler(chosen, frozenset())
+        pool = ProcessPoolExecutor(jobs, initializer=_install_fillers, initargs=(dict(_FILLERS),))
+    else:
+        pool = executor
+    dispatcher = _Dispatcher(
+        pool, jobs if own_pool else max(jobs, os.cpu_count() or 1), template_ref, folder, mode
+    )
+    names = UniqueNames(reserved=SUMMARY_NAMES)
+    stop = False
+
+    def settle(done: Iterable[tuple[int, tuple[str, str]]]) -> None:
+        nonlocal stop
+        for slot, (status, reason) in done:
+            pending = outcomes[slot]
+            outcome = Outcome(pending.scenario, pending.file, status, reason)
+            outcomes[slot] = outcome
+            if status == FAILED:
+                stop = stop or fail_fast
+                if summary_rows[slot] >= 0:
+                    report.summary.files[summary_rows[slot]] = ""
+            if progress is not None:
+                progress(outcome)
+
+    def fail(outcome: Outcome) -> None:
+        nonlocal stop
+        outcomes.append(outcome)
+        summary_rows.append(-1)
+        stop = stop or fail_fast
+        if progress is not None:
+            progress(outcome)
+
+    try:
+        items = iter(read_scenarios(scenarios, layout))
+        while not stop:
+            try:
+                item = next(items)
+            except StopIteration:
+                break
+            except ScenarioFileError as error:
+                fail(Outcome("", "", FAILED, str(error)))
+                break
+            if isinstance(item, ScenarioProblem):
+                fail(Outcome(item.scenario, "", FAILED, str(item)))
+                continue
+            file = names.take(item.name, ".xlsx")
+            bad = _unwritable_text(item)
+            if bad:
+                fail(Outcome(item.name, file, FAILED, bad))
+                continue
+            slot = len(outcomes)
+            outcomes.append(Outcome(item.name, file, "pending"))
+            summary_rows.append(len(report.summary))
+            report.summary.add(item, file)
+            settle(dispatcher.add(slot, item.values, file))
+        settle(dispatcher.finish())
+    finally:
+        if own_pool:
+            pool.shutdown(cancel_futures=True)
+    report.outcomes = outcomes
+
+    if recalc and report.written:
+        from .recalc import recalculate_in_place
+
+        for outcome in recalculate_in_place(report):
+            report.outcomes.append(outcome)
+        report.recalculated = True
+    if summary and len(report.summary) and not has_figures(layout):
+        report.notes.append(
+            f"no summary: its key figures are defined for tco_comparison, not {chosen.name}"
+        )
+    elif summary and len(report.summary):
+        try:
+            report.summary_files = report.summary.write(folder, overwrite=mode != "refuse")
+        except FileExistsError as error:
+            name = str(error)
+            reason = f"{name} already exists (--overwrite or --skip-existing replace it)"
+            report.outcomes.append(Outcome("(summary)", name, FAILED, reason))
+    return report
+
+
+def _unwritable_text(scenario: Scenario) -> str:
+    for name, value in scenario.values.items():
+        if isinstance(value, str):
+            bad = illegal_text(value)
+            if bad:
+                return (
+                    f"{scenario.where}: {name} holds the control character {bad}, which a "
+                    "workbook cannot hold"
+                ).lstrip(": ")
+    return ""

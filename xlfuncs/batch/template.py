@@ -1,0 +1,221 @@
+"""What the batch needs of a template: its name, its one declaration of inputs, a builder.
+
+A template workbook is declared once, as a sequence of inputs. Each input
+has a ``name`` (the key in ``build(values, path)``), a ``unit``, a
+``default``, a ``description`` and a ``rule`` (its allowed values, from
+:data:`xlfuncs._validation.RULES`; ``None`` for text, with ``choices`` for
+text picked from a list). An input that belongs to one of the compared
+options also has an ``option`` letter (``"A"`` to ``"D"``) and a ``key``
+naming its row, shared by the options: ``a_accuracy`` and ``b_accuracy``
+both have the key ``accuracy``.
+
+:class:`Layout` splits that declaration the way scenario files are written:
+the scenario's shared inputs, and per option the option inputs by key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import importlib
+import os
+import pkgutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Protocol, runtime_checkable
+
+from .._validation import Rule
+
+__all__ = [
+    "DEFAULT_TEMPLATE",
+    "InputDeclaration",
+    "Layout",
+    "ModuleTemplate",
+    "Template",
+    "resolve_template",
+    "template_names",
+]
+
+#: The template a batch uses when none is named.
+DEFAULT_TEMPLATE = "tco_comparison"
+
+
+class InputDeclaration(Protocol):
+    """One declared input, as the batch reads it."""
+
+    name: str
+    unit: str
+    default: float | str
+    description: str
+    rule: Rule | None
+    option: str | None
+    key: str
+
+
+@runtime_checkable
+class Template(Protocol):
+    """A template workbook the batch can fill: a name, the declaration and a builder.
+
+    ``build(values, path)`` writes one workbook to ``path`` from a mapping of
+    every declared input's name to its checked value. It may return an object
+    whose ``input_cells`` maps input names to their cells on the inputs sheet
+    (the batch then fills those cells directly). Optional attributes:
+    ``scenario_input`` (the text input that takes the scenario's name),
+    ``option_name_key`` (the option row that takes each option's name, default
+    ``"name"``), ``include_key`` (an option row of choices ``Yes``/``No``
+    that leaves an option out; options a scenario does not give are then
+    left out; default ``"include"`` when declared), ``reference_input`` (the
+    shared input naming the reference option by letter; default
+    ``"reference_option"`` when declared) and ``min_options``.
+    """
+
+    name: str
+    inputs: Sequence[InputDeclaration]
+
+    def build(self, values: Mapping[str, float | str], path: str | os.PathLike[str]) -> object: ...
+
+
+def _row_key(spec: InputDeclaration) -> str:
+    return getattr(spec, "key", "") or spec.name
+
+
+def _choices(spec: InputDeclaration | None) -> tuple[str, ...]:
+    return tuple(getattr(spec, "choices", ()) or ())
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A template's declaration split into shared inputs and per-option inputs."""
+
+    template_name: str
+    shared: Mapping[str, InputDeclaration]
+    #: Option letters in the order of the declaration, e.g. ``("A", "B", "C", "D")``.
+    letters: tuple[str, ...]
+    #: Per option letter, its inputs by row key.
+    options: Mapping[str, Mapping[str, InputDeclaration]]
+    scenario_input: str | None
+    option_name_key: str | None
+    #: Option row that switches an option off (``Yes``/``No``), if declared.
+    include_key: str | None
+    #: Shared input that names the reference option by its letter, if declared.
+    reference_input: str | None
+    min_options: int
+
+    @classmethod
+    def of(cls, template: Template) -> Layout:
+        shared: dict[str, InputDeclaration] = {}
+        options: dict[str, dict[str, InputDeclaration]] = {}
+        for spec in template.inputs:
+            letter = getattr(spec, "option", None)
+            if letter:
+                options.setdefault(letter, {})[_row_key(spec)] = spec
+            else:
+                shared[spec.name] = spec
+        letters = tuple(options)
+        scenario_input = getattr(template, "scenario_input", None)
+        name_key = getattr(template, "option_name_key", "name")
+        if name_key is not None and not all(name_key in options[x] for x in letters):
+            name_key = None
+        include_key = getattr(template, "include_key", "include")
+        if not letters or not all(
+            _choices(options[x].get(include_key)) == ("Yes", "No") for x in letters
+        ):
+            include_key = None
+        reference = getattr(template, "reference_input", "reference_option")
+        if reference not in shared or _choices(shared[reference]) != letters:
+            reference = None
+        least = 1 if include_key else len(letters)
+        return cls(
+            template_name=template.name,
+            shared=shared,
+            letters=letters,
+            options=options,
+            scenario_input=scenario_input if scenario_input in shared else None,
+            option_name_key=name_key,
+            include_key=include_key,
+            reference_input=reference,
+            min_options=int(getattr(template, "min_options", least)),
+        )
+
+    @functools.cached_property
+    def option_keys(self) -> tuple[str, ...]:
+        """Row keys of the option inputs, in declaration order (the first option's)."""
+        return tuple(self.options[self.letters[0]]) if self.letters else ()
+
+    @functools.cached_property
+    def value_keys(self) -> tuple[str, ...]:
+        """Option row keys a scenario file gives values for (the option name excluded)."""
+        return tuple(k for k in self.option_keys if k != self.option_name_key)
+
+    @functools.cached_property
+    def varying_keys(self) -> dict[str, str]:
+        """Option inputs whose default differs between options, with the defaults in words.
+
+        A scenario must give these: which default applies would depend only on
+        where the option stands in the list.
+        """
+        varying = {}
+        for key in self.value_keys:
+            defaults = [self.options[x][key].default for x in self.letters]
+            if key != self.include_key and len(set(defaults)) > 1:
+                varying[key] = ", ".join(
+                    f"{x}: {d:g}" if isinstance(d, (int, float)) else f"{x}: {d}"
+                    for x, d in zip(self.letters, defaults, strict=True)
+                )
+        return varying
+
+    @functools.cached_property
+    def shared_keys(self) -> tuple[str, ...]:
+        """Shared inputs a scenario file gives values for (the scenario name excluded)."""
+        return tuple(k for k in self.shared if k != self.scenario_input)
+
+
+class ModuleTemplate:
+    """A template written as a module with ``INPUTS`` (the declaration) and ``build``."""
+
+    def __init__(self, module: ModuleType):
+        self.module = module
+        self.name = module.__name__.rsplit(".", 1)[-1]
+        self.inputs = module.INPUTS
+        self.title = getattr(module, "TITLE", self.name)
+
+    def build(self, values: Mapping[str, float | str], path: str | os.PathLike[str]) -> object:
+        return self.module.build(values, path)
+
+    def __reduce__(self):
+        # Sent to worker processes by name: each imports the module itself.
+        return (resolve_template, (self.name,))
+
+
+_PACKAGE = "xlfuncs.templates"
+
+
+def template_names() -> list[str]:
+    """Names of the templates that ship with xlfuncs."""
+    package = importlib.import_module(_PACKAGE)
+    listed = getattr(package, "TEMPLATE_NAMES", None)
+    if listed is not None:
+        return list(listed)
+    return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name[0] != "_")
+
+
+@functools.cache
+def _by_name(name: str) -> Template:
+    known = template_names()
+    if name not in known:
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"unknown template {name!r}{hint}; the templates are {', '.join(known)}")
+    module = importlib.import_module(f"{_PACKAGE}.{name}")
+    found = getattr(module, "TEMPLATE", None)
+    return found if found is not None else ModuleTemplate(module)
+
+
+def resolve_template(template: str | Template) -> Template:
+    """The template object for a name (a module of :mod:`xlfuncs.templates`) or the object."""
+    if isinstance(template, str):
+        return _by_name(template)
+    if not isinstance(template, Template):
+        raise TypeError(f"template must be a template name or object, got {template!r}")
+    return template
