@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _breakeven, _tco, _unit_costs
+from ..templates._workbook import starts_like_formula
 from .scenarios import Scenario
 from .template import Layout
 from .writer import save_atomically
@@ -448,7 +449,7 @@ def _row_xml(number: int, row: list[object], plain: list[str], quoted: list[str]
             continue
         if index in _TEXT_COLUMNS:
             text = str(value)
-            attributes = (quoted if text[:1] in "=+-@" else plain)[index]
+            attributes = (quoted if starts_like_formula(text) else plain)[index]
             stripped = text.strip()
             space = ' xml:space="preserve"' if stripped and stripped != text else ""
             body = f"<is><t{space}>{_escape(text)}</t></is>"

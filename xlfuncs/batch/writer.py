@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from ..templates._workbook import starts_like_formula
 from .template import Template
 
 __all__ = [
@@ -233,9 +234,10 @@ def quoted_inputs(values: Mapping[str, float | str]) -> frozenset[str]:
     Templates write such text with Excel's "quote prefix" style, so that
     typing over it cannot turn it into a formula: their cells take another style.
     """
-    # Same test as the templates' text writer: an empty text counts too.
     return frozenset(
-        name for name, value in values.items() if isinstance(value, str) and value[:1] in "=+-@"
+        name
+        for name, value in values.items()
+        if isinstance(value, str) and starts_like_formula(value)
     )
 
 

@@ -368,7 +368,7 @@ class TemplateBook:
         cell = self[sheet][coordinate]
         cell.value = text
         cell.data_type = "s"  # openpyxl takes a leading "=" for a formula otherwise
-        if text[:1] in "=+-@":
+        if starts_like_formula(text):
             cell.quotePrefix = True
         _apply_style(cell, style)
 
@@ -638,6 +638,11 @@ def _join_sources(specs: Sequence[InputSpec]) -> str:
         listed = "; ".join(f"{option}: {what}" for option, what, _ in cited)
         return f"{listed} ({provenances.pop()})"
     return "; ".join(f"{s.option}: {s.source}" for s in specs if s.source)
+
+
+def starts_like_formula(text: str) -> bool:
+    """Whether typing this text into a cell would make a formula of it (=, +, - or @ first)."""
+    return text[:1] in ("=", "+", "-", "@")
 
 
 def _apply_style(cell, style: str) -> None:
