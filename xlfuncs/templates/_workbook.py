@@ -27,7 +27,7 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.utils.cell import absolute_coordinate
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.properties import CalcProperties
@@ -519,6 +519,62 @@ class TemplateBook:
         ws.conditional_formatting.add(
             coordinate, FormulaRule(formula=["NOT(all_checks_pass)"], fill=_BAD_FILL)
         )
+
+    # Summary and timelines -------------------------------------------------
+
+    def summary_top(self, subtitle: str) -> None:
+        """Summary's title and subtitle, and the overall check flag in row 4."""
+        sheet = "Summary"
+        self.sheet_title(sheet, self.title, subtitle)
+        self.label(sheet, 4, "Checks")
+        self.overall_flag(sheet, "C4")
+        self[sheet].merge_cells("C4:F4")
+
+    def plain_words(self, row: int, sentences: Mapping[str, str], *, last_column: int) -> None:
+        """Summary's "In plain words": a heading, then one merged row per sentence formula.
+
+        ``sentences`` maps a text key (``summary.{key}``) to a formula without its "=".
+        """
+        sheet = "Summary"
+        ws = self[sheet]
+        self.heading(sheet, row, "In plain words", last_column=last_column)
+        last = get_column_letter(last_column)
+        for offset, (key, formula) in enumerate(sentences.items()):
+            r = row + 1 + offset
+            self.put(sheet, f"B{r}", "=" + formula, style="sentence", text_key=f"summary.{key}")
+            ws.merge_cells(f"B{r}:{last}{r}")
+            ws.row_dimensions[r].height = 30
+
+    def period_row(
+        self,
+        sheet: str,
+        row: int,
+        label: str,
+        unit: str,
+        columns: Sequence[str],
+        formula: str,
+        number_format: str,
+        figure: str,
+        *,
+        first_period: int = 1,
+        fields: Mapping[str, object] | None = None,
+    ) -> None:
+        """A timeline row: its label, then one formula per period across ``columns``.
+
+        ``formula`` is formatted with ``c`` (the period's column), ``prev`` (the
+        column before it) and the names in ``fields``; each cell is the figure
+        ``timeline.{figure}.{period}``, periods counted from ``first_period``.
+        """
+        self.label(sheet, row, label, unit)
+        for period, col in enumerate(columns, start=first_period):
+            previous = get_column_letter(column_index_from_string(col) - 1)
+            self.put(
+                sheet,
+                f"{col}{row}",
+                formula.format(c=col, prev=previous, **(fields or {})),
+                key=f"timeline.{figure}.{period}",
+                number_format=number_format,
+            )
 
     # About ---------------------------------------------------------------
 

@@ -273,10 +273,7 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
 def _write_summary(book: TemplateBook) -> None:
     sheet = "Summary"
     ws = book[sheet]
-    book.sheet_title(sheet, TITLE, "Illustrative default inputs: type your own on Inputs.")
-    book.label(sheet, 4, "Checks")
-    book.overall_flag(sheet, "C4")
-    ws.merge_cells("C4:F4")
+    book.summary_top("Illustrative default inputs: type your own on Inputs.")
     book.heading(sheet, 6, "Your case", last_column=12)
     rows = [
         (
@@ -315,12 +312,7 @@ def _write_summary(book: TemplateBook) -> None:
         book.label(sheet, r, label, unit)
         book.put(sheet, f"E{r}", formula, key=f"summary.{key}", number_format=fmt, style="output")
     words = 7 + len(rows) + 1
-    book.heading(sheet, words, "In plain words", last_column=12)
-    for offset, (key, formula) in enumerate(_sentences().items()):
-        r = words + 1 + offset
-        book.put(sheet, f"B{r}", "=" + formula, style="sentence", text_key=f"summary.{key}")
-        ws.merge_cells(f"B{r}:L{r}")
-        ws.row_dimensions[r].height = 30
+    book.plain_words(words, _sentences(), last_column=12)
     _write_table(book, sheet, words + 4, key_prefix="summary.table")
     ws.freeze_panes = "A4"
 

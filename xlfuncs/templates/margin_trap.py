@@ -177,15 +177,18 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     )
 
     def line(key: str, label: str, unit: str, template: str, fmt: str, figure: str) -> None:
-        book.label(sheet, rows[key], label, unit)
-        for t, col in enumerate(_YEAR_COLS):
-            book.put(
-                sheet,
-                f"{col}{rows[key]}",
-                template.format(c=col, **rows),
-                key=f"timeline.{figure}.{t}",
-                number_format=fmt,
-            )
+        book.period_row(
+            sheet,
+            rows[key],
+            label,
+            unit,
+            _YEAR_COLS,
+            template,
+            fmt,
+            figure,
+            first_period=0,
+            fields=rows,
+        )
 
     line("year", "Year", "year", "=COLUMN()-COLUMN($E$1)", "0", "year")
     line(
@@ -238,10 +241,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
 def _write_summary(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int]) -> None:
     sheet = "Summary"
     ws = book[sheet]
-    book.sheet_title(sheet, TITLE, "Illustrative default inputs: type your own on Inputs.")
-    book.label(sheet, 4, "Checks")
-    book.overall_flag(sheet, "C4")
-    ws.merge_cells("C4:F4")
+    book.summary_top("Illustrative default inputs: type your own on Inputs.")
     book.heading(sheet, 6, "Gross margin by strategy", last_column=12)
     book.put_text(sheet, "B7", "Figure", style="bold")
     for s, col in calc.columns.items():
@@ -265,19 +265,11 @@ def _write_summary(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int])
             )
     book.label(sheet, 11, "Horizon", "years")
     book.put(sheet, "E11", "=years", key="summary.years", number_format="0")
-    book.heading(sheet, 13, "In plain words", last_column=12)
-    for offset, s in enumerate(STRATEGIES):
-        r = 14 + offset
-        col = calc.columns[s]
-        book.put(
-            sheet,
-            f"B{r}",
-            "=" + _sentence(s, col, calc),
-            style="sentence",
-            text_key=f"summary.sentence.{s}",
-        )
-        ws.merge_cells(f"B{r}:L{r}")
-        ws.row_dimensions[r].height = 30
+    book.plain_words(
+        13,
+        {f"sentence.{s}": _sentence(s, calc.columns[s], calc) for s in STRATEGIES},
+        last_column=12,
+    )
 
     chart = LineChart()
     chart.title = "Gross margin by year"

@@ -215,10 +215,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
 def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> None:
     sheet = "Summary"
     ws = book[sheet]
-    book.sheet_title(sheet, TITLE, "Illustrative default inputs: type your own on Inputs.")
-    book.label(sheet, 4, "Checks")
-    book.overall_flag(sheet, "C4")
-    ws.merge_cells("C4:F4")
+    book.summary_top("Illustrative default inputs: type your own on Inputs.")
     book.heading(sheet, 6, "Per case", last_column=8)
     book.put_text(sheet, "B7", "Figure", style="bold")
     for m, col in calc.columns.items():
@@ -268,8 +265,6 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             number_format=fmt,
             style="output",
         )
-    words = r + 5
-    book.heading(sheet, words, "In plain words", last_column=8)
     sentences = {
         "sentence.value": (
             '"Per case, thinking is worth "&FIXED(ABS(extra_value_per_case),2)&" "&'
@@ -289,11 +284,7 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             'wrong answer.")'
         ),
     }
-    for offset, (key, formula) in enumerate(sentences.items()):
-        row = words + 1 + offset
-        book.put(sheet, f"B{row}", "=" + formula, style="sentence", text_key=f"summary.{key}")
-        ws.merge_cells(f"B{row}:H{row}")
-        ws.row_dimensions[row].height = 30
+    book.plain_words(r + 5, sentences, last_column=8)
     for column, width in {"A": 2, "B": 48, "C": 16, "D": 4, "E": 22, "F": 22}.items():
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A4"

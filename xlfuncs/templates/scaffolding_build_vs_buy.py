@@ -461,10 +461,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
 def _write_summary(book: TemplateBook) -> None:
     sheet = "Summary"
     ws = book[sheet]
-    book.sheet_title(sheet, TITLE, "Illustrative default inputs: type your own on Inputs.")
-    book.label(sheet, 4, "Checks")
-    book.overall_flag(sheet, "C4")
-    ws.merge_cells("C4:F4")
+    book.summary_top("Illustrative default inputs: type your own on Inputs.")
     book.heading(sheet, 6, "Over the horizon", last_column=8)
     shown = [
         ("months", "Horizon", "months", COUNT),
@@ -504,7 +501,6 @@ def _write_summary(book: TemplateBook) -> None:
             style="output" if "tco" in key else "calc",
         )
     words = 7 + len(shown) + 1
-    book.heading(sheet, words, "In plain words", last_column=8)
     cheaper = (
         'IF(small_tco<frontier_tco,"Building pays: the small model with scaffolding costs "&'
         'FIXED(frontier_tco-small_tco,0)&" less than the frontier model over "&months&'
@@ -521,13 +517,7 @@ def _write_summary(book: TemplateBook) -> None:
         '" tasks in the first month; you have "&FIXED(tasks_per_month,0)&".")),'
         '"Both cost the same per task, errors included: the fixed costs decide.")'
     )
-    for offset, (key, formula) in enumerate(
-        {"sentence.tco": cheaper, "sentence.volume": volume}.items()
-    ):
-        r = words + 1 + offset
-        book.put(sheet, f"B{r}", "=" + formula, style="sentence", text_key=f"summary.{key}")
-        ws.merge_cells(f"B{r}:H{r}")
-        ws.row_dimensions[r].height = 30
+    book.plain_words(words, {"sentence.tco": cheaper, "sentence.volume": volume}, last_column=8)
     for column, width in {"A": 2, "B": 50, "C": 16, "D": 4, "E": 18}.items():
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A4"

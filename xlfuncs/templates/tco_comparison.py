@@ -803,12 +803,7 @@ def _option_range(rows: Mapping[str, int], key: str) -> str:
 def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     sheet = "Summary"
     ws = book[sheet]
-    book.sheet_title(
-        sheet, TITLE, "Illustrative default inputs: type your own on the Inputs sheet."
-    )
-    book.label(sheet, 4, "Checks")
-    book.overall_flag(sheet, "C4")
-    ws.merge_cells("C4:F4")
+    book.summary_top("Illustrative default inputs: type your own on the Inputs sheet.")
     book.label(sheet, 5, "Horizon", "months")
     book.put(sheet, "D5", "=months", key="summary.months", number_format=COUNT)
 
@@ -909,18 +904,9 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
                     style="output" if key == "tco" else "calc",
                 )
 
-    book.heading(sheet, 21, "In plain words", last_column=12)
-    for index, letter in enumerate(OPTIONS):
-        r = 22 + index
-        book.put(
-            sheet,
-            f"B{r}",
-            "=" + _sentence(letter, rows),
-            style="sentence",
-            text_key=f"summary.sentence.{letter}",
-        )
-        ws.merge_cells(f"B{r}:L{r}")
-        ws.row_dimensions[r].height = 30
+    book.plain_words(
+        21, {f"sentence.{letter}": _sentence(letter, rows) for letter in OPTIONS}, last_column=12
+    )
 
     chart = LineChart()
     chart.title = "Cumulative discounted cost by month (month 0: scaffolding build)"
