@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from .._validation import RULES, Rule
+from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
 from ._workbook import (
     COUNT,
     MONEY,
@@ -23,7 +24,6 @@ from ._workbook import (
     InputSpec,
     RowWriter,
     TemplateBook,
-    discount_series,
     option_inputs,
     resolve_inputs,
 )
@@ -42,45 +42,16 @@ _PARTS = "Scaffolding components (V: validation loops, D: multi-agent debate, R:
 _FRONTIER = "Frontier model, bought per task"
 
 INPUTS: list[InputSpec] = [
-    InputSpec(
-        "tasks_per_month",
-        "Tasks per month (first month)",
-        "tasks",
-        50_000,
-        "Tasks in month 1; later months grow by the monthly growth.",
-        RULES["tasks_per_month"],
-        number_format=COUNT,
-        section=_WORKLOAD,
-    ),
-    InputSpec(
-        "months",
-        "Horizon",
-        "months",
-        36,
-        f"Months compared, 1 to {MAX_MONTHS}.",
-        Rule(low=1.0, high=float(MAX_MONTHS), whole=True),
-        number_format=COUNT,
-        section=_WORKLOAD,
-    ),
-    InputSpec(
-        "monthly_growth",
-        "Monthly growth of tasks",
-        "fraction",
-        0.02,
-        "Growth of the task volume per month, compounding.",
-        RULES["monthly_growth"],
-        number_format=PERCENT,
-        section=_WORKLOAD,
-    ),
-    InputSpec(
-        "annual_discount_rate",
-        "Annual discount rate",
-        "fraction",
-        0.08,
-        "Effective annual rate for discounting future months.",
-        RULES["annual_discount_rate"],
-        number_format=PERCENT,
-        section=_WORKLOAD,
+    *workload_inputs(
+        _WORKLOAD,
+        tasks=50_000,
+        max_months=MAX_MONTHS,
+        notes=[
+            "Tasks in month 1; later months grow by the monthly growth.",
+            f"Months compared, 1 to {MAX_MONTHS}.",
+            "Growth of the task volume per month, compounding.",
+            "Effective annual rate for discounting future months.",
+        ],
     ),
     InputSpec(
         "cost_per_error",
@@ -207,7 +178,6 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     sheet = "Calculations"
     book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
     t = _timeline_rows()
-    first, last = _MONTH_COLS[0], _MONTH_COLS[-1]
 
     parts = RowWriter(
         book, sheet, {c: get_column_letter(_FIRST_COL + i) for i, c in enumerate(COMPONENTS)}
@@ -227,6 +197,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc = RowWriter(book, sheet, {"E": "E"}, row=parts.next)
     calc.heading("Build (small model) against buy (frontier model), column E")
     rng = "E{0}:G{0}"
+    factors = factor_rows(t, _MONTH_COLS)
     rows = [
         (
             "extra_calls",
@@ -291,40 +262,15 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "=frontier_all_in-small_all_in",
             MONEY_PER_TASK,
         ),
-        (
-            "volume_factor",
-            "Discounted task-volume factor (sum over the horizon)",
-            "months",
-            f"=SUM(${first}${t['t_volume']}:${last}${t['t_volume']})",
-            "#,##0.0000",
-        ),
-        (
-            "fixed_factor",
-            "Discounted fixed-cost factor (sum over the horizon)",
-            "months",
-            f"=SUM(${first}${t['t_fixed']}:${last}${t['t_fixed']})",
-            "#,##0.0000",
-        ),
-        (
-            "volume_factor_closed",
-            "Volume factor, closed form (for the checks)",
-            "months",
-            "=" + discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
-            "#,##0.0000",
-        ),
-        (
-            "fixed_factor_closed",
-            "Fixed-cost factor, closed form (for the checks)",
-            "months",
-            "=" + discount_series("1/(1+monthly_discount_rate)"),
-            "#,##0.0000",
-        ),
-        (
-            "monthly_discount_rate",
-            "Monthly discount rate",
-            "fraction",
-            "=(1+annual_discount_rate)^(1/12)-1",
-            "0.0000%",
+        *(
+            factors[key]
+            for key in (
+                "volume_factor",
+                "fixed_factor",
+                "volume_factor_closed",
+                "fixed_factor_closed",
+                "monthly_discount_rate",
+            )
         ),
         (
             "small_tco",
@@ -391,7 +337,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
 
 
 def _timeline_rows() -> dict[str, int]:
-    keys = ["t_heading", "t_month", "t_in_horizon", "t_growth", "t_discount", "t_volume", "t_fixed"]
+    keys = ["t_heading", *TIMELINE_KEYS]
     return {key: _TIMELINE_TOP + i for i, key in enumerate(keys)}
 
 
@@ -403,59 +349,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         f"Monthly discount timeline (months 1 to {MAX_MONTHS} across; zero after the horizon)",
         last_column=_FIRST_COL + MAX_MONTHS - 1,
     )
-    lines = [
-        ("t_month", "Month", "month", "=COLUMN()-COLUMN($D$1)", "0", "month"),
-        (
-            "t_in_horizon",
-            "In the horizon (1 = yes)",
-            "flag",
-            "=IF({c}{t_month}<=months,1,0)",
-            "0",
-            "in_horizon",
-        ),
-        (
-            "t_growth",
-            "Volume growth factor",
-            "factor",
-            "=(1+monthly_growth)^({c}{t_month}-1)",
-            "0.0000",
-            "growth",
-        ),
-        (
-            "t_discount",
-            "Discount factor, end of month",
-            "factor",
-            "=1/(1+monthly_discount_rate)^{c}{t_month}",
-            "0.0000",
-            "discount",
-        ),
-        (
-            "t_volume",
-            "Discounted volume factor",
-            "factor",
-            "={c}{t_in_horizon}*{c}{t_growth}*{c}{t_discount}",
-            "0.0000",
-            "volume",
-        ),
-        (
-            "t_fixed",
-            "Discounted fixed-cost factor",
-            "factor",
-            "={c}{t_in_horizon}*{c}{t_discount}",
-            "0.0000",
-            "fixed",
-        ),
-    ]
-    for key, label, unit, template, fmt, figure in lines:
-        book.label(sheet, t[key], label, unit)
-        for m, col in enumerate(_MONTH_COLS, start=1):
-            book.put(
-                sheet,
-                f"{col}{t[key]}",
-                template.format(c=col, **t),
-                key=f"timeline.{figure}.{m}",
-                number_format=fmt,
-            )
+    write_timeline(book, sheet, t, _MONTH_COLS)
 
 
 def _write_summary(book: TemplateBook) -> None:
@@ -525,14 +419,7 @@ def _write_summary(book: TemplateBook) -> None:
 
 def _write_checks(book: TemplateBook) -> None:
     book.add_input_checks()
-    book.add_check(
-        "Volume factor: the sum over the timeline equals the closed-form geometric series",
-        "ABS(volume_factor-volume_factor_closed)<=0.00000001*MAX(1,ABS(volume_factor))",
-    )
-    book.add_check(
-        "Fixed-cost factor: the sum over the timeline equals the closed-form series",
-        "ABS(fixed_factor-fixed_factor_closed)<=0.00000001*MAX(1,ABS(fixed_factor))",
-    )
+    add_factor_checks(book)
     at = "breakeven_volume_horizon"
     small = f"upfront+{at}*small_all_in*volume_factor+small_monthly_fixed*fixed_factor"
     frontier = f"{at}*frontier_all_in*volume_factor+frontier_monthly_fixed*fixed_factor"

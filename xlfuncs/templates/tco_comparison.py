@@ -21,7 +21,8 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from .._validation import RULES, Rule
+from .._validation import RULES
+from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
 from ._workbook import (
     COUNT,
     MONEY,
@@ -29,7 +30,6 @@ from ._workbook import (
     PERCENT,
     InputSpec,
     TemplateBook,
-    discount_series,
     option_inputs,
     resolve_inputs,
     text_literal,
@@ -74,45 +74,16 @@ def _per_option(key, label, unit, values, description, rule="spec", fmt=MONEY, *
 
 #: The one declaration of this template's inputs (defaults are illustrative).
 INPUTS: list[InputSpec] = [
-    InputSpec(
-        "tasks_per_month",
-        "Tasks per month (first month)",
-        "tasks",
-        20_000,
-        "How many tasks the workload has in month 1; later months grow by the monthly growth.",
-        RULES["tasks_per_month"],
-        number_format=COUNT,
-        section=_WORKLOAD,
-    ),
-    InputSpec(
-        "months",
-        "Horizon",
-        "months",
-        36,
-        f"Number of months compared, 1 to {MAX_MONTHS} (the timeline's length).",
-        Rule(low=1.0, high=float(MAX_MONTHS), whole=True),
-        number_format=COUNT,
-        section=_WORKLOAD,
-    ),
-    InputSpec(
-        "monthly_growth",
-        "Monthly growth of tasks",
-        "fraction",
-        0.02,
-        "Growth of the task volume per month, compounding (2% = 0.02; negative shrinks).",
-        RULES["monthly_growth"],
-        number_format=PERCENT,
-        section=_WORKLOAD,
-    ),
-    InputSpec(
-        "annual_discount_rate",
-        "Annual discount rate",
-        "fraction",
-        0.08,
-        "Effective annual rate for discounting future months (your cost of capital).",
-        RULES["annual_discount_rate"],
-        number_format=PERCENT,
-        section=_WORKLOAD,
+    *workload_inputs(
+        _WORKLOAD,
+        tasks=20_000,
+        max_months=MAX_MONTHS,
+        notes=[
+            "How many tasks the workload has in month 1; later months grow by the monthly growth.",
+            f"Number of months compared, 1 to {MAX_MONTHS} (the timeline's length).",
+            "Growth of the task volume per month, compounding (2% = 0.02; negative shrinks).",
+            "Effective annual rate for discounting future months (your cost of capital).",
+        ],
     ),
     InputSpec(
         "reference_option",
@@ -487,17 +458,7 @@ def _layout() -> dict[str, int]:
         rows[key] = row
         row += 1
     row += 1
-    keys = [
-        "t_heading",
-        "t_month",
-        "t_in_horizon",
-        "t_growth",
-        "t_discount",
-        "t_volume",
-        "t_fixed",
-        "t_tasks",
-    ]
-    for key in keys:
+    for key in ("t_heading", *TIMELINE_KEYS, "t_tasks"):
         rows[key] = row
         row += 1
     for letter in OPTIONS:
@@ -555,42 +516,9 @@ def _write_calculations(book: TemplateBook) -> dict[str, int]:
     book.heading(
         sheet, rows["scalar_heading"], "Workload and discounting (column E)", last_column=8
     )
+    factors = factor_rows(rows, _MONTH_COLS)
     scalars = [
-        (
-            "monthly_discount_rate",
-            "Monthly discount rate",
-            "fraction",
-            "=(1+annual_discount_rate)^(1/12)-1",
-            "0.0000%",
-        ),
-        (
-            "volume_factor",
-            "Discounted task-volume factor (sum over the horizon)",
-            "months",
-            "=SUM(" + month_range.format(r=rows["t_volume"]) + ")",
-            "#,##0.0000",
-        ),
-        (
-            "fixed_factor",
-            "Discounted fixed-cost factor (sum over the horizon)",
-            "months",
-            "=SUM(" + month_range.format(r=rows["t_fixed"]) + ")",
-            "#,##0.0000",
-        ),
-        (
-            "volume_factor_closed",
-            "Volume factor, closed form (for the checks)",
-            "months",
-            "=" + discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
-            "#,##0.0000",
-        ),
-        (
-            "fixed_factor_closed",
-            "Fixed-cost factor, closed form (for the checks)",
-            "months",
-            "=" + discount_series("1/(1+monthly_discount_rate)"),
-            "#,##0.0000",
-        ),
+        *factors.values(),
         (
             "reference_position",
             "Reference option's position (1 = A)",
@@ -696,14 +624,9 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
     )
 
     def row(key: str, label: str, unit: str, template: str, fmt: str, figure: str) -> None:
-        r = t[key]
-        book.label(sheet, r, label, unit)
-        for m, col in enumerate(_MONTH_COLS, start=1):
-            previous = get_column_letter(_FIRST_COL + m - 2)
-            formula = template.format(c=col, prev=previous, **t)
-            book.put(sheet, f"{col}{r}", formula, key=f"timeline.{figure}.{m}", number_format=fmt)
+        book.period_row(sheet, t[key], label, unit, _MONTH_COLS, template, fmt, figure, fields=t)
 
-    row("t_month", "Month", "month", "=COLUMN()-COLUMN($D$1)", "0", "month")
+    write_timeline(book, sheet, t, _MONTH_COLS)
     # Month 0 (column D) carries the upfront build in the cumulative rows and the chart.
     book.put(
         sheet,
@@ -711,46 +634,6 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         "=COLUMN()-COLUMN($D$1)",
         key="timeline.month.0",
         number_format="0",
-    )
-    row(
-        "t_in_horizon",
-        "In the horizon (1 = yes)",
-        "flag",
-        "=IF({c}{t_month}<=months,1,0)",
-        "0",
-        "in_horizon",
-    )
-    row(
-        "t_growth",
-        "Volume growth factor",
-        "factor",
-        "=(1+monthly_growth)^({c}{t_month}-1)",
-        "0.0000",
-        "growth",
-    )
-    row(
-        "t_discount",
-        "Discount factor, end of month",
-        "factor",
-        "=1/(1+monthly_discount_rate)^{c}{t_month}",
-        "0.0000",
-        "discount",
-    )
-    row(
-        "t_volume",
-        "Discounted volume factor",
-        "factor",
-        "={c}{t_in_horizon}*{c}{t_growth}*{c}{t_discount}",
-        "0.0000",
-        "volume",
-    )
-    row(
-        "t_fixed",
-        "Discounted fixed-cost factor",
-        "factor",
-        "={c}{t_in_horizon}*{c}{t_discount}",
-        "0.0000",
-        "fixed",
     )
     row(
         "t_tasks",
@@ -983,14 +866,7 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
         f"IF(ISNUMBER(reference_position),INDEX({included},reference_position)=1,FALSE)",
     )
     book.add_check("At least one option is included", "options_included>=1")
-    book.add_check(
-        "Volume factor: the sum over the timeline equals the closed-form geometric series",
-        "ABS(volume_factor-volume_factor_closed)<=0.00000001*MAX(1,ABS(volume_factor))",
-    )
-    book.add_check(
-        "Fixed-cost factor: the sum over the timeline equals the closed-form series",
-        "ABS(fixed_factor-fixed_factor_closed)<=0.00000001*MAX(1,ABS(fixed_factor))",
-    )
+    add_factor_checks(book)
     first, last = _MONTH_COLS[0], _MONTH_COLS[-1]
     ref_tco = f"INDEX({_option_range(rows, 'tco')},reference_position)"
     for letter, col in _COLS.items():
