@@ -1,0 +1,362 @@
+"""The Calculations sheet of tco_comparison.xlsx: per-option figures and the monthly timeline.
+
+Options A to D in columns E to H: cost per task (TOKEN_COST, SELFHOST_COST,
+review), error cost (ERROR_COST), build and fixed costs, the TCO, cost per
+correct result (COST_PER_CORRECT), break-even accuracy against the reference
+option (BREAKEVEN_ACCURACY) and the rank; below, the months across with each
+option's cost, discounted cost and cumulative cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from openpyxl.utils import get_column_letter
+
+from ._monthly import TIMELINE_KEYS, factor_rows, write_timeline
+from ._tco_inputs import MAX_MONTHS, OPTIONS
+from ._workbook import COUNT, MONEY, MONEY_PER_TASK, PERCENT, TemplateBook, text_literal
+
+__all__ = ["COLS", "FIRST_COL", "MONTH_COLS", "option_range", "write_calculations"]
+
+# Calculations layout: options in columns E to H, the timeline's months from column E.
+FIRST_COL = 5
+COLS = {letter: get_column_letter(FIRST_COL + i) for i, letter in enumerate(OPTIONS)}
+MONTH_COLS = [get_column_letter(FIRST_COL + m) for m in range(MAX_MONTHS)]
+
+
+_PER_TASK_ROWS = [
+    (
+        "api_cost",
+        "API cost per task (TOKEN_COST)",
+        "money per task",
+        "={p}calls*({p}input_tokens*((1-{p}cached_share)*{p}input_price"
+        "+{p}cached_share*{p}cached_price)+({p}output_tokens+{p}reasoning_tokens)"
+        "*{p}output_price)/1000000",
+        MONEY_PER_TASK,
+    ),
+    (
+        "tokens_per_task",
+        "Tokens processed per task",
+        "tokens",
+        "={p}calls*({p}input_tokens+{p}output_tokens+{p}reasoning_tokens)",
+        COUNT,
+    ),
+    (
+        "selfhost_cost",
+        "Self-hosted cost per task (SELFHOST_COST)",
+        "money per task",
+        "={p}gpu_hour_price*{tokens_per_task}/(3600*{p}tokens_per_second*{p}utilization)",
+        MONEY_PER_TASK,
+    ),
+    (
+        "model_cost",
+        "Model cost per task, by pricing",
+        "money per task",
+        '=IF({p}pricing="Self-hosted",{selfhost_cost},{api_cost})',
+        MONEY_PER_TASK,
+    ),
+    (
+        "review_cost",
+        "Human review cost per task",
+        "money per task",
+        "={p}review_share*{p}review_cost",
+        MONEY_PER_TASK,
+    ),
+    (
+        "running_cost",
+        "Running cost per task (model and review)",
+        "money per task",
+        "={model_cost}+{review_cost}",
+        MONEY_PER_TASK,
+    ),
+    (
+        "cost_per_error_net",
+        "Cost per error, caught errors at rework cost",
+        "money per error",
+        "=(1-{p}catch_rate)*{p}cost_per_error+{p}catch_rate*{p}cost_per_caught_error",
+        MONEY,
+    ),
+    (
+        "error_cost",
+        "Error cost per task (ERROR_COST)",
+        "money per task",
+        "=(1-{p}accuracy)*{cost_per_error_net}",
+        MONEY_PER_TASK,
+    ),
+    (
+        "all_in_cost",
+        "All-in cost per task",
+        "money per task",
+        "={running_cost}+{error_cost}",
+        MONEY_PER_TASK,
+    ),
+    ("upfront", "Scaffolding build, upfront", "money", "={p}build_hours*{p}hourly_rate", MONEY),
+    (
+        "fixed",
+        "Fixed cost per month",
+        "money per month",
+        "={p}monthly_maintenance+{p}monthly_fixed",
+        MONEY,
+    ),
+    ("included", "Included (1 = yes)", "flag", '=IF({p}include="Yes",1,0)', "0"),
+]
+_SCALAR_KEYS = [
+    "monthly_discount_rate",
+    "volume_factor",
+    "fixed_factor",
+    "volume_factor_closed",
+    "fixed_factor_closed",
+    "reference_position",
+]
+_HORIZON_KEYS = [
+    "tco",
+    "cost_per_correct",
+    "fixed_per_volume",
+    "breakeven_accuracy",
+    "rank",
+    "included_count",
+]
+
+
+def _layout() -> dict[str, int]:
+    """Row of every calculation on the Calculations sheet, by key."""
+    rows: dict[str, int] = {"letter": 5, "name": 6}
+    row = 7
+    for key, *_ in _PER_TASK_ROWS:
+        rows[key] = row
+        row += 1
+    rows["scalar_heading"] = row + 1
+    row += 2
+    for key in _SCALAR_KEYS:
+        rows[key] = row
+        row += 1
+    rows["horizon_heading"] = row + 1
+    row += 2
+    for key in _HORIZON_KEYS:
+        rows[key] = row
+        row += 1
+    row += 1
+    for key in ("t_heading", *TIMELINE_KEYS, "t_tasks"):
+        rows[key] = row
+        row += 1
+    for letter in OPTIONS:
+        row += 1
+        for kind in ("cost", "discounted", "cumulative"):
+            rows[f"t_{kind}_{letter}"] = row
+            row += 1
+    return rows
+
+
+def write_calculations(book: TemplateBook) -> dict[str, int]:
+    sheet = "Calculations"
+    ws = book[sheet]
+    book.sheet_title(sheet, "Calculations", "Formulas only; every input comes from a named cell.")
+    rows = _layout()
+    book.heading(sheet, 4, "Per option (columns E to H)", last_column=8)
+    book.label(sheet, rows["letter"], "Option")
+    book.label(sheet, rows["name"], "Name")
+    for letter, col in COLS.items():
+        book.put_text(sheet, f"{col}{rows['letter']}", letter, style="bold")
+        book.put(
+            sheet,
+            f"{col}{rows['name']}",
+            f"={letter.lower()}_name",
+            style="bold",
+            text_key=f"calc.name.{letter}",
+        )
+    refs = {k: r for k, r in rows.items() if not k.startswith("t_") and k != "letter"}
+
+    def option_row(
+        key: str, label: str, unit: str, template: str, fmt: str, style: str = "calc"
+    ) -> None:
+        book.label(sheet, rows[key], label, unit)
+        for letter, col in COLS.items():
+            formula = template.format(
+                p=f"{letter.lower()}_",
+                option_letter=text_literal(letter),
+                **{k: f"{col}{r}" for k, r in refs.items()},
+            )
+            book.put(
+                sheet,
+                f"{col}{rows[key]}",
+                formula,
+                key=f"calc.{key}.{letter}",
+                number_format=fmt,
+                style=style,
+            )
+
+    for spec in _PER_TASK_ROWS:
+        option_row(*spec)
+
+    e = COLS["A"]
+    month_range = f"${MONTH_COLS[0]}${{r}}:${MONTH_COLS[-1]}${{r}}"
+    letters = f"${COLS['A']}${rows['letter']}:${COLS['D']}${rows['letter']}"
+    book.heading(
+        sheet, rows["scalar_heading"], "Workload and discounting (column E)", last_column=8
+    )
+    factors = factor_rows(rows, MONTH_COLS)
+    scalars = [
+        *factors.values(),
+        (
+            "reference_position",
+            "Reference option's position (1 = A)",
+            "position",
+            f"=MATCH(reference_option,{letters},0)",
+            "0",
+        ),
+    ]
+    for key, label, unit, formula, fmt in scalars:
+        book.label(sheet, rows[key], label, unit)
+        book.put(sheet, f"{e}{rows[key]}", formula, key=f"calc.{key}", number_format=fmt)
+        book.define(key, sheet, f"{e}{rows[key]}")
+
+    def reference(key: str) -> str:
+        return f"INDEX(${COLS['A']}${rows[key]}:${COLS['D']}${rows[key]},reference_position)"
+
+    book.heading(
+        sheet,
+        rows["horizon_heading"],
+        "Per option, over the horizon (columns E to H)",
+        last_column=8,
+    )
+    book.label(sheet, rows["tco"], "TCO: build plus discounted monthly costs (TCO)", "money")
+    for letter, col in COLS.items():
+        discounted = month_range.format(r=rows[f"t_discounted_{letter}"])
+        book.put(
+            sheet,
+            f"{col}{rows['tco']}",
+            f"={col}{rows['upfront']}+SUM({discounted})",
+            key=f"calc.tco.{letter}",
+            number_format=MONEY,
+            style="output",
+        )
+    option_row(
+        "cost_per_correct",
+        "Cost per correct result (COST_PER_CORRECT)",
+        "money per task",
+        '=IF({p}accuracy>0,{running_cost}/{p}accuracy,"no correct results")',
+        MONEY_PER_TASK,
+    )
+    option_row(
+        "fixed_per_volume",
+        "Build and fixed costs per unit of discounted volume",
+        "money per month",
+        "=({upfront}+{fixed}*fixed_factor)/volume_factor",
+        MONEY,
+    )
+    premium = (
+        f"{reference('all_in_cost')}-{{running_cost}}"
+        f"+({reference('fixed_per_volume')}-{{fixed_per_volume}})/tasks_per_month"
+    )
+    option_row(
+        "breakeven_accuracy",
+        "Break-even accuracy against the reference (BREAKEVEN_ACCURACY)",
+        "fraction",
+        '=IF({option_letter}=reference_option,"reference",'
+        'IF(OR(tasks_per_month=0,{cost_per_error_net}=0),"accuracy does not matter",'
+        f"1-({premium})/{{cost_per_error_net}}))",
+        PERCENT,
+    )
+    inc = f"${COLS['A']}${rows['included']}:${COLS['D']}${rows['included']}"
+    tcos = f"${COLS['A']}${rows['tco']}:${COLS['D']}${rows['tco']}"
+    book.label(sheet, rows["rank"], "Rank by TCO among included options (1 = cheapest)", "rank")
+    for index, (letter, col) in enumerate(COLS.items()):
+        ties = "".join(
+            f"+{c}{rows['included']}*({c}{rows['tco']}={col}{rows['tco']})"
+            for c in list(COLS.values())[:index]
+        )
+        formula = (
+            f"=IF({col}{rows['included']}=1,1+SUMPRODUCT({inc},--({tcos}<{col}{rows['tco']}))"
+            f'{ties},"")'
+        )
+        book.put(
+            sheet, f"{col}{rows['rank']}", formula, key=f"calc.rank.{letter}", number_format="0"
+        )
+    book.label(sheet, rows["included_count"], "Options included", "count")
+    book.put(
+        sheet,
+        f"{e}{rows['included_count']}",
+        f"=SUM({inc})",
+        key="calc.included_count",
+        number_format="0",
+    )
+    book.define("options_included", sheet, f"{e}{rows['included_count']}")
+
+    _write_timeline(book, rows)
+    for column, width in {"A": 2, "B": 58, "C": 18, "D": 14}.items():
+        ws.column_dimensions[column].width = width
+    for col in MONTH_COLS:
+        ws.column_dimensions[col].width = 14
+    ws.freeze_panes = "E4"
+    return rows
+
+
+def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
+    """Months across the columns, one formula per row; months past the horizon are zero."""
+    sheet = "Calculations"
+    book.heading(
+        sheet,
+        t["t_heading"],
+        f"Monthly timeline (months 1 to {MAX_MONTHS} across; zero after the horizon)",
+        last_column=FIRST_COL + MAX_MONTHS - 1,
+    )
+
+    def row(key: str, label: str, unit: str, template: str, fmt: str, figure: str) -> None:
+        book.period_row(sheet, t[key], label, unit, MONTH_COLS, template, fmt, figure, fields=t)
+
+    write_timeline(book, sheet, t, MONTH_COLS)
+    # Month 0 (column D) carries the upfront build in the cumulative rows and the chart.
+    book.put(
+        sheet,
+        f"D{t['t_month']}",
+        "=COLUMN()-COLUMN($D$1)",
+        key="timeline.month.0",
+        number_format="0",
+    )
+    row(
+        "t_tasks",
+        "Tasks",
+        "tasks",
+        "=tasks_per_month*{c}{t_growth}*{c}{t_in_horizon}",
+        COUNT,
+        "tasks",
+    )
+    for letter, col in COLS.items():
+        all_in, fixed, upfront = (f"${col}${t[key]}" for key in ("all_in_cost", "fixed", "upfront"))
+        row(
+            f"t_cost_{letter}",
+            f"Option {letter}: cost in the month",
+            "money",
+            f"={{c}}{{t_tasks}}*{all_in}+{fixed}*{{c}}{{t_in_horizon}}",
+            MONEY,
+            f"cost.{letter}",
+        )
+        row(
+            f"t_discounted_{letter}",
+            f"Option {letter}: discounted cost",
+            "money",
+            f"={{c}}{{t_cost_{letter}}}*{{c}}{{t_discount}}",
+            MONEY,
+            f"discounted.{letter}",
+        )
+        r = t[f"t_cumulative_{letter}"]
+        book.put(
+            sheet,
+            f"D{r}",
+            f"={upfront}",
+            key=f"timeline.cumulative.{letter}.0",
+            number_format=MONEY,
+        )
+        row(
+            f"t_cumulative_{letter}",
+            f"Option {letter}: cumulative discounted cost (D: build)",
+            "money",
+            f"={{prev}}{{t_cumulative_{letter}}}+{{c}}{{t_discounted_{letter}}}",
+            MONEY,
+            f"cumulative.{letter}",
+        )
+
+
+def option_range(rows: Mapping[str, int], key: str) -> str:
+    return f"Calculations!${COLS['A']}${rows[key]}:${COLS['D']}${rows[key]}"
