@@ -19,31 +19,14 @@ import os
 import statistics
 import subprocess
 import sys
-import time
-
-# The Office.js path of xlwings reads these when it is imported.
-os.environ["XLWINGS_ON_SERVER"] = "true"
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
-import asyncio
-import types
 
 import numpy as np
-import xlwings as xw
-from xlwings.server import custom_functions_call
+
+# Sets up xlwings' Office.js path, so it comes before xlwings is imported.
+from officejs import best_of, call, passthrough_module, payload
 
 import xlfuncs
 from xlfuncs import udfs
-
-
-def best_of(function, repeat=5):
-    """Shortest of several timings: the least disturbed by other processes."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def broadcasting_speedup():
@@ -79,43 +62,11 @@ def broadcasting_speedup():
     return vectorised, looped
 
 
-def make_passthrough_module():
-    """A module with one Excel function that returns its first argument."""
-    module = types.ModuleType("passthrough")
-
-    def PASS(a, b, c, d, e=None, f=None, g=None, h=None, i=None):  # noqa: N802
-        """Return the first argument."""
-        return a
-
-    for name in "abcdefghi":
-        PASS = xw.arg(name, "raw")(PASS)  # noqa: N806
-    module.PASS = xw.func(PASS)
-    return module
-
-
-def payload(func_name, args):
-    return {
-        "func_name": func_name,
-        "args": args,
-        "version": xw.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-        "culture_info_name": "en-US",
-        "date_format": "M/d/yyyy",
-        "caller_address": "Sheet1!A1",
-    }
-
-
 def excel_path_figures():
-    loop = asyncio.new_event_loop()
-    passthrough = make_passthrough_module()
+    passthrough = passthrough_module()
     scalar_args = [[[1000.0]], [[0.01]], [[0.95]], [[2.0]], [[5000.0]], None, [[36]], None, None]
     tco_call = payload("TCO", scalar_args)
     pass_call = payload("PASS", scalar_args)
-
-    def call(data, module, n):
-        for _ in range(n):
-            loop.run_until_complete(custom_functions_call(data, module))
 
     n = 2000
     call(tco_call, udfs, 200)  # warm up both paths
@@ -131,10 +82,9 @@ def excel_path_figures():
     rng = np.random.default_rng(1)
     column = [[float(x)] for x in rng.uniform(100, 10_000, rows)]
     array_call = payload("TCO", [column, *scalar_args[1:]])
-    result = loop.run_until_complete(custom_functions_call(array_call, udfs))
-    assert len(result) == rows
-    array_time = best_of(lambda: call(array_call, udfs, 1), 7)
-    ten_thousand_scalar = statistics.median(tco_times) * rows
+    assert len(call(array_call, udfs)) == rows
+    array_time = best_of(lambda: call(array_call, udfs), 7)
+    ten_thousand_scalar = scalar_tco * rows
     return scalar_tco, scalar_pass, array_time, ten_thousand_scalar
 
 

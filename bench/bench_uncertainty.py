@@ -16,22 +16,14 @@ Run: ``python bench/bench_uncertainty.py``.
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
-import time
-
-# The Office.js path of xlwings reads these when it is imported.
-os.environ["XLWINGS_ON_SERVER"] = "true"
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-
-import asyncio
-import types
 
 import numpy as np
-import xlwings as xw
-from xlwings.server import custom_functions_call
+
+# Sets up xlwings' Office.js path, so it comes before xlwings is imported.
+from officejs import best_of, call, passthrough_module, payload
 
 import xlfuncs
 from xlfuncs import udfs
@@ -52,16 +44,6 @@ MILLION = 1_000_000
 BUDGET_SECONDS = 1.0
 BUDGET_MB = 600
 BUDGET_EXCEL_MS = 50
-
-
-def best_of(function, repeat=5):
-    """Shortest of several timings: the least disturbed by other processes."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def simulation_against_loop():
@@ -141,44 +123,13 @@ def sheet_block():
     return rows
 
 
-def make_passthrough_module():
-    module = types.ModuleType("passthrough")
-
-    def PASS(a, b=None, c=None, d=None):  # noqa: N802
-        """Return 1."""
-        return 1.0
-
-    for name in "abcd":
-        PASS = xw.arg(name, "raw")(PASS)  # noqa: N806
-    module.PASS = xw.func(PASS)
-    return module
-
-
-def payload(func_name, args):
-    return {
-        "func_name": func_name,
-        "args": args,
-        "version": xw.__version__,
-        "client": "Office.js",
-        "runtime": "1.4",
-        "culture_info_name": "en-US",
-        "date_format": "M/d/yyyy",
-        "caller_address": "Sheet1!A1",
-    }
-
-
 def excel_call():
-    loop = asyncio.new_event_loop()
     args = [sheet_block(), [[0.1, 0.5, 0.9]], [[10_000]], [[0]]]
     sim_call = payload("TCO_SIM", args)
     pass_call = payload("PASS", args)
-    passthrough = make_passthrough_module()
-    result = loop.run_until_complete(custom_functions_call(sim_call, udfs))
+    passthrough = passthrough_module()
+    result = call(sim_call, udfs)
     assert len(result) == 1 and len(result[0]) == 3, result
-
-    def call(data, module, n):
-        for _ in range(n):
-            loop.run_until_complete(custom_functions_call(data, module))
 
     sim_times, pass_times = [], []
     for _ in range(7):  # interleave so that drift hits both alike
