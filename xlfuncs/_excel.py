@@ -15,6 +15,7 @@ This module is the only one that knows about xlwings.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import os
@@ -241,6 +242,17 @@ def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
     return rows
 
 
+@functools.cache
+def _converters(core: Callable[..., object]) -> tuple[Callable[[object], object], ...]:
+    """How to read each raw argument of ``core``: as rows of cells, or as numbers.
+
+    Worked out once per function rather than at every call: reading a
+    signature takes 10 to 20 microseconds.
+    """
+    blocks = getattr(core, "block_arguments", ())
+    return tuple(_block if n in blocks else _argument for n in inspect.signature(core).parameters)
+
+
 def evaluate(core: Callable[..., object], *arguments: object) -> object:
     """Call a core function with raw Excel arguments and return Excel cells.
 
@@ -249,14 +261,10 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
     a range of numbers.
     """
     name = core.excel_name
-    blocks = getattr(core, "block_arguments", ())
-    if blocks:
-        names = inspect.signature(core).parameters
-        converters = [_block if n in blocks else _argument for n in names]
-    else:
-        converters = [_argument] * len(arguments)
     try:
-        result = core(*(convert(a) for convert, a in zip(converters, arguments, strict=True)))
+        result = core(
+            *(convert(a) for convert, a in zip(_converters(core), arguments, strict=True))
+        )
     except NotFoundError:
         # Office.js shows a message only with #VALUE!; #N/A is what a lookup gives
         # for an unknown name, and IFNA can then fall back to a typed-in price.
