@@ -26,7 +26,6 @@ from __future__ import annotations
 import inspect
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -57,16 +56,21 @@ REQUIRED: tuple[str, ...] = tuple(n for n in TCO_ARGUMENTS if n not in TCO_DEFAU
 _VALUE_WORDS = ("low", "most likely", "high")
 
 
-@dataclass(frozen=True)
 class Triangle:
     """A triangular distribution from ``low`` to ``high``, most likely ``mode``.
 
     ``low == mode == high`` is a fixed value: it takes no random draws.
     """
 
-    low: float
-    mode: float
-    high: float
+    # Plain classes rather than dataclasses: this module is imported when
+    # Excel starts the function server, and every millisecond shows.
+    __slots__ = ("high", "low", "mode")
+
+    def __init__(self, low: float, mode: float, high: float):
+        self.low, self.mode, self.high = low, mode, high
+
+    def __repr__(self) -> str:
+        return f"Triangle({self.low!r}, {self.mode!r}, {self.high!r})"
 
     @classmethod
     def fixed_at(cls, value: float) -> Triangle:
@@ -77,7 +81,6 @@ class Triangle:
         return self.low == self.high
 
 
-@dataclass(frozen=True)
 class BlockRule:
     """What a block argument may hold: rows naming arguments from ``allowed``.
 
@@ -86,7 +89,13 @@ class BlockRule:
     with a ``BlockRule`` on as rows of cells rather than as numbers.
     """
 
-    allowed: tuple[str, ...] = TCO_ARGUMENTS
+    __slots__ = ("allowed",)
+
+    def __init__(self, allowed: tuple[str, ...] = TCO_ARGUMENTS):
+        self.allowed = allowed
+
+    def __repr__(self) -> str:
+        return f"BlockRule({self.allowed!r})"
 
     def describe(self) -> str:
         """What is allowed, in words (Insert Function shows it)."""

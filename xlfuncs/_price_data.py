@@ -16,12 +16,9 @@ dated prices), so that versions from 0.0.23 on work.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
 
 from ._arguments import day_argument, name_argument
 from ._errors import InputError, MissingDependencyError, NotFoundError
@@ -41,7 +38,6 @@ UPGRADE_COMMAND = "pip install --upgrade genai-prices"
 _MINUTES_PER_DAY = 24 * 60
 
 
-@dataclass(frozen=True)
 class ModelPrices:
     """One model's list prices on one day, in US dollars per 1,000,000 tokens.
 
@@ -50,36 +46,67 @@ class ModelPrices:
     some context length, and these are the base-tier prices. ``time_of_day``:
     the provider charges other prices at some hours of the day, and these are
     the prices charged for most of the day. A price the data does not have is
-    ``None``.
+    ``None``. Lookups are cached and share their results: treat them as read-only.
     """
 
-    model: str
-    provider: str
-    as_of: date
-    since: date | None
-    input: float | None
-    output: float | None
-    cached_input: float | None
-    tiered: bool = False
-    time_of_day: bool = False
+    # Plain classes rather than dataclasses here: this module is imported
+    # when Excel starts the function server, and every millisecond shows.
+    __slots__ = (
+        "as_of",
+        "cached_input",
+        "input",
+        "model",
+        "output",
+        "provider",
+        "since",
+        "tiered",
+        "time_of_day",
+    )
+
+    def __init__(
+        self,
+        model: str,
+        provider: str,
+        as_of: date,
+        since: date | None,
+        input: float | None,
+        output: float | None,
+        cached_input: float | None,
+        tiered: bool = False,
+        time_of_day: bool = False,
+    ):
+        self.model, self.provider, self.as_of, self.since = model, provider, as_of, since
+        self.input, self.output, self.cached_input = input, output, cached_input
+        self.tiered, self.time_of_day = tiered, time_of_day
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"ModelPrices({fields})"
 
 
-@dataclass(frozen=True)
 class PriceSource:
-    """Where the prices come from: the genai-prices version and how recent its data is."""
+    """Where the prices come from: the genai-prices version and how recent its data is.
 
-    package: str
-    version: str
-    #: The newest price change in the data that has taken effect (today or earlier).
-    newest_change: date | None
+    ``newest_change`` is the newest price change in the data that has taken
+    effect (today or earlier).
+    """
+
+    __slots__ = ("newest_change", "package", "version")
+
+    def __init__(self, package: str, version: str, newest_change: date | None):
+        self.package, self.version, self.newest_change = package, version, newest_change
+
+    def __repr__(self) -> str:
+        return f"PriceSource({self.package!r}, {self.version!r}, {self.newest_change!r})"
 
 
-class _Failure(NamedTuple):
+class _Failure:
     """A lookup that found nothing, cached like a result and raised at each call."""
 
-    error: type[InputError]
-    argument: str
-    text: str
+    __slots__ = ("argument", "error", "text")
+
+    def __init__(self, error: type[InputError], argument: str, text: str):
+        self.error, self.argument, self.text = error, argument, text
 
 
 class _Data:
@@ -114,6 +141,8 @@ def _snapshot(function: str) -> object:
 
 def _closest(name: str, known: Iterable[str]) -> str:
     """``; closest known names: ...`` for a message, from the names the data knows."""
+    import difflib  # only on this error: keeps importing the Excel functions light
+
     by_lower: dict[str, str] = {}
     for candidate in known:
         by_lower.setdefault(candidate.lower(), candidate)
