@@ -17,7 +17,15 @@ from ._monthly import TIMELINE_KEYS, factor_rows, write_timeline
 from ._tco_inputs import MAX_MONTHS, OPTIONS
 from ._workbook import COUNT, MONEY, MONEY_PER_TASK, PERCENT, TemplateBook, text_literal
 
-__all__ = ["COLS", "FIRST_COL", "MONTH_COLS", "option_range", "write_calculations"]
+__all__ = [
+    "COLS",
+    "FIRST_COL",
+    "MONTH_COLS",
+    "month_range",
+    "option_cell",
+    "option_range",
+    "write_calculations",
+]
 
 # Calculations layout: options in columns E to H, the timeline's months from column E.
 FIRST_COL = 5
@@ -359,4 +367,15 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
 
 
 def option_range(rows: Mapping[str, int], key: str) -> str:
+    """The row ``key`` across the options, e.g. ``Calculations!$E$20:$H$20``."""
     return f"Calculations!${COLS['A']}${rows[key]}:${COLS['D']}${rows[key]}"
+
+
+def option_cell(rows: Mapping[str, int], key: str, letter: str) -> str:
+    """One option's cell of the row ``key``, e.g. ``Calculations!F20``."""
+    return f"Calculations!{COLS[letter]}{rows[key]}"
+
+
+def month_range(rows: Mapping[str, int], key: str) -> str:
+    """The timeline row ``key`` across the months, e.g. ``Calculations!$E$40:$BL$40``."""
+    return f"Calculations!${MONTH_COLS[0]}${rows[key]}:${MONTH_COLS[-1]}${rows[key]}"

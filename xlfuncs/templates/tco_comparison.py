@@ -21,7 +21,14 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment
 
 from ._monthly import add_factor_checks
-from ._tco_calculations import COLS, FIRST_COL, MONTH_COLS, option_range, write_calculations
+from ._tco_calculations import (
+    COLS,
+    FIRST_COL,
+    month_range,
+    option_cell,
+    option_range,
+    write_calculations,
+)
 from ._tco_inputs import INPUTS, MAX_MONTHS, OPTIONS
 from ._workbook import (
     COUNT,
@@ -67,58 +74,31 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     book.label(sheet, 5, "Horizon", "months")
     book.put(sheet, "D5", "=months", key="summary.months", number_format=COUNT)
 
-    ranks, letters = option_range(rows, "rank"), option_range(rows, "letter")
-    names, tcos = option_range(rows, "name"), option_range(rows, "tco")
-    per_correct = option_range(rows, "cost_per_correct")
     book.heading(sheet, 7, "Ranking by total cost of ownership (1 = cheapest)", last_column=12)
-    for col, text in zip(
-        "BCDEFG",
-        ["Rank", "Option", "Name", "TCO", "More than the cheapest", "Cost per correct result"],
-        strict=True,
-    ):
-        book.put_text(sheet, f"{col}8", text, style="bold")
+    # Column, header, figure (summary.rank_*), the row shown of the option at rank k (None: the
+    # gap to the cheapest), number format (None: text).
+    ranked = [
+        ("C", "Option", "option", "letter", None),
+        ("D", "Name", "name", "name", None),
+        ("E", "TCO", "tco", "tco", MONEY),
+        ("F", "More than the cheapest", "gap", None, MONEY),
+        ("G", "Cost per correct result", "cost_per_correct", "cost_per_correct", MONEY_PER_TASK),
+    ]
+    book.put_text(sheet, "B8", "Rank", style="bold")
+    for col, header, *_ in ranked:
+        book.put_text(sheet, f"{col}8", header, style="bold")
+    ranks = option_range(rows, "rank")
     for k in range(1, len(OPTIONS) + 1):
         r = 8 + k
         book.put(sheet, f"B{r}", k, number_format="0")
-        pick = f"MATCH({k},{ranks},0)"
-        shown = f"{k}<=options_included"
-        book.put(
-            sheet,
-            f"C{r}",
-            f'=IF({shown},INDEX({letters},{pick}),"")',
-            text_key=f"summary.rank_option.{k}",
-        )
-        book.put(
-            sheet,
-            f"D{r}",
-            f'=IF({shown},INDEX({names},{pick}),"")',
-            text_key=f"summary.rank_name.{k}",
-        )
-        book.put(
-            sheet,
-            f"E{r}",
-            f'=IF({shown},INDEX({tcos},{pick}),"")',
-            key=f"summary.rank_tco.{k}",
-            number_format=MONEY,
-            style="output",
-        )
-        book.put(
-            sheet,
-            f"F{r}",
-            f'=IF({shown},E{r}-$E$9,"")',
-            key=f"summary.rank_gap.{k}",
-            number_format=MONEY,
-        )
-        book.put(
-            sheet,
-            f"G{r}",
-            f'=IF({shown},INDEX({per_correct},{pick}),"")',
-            key=f"summary.rank_cost_per_correct.{k}",
-            number_format=MONEY_PER_TASK,
-        )
+        for col, _, figure, key, fmt in ranked:
+            at_rank = f"INDEX({option_range(rows, key)},MATCH({k},{ranks},0))" if key else ""
+            shown = at_rank or f"E{r}-$E$9"
+            formula = f'=IF({k}<=options_included,{shown},"")'
+            _show(book, f"{col}{r}", formula, f"summary.rank_{figure}.{k}", fmt, key == "tco")
 
     book.heading(sheet, 14, "Figures by option", last_column=12)
-    columns = [
+    columns = [  # column, header, row of Calculations (accuracy: the input), number format
         ("C", "Name", "name", None),
         ("D", "Running cost per task", "running_cost", MONEY_PER_TASK),
         ("E", "Error cost per task", "error_cost", MONEY_PER_TASK),
@@ -127,7 +107,7 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
         ("H", "Fixed cost per month", "fixed", MONEY),
         ("I", "TCO", "tco", MONEY),
         ("J", "Cost per correct result", "cost_per_correct", MONEY_PER_TASK),
-        ("K", "Accuracy", None, PERCENT),
+        ("K", "Accuracy", "accuracy", PERCENT),
         ("L", "Break-even accuracy", "breakeven_accuracy", PERCENT),
     ]
     book.put_text(sheet, "B15", "Option", style="bold")
@@ -136,33 +116,11 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
         ws[f"{col}15"].alignment = Alignment(wrap_text=True, vertical="top")
     for index, letter in enumerate(OPTIONS):
         r = 16 + index
-        calc_col = COLS[letter]
         book.put_text(sheet, f"B{r}", letter, style="bold")
         for col, _, key, fmt in columns:
-            if key == "name":
-                book.put(
-                    sheet,
-                    f"{col}{r}",
-                    f"=Calculations!{calc_col}{rows['name']}",
-                    text_key=f"summary.name.{letter}",
-                )
-            elif key is None:
-                book.put(
-                    sheet,
-                    f"{col}{r}",
-                    f"={letter.lower()}_accuracy",
-                    key=f"summary.accuracy.{letter}",
-                    number_format=fmt,
-                )
-            else:
-                book.put(
-                    sheet,
-                    f"{col}{r}",
-                    f"=Calculations!{calc_col}{rows[key]}",
-                    key=f"summary.{key}.{letter}",
-                    number_format=fmt,
-                    style="output" if key == "tco" else "calc",
-                )
+            own_input = key == "accuracy"
+            source = f"{letter.lower()}_{key}" if own_input else option_cell(rows, key, letter)
+            _show(book, f"{col}{r}", f"={source}", f"summary.{key}.{letter}", fmt, key == "tco")
 
     book.plain_words(
         21, {f"sentence.{letter}": _sentence(letter, rows) for letter in OPTIONS}, last_column=12
@@ -199,15 +157,25 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     ws.freeze_panes = "A4"
 
 
+def _show(
+    book: TemplateBook, cell: str, formula: str, figure: str, fmt: str | None, key_result: bool
+) -> None:
+    """A Summary cell: a figure to verify, or a text when it has no number format."""
+    if fmt is None:
+        book.put("Summary", cell, formula, text_key=figure)
+    else:
+        style = "output" if key_result else "calc"
+        book.put("Summary", cell, formula, key=figure, number_format=fmt, style=style)
+
+
 def _sentence(letter: str, rows: Mapping[str, int]) -> str:
     """One plain sentence per option, built by formula from the figures."""
-    p, col = f"{letter.lower()}_", COLS[letter]
+    p = f"{letter.lower()}_"
     name = f"{p}name"
     ref_name = f"INDEX({option_range(rows, 'name')},reference_position)"
     ref_tco = f"INDEX({option_range(rows, 'tco')},reference_position)"
-    tco = f"Calculations!{col}{rows['tco']}"
-    rank = f"Calculations!{col}{rows['rank']}"
-    be = f"Calculations!{col}{rows['breakeven_accuracy']}"
+    tco, rank = option_cell(rows, "tco", letter), option_cell(rows, "rank", letter)
+    be = option_cell(rows, "breakeven_accuracy", letter)
     accuracy = f'FIXED({p}accuracy*100,1)&"%"'
     is_text = f'{name}&" is left out of the comparison (Include is No)."'
     is_reference = (
@@ -242,28 +210,21 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
     )
     book.add_check("At least one option is included", "options_included>=1")
     add_factor_checks(book)
-    first, last = MONTH_COLS[0], MONTH_COLS[-1]
     ref_tco = f"INDEX({option_range(rows, 'tco')},reference_position)"
-    for letter, col in COLS.items():
-        tco = f"Calculations!{col}{rows['tco']}"
-        costs = (
-            f"Calculations!${first}${rows[f't_cost_{letter}']}:${last}${rows[f't_cost_{letter}']}"
-        )
-        discounts = f"Calculations!${first}${rows['t_discount']}:${last}${rows['t_discount']}"
-        cumulative = (
-            f"Calculations!${first}${rows[f't_cumulative_{letter}']}:"
-            f"${last}${rows[f't_cumulative_{letter}']}"
-        )
+    discounts = month_range(rows, "t_discount")
+    for letter in OPTIONS:
+        tco, be = option_cell(rows, "tco", letter), option_cell(rows, "breakeven_accuracy", letter)
+        costs = month_range(rows, f"t_cost_{letter}")
+        cumulative = month_range(rows, f"t_cumulative_{letter}")
         book.add_check(
             f"Option {letter}: TCO equals the build plus the sum of discounted monthly costs",
-            f"ABS({tco}-(Calculations!{col}{rows['upfront']}+SUMPRODUCT({costs},{discounts})))"
+            f"ABS({tco}-({option_cell(rows, 'upfront', letter)}+SUMPRODUCT({costs},{discounts})))"
             f"<=0.000000001*MAX(1,ABS({tco}))",
         )
         book.add_check(
             f"Option {letter}: TCO equals the cumulative cost at the end of the horizon",
             f"ABS({tco}-INDEX({cumulative},months))<=0.000000001*MAX(1,ABS({tco}))",
         )
-        be = f"Calculations!{col}{rows['breakeven_accuracy']}"
         book.add_check(
             f"Option {letter}: above its break-even accuracy it costs less than the reference",
             f"IF(ISNUMBER({be}),OR(ABS({letter.lower()}_accuracy-{be})<=0.000000001,"
