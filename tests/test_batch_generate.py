@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 import xlfuncs
 from xlfuncs.batch.template import resolve_template
 from xlfuncs.batch.writer import Filler, quoted_inputs
+from xlfuncs.templates import TEMPLATE_NAMES
 
 TCO = resolve_template("tco_comparison")
 EXAMPLE = Path(xlfuncs.__file__).parent / "batch" / "example_scenarios.yaml"
@@ -345,3 +346,25 @@ def test_excel_functions_start_without_the_batch_modules():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.split("\n")[:2] == ["[]", "True True"]
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_every_template_is_found_by_its_name(name):
+    # Each shipped template resolves by the name users type, whatever its
+    # module is called, and messages use that name.
+    assert resolve_template(name).name == name
+
+
+def test_a_template_other_than_tco_comparison_writes_a_workbook(tmp_path):
+    # breakeven_accuracy has no options: a scenario is its name and inputs.
+    report = xlfuncs.generate(
+        [{"name": "Support desk", "efficient_accuracy": 0.95}],
+        tmp_path,
+        template="breakeven_accuracy",
+    )
+    assert report.ok, report.failures
+    [path] = report.written
+    assert path.name == "Support desk.xlsx"
+    book = load_workbook(path)
+    [(sheet, cell)] = book.defined_names["efficient_accuracy"].destinations
+    assert book[sheet][cell.replace("$", "")].value == 0.95

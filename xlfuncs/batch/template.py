@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-import importlib
 import os
-import pkgutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -174,9 +172,9 @@ class Layout:
 class ModuleTemplate:
     """A template written as a module with ``INPUTS`` (the declaration) and ``build``."""
 
-    def __init__(self, module: ModuleType):
+    def __init__(self, module: ModuleType, name: str | None = None):
         self.module = module
-        self.name = module.__name__.rsplit(".", 1)[-1]
+        self.name = name or module.__name__.rsplit(".", 1)[-1]
         self.inputs = module.INPUTS
         self.title = getattr(module, "TITLE", self.name)
 
@@ -188,28 +186,22 @@ class ModuleTemplate:
         return (resolve_template, (self.name,))
 
 
-_PACKAGE = "xlfuncs.templates"
-
-
 def template_names() -> list[str]:
     """Names of the templates that ship with xlfuncs."""
-    package = importlib.import_module(_PACKAGE)
-    listed = getattr(package, "TEMPLATE_NAMES", None)
-    if listed is not None:
-        return list(listed)
-    return sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name[0] != "_")
+    from .. import templates
+
+    return list(templates.TEMPLATE_NAMES)
 
 
-@functools.cache
 def _by_name(name: str) -> Template:
+    from .. import templates
+
     known = template_names()
     if name not in known:
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise ValueError(f"unknown template {name!r}{hint}; the templates are {', '.join(known)}")
-    module = importlib.import_module(f"{_PACKAGE}.{name}")
-    found = getattr(module, "TEMPLATE", None)
-    return found if found is not None else ModuleTemplate(module)
+    return ModuleTemplate(templates.template(name), name)
 
 
 def resolve_template(template: str | Template) -> Template:
