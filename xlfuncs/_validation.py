@@ -27,6 +27,7 @@ __all__ = [
     "contains_bool",
     "describe_element",
     "format_number",
+    "is_number",
     "violation",
 ]
 
@@ -184,6 +185,7 @@ def _shape_words(shape: tuple[int, ...]) -> str:
 
 
 def describe_element(element: object) -> str:
+    """One cell's value in the words of a message: ``a blank``, ``TRUE``, ``the text 'n/a'``."""
     if element is None or (isinstance(element, str) and element.strip() == ""):
         return "a blank"
     if isinstance(element, (bool, np.bool_)):
@@ -193,7 +195,8 @@ def describe_element(element: object) -> str:
     return repr(element)
 
 
-def _is_number(element: object) -> bool:
+def is_number(element: object) -> bool:
+    """Whether a value is a number; TRUE and FALSE are not (numpy would take them as 1 and 0)."""
     return isinstance(element, (int, float, np.integer, np.floating)) and not isinstance(
         element, (bool, np.bool_)
     )
@@ -214,7 +217,7 @@ def _to_float_array(function: str, name: str, value: object) -> np.ndarray:
     def fail(text: str) -> InputError:
         return InputError(f"{function}: {name} {text}", function=function, argument=name)
 
-    if _is_number(value):
+    if is_number(value):
         array = np.array(float(value))
     elif isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
         raise fail(f"must be a number, got {describe_element(value)}")
@@ -232,7 +235,7 @@ def _to_float_array(function: str, name: str, value: object) -> np.ndarray:
             elements = np.asarray(value, dtype=object) if array.dtype.kind != "O" else array
             for index in np.ndindex(array.shape):
                 element = elements[index]
-                if not _is_number(element):
+                if not is_number(element):
                     raise fail(f"must be a number, got {describe_element(element)}{_where(index)}")
             array = array.astype(np.float64)
         elif array.size:
@@ -348,7 +351,9 @@ def checked(
                 arrays.append(check_argument(function, name, value, rule, single=scalar_only))
             shapes = [a.shape for a in arrays if a is not None]
             try:
-                shape = np.broadcast_shapes(*shapes)
+                # All single values (the usual scalar call) need no broadcasting
+                # rules, which take a tenth of such a call.
+                shape = np.broadcast_shapes(*shapes) if any(shapes) else ()
             except ValueError:
                 listed = ", ".join(
                     f"{n} is {_shape_words(a.shape)}"
