@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 
 from ._errors import InputError
+from ._validation import describe_element, is_number
 
 __all__ = ["KINDS", "day_argument", "describe", "excel_date", "kind_argument", "name_argument"]
 
@@ -29,14 +30,10 @@ _EXCEL_LAST_SERIAL = 2958465  # 31 December 9999
 
 
 def describe(value: object) -> str:
-    """A cell's value in the words of a message."""
+    """An argument's value in the words of a message: a range, or one cell's value."""
     if isinstance(value, (list, tuple, np.ndarray)):
         return "a range of cells"
-    if isinstance(value, (bool, np.bool_)):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    return repr(value)
+    return describe_element(value)
 
 
 def name_argument(function: str, argument: str, value: object, *, required: bool) -> str | None:
@@ -105,9 +102,7 @@ def day_argument(function: str, value: object) -> date:
     try:
         if isinstance(value, str):
             return date.fromisoformat(value)
-        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-            value, (bool, np.bool_)
-        ):
+        if is_number(value):
             return excel_date(float(value))
     except ValueError as error:
         problem = f": {error}" if not isinstance(value, str) else ""

@@ -31,7 +31,7 @@ import numpy as np
 
 from ._errors import InputError
 from ._tco import tco
-from ._validation import RULES, describe_element, format_number, violation
+from ._validation import RULES, describe_element, format_number, is_number, violation
 
 __all__ = [
     "OPTION_BLOCK",
@@ -108,12 +108,6 @@ class BlockRule:
 
 #: An option block: any of TCO's arguments.
 OPTION_BLOCK = BlockRule()
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-        value, (bool, np.bool_)
-    )
 
 
 def _is_blank(cell: object) -> bool:
@@ -230,7 +224,7 @@ class _Reader:
         rule = RULES[name]
         numbers = []
         for label, cell in labelled:
-            if not _is_number(cell):
+            if not is_number(cell):
                 raise self.fail(where, f"{label} must be a number, got {describe_element(cell)}")
             number = float(cell)
             if not rule.admits_number(number):
@@ -255,7 +249,7 @@ class _Reader:
 
 def _mapping_values(reader: _Reader, name: str, value: object) -> list[object]:
     """A mapping's value as value cells: a number, ``None``, or (low, most likely, high)."""
-    if value is None or _is_number(value) or isinstance(value, (str, bool, np.bool_)):
+    if value is None or is_number(value) or isinstance(value, (str, bool, np.bool_)):
         return [value]
     if isinstance(value, (list, tuple, np.ndarray)) and len(value) in (1, 3):
         return list(np.asarray(value, dtype=object).ravel())
@@ -288,4 +282,4 @@ def _is_heading(row: list[object]) -> bool:
     """A first row with no number and no argument name, e.g. ``name | low | likely | high``."""
     first = row[0]
     is_name = isinstance(first, str) and first.strip().lower() in TCO_ARGUMENTS
-    return not is_name and not any(_is_number(cell) for cell in row)
+    return not is_name and not any(is_number(cell) for cell in row)
