@@ -58,6 +58,8 @@ def name_argument(function: str, argument: str, value: object, *, required: bool
 
 
 def kind_argument(function: str, value: object) -> str:
+    """A price kind as a key of :data:`KINDS`: blank is ``"output"``; case, spaces and
+    hyphens do not matter (``"Cached input"`` is ``"cached_input"``)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return "output"
     if isinstance(value, str):

@@ -26,6 +26,20 @@ def discounted_month_sums(months, monthly_growth, annual_discount_rate):
 
     Arguments are checked float arrays (this is the arithmetic behind
     :func:`tco`, also used by the Monte Carlo functions).
+
+    Examples
+    --------
+    Twelve months, volume growing 10 % a month, no discounting: the volume
+    factor is ``1 + 1.1 + ... + 1.1 ** 11 = (1.1 ** 12 - 1) / 0.1``:
+
+    >>> volume, fixed = discounted_month_sums(12.0, 0.1, 0.0)
+    >>> round(float(volume), 9), round(float(fixed), 9)
+    (21.384283767, 12.0)
+
+    A 10 % annual discount rate: ``1.1 ** (-1/12) + 1.1 ** (-2/12) + ... + 1.1 ** -1``:
+
+    >>> round(float(discounted_month_sums(12.0, 0.0, 0.1)[1]), 9)
+    11.400487829
     """
     log_discount = np.log1p(annual_discount_rate) / 12.0  # ln(1 + r)
     first_month = np.exp(-log_discount)  # 1 / (1 + r)
