@@ -7,31 +7,18 @@ Nothing here imports genai-prices until a function is called.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 import numpy as np
 
 from ._arguments import KINDS, kind_argument
 from ._errors import NotFoundError
 from ._price_data import lookup_prices
 from ._unit_costs import token_cost
-from ._validation import RULES, checked
+from ._validation import RULES, checked, described
 
 __all__ = ["model_price", "model_token_cost"]
 
 
-def _excel_facts(name: str, numeric: Iterable[str] = ()) -> Callable:
-    """Give a lookup function what the Excel layer reads: its Excel name and numeric rules."""
-
-    def decorate(function: Callable) -> Callable:
-        function.excel_name = name
-        function.rules = {n: RULES[n] for n in numeric}
-        return function
-
-    return decorate
-
-
-@_excel_facts("MODEL_PRICE")
+@described("MODEL_PRICE", {})
 def model_price(model, kind="output", provider=None, as_of=None):
     """List price of a model per 1,000,000 tokens, on a date, from genai-prices.
 
@@ -121,9 +108,12 @@ def model_price(model, kind="output", provider=None, as_of=None):
 _priced_token_cost = checked("MODEL_TOKEN_COST")(token_cost.__wrapped__)
 
 
-@_excel_facts(
+@described(
     "MODEL_TOKEN_COST",
-    ["input_tokens", "output_tokens", "reasoning_tokens", "calls", "cached_share"],
+    {
+        n: RULES[n]
+        for n in ("input_tokens", "output_tokens", "reasoning_tokens", "calls", "cached_share")
+    },
 )
 def model_token_cost(
     model,

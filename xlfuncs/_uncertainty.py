@@ -46,7 +46,7 @@ from ._option_block import (
     read_block,
 )
 from ._tco import tco
-from ._validation import Rule, check_argument
+from ._validation import Rule, check_argument, described
 
 __all__ = ["SHAREABLE", "prob_cheaper", "tco_sim", "tco_sim_trials"]
 
@@ -59,6 +59,9 @@ _PERCENTILES = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=T
 _TRIALS = Rule(low=100.0, high=10_000_000.0, whole=True)
 _SEED = Rule(low=0.0, high=1e9, whole=True)
 _DEFAULT_PERCENTILES = (0.1, 0.5, 0.9)
+# The signatures' defaults, also what a blank cell means.
+_DEFAULT_TRIALS = 10_000
+_DEFAULT_SEED = 0
 
 #: Trials per vectorised batch: large enough that numpy dominates, small
 #: enough that the batch's arrays stay near 100 MB.
@@ -68,26 +71,8 @@ _BATCH = 1 << 20
 _tco_arithmetic = tco.__wrapped__
 
 
-def _described(name: str, rules: dict[str, Rule | BlockRule]):
-    """Attach what messages and the Excel layer read: the name and each argument's rule.
-
-    Arguments whose rule is a :class:`BlockRule` are listed in
-    ``block_arguments``: Excel hands them over as rows of cells.
-    """
-
-    def attach(function):
-        function.excel_name = name
-        function.rules = rules
-        function.block_arguments = tuple(
-            argument for argument, rule in rules.items() if isinstance(rule, BlockRule)
-        )
-        return function
-
-    return attach
-
-
-@_described("TCO_SIM_TRIALS", {"option_block": OPTION_BLOCK, "trials": _TRIALS, "seed": _SEED})
-def tco_sim_trials(option_block, trials=10_000, seed=0):
+@described("TCO_SIM_TRIALS", {"option_block": OPTION_BLOCK, "trials": _TRIALS, "seed": _SEED})
+def tco_sim_trials(option_block, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
     """The TCO of every Monte Carlo trial of one option.
 
     Each trial draws every uncertain input of ``option_block`` from its
@@ -131,7 +116,7 @@ def tco_sim_trials(option_block, trials=10_000, seed=0):
     return _simulated_trials(tco_sim_trials.excel_name, option_block, trials, seed)
 
 
-@_described(
+@described(
     "TCO_SIM",
     {
         "option_block": OPTION_BLOCK,
@@ -140,7 +125,7 @@ def tco_sim_trials(option_block, trials=10_000, seed=0):
         "seed": _SEED,
     },
 )
-def tco_sim(option_block, percentiles=None, trials=10_000, seed=0):
+def tco_sim(option_block, percentiles=None, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
     """Percentiles of an option's TCO when its inputs are low / most likely / high guesses.
 
     Draws ``trials`` TCOs with :func:`tco_sim_trials` and returns the
@@ -192,7 +177,7 @@ def tco_sim(option_block, percentiles=None, trials=10_000, seed=0):
     return float(values[0]) if wanted.ndim == 0 else values
 
 
-@_described(
+@described(
     "PROB_CHEAPER",
     {
         "block_a": OPTION_BLOCK,
@@ -202,7 +187,7 @@ def tco_sim(option_block, percentiles=None, trials=10_000, seed=0):
         "seed": _SEED,
     },
 )
-def prob_cheaper(block_a, block_b, shared_block=None, trials=10_000, seed=0):
+def prob_cheaper(block_a, block_b, shared_block=None, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
     """The probability that option A's TCO is strictly below option B's.
 
     Both options are simulated over the same ``trials``; the result is the
@@ -298,8 +283,8 @@ def _complete(function: str, argument: str, given: dict[str, Triangle]) -> dict[
 
 def _trial_settings(function: str, trials: object, seed: object) -> tuple[int, int]:
     """``trials`` and ``seed`` checked, as Python ints (``None`` means the default)."""
-    trials = 10_000 if trials is None else trials
-    seed = 0 if seed is None else seed
+    trials = _DEFAULT_TRIALS if trials is None else trials
+    seed = _DEFAULT_SEED if seed is None else seed
     count = check_argument(function, "trials", trials, _TRIALS, single=True)
     seed = check_argument(function, "seed", seed, _SEED, single=True)
     return int(count), int(seed)

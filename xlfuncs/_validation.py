@@ -26,6 +26,7 @@ __all__ = [
     "checked",
     "contains_bool",
     "describe_element",
+    "described",
     "format_number",
     "is_number",
     "violation",
@@ -374,9 +375,30 @@ def checked(
                 result = np.broadcast_to(result, shape).copy()
             return result
 
-        # Read by the Excel layer to document each argument from the same rules.
-        wrapper.excel_name = function
-        wrapper.rules = {n: own_rules[n] for n in names}
-        return wrapper
+        return described(function, {n: own_rules[n] for n in names})(wrapper)
 
     return decorate
+
+
+def described(
+    function: str, rules: Mapping[str, object]
+) -> Callable[[Callable[..., object]], Callable[..., object]]:
+    """Attach what messages and the Excel layer read to a public function.
+
+    ``excel_name`` is ``function``; ``rules`` gives the allowed values of each
+    checked argument, from which the Excel layer documents it (text arguments
+    have none). ``block_arguments`` lists those whose rule is not a numeric
+    :class:`Rule` (option blocks): Excel hands them over as rows of cells.
+    :func:`checked` attaches these itself; functions that check their own
+    arguments use this.
+    """
+
+    def attach(wrapper: Callable[..., object]) -> Callable[..., object]:
+        wrapper.excel_name = function
+        wrapper.rules = dict(rules)
+        wrapper.block_arguments = tuple(
+            name for name, rule in rules.items() if not isinstance(rule, Rule)
+        )
+        return wrapper
+
+    return attach
