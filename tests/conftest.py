@@ -1,9 +1,19 @@
-"""Shared fixtures of the test suite."""
+"""Shared fixtures and settings of the test suite."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from excel_host import ExcelHost
+from hypothesis import settings
+
+# Speed is measured by the benchmarks, never asserted by tests: no per-example
+# deadline. In continuous integration the examples are derandomized, so a run
+# can be repeated exactly; locally each run explores new examples.
+settings.register_profile("xlfuncs", deadline=None)
+settings.register_profile("xlfuncs-ci", deadline=None, derandomize=True)
+settings.load_profile("xlfuncs-ci" if os.environ.get("CI") else "xlfuncs")
 
 
 @pytest.fixture(scope="session")
