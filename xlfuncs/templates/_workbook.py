@@ -333,6 +333,20 @@ class TemplateBook:
         for name in SHEETS[1:]:
             self.workbook.create_sheet(name)
 
+    @classmethod
+    def with_inputs(
+        cls,
+        template: str,
+        title: str,
+        specs: Sequence[InputSpec],
+        given: Mapping[str, object] | None,
+        intro: str = "Type your own values in the yellow cells. The defaults are illustrative.",
+    ) -> TemplateBook:
+        """A new book with ``given`` over the defaults, checked and laid out on Inputs."""
+        book = cls(template, title, specs, resolve_inputs(template, specs, given))
+        book.write_inputs(intro)
+        return book
+
     def __getitem__(self, sheet: str) -> Worksheet:
         return self.workbook[sheet]
 

@@ -26,7 +26,6 @@ from ._workbook import (
     InputSpec,
     RowWriter,
     TemplateBook,
-    resolve_inputs,
 )
 
 __all__ = ["COST_GAPS", "ERROR_COSTS", "FILENAME", "INPUTS", "TITLE", "build"]
@@ -156,9 +155,7 @@ _FIRST_COL = 5  # column E: the first column of the table
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write breakeven_accuracy.xlsx with ``inputs`` over the defaults; returns the built book."""
-    values = resolve_inputs("breakeven_accuracy", INPUTS, inputs)
-    book = TemplateBook("breakeven_accuracy", TITLE, INPUTS, values)
-    book.write_inputs("Type your own values in the yellow cells. The defaults are illustrative.")
+    book = TemplateBook.with_inputs("breakeven_accuracy", TITLE, INPUTS, inputs)
     calc = RowWriter(book, "Calculations", {"E": "E"})
     book.sheet_title("Calculations", "Calculations", "Formulas only; inputs come from named cells.")
     calc.heading("Your case (column E)")

@@ -25,7 +25,6 @@ from ._workbook import (
     RowWriter,
     TemplateBook,
     option_inputs,
-    resolve_inputs,
 )
 
 __all__ = ["FILENAME", "INPUTS", "MAX_YEARS", "STRATEGIES", "TITLE", "build"]
@@ -118,9 +117,7 @@ _TIMELINE_TOP = 13
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write margin_trap.xlsx with ``inputs`` over the defaults; returns the built book."""
-    values = resolve_inputs("margin_trap", INPUTS, inputs)
-    book = TemplateBook("margin_trap", TITLE, INPUTS, values)
-    book.write_inputs("Type your own values in the yellow cells. The defaults are illustrative.")
+    book = TemplateBook.with_inputs("margin_trap", TITLE, INPUTS, inputs)
     sheet = "Calculations"
     book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
     calc = RowWriter(book, sheet, {"E": "E", "C": "F"})

@@ -22,7 +22,6 @@ from ._workbook import (
     RowWriter,
     TemplateBook,
     option_inputs,
-    resolve_inputs,
 )
 
 __all__ = ["FILENAME", "INPUTS", "MODELS", "TITLE", "build"]
@@ -113,9 +112,7 @@ INPUTS: list[InputSpec] = [
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write test_time_compute.xlsx with ``inputs`` over the defaults; returns the built book."""
-    values = resolve_inputs("test_time_compute", INPUTS, inputs)
-    book = TemplateBook("test_time_compute", TITLE, INPUTS, values)
-    book.write_inputs("Type your own values in the yellow cells. The defaults are illustrative.")
+    book = TemplateBook.with_inputs("test_time_compute", TITLE, INPUTS, inputs)
     sheet = "Calculations"
     book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
     calc = RowWriter(book, sheet, {"F": "E", "T": "F"})

@@ -25,7 +25,6 @@ from ._workbook import (
     RowWriter,
     TemplateBook,
     option_inputs,
-    resolve_inputs,
 )
 
 __all__ = ["COMPONENTS", "FILENAME", "INPUTS", "MAX_MONTHS", "TITLE", "build"]
@@ -172,9 +171,7 @@ _TIMELINE_TOP = 40
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write scaffolding_build_vs_buy.xlsx with ``inputs`` over the defaults."""
-    values = resolve_inputs("scaffolding_build_vs_buy", INPUTS, inputs)
-    book = TemplateBook("scaffolding_build_vs_buy", TITLE, INPUTS, values)
-    book.write_inputs("Type your own values in the yellow cells. The defaults are illustrative.")
+    book = TemplateBook.with_inputs("scaffolding_build_vs_buy", TITLE, INPUTS, inputs)
     sheet = "Calculations"
     book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
     t = _timeline_rows()

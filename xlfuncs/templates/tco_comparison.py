@@ -36,7 +36,6 @@ from ._workbook import (
     MONEY_PER_TASK,
     PERCENT,
     TemplateBook,
-    resolve_inputs,
     text_literal,
 )
 
@@ -53,11 +52,13 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     take their default. Raises :class:`xlfuncs.InputError` for an unknown
     name or a value outside its allowed range.
     """
-    values = resolve_inputs("tco_comparison", INPUTS, inputs)
-    book = TemplateBook("tco_comparison", TITLE, INPUTS, values)
-    book.write_inputs(
+    book = TemplateBook.with_inputs(
+        "tco_comparison",
+        TITLE,
+        INPUTS,
+        inputs,
         "Type your own values in the yellow cells. The defaults are illustrative; list prices "
-        "carry their source and date."
+        "carry their source and date.",
     )
     rows = write_calculations(book)
     _write_summary(book, rows)
