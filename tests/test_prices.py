@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import numpy as np
@@ -38,6 +38,8 @@ from genai_prices.types import (  # noqa: E402
     TieredPrices,
     TimeOfDateConstraint,
 )
+
+UTC = timezone.utc  # datetime.UTC needs Python 3.11
 
 _TOKENS = 1000  # below every context-length tier, so calc_price bills the base tier
 _USAGE = {
