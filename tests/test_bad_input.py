@@ -191,11 +191,22 @@ def required(function) -> list[str]:
     return [n for n, p in params.items() if p.default is inspect.Parameter.empty]
 
 
-def _sweep():
-    for function in VALID:
+def _sweep(valid=None, bad_values=None):
+    """Every argument of every function with each of its bad values, and blank if required.
+
+    ``valid`` maps each function to a valid call; ``bad_values(function, name)``
+    lists (value, message tail) pairs. By default: the core functions and the
+    contract's table.
+    """
+    valid = VALID if valid is None else valid
+    if bad_values is None:
+
+        def bad_values(function, name):
+            return NOT_NUMBERS + STRICTER.get((function, name), ALLOWED[name])
+
+    for function in valid:
         for name in argument_names(function):
-            bad_values = NOT_NUMBERS + STRICTER.get((function, name), ALLOWED[name])
-            for value, text in bad_values:
+            for value, text in bad_values(function, name):
                 yield pytest.param(
                     function,
                     name,
@@ -555,24 +566,7 @@ MONTE_CARLO_ALLOWED = {
 
 
 def _monte_carlo_sweep():
-    for function in MONTE_CARLO_VALID:
-        for name in argument_names(function):
-            for value, text in MONTE_CARLO_ALLOWED[name]:
-                yield pytest.param(
-                    function,
-                    name,
-                    value,
-                    f"{excel_name(function)}: {name} {text}",
-                    id=f"{function.__name__}-{name}-{value!r}",
-                )
-            if name in required(function):
-                yield pytest.param(
-                    function,
-                    name,
-                    None,
-                    f"{excel_name(function)}: {name} is required, got a blank",
-                    id=f"{function.__name__}-{name}-blank",
-                )
+    return _sweep(MONTE_CARLO_VALID, lambda function, name: MONTE_CARLO_ALLOWED[name])
 
 
 @pytest.mark.parametrize(("function", "name", "value", "message"), list(_monte_carlo_sweep()))
