@@ -159,7 +159,6 @@ def _layout() -> dict[str, int]:
 def write_calculations(book: TemplateBook) -> dict[str, int]:
     sheet = "Calculations"
     ws = book[sheet]
-    book.sheet_title(sheet, "Calculations", "Formulas only; every input comes from a named cell.")
     rows = _layout()
     book.heading(sheet, 4, "Per option (columns E to H)", last_column=8)
     book.label(sheet, rows["letter"], "Option")

@@ -341,10 +341,13 @@ class TemplateBook:
         specs: Sequence[InputSpec],
         given: Mapping[str, object] | None,
         intro: str = "Type your own values in the yellow cells. The defaults are illustrative.",
+        calculations_note: str = "Formulas only; inputs come from named cells.",
     ) -> TemplateBook:
-        """A new book with ``given`` over the defaults, checked and laid out on Inputs."""
+        """A new book with ``given`` over the defaults, checked and laid out on Inputs,
+        and the Calculations sheet titled."""
         book = cls(template, title, specs, resolve_inputs(template, specs, given))
         book.write_inputs(intro)
+        book.sheet_title("Calculations", "Calculations", calculations_note)
         return book
 
     def __getitem__(self, sheet: str) -> Worksheet:

@@ -157,7 +157,6 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     """Write breakeven_accuracy.xlsx with ``inputs`` over the defaults; returns the built book."""
     book = TemplateBook.with_inputs("breakeven_accuracy", TITLE, INPUTS, inputs)
     calc = RowWriter(book, "Calculations", {"E": "E"})
-    book.sheet_title("Calculations", "Calculations", "Formulas only; inputs come from named cells.")
     calc.heading("Your case (column E)")
     premium = (
         "(frontier_cost_per_task-efficient_cost_per_task+(frontier_monthly_fixed"

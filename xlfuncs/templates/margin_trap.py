@@ -119,7 +119,6 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     """Write margin_trap.xlsx with ``inputs`` over the defaults; returns the built book."""
     book = TemplateBook.with_inputs("margin_trap", TITLE, INPUTS, inputs)
     sheet = "Calculations"
-    book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
     calc = RowWriter(book, sheet, {"E": "E", "C": "F"})
     calc.heading("Per strategy (E: efficiency in column E, C: capability in column F)")
     calc.header({s: f"={s.lower()}_name" for s in STRATEGIES})

@@ -114,7 +114,6 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     """Write test_time_compute.xlsx with ``inputs`` over the defaults; returns the built book."""
     book = TemplateBook.with_inputs("test_time_compute", TITLE, INPUTS, inputs)
     sheet = "Calculations"
-    book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
     calc = RowWriter(book, sheet, {"F": "E", "T": "F"})
     calc.heading("Per model (F: fast in column E, T: thinking in column F)")
     calc.header({m: f"={m.lower()}_name" for m in MODELS})

@@ -173,7 +173,6 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     """Write scaffolding_build_vs_buy.xlsx with ``inputs`` over the defaults."""
     book = TemplateBook.with_inputs("scaffolding_build_vs_buy", TITLE, INPUTS, inputs)
     sheet = "Calculations"
-    book.sheet_title(sheet, "Calculations", "Formulas only; inputs come from named cells.")
     t = _timeline_rows()
 
     parts = RowWriter(

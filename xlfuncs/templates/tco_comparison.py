@@ -59,6 +59,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         inputs,
         "Type your own values in the yellow cells. The defaults are illustrative; list prices "
         "carry their source and date.",
+        calculations_note="Formulas only; every input comes from a named cell.",
     )
     rows = write_calculations(book)
     _write_summary(book, rows)
