@@ -80,8 +80,8 @@ def _check_cells(func_name: str, result: object) -> None:
 class ExcelHost:
     """The Office.js host process, and calls into it that look like Excel's."""
 
-    def __init__(self, stderr_path: Path):
-        env = dict(os.environ)
+    def __init__(self, stderr_path: Path, env: dict[str, str] | None = None):
+        env = {**os.environ, **(env or {})}
         env["XLWINGS_ON_SERVER"] = "true"
         env["XLWINGS_LICENSE_KEY"] = "noncommercial"
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))

@@ -32,7 +32,7 @@ __all__ = [
     "price_source",
 ]
 
-INSTALL_COMMAND = 'pip install "xlfuncs[prices]"'
+INSTALL_COMMAND = 'pip install "genai-prices>=0.0.23"'
 UPGRADE_COMMAND = "pip install --upgrade genai-prices"
 
 _MINUTES_PER_DAY = 24 * 60
