@@ -10,12 +10,13 @@
 // [...]}, calls the registered function as Excel does (every argument a 2-D
 // array or null, the invocation last) and answers one JSON line per request:
 //   {"result": <what the function returned>}
+//   {"result": ..., "seconds": ...}  (with "repeat": N, the time of N calls)
 //   {"error": {"code": "#VALUE!", "message": "..."}}   (a CustomFunctions.Error)
 //
 // RUNTIME is the CustomFunctionsRuntime requirement set the host claims
 // ("1.4", "1.3", ...). Only Node's core modules are used, and nothing newer
-// than Node 12's language (no fetch, no global crypto), so that the oldest
-// Node a Debian release ships can run it.
+// than Node 18 (no global fetch or crypto needed), so that the Node of older
+// Debian releases runs it as well as a current one.
 "use strict";
 
 const http = require("http");
@@ -138,11 +139,22 @@ function write(answer) {
 }
 
 async function call(line) {
-  const { name, args } = JSON.parse(line);
+  const { name, args, repeat } = JSON.parse(line);
   const func = registered[name];
   if (!func) return { missing: name };
   const invocation = { address: "Sheet1!A1", setResult: () => undefined };
   try {
+    if (repeat) {
+      // For the benchmarks: the same call made `repeat` times, one after the other.
+      const start = process.hrtime();
+      let result;
+      for (let i = 0; i < repeat; i++) {
+        // Each call gets its own copy of the arguments, as from Excel.
+        result = await func(...JSON.parse(JSON.stringify(args)), invocation);
+      }
+      const [seconds, nanoseconds] = process.hrtime(start);
+      return { result: result, seconds: seconds + nanoseconds / 1e9 };
+    }
     return { result: await func(...args, invocation) };
   } catch (error) {
     if (error instanceof CustomFunctionsError) {

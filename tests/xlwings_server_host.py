@@ -88,10 +88,10 @@ def _stop(process: subprocess.Popen) -> None:
 class XlwingsServer:
     """xlwings Server on 127.0.0.1 serving ``xlfuncs.udfs`` as its custom functions."""
 
-    def __init__(self, project: Path, env: dict[str, str] | None = None):
+    def __init__(self, project: Path, env: dict[str, str] | None = None, extra_code: str = ""):
         (project / "custom_functions").mkdir(parents=True)
         (project / "custom_functions" / "__init__.py").write_text(
-            "from xlfuncs.udfs import *  # noqa: F403\n"
+            "from xlfuncs.udfs import *  # noqa: F403\n" + extra_code
         )
         (project / "custom_scripts").mkdir()
         (project / "custom_scripts" / "__init__.py").write_text("")
@@ -196,6 +196,13 @@ class OfficeJsClient:
             raise RuntimeError(f"Node stopped:\n{self._stderr_path.read_text()}")
         return json.loads(line)
 
+    def time(self, name: str, *args: object, declared: int, repeat: int) -> float:
+        """Seconds that ``repeat`` calls of ``=NAME(args...)`` take, one after the other."""
+        answer = self._send(name, args, declared, repeat=repeat)
+        if "result" not in answer:
+            raise AssertionError(f"{name}: {answer}")
+        return answer["seconds"]
+
     def call(self, name: str, *args: object, declared: int) -> dict:
         """What ``=NAME(args...)`` gives: ``{"result": ...}`` or ``{"error": {code, message}}``.
 
@@ -203,12 +210,16 @@ class OfficeJsClient:
         ``[[value]]``) or :data:`OMIT`; like Excel, every one of the ``declared``
         parameters is sent, null for those not given.
         """
+        return self._send(name, args, declared)
+
+    def _send(self, name: str, args: tuple, declared: int, repeat: int = 0) -> dict:
         cells = [a if a is None or isinstance(a, list) else [[a]] for a in args]
         cells += [None] * (declared - len(cells))
+        request = {"name": name, "args": cells, **({"repeat": repeat} if repeat else {})}
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"name": name, "args": cells}) + "\n")
+        self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
-        answer = self._answer(CALL_SECONDS)
+        answer = self._answer(CALL_SECONDS * max(1, repeat // 100))
         if "crashed" in answer or "missing" in answer:
             raise AssertionError(f"{name}: {answer}")
         return answer

@@ -1,7 +1,7 @@
 """The genai-prices side of the price functions: finding a model and its prices on a day.
 
 The prices come from genai-prices, pydantic's open database of model prices,
-installed as an optional extra (``pip install "xlfuncs[prices]"``). Only the
+installed as an optional extra (``prices``). Only the
 snapshot bundled with that package is read: nothing here reaches the network.
 A program that starts genai-prices' own ``UpdatePrices`` has asked for fresher
 data, and the lookups then follow it.
