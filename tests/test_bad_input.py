@@ -91,12 +91,27 @@ FRACTION = [
     (100, "must be between 0 and 1, got 100 (enter 100% or 1)"),
     # above 100 it cannot be a percentage typed without the % sign
     (250, "must be between 0 and 1, got 250"),
+    # nor with more than two decimals, nor when its hundredth is not allowed either
+    (1.0000000001, "must be between 0 and 1, got 1.0000000001"),
+    (2.555, "must be between 0 and 1, got 2.555"),
+    (-30, "must be between 0 and 1, got -30"),
 ]
 POSITIVE_FRACTION = [
     (0, "must be greater than 0 and at most 1, got 0"),
     (95, "must be greater than 0 and at most 1, got 95 (enter 95% or 0.95)"),
 ]
-CHANGE = [(-1, "must be greater than -1, got -1"), (-1.5, "must be greater than -1, got -1.5")]
+_CHANGE = "must be greater than -1 and at most 1, got "
+CHANGE = [
+    (-1, _CHANGE + "-1"),
+    (-1.5, _CHANGE + "-1.5 (enter -1.5% or -0.015)"),
+    (-30, _CHANGE + "-30 (enter -30% or -0.3)"),
+    (1.0000000001, _CHANGE + "1.0000000001"),
+    (8, _CHANGE + "8 (enter 8% or 0.08)"),
+    (2.5, _CHANGE + "2.5 (enter 2.5% or 0.025)"),
+    (100, _CHANGE + "100 (enter 100% or 1)"),
+    (-100, _CHANGE + "-100"),
+    (101, _CHANGE + "101"),
+]
 MONTHS = [
     (0, "must be a whole number from 1 to 600, got 0"),
     (601, "must be a whole number from 1 to 600, got 601"),

@@ -196,11 +196,12 @@ class ValueChecker:
             return spec.default
         else:
             number = float(raw)
-        if not spec.rule.admits_number(number):
-            hint = ""
-            if spec.rule.fraction and 1 < number <= 100:
-                hint = f"enter {format_number(number)}% or {format_number(number / 100)}"
-            self.fail(where, key, number, f"{key} must be {spec.rule.describe()}", hint)
+        refusal = spec.rule.refusal(number)
+        if refusal is not None:
+            required, hint = refusal
+            if isinstance(raw, str) and raw.strip().endswith("%"):
+                hint = ""  # typed with its % sign: no need to suggest one
+            self.fail(where, key, number, f"{key} {required}", hint)
         return number
 
     def _text(self, spec: InputDeclaration, raw: object, where: str, key: str) -> str:
