@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._errors import InputError
+from ._errors import ArgumentError, InputError
 
 __all__ = [
     "RULES",
@@ -373,15 +373,15 @@ def checked(
         @functools.wraps(arithmetic)
         def wrapper(*args: object, **kwargs: object) -> object:
             if len(args) > len(names):
-                raise TypeError(
+                raise ArgumentError(
                     f"{arithmetic.__name__}() takes {len(names)} arguments, got {len(args)}"
                 )
             values = dict(zip(names, args, strict=False))
             for key, val in kwargs.items():
                 if key not in signature.parameters:
-                    raise TypeError(f"{arithmetic.__name__}() has no argument {key!r}")
+                    raise ArgumentError(f"{arithmetic.__name__}() has no argument {key!r}")
                 if key in values:
-                    raise TypeError(f"{arithmetic.__name__}() got {key!r} twice")
+                    raise ArgumentError(f"{arithmetic.__name__}() got {key!r} twice")
                 values[key] = val
             arrays: list[np.ndarray | None] = []
             for name, rule in zip(names, arg_rules, strict=True):

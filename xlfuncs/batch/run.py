@@ -11,6 +11,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._errors import InputError
 from .filenames import UniqueNames
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
 from .summary import SummaryTable, has_figures
@@ -261,8 +262,9 @@ def generate(
 
     Raises
     ------
-    ValueError
-        An unknown template, or ``overwrite`` together with ``skip_existing``.
+    xlfuncs.InputError
+        An unknown template, or ``overwrite`` together with ``skip_existing``
+        (a ``ValueError``, like every :class:`xlfuncs.XlfuncsError` of bad input).
 
     Examples
     --------
@@ -277,7 +279,9 @@ def generate(
     'Email drafting - errors are cheap.xlsx'
     """
     if overwrite and skip_existing:
-        raise ValueError("generate: choose overwrite or skip_existing, not both")
+        raise InputError(
+            "generate: choose overwrite or skip_existing, not both", function="generate"
+        )
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     chosen = resolve_template(template)
     layout = Layout.of(chosen)
