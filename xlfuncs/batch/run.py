@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .._errors import InputError
 from .filenames import UniqueNames
-from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
+from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
+from .sources import read_scenarios
 from .summary import SummaryTable, has_figures
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import (
@@ -359,10 +360,10 @@ def generate(
     report.outcomes = outcomes
 
     if recalc and report.written:
-        from .recalc import recalculate_in_place
+        from .recalc import recalculate_workbooks
 
-        for outcome in recalculate_in_place(report):
-            report.outcomes.append(outcome)
+        for path, problem in recalculate_workbooks(report.written):
+            report.outcomes.append(Outcome(path.stem, path.name, FAILED, f"--recalc: {problem}"))
         report.recalculated = True
     if summary and len(report.summary) and not has_figures(layout):
         report.notes.append(
