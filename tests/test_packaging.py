@@ -111,3 +111,15 @@ def test_install_hints_name_the_missing_package_with_its_declared_versions():
     # No hint anywhere in the package asks pip for xlfuncs itself, which is not on PyPI.
     for module in (ROOT / "xlfuncs").rglob("*.py"):
         assert 'pip install "xlfuncs' not in module.read_text(encoding="utf-8"), module
+
+
+def test_ci_ends_with_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    development = readme.split("\n## Development\n", 1)[1]
+    commands = re.findall(r"```bash\n(.*?)\n```", development, flags=re.DOTALL)
+    test_command = next(c for c in commands if "pytest" in c)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip("\n").splitlines()
+    assert ci[-1] == test_command
+    # Everything that command needs on a fresh machine, .ci/run installs.
+    assert '".[test,e2e]"' in "\n".join(ci)
+    assert "nodejs" in "\n".join(ci) and "libreoffice" in "\n".join(ci)
