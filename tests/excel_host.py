@@ -171,6 +171,7 @@ def _serve() -> None:  # pragma: no cover - runs in the host process
                     "client": "Office.js",
                     "runtime": "1.4",
                     "culture_info_name": "en-US",
+                    "content_language": "en-US",  # what older xlwings (0.33) reads instead
                     "date_format": "M/d/yyyy",
                     "caller_address": "Sheet1!A1",
                 }

@@ -47,6 +47,15 @@ CATEGORY = "AI economics"
 #: xlwings Lite) talks Office.js, where xlwings turns "#DIV/0!" into an error.
 _CLASSIC_WINDOWS = sys.platform == "win32" and os.environ.get("XLWINGS_ON_SERVER") != "true"
 
+# The decorators that register a function with the host. On the Office.js
+# hosts they are xlwings.server's: xlwings 0.37 hands them out as xw.func and
+# xw.arg, but older releases (the floor is 0.33) do so only on Windows.
+if os.environ.get("XLWINGS_ON_SERVER") == "true":
+    from xlwings.server import arg as _register_argument
+    from xlwings.server import func as _register_function
+else:
+    _register_argument, _register_function = xw.arg, xw.func
+
 #: What Excel shows in a cell whose equation has no answer (the core gives NaN).
 _NO_ANSWER = {
     "BREAKEVEN_ACCURACY": "#DIV/0!",
@@ -408,8 +417,8 @@ def excel_function(core: Callable[..., object]) -> Callable[[Callable[..., objec
         if names != list(_parameters(core)):
             raise TypeError(f"{wrapper.__name__} must take the arguments of {core.__name__}")
         for name in names:
-            wrapper = xw.arg(name, "raw", doc=argument_doc(core, name))(wrapper)
-        wrapper = xw.func(category=CATEGORY)(wrapper)
+            wrapper = _register_argument(name, "raw", doc=argument_doc(core, name))(wrapper)
+        wrapper = _register_function(category=CATEGORY)(wrapper)
         wrapper.core = core
         return wrapper
 
