@@ -128,8 +128,8 @@ def test_a_cell_formatted_as_currency_counts_as_its_number(excel):
         ),
         (
             [row[:3] for row in SHEET_BLOCK],
-            "TCO_SIM: option_block must have 2 columns (name, value) or 4 (name, low, most likely, "
-            "high), got 3",
+            "TCO_SIM: option_block must have 2 columns (name, value), 4 (name, low, most likely, "
+            "high) or 5 (the same and a distribution), got 3",
         ),
         (
             [row for row in SHEET_BLOCK if row[0] != "cost_per_error"],
@@ -224,8 +224,8 @@ def test_the_functions_are_documented(excel, name):
         assert 0 < len(text) <= 255 and "\n" not in text
         assert "Must be " in text
         if parameter["name"] in core.block_arguments:
-            assert "Must be a range of 2 or 4 columns: " in text
-            assert "then a value or low, most likely, high." in text
+            assert "Must be a range of 2, 4 or 5 columns: " in text
+            assert "then a value or low, most likely, high (and triangular or pert)." in text
 
 
 def test_the_shared_block_says_which_names_it_takes(excel):
