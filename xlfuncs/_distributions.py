@@ -39,12 +39,30 @@ import numpy as np
 
 __all__ = [
     "PERT_LAMBDA",
+    "copula_percentiles",
     "normal_cdf",
     "normal_ppf",
     "pert_ppf",
     "pert_shape",
     "triangular_ppf",
 ]
+
+#: Elements per slice in the long computations: numpy's temporaries then stay
+#: in the processor's cache, which makes them two to four times faster.
+_CHUNK = 1 << 15
+
+
+def _by_chunks(function, *arrays: np.ndarray) -> np.ndarray:
+    """``function`` applied to equal slices of the arrays, the results put together."""
+    size = arrays[0].size
+    if size <= _CHUNK:
+        return function(*arrays)
+    result = np.empty(size)
+    for start in range(0, size, _CHUNK):
+        end = start + _CHUNK
+        result[start:end] = function(*(a[start:end] for a in arrays))
+    return result
+
 
 # --- the standard normal --------------------------------------------------------------------
 
@@ -136,22 +154,23 @@ def normal_ppf(u: np.ndarray) -> np.ndarray:
     """
     u = np.asarray(u, dtype=np.float64)
     q = u - 0.5
-    z = np.empty_like(q)
-    central = np.abs(q) <= 0.425
-    qc = q[central]
-    z[central] = qc * _rational(_CENTRAL_NUM, _CENTRAL_DEN, 0.180625 - qc * qc)
-    tail = ~central
-    if tail.any():
+    # The central formula everywhere (cheaper than selecting), then the tails.
+    r = q * q
+    np.subtract(0.180625, r, out=r)
+    z = _rational(_CENTRAL_NUM, _CENTRAL_DEN, r)
+    z *= q
+    tail = np.flatnonzero(np.abs(q) > 0.425)
+    if tail.size:
         qt = q[tail]
         ut = u[tail]
         with np.errstate(divide="ignore"):
             r = np.sqrt(-np.log(np.where(qt < 0, ut, 1.0 - ut)))
-        near = r <= 5.0
-        x = np.empty_like(r)
-        x[near] = _rational(_NEAR_NUM, _NEAR_DEN, r[near] - 1.6)
-        far = ~near
         with np.errstate(invalid="ignore"):  # r = inf (u is 0 or 1) gives NaN, replaced below
-            x[far] = _rational(_FAR_NUM, _FAR_DEN, r[far] - 5.0)
+            x = np.where(
+                r <= 5.0,
+                _rational(_NEAR_NUM, _NEAR_DEN, r - 1.6),
+                _rational(_FAR_NUM, _FAR_DEN, r - 5.0),
+            )
         x[np.isinf(r)] = np.inf
         z[tail] = np.copysign(x, qt)
     return z
@@ -163,12 +182,13 @@ _REACH = 8.5
 
 
 @functools.cache
-def _normal_table() -> tuple[np.ndarray, np.ndarray]:
-    """The normal distribution function and the density (times the step) at the nodes."""
+def _normal_table() -> np.ndarray:
+    """Per interval of the table: the distribution function at its start, its rise over the
+    interval, and the density (times the step) at both ends."""
     nodes = np.arange(-_REACH, _REACH + _STEP / 2, _STEP)
     cdf = np.array([0.5 * math.erfc(-x / math.sqrt(2.0)) for x in nodes.tolist()])
-    density = np.exp(-0.5 * nodes * nodes) / math.sqrt(2.0 * math.pi)
-    return cdf, density * _STEP
+    slope = np.exp(-0.5 * nodes * nodes) / math.sqrt(2.0 * math.pi) * _STEP
+    return np.stack([cdf[:-1], np.diff(cdf), slope[:-1], slope[1:]], axis=1)
 
 
 def normal_cdf(z: np.ndarray) -> np.ndarray:
@@ -182,17 +202,56 @@ def normal_cdf(z: np.ndarray) -> np.ndarray:
     >>> normal_cdf(np.array([-np.inf, 0.0, 1.959963984540054, np.inf])).round(9).tolist()
     [0.0, 0.5, 0.975, 1.0]
     """
-    cdf, slope = _normal_table()
-    z = np.asarray(z, dtype=np.float64)
-    position = (np.clip(z, -_REACH, _REACH) + _REACH) * (1.0 / _STEP)
-    index = np.minimum(position.astype(np.intp), cdf.size - 2)
-    t = position - index
+    table = _normal_table()
+    t = np.clip(np.asarray(z, dtype=np.float64), -_REACH, _REACH)
+    t += _REACH
+    t *= 1.0 / _STEP
+    index = t.astype(np.intp)
+    np.minimum(index, table.shape[0] - 1, out=index)
+    t -= index  # now the position within the interval, 0 to 1
+    rows = table[index]
     s = 1.0 - t
-    f0, f1 = cdf[index], cdf[index + 1]
-    d0, d1 = slope[index], slope[index + 1]
-    # Hermite basis: (1 + 2t)(1 - t)^2 f0 + t^2 (3 - 2t) f1 + t (1 - t)^2 d0 - t^2 (1 - t) d1
-    result = f0 + t * t * (3.0 - 2.0 * t) * (f1 - f0) + t * s * (s * d0 - t * d1)
+    # Hermite basis: (1 + 2t)(1 - t)^2 f0 + t^2 (3 - 2t) f1 + t (1 - t)^2 d0 - t^2 (1 - t) d1,
+    # written as f0 + t^2 (3 - 2t) (f1 - f0) + t (1 - t) ((1 - t) d0 - t d1).
+    result = rows[:, 2] * s
+    result -= rows[:, 3] * t
+    result *= s
+    result *= t
+    rise = t * t
+    rise *= 3.0 - 2.0 * t
+    rise *= rows[:, 1]
+    result += rise
+    result += rows[:, 0]
     return result
+
+
+def copula_percentiles(
+    u1: np.ndarray, u2: np.ndarray, c: float, s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The two percentiles of a symmetric Gaussian copula from two independent uniforms.
+
+    ``Phi(c z1 + s z2)`` and ``Phi(c z1 - s z2)`` with ``z = Phi^-1(u)``;
+    uniforms of exactly 0 (which ``Generator.random`` can give) are moved
+    to 2**-54 first, so that no normal is infinite.
+
+    Examples
+    --------
+    With ``c = 1, s = 0`` both percentiles are the first uniform:
+
+    >>> [p.round(9).tolist() for p in copula_percentiles(np.array([0.3]), np.array([0.9]), 1, 0)]
+    [[0.3], [0.3]]
+    """
+    a = np.empty(u1.size)
+    b = np.empty(u1.size)
+    for start in range(0, u1.size, _CHUNK):
+        end = start + _CHUNK
+        z1 = normal_ppf(np.maximum(u1[start:end], 2.0**-54))
+        z2 = normal_ppf(np.maximum(u2[start:end], 2.0**-54))
+        z1 *= c
+        z2 *= s
+        a[start:end] = normal_cdf(z1 + z2)
+        b[start:end] = normal_cdf(z1 - z2)
+    return a, b
 
 
 # --- triangular -----------------------------------------------------------------------------
@@ -340,12 +399,15 @@ def pert_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
     >>> pert_ppf(np.array([0.0, 0.5, 1.0]), 10.0, 20.0, 30.0).round(9).tolist()
     [10.0, 20.0, 30.0]
     """
-    u = np.asarray(u, dtype=np.float64)
     a, b = pert_shape(low, mode, high)
-    unit = np.empty_like(u)
-    lower = u <= 0.5
-    unit[lower] = _half_ppf(u[lower] ** (1.0 / a), a, b)
-    upper = ~lower
-    unit[upper] = 1.0 - _half_ppf((1.0 - u[upper]) ** (1.0 / b), b, a)
-    values = low + (high - low) * unit
-    return np.clip(values, low, high, out=values)
+
+    def inverse(u: np.ndarray) -> np.ndarray:
+        unit = np.empty_like(u)
+        lower = u <= 0.5
+        unit[lower] = _half_ppf(u[lower] ** (1.0 / a), a, b)
+        upper = ~lower
+        unit[upper] = 1.0 - _half_ppf((1.0 - u[upper]) ** (1.0 / b), b, a)
+        values = low + (high - low) * unit
+        return np.clip(values, low, high, out=values)
+
+    return _by_chunks(inverse, np.asarray(u, dtype=np.float64).ravel()).reshape(np.shape(u))

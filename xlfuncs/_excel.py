@@ -108,6 +108,8 @@ _ARGUMENT_TEXT = {
     "block_a": "Option A's inputs, each fixed or a low / most likely / high guess (option block)",
     "block_b": "Option B's inputs, laid out as block_a (option block)",
     "shared_block": "Inputs drawn once per trial and used by both options (option block)",
+    "other_block": "A second option's inputs; the result becomes TCO(option) - TCO(other) (option block)",
+    "correlation": "Rank correlation of the two options' draws of an input uncertain in both: 1 same percentile, 0 independent (from -1 to 1)",
     "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
     "trials": "Number of Monte Carlo trials (whole count)",
     "seed": "Random seed: the same seed gives the same figures (whole number)",
@@ -129,6 +131,7 @@ _DEFAULT_WORDS = {
     "cached_price": "input_price",
     "percentiles": "{0.1,0.5,0.9}",
     "shared_block": "none",
+    "other_block": "none",
     "kind": '"output"',
     "provider": "the model's own",
     "as_of": "today",
@@ -234,7 +237,13 @@ def _error_value(code: str) -> object:
 
 
 def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
-    """The core's answer as Excel cells: numbers, and error values where there is none."""
+    """The core's answer as Excel cells: numbers, and error values where there is none.
+
+    A list of rows (a table with text, such as TCO_TORNADO's) keeps its text,
+    shows ``None`` as an empty cell and a missing number as an error value.
+    """
+    if isinstance(result, list):
+        return [[_table_cell(cell, no_answer) for cell in row] for row in result]
     if isinstance(result, float):
         if math.isfinite(result):
             return result
@@ -246,6 +255,14 @@ def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
     for r, c in np.argwhere(~np.isfinite(array)):
         rows[r][c] = _error_value(no_answer if math.isnan(array[r, c]) else _OVERFLOW)
     return rows
+
+
+def _table_cell(cell: object, no_answer: str) -> object:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and not math.isfinite(cell):
+        return _error_value(no_answer if math.isnan(cell) else _OVERFLOW)
+    return cell
 
 
 @functools.cache

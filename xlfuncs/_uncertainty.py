@@ -46,7 +46,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._distributions import normal_cdf, normal_ppf, pert_ppf, triangular_ppf
+from ._distributions import copula_percentiles, pert_ppf, triangular_ppf
 from ._errors import InputError
 from ._option_block import (
     OPTION_BLOCK,
@@ -84,8 +84,6 @@ _DEFAULT_PERCENTILES = (0.1, 0.5, 0.9)
 _DEFAULT_TRIALS = 10_000
 _DEFAULT_SEED = 0
 _DEFAULT_CORRELATION = 1.0
-#: Where a uniform of exactly 0 goes before its normal quantile (which would be infinite).
-_SMALLEST_UNIFORM = 2.0**-54
 
 #: Trials per vectorised batch: large enough that numpy dominates, small
 #: enough that the batch's arrays stay near 100 MB.
@@ -466,12 +464,9 @@ def _batches(
         if coupled:
             uniforms.append(dict(uniforms[0]))
             for name, companion in companions.items():
-                z1 = normal_ppf(np.maximum(uniforms[0][name], _SMALLEST_UNIFORM))
-                z2 = normal_ppf(np.maximum(companion.random(size), _SMALLEST_UNIFORM))
-                z1 *= c
-                z2 *= s
-                uniforms[0][name] = normal_cdf(z1 + z2)
-                uniforms[1][name] = normal_cdf(z1 - z2)
+                uniforms[0][name], uniforms[1][name] = copula_percentiles(
+                    uniforms[0][name], companion.random(size), c, s
+                )
         yield [
             _option_tcos(option, uniforms[min(i, len(uniforms) - 1)], size)
             for i, option in enumerate(options)
