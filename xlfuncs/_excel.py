@@ -107,9 +107,9 @@ _ARGUMENT_TEXT = {
     "option_block": "The option's inputs, each fixed or a low / most likely / high guess (option block)",
     "block_a": "Option A's inputs, each fixed or a low / most likely / high guess (option block)",
     "block_b": "Option B's inputs, laid out as block_a (option block)",
-    "shared_block": "Inputs drawn once per trial and used by both options (option block)",
-    "other_block": "A second option's inputs; the result becomes TCO(option) - TCO(other) (option block)",
-    "correlation": "Rank correlation of the two options' draws of an input uncertain in both: 1 same percentile, 0 independent (from -1 to 1)",
+    "shared_block": "Inputs drawn once per trial for both options (option block)",
+    "other_block": "Second option's inputs; results become TCO(option) - TCO(other) (option block)",
+    "correlation": "Rank correlation of the draws of an input uncertain in both blocks: 1 same percentile, 0 independent (fraction)",
     "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
     "trials": "Number of Monte Carlo trials (whole count)",
     "seed": "Random seed: the same seed gives the same figures (whole number)",
@@ -125,6 +125,7 @@ _ARGUMENT_TEXT_IN = {
         "TCO",
         "tasks_per_month",
     ): "Tasks in the first month; later months grow by monthly_growth (count)",
+    ("TCO_TORNADO", "shared_block"): "Inputs of both options, swung together (option block)",
 }
 
 _DEFAULT_WORDS = {

@@ -114,7 +114,7 @@ class BlockRule:
         else:
             names = "names from " + ", ".join(self.allowed)
         return (
-            f"a range of 2, 4 or 5 columns: {names}, then a value or low, most likely, high "
+            f"2, 4 or 5 columns: {names}, then a value or low, most likely, high "
             "(and triangular or pert)"
         )
 
