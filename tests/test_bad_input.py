@@ -496,11 +496,13 @@ MONTE_CARLO_ALLOWED = {
     ],
     "correlation": [
         *NOT_NUMBERS,
-        (-1.01, "must be between -1 and 1, got -1.01"),
+        (-1.01, "must be between -1 and 1, got -1.01 (enter -1.01% or -0.0101)"),
         (1.5, "must be between -1 and 1, got 1.5 (enter 1.5% or 0.015)"),
         # a rank correlation typed as a percentage without the % sign
         (50, "must be between -1 and 1, got 50 (enter 50% or 0.5)"),
-        (-2, "must be between -1 and 1, got -2"),
+        (-2, "must be between -1 and 1, got -2 (enter -2% or -0.02)"),
+        # above 100 it cannot be a percentage typed without the % sign
+        (150, "must be between -1 and 1, got 150"),
     ],
 }
 
