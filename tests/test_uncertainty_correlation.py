@@ -127,28 +127,31 @@ def test_each_option_keeps_its_own_distribution_under_the_copula():
         assert pairs[:, column].max() <= tco_at[10.0] + 1e-9
 
 
-def test_the_copula_is_symmetric_in_the_options():
-    # Swapping the blocks swaps the columns: neither option is privileged.
-    forward = xlfuncs.prob_cheaper_trials(EFFICIENT, FRONTIER, BOTH, 3_000, 6, 0.3)
-    backward = xlfuncs.prob_cheaper_trials(FRONTIER, EFFICIENT, BOTH, 3_000, 6, 0.3)
-    # The copula gives A "c z1 + s z2" and B "c z1 - s z2": swapping the
-    # options is the same as negating z2, which is not the same draw, so the
-    # swap is checked in distribution: the two probabilities add up to one
-    # (no ties between these continuous options).
-    p = np.mean(forward[:, 0] < forward[:, 1])
-    q = np.mean(backward[:, 0] < backward[:, 1])
-    assert abs(p + q - 1) < Z * math.sqrt(2 * 0.25 / 3_000)
+@pytest.mark.parametrize("rho", [0.3, 0.0, -0.8])
+def test_swapping_the_options_swaps_their_draws(rho):
+    # Neither option is privileged: which one takes "c z1 + s z2" does not
+    # depend on the order of the arguments.
+    forward = xlfuncs.prob_cheaper_trials(EFFICIENT, FRONTIER, BOTH, 3_000, 6, rho)
+    backward = xlfuncs.prob_cheaper_trials(FRONTIER, EFFICIENT, BOTH, 3_000, 6, rho)
+    assert np.array_equal(forward, backward[:, ::-1])
+    p = xlfuncs.prob_cheaper(EFFICIENT, FRONTIER, BOTH, 3_000, 6, rho)
+    q = xlfuncs.prob_cheaper(FRONTIER, EFFICIENT, BOTH, 3_000, 6, rho)
+    assert p + q == pytest.approx(1.0, abs=1e-12)  # continuous options: no ties
 
 
 @pytest.mark.parametrize("rho", [1.0, 0.5, 0.0, -1.0])
 def test_swapped_probabilities_add_up_to_one_minus_ties(rho):
-    # Exact for each correlation: the tie rule of the contract.
-    a = {**ONE_GUESS, "cost_per_task": 0.0101}
-    pairs = xlfuncs.prob_cheaper_trials(a, ONE_GUESS, None, 10_000, 1, rho)
+    # The contract's identity, for every correlation: P(a, b) + P(b, a) is 1
+    # less the share of tied trials. Two options with a fixed volume and an
+    # accuracy guess on a coarse grid of whole months tie often.
+    a = {**ONE_GUESS, "cost_per_error": 2.0, "months": (1, 2, 3)}
+    b = {**ONE_GUESS, "cost_per_error": 2.0, "months": (1, 1, 3)}
+    pairs = xlfuncs.prob_cheaper_trials(a, b, None, 10_000, 1, rho)
     ties = np.count_nonzero(pairs[:, 0] == pairs[:, 1]) / 10_000
-    forward = xlfuncs.prob_cheaper(a, ONE_GUESS, None, 10_000, 1, rho)
-    backward_count = np.count_nonzero(pairs[:, 1] < pairs[:, 0]) / 10_000
-    assert forward + backward_count == pytest.approx(1 - ties, abs=1e-12)
+    assert 0 < ties < 1
+    forward = xlfuncs.prob_cheaper(a, b, None, 10_000, 1, rho)
+    backward = xlfuncs.prob_cheaper(b, a, None, 10_000, 1, rho)
+    assert forward + backward == pytest.approx(1 - ties, abs=1e-12)
 
 
 def test_a_hand_calculated_probability_at_correlation_zero():

@@ -32,8 +32,9 @@ numbers). Below 1, such an argument goes through a symmetric Gaussian copula:
 ``z1`` is the normal quantile of the argument's uniform and ``z2`` that of a
 uniform from the argument's companion stream (seeded by
 ``SeedSequence(seed, spawn_key=(position, 0))``, the first child of the
-argument's stream); option A gets the percentile ``Phi(c z1 + s z2)``, option
-B ``Phi(c z1 - s z2)``, where ``c = sqrt((1 + q) / 2)``,
+argument's stream); one option gets the percentile ``Phi(c z1 + s z2)``, the
+other ``Phi(c z1 - s z2)`` (which one is fixed by comparing the two options'
+inputs, so that swapping the options swaps their draws), where ``c = sqrt((1 + q) / 2)``,
 ``s = sqrt((1 - q) / 2)`` and ``q = 2 sin(pi rho / 6)`` is the Pearson
 correlation of the normals that gives the rank (Spearman) correlation
 ``rho``. ``shared_block`` goes further: one draw, one value, for both
@@ -451,26 +452,35 @@ def _batches(
 
     Every option reads the same uniforms, except that with ``rho`` below 1
     the arguments in ``paired`` (uncertain in both of two options) go
-    through the copula.
+    through the copula. Which option takes ``c z1 + s z2`` is decided by the
+    options' inputs, not by their order, so that swapping the two options
+    swaps their draws exactly.
     """
     uncertain = [n for n in TCO_ARGUMENTS if any(not o[n].is_fixed for o in options)]
     streams = {name: _stream(seed, name) for name in uncertain}
     coupled = paired if rho != 1.0 else ()  # 1: exactly the common draws, no transformation
     companions = {name: _stream(seed, name, 0) for name in coupled}
     c, s = copula_weights(rho)
+    plus_first = not coupled or _canonical(options[0]) <= _canonical(options[1])
     for start in range(0, trials, _BATCH):
         size = min(_BATCH, trials - start)
         uniforms = [{name: stream.random(size) for name, stream in streams.items()}]
         if coupled:
             uniforms.append(dict(uniforms[0]))
             for name, companion in companions.items():
-                uniforms[0][name], uniforms[1][name] = copula_percentiles(
-                    uniforms[0][name], companion.random(size), c, s
+                plus, minus = copula_percentiles(uniforms[0][name], companion.random(size), c, s)
+                uniforms[0][name], uniforms[1][name] = (
+                    (plus, minus) if plus_first else (minus, plus)
                 )
         yield [
             _option_tcos(option, uniforms[min(i, len(uniforms) - 1)], size)
             for i, option in enumerate(options)
         ]
+
+
+def _canonical(option: dict[str, Guess]) -> tuple:
+    """An order of options that does not depend on which was given first."""
+    return tuple((g.low, g.mode, g.high, g.distribution) for g in option.values())
 
 
 def _option_tcos(
