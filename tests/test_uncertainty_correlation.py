@@ -271,3 +271,16 @@ def test_the_excel_functions_need_no_statistics_or_plotting_library():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.split() == ["True", "2"]
+
+
+def test_importing_the_excel_functions_imports_no_statistics_library():
+    # The normal and PERT functions are numpy only: nothing else loads when
+    # Excel starts the function server (xlwings may load matplotlib itself).
+    code = (
+        "import sys, xlfuncs.udfs\n"
+        "print([m for m in ('scipy', 'mpmath', 'statsmodels') if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
