@@ -42,8 +42,8 @@ def PASS(a, b=None, c=None, d=None, e=None, f=None, g=None, h=None, i=None):
 
 #: =TCO(20000, 0.012, 0.95, 8, 50000, 2000, 36, 0.03, 0.08): every argument given.
 ARGUMENTS = (20000, 0.012, 0.95, 8.0, 50000, 2000, 36, 0.03, 0.08)
-CALLS = 200
-ROUNDS = 7
+CALLS = 100
+ROUNDS = 15
 
 
 def main() -> None:
