@@ -402,7 +402,12 @@ def _cell_parser():
         def parse_cell(self, element):
             cell = super().parse_cell(element)
             formula = element.find(FORMULA_TAG)
-            if formula is not None and element.find(VALUE_TAG) is None:
+            # A stored value: text in <v>, or an empty text result (t="str") as Excel stores it.
+            # Programs that write formulas without calculating them leave <v> empty.
+            stored = bool(element.findtext(VALUE_TAG)) or (
+                element.get("t") == "str" and element.find(VALUE_TAG) is not None
+            )
+            if formula is not None and not stored:
                 cell["formula"] = "=" + formula.text if formula.text else "a shared formula"
             return cell
 

@@ -55,7 +55,7 @@ LIMITS = {
     "depth": Limit(32, "levels", "the nesting of lists and mappings"),
     "aliases": Limit(10_000, "aliases", "the number of YAML aliases (*name)"),
     "expanded": Limit(1_000_000, "values", "the number of values once YAML aliases are expanded"),
-    "digits": Limit(30, "digits", "a number's length"),
+    "digits": Limit(40, "digits", "a number's length"),
 }
 
 #: The most characters a spreadsheet cell holds (Excel's limit).

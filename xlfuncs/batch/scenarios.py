@@ -197,7 +197,7 @@ class ValueChecker:
                 self.fail(
                     where,
                     key,
-                    raw,
+                    _NO_VALUE,
                     f"{key} has {digits:,} digits; a number here has at most "
                     f"{LIMITS['digits'].size}",
                 )
