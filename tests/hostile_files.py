@@ -90,12 +90,14 @@ def too_many_aliases(folder: Path) -> Path:
 def zip_bomb(folder: Path) -> Path:
     """A workbook whose one part unpacks to a byte more than the limit (compressed: ~100 KB)."""
     path = folder / "bomb.xlsx"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            chunk = b" " * 2**20
-            for _ in range(LIMITS["unpacked_bytes"].size // len(chunk)):
-                part.write(chunk)
-            part.write(b" ")
+    chunk = b" " * 2**20
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part,
+    ):
+        for _ in range(LIMITS["unpacked_bytes"].size // len(chunk)):
+            part.write(chunk)
+        part.write(b" ")
     return path
 
 

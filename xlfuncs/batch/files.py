@@ -266,6 +266,21 @@ def _measure_nodes(root, file: str) -> None:
                 stack.append((child, depth + 1, False))
 
 
+def _count_scenarios(root, file: str) -> None:
+    """Refuse more scenarios than the limit, counted before any is built."""
+    import yaml
+
+    items = root
+    if isinstance(root, yaml.MappingNode):
+        items = next(
+            (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "scenarios"),
+            None,
+        )
+    limit = LIMITS["scenarios"]
+    if isinstance(items, yaml.SequenceNode) and len(items.value) > limit.size:
+        raise limit.refuse(file, found=f"it has {len(items.value):,}")
+
+
 def yaml_document(path: Path, file: str) -> tuple[object, Callable[[object, object], str]]:
     """The parsed document and ``locate(mapping, key)``, which says on which line a key is."""
     import yaml
@@ -276,6 +291,7 @@ def yaml_document(path: Path, file: str) -> tuple[object, Callable[[object, obje
         node = loader.get_single_node()
         if node is None:
             return None, _locate
+        _count_scenarios(node, file)
         _measure_nodes(node, file)
         return loader.construct_document(node), _locate
     except yaml.MarkedYAMLError as error:

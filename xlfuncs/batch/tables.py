@@ -247,8 +247,12 @@ def _read_table(
     file: str,
     decimal: str | None,
     prices: PriceBook,
+    count_first: bool = False,
 ) -> Iterator[Scenario | ScenarioProblem]:
     mark = DecimalMark(decimal)
+    if count_first:
+        for _ in records():  # the row and column limits, before any work on the rows
+            pass
     _survey(records(), layout, file, mark)
     checker = ValueChecker(layout.template_name, file, mark)
     yield from _group(_rows(records(), layout, file), layout, checker, prices)
@@ -299,7 +303,7 @@ def read_csv(
 ) -> Iterator[Scenario | ScenarioProblem]:
     """Scenarios from a CSV long table, one at a time."""
     yield from _read_table(
-        lambda: _csv_records(path, file), layout, file, decimal, prices or PriceBook()
+        lambda: _csv_records(path, file), layout, file, decimal, prices or PriceBook(), True
     )
 
 
