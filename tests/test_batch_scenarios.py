@@ -255,9 +255,8 @@ def test_a_scenarios_rows_must_be_together(tmp_path):
 
 def test_a_wrong_number_of_options_is_a_problem_of_that_scenario(tmp_path):
     path = tmp_path / "cases.yaml"
-    path.write_text(
-        YAML.replace("      - {name: Reasoning, accuracy: 0.99, cost_per_task: 0.01, upfront: 1000}\n", "")
-    )
+    third = "      - {name: Reasoning, accuracy: 0.99, cost_per_task: 0.01, upfront: 1000}\n"
+    path.write_text(YAML.replace(third, ""))
     desk, claims = read(path)
     assert isinstance(desk, Scenario)
     assert "a scenario of standin needs 3 options, this one has 2" in str(claims)

@@ -78,6 +78,8 @@ def _positive(key: str) -> Callable[[Mapping[str, object]], bool]:
     return test
 
 
+_API_WORDS = "when pricing is API and no model is given"
+
 #: Option inputs, by row key.
 OPTION: dict[str, Rule] = {
     "include": Rule("Yes"),
@@ -85,8 +87,8 @@ OPTION: dict[str, Rule] = {
     "output_tokens": REQUIRED,
     "reasoning_tokens": Rule(0.0),
     "calls": Rule(1.0),
-    "input_price": Rule(0.0, needed=_api, needed_words="when pricing is API"),
-    "output_price": Rule(0.0, needed=_api, needed_words="when pricing is API"),
+    "input_price": Rule(0.0, needed=_api, needed_words=_API_WORDS),
+    "output_price": Rule(0.0, needed=_api, needed_words=_API_WORDS),
     "cached_share": Rule(0.0),
     "cached_price": Rule(same_as="input_price"),
     "gpu_hour_price": Rule(0.0, needed=_self_hosted, needed_words="when pricing is Self-hosted"),

@@ -1,0 +1,132 @@
+"""Prices by model name in scenario files: looked up once per run, on one date, named."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+
+import pytest
+
+from xlfuncs import model_price
+from xlfuncs.batch import prices as prices_module
+from xlfuncs.batch.scenarios import Scenario, ScenarioProblem, read_scenarios
+from xlfuncs.batch.template import Layout, resolve_template
+
+LAYOUT = Layout.of(resolve_template("tco_comparison"))
+
+
+def write_yaml(tmp_path, options: str, name="cases.yaml"):
+    path = tmp_path / name
+    path.write_text(
+        textwrap.dedent(
+            """\
+            scenarios:
+              - name: Desk
+                tasks_per_month: 1000
+                options:
+            """
+        )
+        + textwrap.indent(textwrap.dedent(options), "      "),
+        encoding="utf-8",
+    )
+    return path
+
+
+OPTION = (
+    "{{name: {name}, input_tokens: 1000, output_tokens: 500, accuracy: 0.9, "
+    "cost_per_error: 10{more}}}"
+)
+
+
+def option(name, more=""):
+    return "- " + OPTION.format(name=name, more=more) + "\n"
+
+
+def test_an_option_names_its_model_and_gets_its_list_prices_on_the_date(tmp_path):
+    # OpenAI's published o3 prices per 1M tokens: input 10 and output 40 until 9 June 2025,
+    # then 2 and 8 from 10 June 2025. The cache-read price is MODEL_PRICE's, by contract.
+    path = write_yaml(
+        tmp_path,
+        option("Before", ", model: o3, provider: openai, as_of: 2025-06-09")
+        + option("After", ", model: o3, provider: openai, as_of: 2025-06-10"),
+    )
+    (desk,) = read_scenarios(path, LAYOUT)
+    assert isinstance(desk, Scenario), str(desk)
+    v = desk.values
+    assert (v["a_input_price"], v["a_output_price"]) == (10.0, 40.0)
+    assert (v["b_input_price"], v["b_output_price"]) == (2.0, 8.0)
+    for letter, day in [("a", date(2025, 6, 9)), ("b", date(2025, 6, 10))]:
+        cached = model_price("o3", "cached_input", provider="openai", as_of=day)
+        assert v[f"{letter}_cached_price"] == cached
+    assert v["a_pricing"] == "API"
+
+
+def test_the_run_has_one_date_for_every_lookup(tmp_path):
+    path = write_yaml(tmp_path, option("o3", ", model: o3, provider: openai") * 2)
+    (desk,) = read_scenarios(path, LAYOUT, today=date(2025, 6, 9))
+    assert desk.values["a_input_price"] == desk.values["b_input_price"] == 10.0
+
+
+def test_each_model_is_looked_up_once_per_run(tmp_path, monkeypatch):
+    calls = []
+    real = prices_module.PriceBook._look_up
+
+    def counted(self, *arguments):
+        calls.append(arguments)
+        return real(self, *arguments)
+
+    monkeypatch.setattr(prices_module.PriceBook, "_look_up", counted)
+    path = tmp_path / "cases.yaml"
+    one = write_yaml(tmp_path, option("a", ", model: gpt-4o") + option("b", ", model: gpt-4o"))
+    path.write_text(one.read_text() + one.read_text().split("\n", 1)[1].replace("Desk", "Desk 2"))
+    items = list(read_scenarios(path, LAYOUT))
+    assert [type(i) for i in items] == [Scenario, Scenario]
+    assert len(calls) == 1
+
+
+def test_an_unknown_model_is_a_problem_of_its_scenario_with_the_closest_names(tmp_path):
+    path = write_yaml(
+        tmp_path, option("a", ", model: gtp-4o") + option("b", ", input_price: 1, output_price: 2")
+    )
+    (desk,) = read_scenarios(path, LAYOUT)
+    assert isinstance(desk, ScenarioProblem)
+    assert str(desk).startswith(
+        f"{path}, line 5, key 'model': unknown model 'gtp-4o'; closest known names: gpt-4o"
+    )
+
+
+def test_a_model_and_typed_prices_together_are_refused(tmp_path):
+    path = write_yaml(
+        tmp_path,
+        option("a", ", model: gpt-4o, input_price: 1")
+        + option("b", ", input_price: 1, output_price: 2"),
+    )
+    (desk,) = read_scenarios(path, LAYOUT)
+    assert "give the option's model or its prices, not both (input_price is given too)" in str(desk)
+
+
+def test_a_model_in_a_csv_column(tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "scenario,option,tasks_per_month,input_tokens,output_tokens,accuracy,cost_per_error,"
+        "model,provider,as_of\n"
+        "Desk,a,1000,1000,500,0.9,10,o3,openai,2025-06-09\n",
+        encoding="utf-8",
+    )
+    (desk,) = read_scenarios(path, LAYOUT)
+    assert desk.values["a_input_price"] == 10.0
+
+
+@pytest.mark.parametrize("missing", ["input_tokens", "accuracy", "cost_per_error"])
+def test_what_has_no_neutral_default_must_be_given(tmp_path, missing):
+    text = OPTION.format(name="a", more=", input_price: 1, output_price: 2")
+    text = text.replace(
+        f", {missing}: "
+        + {"input_tokens": "1000", "accuracy": "0.9", "cost_per_error": "10"}[missing],
+        "",
+    )
+    path = write_yaml(tmp_path, "- " + text + "\n")
+    (desk,) = read_scenarios(path, LAYOUT)
+    assert str(desk) == (
+        f"{path}, line 5: option 'a' needs {missing}, which has no neutral default"
+    )
