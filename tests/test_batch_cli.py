@@ -112,6 +112,6 @@ def test_the_installed_command_runs(tmp_path):
 def test_templates_describe_lists_the_inputs_of_the_declaration(capsys):
     assert main(["templates", "--describe", "tco_comparison"]) == 0
     out = capsys.readouterr().out
-    assert "  tasks_per_month (tasks): 0 or more; default 20000" in out
+    assert "  tasks_per_month (tasks): 0 or more; required" in out
     assert main(["templates", "--describe", "tco_compare"]) == 2
     assert "did you mean tco_comparison?" in capsys.readouterr().err

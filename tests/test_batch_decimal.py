@@ -6,12 +6,8 @@ import pytest
 from batch_standin import STANDIN
 
 from xlfuncs.batch.numbers import DecimalMark, parse_number, readings
-from xlfuncs.batch.scenarios import (
-    Scenario,
-    ScenarioFileError,
-    ScenarioProblem,
-    read_scenarios,
-)
+from xlfuncs.batch.scenarios import Scenario, ScenarioFileError, ScenarioProblem
+from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.template import Layout
 from xlfuncs.cli import main
 

@@ -9,7 +9,8 @@ import pytest
 
 from xlfuncs import model_price
 from xlfuncs.batch import prices as prices_module
-from xlfuncs.batch.scenarios import Scenario, ScenarioProblem, read_scenarios
+from xlfuncs.batch.scenarios import Scenario, ScenarioProblem
+from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 
 LAYOUT = Layout.of(resolve_template("tco_comparison"))

@@ -21,6 +21,7 @@ import struct
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from .._errors import InputError
 from .limits import LIMITS, LimitError
 
 __all__ = [
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 
-class FileReadError(ValueError):
+class FileReadError(InputError):
     """A scenario file that cannot be read at all."""
 
 

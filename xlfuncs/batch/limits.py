@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .._errors import InputError
+
 __all__ = [
     "CELL_TEXT",
     "LIMITS",
@@ -40,7 +42,7 @@ class Limit:
         )
 
 
-class LimitError(ValueError):
+class LimitError(InputError):
     """A scenario file over one of the limits."""
 
 

@@ -24,6 +24,8 @@ from __future__ import annotations
 import math
 import re
 
+from .._errors import InputError
+
 __all__ = [
     "COMMA",
     "MARKS",
@@ -96,7 +98,7 @@ def readings(text: str) -> dict[str, float]:
     return found
 
 
-class UnsettledNumberError(ValueError):
+class UnsettledNumberError(InputError):
     """A number that reads two ways, in a file that does not say which mark it uses."""
 
     def __init__(self, text: str, values: dict[str, float]):
@@ -108,7 +110,7 @@ class UnsettledNumberError(ValueError):
         )
 
 
-class MixedDecimalMarksError(ValueError):
+class MixedDecimalMarksError(InputError):
     """A file whose numbers use both decimal marks."""
 
 
@@ -152,7 +154,7 @@ class DecimalMark:
 
     def __init__(self, stated: str | None = None):
         if stated is not None and stated not in MARKS:
-            raise ValueError(f"the decimal mark must be '.' or ',', got {stated!r}")
+            raise InputError(f"the decimal mark must be '.' or ',', got {stated!r}")
         self.stated = stated
         #: The first unambiguous number seen with each mark, and where it is.
         self.first: dict[str, tuple[str, str]] = {}

@@ -13,7 +13,8 @@ models) with their own inputs. YAML and JSON files nest them::
           - name: Frontier model
             accuracy: 0.99
 
-CSV and XLSX files are a long table (see :mod:`xlfuncs.batch.tables`).
+CSV and XLSX files are a long table (see :mod:`xlfuncs.batch.tables`);
+:func:`xlfuncs.batch.sources.read_scenarios` reads a file of any kind.
 
 Readers yield scenarios in file order and never stop at a bad one: a bad
 scenario comes out as a :class:`ScenarioProblem` saying where (file, row or
@@ -30,22 +31,18 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 
 from .._errors import InputError
 from .._validation import format_number
 from . import defaults
-from .files import FileReadError, Formula, JsonNumber, NumberText
-from .limits import LIMITS, LimitError, text_problem
+from .files import Formula, JsonNumber, NumberText
+from .limits import LIMITS, text_problem
 from .numbers import (
     POINT,
     DecimalMark,
-    MixedDecimalMarksError,
     UnsettledNumberError,
     count_digits,
     parse_number,
@@ -59,7 +56,6 @@ __all__ = [
     "ScenarioProblem",
     "ValueChecker",
     "parse_number",
-    "read_scenarios",
     "suggest",
 ]
 
@@ -236,11 +232,12 @@ class ValueChecker:
         number = self.number(raw, where, key, spec.unit)
         if number is None:
             return spec.default
-        if not spec.rule.admits_number(number):
-            hint = ""
-            if spec.rule.fraction and 1 < number <= 100:
-                hint = f"enter {format_number(number)}% or {format_number(number / 100)}"
-            self.fail(where, key, number, f"{key} must be {spec.rule.describe()}", hint)
+        refusal = spec.rule.refusal(number)
+        if refusal is not None:
+            required, hint = refusal
+            if isinstance(raw, str) and raw.strip().endswith("%"):
+                hint = ""  # typed with its % sign: no need to suggest one
+            self.fail(where, key, number, f"{key} {required}", hint)
         return number
 
     def text(self, raw: object, where: str, key: str) -> str:
@@ -693,70 +690,3 @@ def read_nested(
             _survey_nested([item], layout, mark, locate)
             mark.check(file or "the scenarios")
         yield _nested_scenario(item, number, layout, checker, locate, prices)
-
-
-def read_scenarios(
-    source: str | os.PathLike[str] | Mapping | Iterable,
-    layout: Layout,
-    decimal: str | None = None,
-    *,
-    today: date | None = None,
-) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from a file (by its suffix) or from Python objects, in order.
-
-    ``decimal`` states the decimal mark of numbers written as text (``"."``
-    or ``","``); by default the file's own unambiguous numbers settle it
-    (see :mod:`xlfuncs.batch.numbers`). Model prices are looked up on
-    ``today`` (default: the day this is called) unless an option gives
-    ``as_of``.
-
-    Raises :class:`ScenarioFileError` when the file cannot be read at all
-    (while iterating); a bad scenario is yielded as a
-    :class:`ScenarioProblem` instead.
-    """
-    if decimal is not None and decimal not in (".", ","):
-        raise ValueError(f"decimal must be '.' or ',', got {decimal!r}")
-    prices = PriceBook(today)
-    if not isinstance(source, (str, os.PathLike)):
-        return _file_errors(read_nested(source, layout, "", decimal=decimal, prices=prices), "")
-    return _file_errors(_read_file(Path(source), str(source), layout, decimal, prices), str(source))
-
-
-def _read_file(
-    path: Path, file: str, layout: Layout, decimal: str | None, prices: PriceBook
-) -> Iterator[Scenario | ScenarioProblem]:
-    from . import files, tables
-
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise ScenarioFileError(
-            f"{file}: scenario files end in {', '.join(SUFFIXES)}; "
-            f"got {path.suffix or 'no suffix'!r}"
-        )
-    if not path.is_file():
-        raise ScenarioFileError(f"{file}: no such file")
-    if kind == "yaml":
-        document, locate = files.yaml_document(path, file)
-        yield from read_nested(document, layout, file, locate, decimal, prices)
-    elif kind == "json":
-        yield from read_nested(
-            files.json_document(path, file), layout, file, decimal=decimal, prices=prices
-        )
-    elif kind == "csv":
-        yield from tables.read_csv(path, layout, file, decimal, prices)
-    else:
-        yield from tables.read_xlsx(path, layout, file, decimal, prices)
-
-
-def _file_errors(
-    items: Iterator[Scenario | ScenarioProblem], file: str
-) -> Iterator[Scenario | ScenarioProblem]:
-    """Every way a file cannot be read, as a :class:`ScenarioFileError` naming it."""
-    try:
-        yield from items
-    except ScenarioFileError:
-        raise
-    except (FileReadError, LimitError, MixedDecimalMarksError) as error:
-        raise ScenarioFileError(str(error)) from None
-    except RecursionError:
-        raise LIMITS["depth"].refuse(file or "the scenarios") from None
