@@ -194,3 +194,18 @@ def test_the_mark_is_the_first_unambiguous_evidence_and_a_parser_for_other_reade
     assert mark.mark == ","
     assert mark.read("2.500") == 2500.0
     assert parse_number("2.500", ",") == 2500.0
+
+
+def test_other_csv_tables_get_the_files_mark_from_the_same_reader(tmp_path):
+    from xlfuncs.batch.tables import csv_records
+
+    path = write(tmp_path / "block.csv", ["name;low;high", "accuracy;0,9;0,99", "cost;1.500;2.500"])
+    with csv_records(path, str(path)) as (records, mark):
+        rows = [[parse_number(c, mark) for c in cells[1:]] for _, cells in records]
+    assert mark == "," and rows[1:] == [[0.9, 0.99], [1500.0, 2500.0]]
+    path = write(tmp_path / "mixed.csv", ["name,low,high", "accuracy,0.9,'0,99'", 'x,"0,5",1'])
+    with (
+        pytest.raises(ScenarioFileError, match=r"decimal point .* and with a decimal comma"),
+        csv_records(path, str(path)),
+    ):
+        pass

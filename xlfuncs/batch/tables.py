@@ -22,14 +22,15 @@ XLSX cells are read as stored: a formula by its stored value.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .files import FileReadError, JsonNumber, open_text, xlsx_rows
-from .limits import CELL_TEXT, LIMITS
-from .numbers import DecimalMark
+from .limits import CELL_TEXT, LIMITS, LimitError
+from .numbers import DecimalMark, MixedDecimalMarksError
 from .prices import PriceBook
 from .scenarios import (
     _NO_VALUE,
@@ -49,7 +50,7 @@ from .scenarios import (
 )
 from .template import Layout
 
-__all__ = ["read_csv", "read_xlsx"]
+__all__ = ["csv_records", "read_csv", "read_xlsx"]
 
 SCENARIO, OPTION = "scenario", "option"
 
@@ -292,6 +293,29 @@ def _csv_records(path: Path, file: str) -> Records:
                     f"{CELL_TEXT:,}"
                 ) from None
             raise FileReadError(f"{file}: not a readable CSV file: {error}") from None
+
+
+@contextlib.contextmanager
+def csv_records(path: Path, file: str) -> Iterator[tuple[Records, str | None]]:
+    """Open any CSV table as Excel writes it: its records (line, cells) and its decimal mark.
+
+    The mark (``"."`` or ``","``) is settled by the file's own numbers, as
+    for scenario files; ``None`` when nothing settles it, and then
+    :func:`~xlfuncs.batch.numbers.parse_number` refuses only the numbers that
+    read two ways. The limits on scenario files apply. A file that cannot be
+    read, or whose numbers use both marks, raises :class:`ScenarioFileError`
+    naming ``file``. Other tables (option blocks for ``xlfuncs tornado``)
+    are read through this too.
+    """
+    mark = DecimalMark()
+    try:
+        for number, cells in _csv_records(path, file):
+            for cell in cells:
+                mark.see(cell, f"line {number}")
+        mark.check(file)
+        yield _csv_records(path, file), mark.mark
+    except (FileReadError, LimitError, MixedDecimalMarksError) as error:
+        raise ScenarioFileError(str(error)) from None
 
 
 def read_csv(
