@@ -131,3 +131,31 @@ def test_what_has_no_neutral_default_must_be_given(tmp_path, missing):
     assert str(desk) == (
         f"{path}, line 5: option 'a' needs {missing}, which has no neutral default"
     )
+
+
+def test_the_workbook_says_where_each_options_prices_come_from(tmp_path):
+    from importlib.metadata import version
+
+    from openpyxl import load_workbook
+
+    import xlfuncs
+
+    path = write_yaml(
+        tmp_path,
+        option("Typed", ", input_price: 1, output_price: 2")
+        + option("Listed", ", model: o3, provider: openai, as_of: 2025-06-09"),
+    )
+    report = xlfuncs.generate(path, tmp_path / "out")
+    assert report.ok, report.failures
+    book = load_workbook(report.written[0])
+
+    def cell(name):
+        ((sheet, where),) = book.defined_names[name].destinations
+        return book[sheet][where.replace("$", "")].value
+
+    assert cell("a_source") == "as given in the scenario file"
+    assert cell("b_source") == (
+        "openai o3: list prices in US dollars per 1M tokens on 2025-06-09, from genai-prices "
+        f"{version('genai-prices')}"
+    )
+    assert (cell("b_input_price"), cell("b_output_price")) == (10, 40)

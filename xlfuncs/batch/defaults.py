@@ -79,6 +79,8 @@ def _positive(key: str) -> Callable[[Mapping[str, object]], bool]:
 
 
 _API_WORDS = "when pricing is API and no model is given"
+#: Where an option's prices come from when the scenario file gives them.
+TYPED = "as given in the scenario file"
 
 #: Option inputs, by row key.
 OPTION: dict[str, Rule] = {
@@ -112,7 +114,7 @@ OPTION: dict[str, Rule] = {
     "monthly_fixed": Rule(0.0),
     "upfront": Rule(0.0),
     "cost_per_task": REQUIRED,
-    "source": Rule(""),
+    "source": Rule(TYPED),
 }
 
 #: Shared inputs of a scenario, by name.
