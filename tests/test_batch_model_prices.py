@@ -159,3 +159,23 @@ def test_the_workbook_says_where_each_options_prices_come_from(tmp_path):
         f"{version('genai-prices')}"
     )
     assert (cell("b_input_price"), cell("b_output_price")) == (10, 40)
+
+
+@pytest.mark.parametrize("document", ["README.md", "docs/batch.md"])
+def test_the_documented_minimal_scenario_reads_as_written(tmp_path, document):
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / document).read_text(encoding="utf-8")
+    block = next(
+        textwrap.dedent(b)
+        for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.DOTALL)
+        if "model:" in b and "scenarios:" in b
+    )
+    path = tmp_path / "cases.yaml"
+    path.write_text(block, encoding="utf-8")
+    (scenario,) = read_scenarios(path, LAYOUT)
+    assert isinstance(scenario, Scenario), str(scenario)
+    assert scenario.values["reference_option"] == "B"  # the last option, or named so
+    assert scenario.values["a_calls"] == 1.0 and scenario.values["a_build_hours"] == 0.0
+    assert scenario.values["b_cached_price"] == scenario.values["b_input_price"]
