@@ -274,7 +274,7 @@ scenarios:
 
 def test_yaml_merge_keys_are_accepted_and_own_keys_win(tmp_path):
     path = tmp_path / "cases.yaml"
-    path.write_text(YAML_CASES.replace("base: &base", "note: &base"), encoding="utf-8")
+    path.write_text(YAML_CASES.replace("base: &base", "x-base: &base"), encoding="utf-8")
     (desk,) = read(path)
     assert isinstance(desk, Scenario), str(desk)
     assert desk.values["a_cost_per_task"] == desk.values["c_cost_per_task"] == 0.5

@@ -666,7 +666,12 @@ def read_nested(
     """Scenarios from a parsed YAML or JSON document, or from Python objects."""
     items = document.get("scenarios") if isinstance(document, Mapping) else document
     if isinstance(document, Mapping):
-        extra = [k for k in document if k not in ("scenarios", "template", "note")]
+        # Keys starting with x- hold YAML anchors (&base) for merge keys to share.
+        extra = [
+            k
+            for k in document
+            if k not in ("scenarios", "template", "note") and not str(k).startswith("x-")
+        ]
         if extra:
             raise ScenarioFileError(
                 f"{file}: unknown key {_shorten(str(extra[0]))!r} at the top"

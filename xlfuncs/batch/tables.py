@@ -190,7 +190,7 @@ def _scenario(
         raw = next((row[key] for _, row in members if not _blank(row.get(key))), None)
         shared.update(checker.reference(layout, raw, [n for n, _ in options], where))
     if checker.problems:
-        return finish(checker, _shorten(name or raw_name), None)
+        return finish(checker, name or where, None)
     values = assemble(layout, name, shared, options)
     return Scenario(name, values, tuple(n for n, _ in options), f"{checker.file}, {where}")
 
