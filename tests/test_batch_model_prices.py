@@ -179,3 +179,24 @@ def test_the_documented_minimal_scenario_reads_as_written(tmp_path, document):
     assert scenario.values["reference_option"] == "B"  # the last option, or named so
     assert scenario.values["a_calls"] == 1.0 and scenario.values["a_build_hours"] == 0.0
     assert scenario.values["b_cached_price"] == scenario.values["b_input_price"]
+
+
+def test_what_a_pricing_requires_is_named_with_its_reason(tmp_path):
+    path = write_yaml(
+        tmp_path,
+        option("api")
+        + option("gpu", ", pricing: Self-hosted, build_hours: 10")
+        + option("wrong", ", model: gtp-4o"),
+    )
+    (desk,) = read_scenarios(path, LAYOUT)
+    assert str(desk).split("; ")[0] == (
+        f"{path}, line 5: option 'api' needs input_price and output_price (pricing is API and "
+        "no model is given), which have no neutral default"
+    )
+    assert (
+        "option 'gpu' needs gpu_hour_price and tokens_per_second (pricing is Self-hosted) and "
+        "hourly_rate (build_hours is above 0), which have no neutral default"
+    ) in str(desk)
+    # A model that is not found is reported once, not again as missing prices.
+    assert "option 'wrong'" not in str(desk)
+    assert "unknown model 'gtp-4o'" in str(desk)

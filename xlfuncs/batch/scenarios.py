@@ -327,9 +327,14 @@ class ValueChecker:
         and one problem naming every input it must give and does not."""
         values = dict(given)
         self._model_prices(layout, values, extras, where, prices)
+        if not _blank(extras.get("model")):
+            # The model stands for the prices, even when its lookup failed (reported above).
+            for key in ("input_price", "output_price", "cached_price"):
+                if key in layout.value_keys:
+                    values.setdefault(key, 0.0)
         if "pricing" in layout.value_keys and "pricing" not in values:
             values["pricing"] = defaults.default_pricing({**given, **extras})
-        missing = []
+        missing: dict[str, list[str]] = {}  # by the condition that makes them required
         for key in layout.value_keys:
             if key in values:
                 continue
@@ -338,23 +343,25 @@ class ValueChecker:
             )
             if rule.needed is not None:
                 if rule.needed(values):
-                    missing.append(f"{key} ({rule.needed_words.removeprefix('when ')})")
+                    missing.setdefault(rule.needed_words.removeprefix("when "), []).append(key)
                 elif not rule.unused_otherwise:
                     values[key] = rule.value
             elif rule.same_as is not None:
                 if rule.same_as in values:
                     values[key] = values[rule.same_as]
             elif rule.value is None:
-                missing.append(key)
+                missing.setdefault("", []).append(key)
             else:
                 values[key] = rule.value
         if missing:
+            keys = [k for group in missing.values() for k in group]
+            parts = [_listing(g) + (f" ({c})" if c else "") for c, g in missing.items()]
             self.fail(
                 where(None),
                 None,
                 _NO_VALUE,
-                f"option {_shorten(name)!r} needs {_listing(missing)}, which "
-                f"{_has(missing)} no neutral default",
+                f"option {_shorten(name)!r} needs {_listing(parts)}, which "
+                f"{_has(keys)} no neutral default",
             )
         return values
 
