@@ -113,6 +113,8 @@ class ScenarioFileError(InputError):
 
 
 _NO_VALUE = object()
+# Integers below this need no check of their length.
+_PLAIN_INT = 10**15
 # Values are shown in messages up to this length.
 _SHOWN = 60
 
@@ -184,6 +186,9 @@ class ValueChecker:
 
     def number(self, raw: object, where: str, key: str, unit: str) -> float | None:
         """A raw value as a number, or ``None`` with a problem recorded."""
+        kind = type(raw)
+        if kind is float or (kind is int and -_PLAIN_INT < raw < _PLAIN_INT):
+            return float(raw)  # the common case from Python objects: nothing to read
         if isinstance(raw, Formula):
             self.fail(where, key, _NO_VALUE, raw.problem())
             return None
@@ -533,8 +538,9 @@ def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, l
         if not isinstance(mapping, Mapping):
             return
         for raw_key, raw in mapping.items():
-            numeric = normalise_key(raw_key) in keys
-            if numeric and isinstance(raw, str) and not isinstance(raw, JsonNumber):
+            if not isinstance(raw, str) or isinstance(raw, JsonNumber):
+                continue  # numbers stored as numbers need no mark
+            if normalise_key(raw_key) in keys:
                 mark.see(raw, locate(mapping, raw_key) or place)
 
     for number, item in enumerate(items, start=1):
