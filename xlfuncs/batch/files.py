@@ -77,8 +77,12 @@ def check_size(path: Path, file: str) -> int:
     """The file's size in bytes; refused above the limit before anything is read."""
     try:
         size = path.stat().st_size
+    except FileNotFoundError:
+        raise FileReadError(f"{file}: no such file") from None
     except OSError as error:
         raise FileReadError(f"{file}: cannot read it ({error.strerror or error})") from None
+    if path.is_dir():
+        raise FileReadError(f"{file}: is a folder, not a file")
     limit = LIMITS["file_bytes"]
     if size > limit.size:
         raise limit.refuse(file, found=f"it has {size:,}")
