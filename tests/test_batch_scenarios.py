@@ -363,3 +363,23 @@ def test_an_xml_bomb_in_a_workbook_is_refused(tmp_path):
     while root.__cause__ or root.__context__:
         root = root.__cause__ or root.__context__
     assert type(root).__name__ == "EntitiesForbidden"  # defusedxml refused it
+
+
+def test_an_option_input_beside_the_scenarios_name_is_for_every_option(tmp_path):
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "scenarios:\n"
+        "  - name: Desk\n"
+        "    tasks_per_month: 100\n"
+        "    cost_per_task: 0.5\n"
+        "    accuracy: 90%\n"
+        "    options:\n"
+        "      - {name: a}\n"
+        "      - {name: b, accuracy: 0.99}\n"
+        "      - {name: c, cost_per_task: 2}\n",
+        encoding="utf-8",
+    )
+    (desk,) = scenarios(path)
+    v = desk.values
+    assert (v["a_cost_per_task"], v["b_cost_per_task"], v["c_cost_per_task"]) == (0.5, 0.5, 2)
+    assert (v["a_accuracy"], v["b_accuracy"], v["c_accuracy"]) == (0.9, 0.99, 0.9)

@@ -113,6 +113,8 @@ class ScenarioFileError(InputError):
 
 
 _NO_VALUE = object()
+# The option inputs a model name stands for.
+_PRICE_INPUTS = ("input_price", "output_price", "cached_price")
 # Integers below this need no check of their length.
 _PLAIN_INT = 10**15
 # Values are shown in messages up to this length.
@@ -544,7 +546,7 @@ def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, l
                 mark.see(raw, locate(mapping, raw_key) or place)
 
     for number, item in enumerate(items, start=1):
-        see(item, shared_keys, f"scenario {number}")
+        see(item, shared_keys | option_keys, f"scenario {number}")
         options = item.get("options") if isinstance(item, Mapping) else None
         if isinstance(options, list):
             for index, option in enumerate(options, start=1):
@@ -570,21 +572,28 @@ def _nested_scenario(
             item.get("name", ""),
             "every scenario needs a name",
         )
-    known = ("name", "options", *layout.shared_keys)
+    known = ("name", "options", *layout.shared_keys, *layout.value_keys)
+    first_specs = layout.options[layout.letters[0]] if layout.letters else {}
     shared: dict[str, float | str] = {}
+    # An option's input given beside the scenario's name: for every option without its own.
+    for_every: dict[str, float | str] = {}
     for raw_key, raw in item.items():
         key = normalise_key(raw_key)
         if key in ("name", "options"):
             continue
         if key == layout.reference_input:
             continue
+        if key in layout.value_keys and key not in layout.shared_keys:
+            if not _blank(raw):
+                spot = locate(item, raw_key) or where
+                for_every[key] = checker.check(first_specs[key], raw, spot, key)
+            continue
         if key not in layout.shared_keys:
-            hint = " (an option's input: put it under options)" if key in layout.value_keys else ""
             checker.fail(
                 locate(item, raw_key) or where,
                 str(raw_key),
                 _NO_VALUE,
-                f"unknown key{hint or suggest(key, known)}",
+                f"unknown key{suggest(key, known)}",
             )
             continue
         if _blank(raw):
@@ -606,7 +615,6 @@ def _nested_scenario(
     check_option_count(
         layout, len(raw_options), checker, locate(item, "options") or where, "options"
     )
-    first_specs = layout.options[layout.letters[0]] if layout.letters else {}
     extras_known = option_extras(layout)
     option_known = ("name", *layout.value_keys, *extras_known)
     for index, option in enumerate(raw_options[: len(layout.letters)], start=1):
@@ -617,7 +625,10 @@ def _nested_scenario(
         option_name = checker.text(option.get("name"), locate(option, "name") or spot, "name")
         if not option_name and _blank(option.get("name")):
             checker.fail(spot, "name", option.get("name", ""), "every option needs a name")
-        given: dict[str, float | str] = {}
+        own_model = any(normalise_key(k) == "model" for k in option)
+        given: dict[str, float | str] = {
+            k: v for k, v in for_every.items() if not (own_model and k in _PRICE_INPUTS)
+        }
         extras: dict[str, object] = {}
         keys_at: dict[str, object] = {}
         for raw_key, raw in option.items():
