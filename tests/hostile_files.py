@@ -7,16 +7,17 @@ each refusal). Each maker writes one file into a folder and returns its path.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 from xlfuncs.batch.limits import LIMITS
 
-HEAD = "scenario,option,tasks_per_month,cost_per_task,accuracy"
+HEAD = "scenario,option,tasks_per_month,cost_per_error,cost_per_task,accuracy"
 
 
 def _option_rows(name: str, count: int = 3) -> list[str]:
-    return [f"{name},{k},100,0.5,0.9" for k in "abc"[:count]]
+    return [f"{name},{k},100,10,0.5,0.9" for k in "abc"[:count]]
 
 
 def big_file(folder: Path) -> Path:
@@ -31,7 +32,7 @@ def big_file(folder: Path) -> Path:
 def too_many_rows(folder: Path) -> Path:
     """One scenario spread over one row more than the limit."""
     path = folder / "rows.csv"
-    row = "One scenario,a,100,0.5,0.9\n"
+    row = "One scenario,a,100,10,0.5,0.9\n"
     path.write_text(HEAD + "\n" + row * (LIMITS["rows"].size + 1), encoding="utf-8")
     return path
 
@@ -39,7 +40,7 @@ def too_many_rows(folder: Path) -> Path:
 def too_many_columns(folder: Path) -> Path:
     """A value one column beyond the column limit."""
     path = folder / "columns.csv"
-    extra = "," * (LIMITS["columns"].size - 4) + "x"  # in column limit + 1
+    extra = "," * (LIMITS["columns"].size - len(HEAD.split(",")) + 1) + "x"  # column limit + 1
     lines = [HEAD, *(r + extra for r in _option_rows("Desk"))]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -122,7 +123,7 @@ def whole_grid_workbook(folder: Path) -> Path:
         sheet.append([_cell(v) for v in line.split(",")])
     book.save(path)
     _rewrite_sheet(
-        path, lambda xml: xml.replace('<dimension ref="A1:E4"', '<dimension ref="A1:XFD1048576"')
+        path, lambda xml: re.sub(r'<dimension ref="[^"]*"', '<dimension ref="A1:XFD1048576"', xml)
     )
     return path
 

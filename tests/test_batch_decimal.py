@@ -12,7 +12,7 @@ from xlfuncs.batch.template import Layout
 from xlfuncs.cli import main
 
 LAYOUT = Layout.of(STANDIN)
-HEAD = "scenario;option;tasks_per_month;cost_per_task;accuracy;upfront"
+HEAD = "scenario;option;tasks_per_month;cost_per_task;accuracy;upfront;cost_per_error"
 
 
 def write(path, lines):
@@ -30,9 +30,9 @@ def test_swiss_csv_semicolons_with_decimal_points_is_read_with_points(tmp_path):
         tmp_path / "cases.csv",
         [
             HEAD,
-            "Desk;a;20000;1.125;0.95;2.500",
-            "Desk;b;20000;0.075;0.99;0",
-            "Desk;c;20000;0.4;0.9;0",
+            "Desk;a;20000;1.125;0.95;2.500;10",
+            "Desk;b;20000;0.075;0.99;0;10",
+            "Desk;c;20000;0.4;0.9;0;10",
         ],
     )
     (desk,) = read(path)
@@ -49,9 +49,9 @@ def test_german_csv_with_decimal_commas_reads_points_as_thousands(tmp_path):
         tmp_path / "cases.csv",
         [
             HEAD,
-            "Desk;a;20.000;1,125;0,95;2.500",
-            "Desk;b;20.000;0,075;0,99;0",
-            "Desk;c;20.000;0,4;0,9;1.234,5",
+            "Desk;a;20.000;1,125;0,95;2.500;10",
+            "Desk;b;20.000;0,075;0,99;0;10",
+            "Desk;c;20.000;0,4;0,9;1.234,5;10",
         ],
     )
     (desk,) = read(path)
@@ -65,10 +65,10 @@ def test_thousands_separators_follow_the_files_mark(tmp_path):
     path = write(
         tmp_path / "cases.csv",
         [
-            "scenario,option,tasks_per_month,cost_per_task,accuracy,upfront",
-            'Desk,a,"20,000",0.5,0.95,"1,234.5"',
-            "Desk,b,20 000,0.5,0.95,1'234.5",
-            "Desk,c,20000,0.5,0.95,0",
+            "scenario,option,tasks_per_month,cost_per_task,accuracy,upfront,cost_per_error",
+            'Desk,a,"20,000",0.5,0.95,"1,234.5",10',
+            "Desk,b,20 000,0.5,0.95,1'234.5,10",
+            "Desk,c,20000,0.5,0.95,0,10",
         ],
     )
     (desk,) = read(path)
@@ -79,7 +79,7 @@ def test_thousands_separators_follow_the_files_mark(tmp_path):
 def test_a_file_with_both_marks_is_refused_naming_one_of_each(tmp_path):
     path = write(
         tmp_path / "cases.csv",
-        [HEAD, "Desk;a;100;0.075;0,95;0", "Desk;b;100;1;0,9;0", "Desk;c;100;1;0,9;0"],
+        [HEAD, "Desk;a;100;0.075;0,95;0;10", "Desk;b;100;1;0,9;0;10", "Desk;c;100;1;0,9;0;10"],
     )
     with pytest.raises(ScenarioFileError) as caught:
         read(path)
@@ -93,12 +93,12 @@ def test_a_number_that_reads_two_ways_in_an_unsettled_file_is_refused_by_name(tm
         tmp_path / "cases.csv",
         [
             HEAD,
-            "Plain;a;100;1;1;0",
-            "Plain;b;100;1;1;0",
-            "Plain;c;100;1;1;0",
-            "Ambiguous;a;100;1;1;2.500",
-            "Ambiguous;b;100;1;1;0",
-            "Ambiguous;c;100;1;1;0",
+            "Plain;a;100;1;1;0;10",
+            "Plain;b;100;1;1;0;10",
+            "Plain;c;100;1;1;0;10",
+            "Ambiguous;a;100;1;1;2.500;10",
+            "Ambiguous;b;100;1;1;0;10",
+            "Ambiguous;c;100;1;1;0;10",
         ],
     )
     plain, ambiguous = read(path)
@@ -118,7 +118,7 @@ def test_a_number_that_reads_two_ways_in_an_unsettled_file_is_refused_by_name(tm
 def test_a_number_against_the_stated_mark_is_not_a_number(tmp_path):
     path = write(
         tmp_path / "cases.csv",
-        [HEAD, "Desk;a;100;0,5;0.9;0", "Desk;b;100;1;0.9;0", "Desk;c;100;1;0.9;0"],
+        [HEAD, "Desk;a;100;0,5;0.9;0;10", "Desk;b;100;1;0.9;0;10", "Desk;c;100;1;0.9;0;10"],
     )
     (desk,) = read(path, decimal=".")
     assert str(desk).endswith(
@@ -130,7 +130,7 @@ def test_a_number_against_the_stated_mark_is_not_a_number(tmp_path):
 def test_the_command_line_states_the_mark(tmp_path, capsys):
     path = write(
         tmp_path / "cases.csv",
-        [HEAD, "Desk;a;100;1;1;2.500", "Desk;b;100;1;1;0", "Desk;c;100;1;1;0"],
+        [HEAD, "Desk;a;100;1;1;2.500;10", "Desk;b;100;1;1;0;10", "Desk;c;100;1;1;0;10"],
     )
     out = tmp_path / "out"
     arguments = ["generate", str(path), "--out", str(out), "--template", "standin"]
@@ -153,6 +153,7 @@ def test_yaml_numbers_are_read_by_the_same_rule_and_names_keep_their_digits(tmp_
         "scenarios:\n"
         "  - name: 1.50\n"
         "    tasks_per_month: 100\n"
+        "    cost_per_error: 10\n"
         "    options:\n"
         "      - {name: 2.500, cost_per_task: 2.500, accuracy: 0.95}\n"
         "      - {name: b, cost_per_task: 1, accuracy: 0.9}\n"

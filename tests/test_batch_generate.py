@@ -44,6 +44,7 @@ def standin_scenarios(count, prefix="case"):
         {
             "name": f"{prefix} {i}",
             "tasks_per_month": 1000 + i,
+            "cost_per_error": 10,
             "options": [
                 {"name": f"option {k}", "accuracy": 0.9 + k / 100, "cost_per_task": 0.01}
                 for k in range(3)
@@ -167,16 +168,16 @@ def test_existing_files_are_kept_unless_overwrite_and_skip_resumes(tmp_path):
 
 def bad_csv(path):
     rows = [
-        "scenario,option,tasks_per_month,accuracy,cost_per_task",
-        "good 1,a,100,0.9,0.01",
-        "good 1,b,100,0.9,0.01",
-        "good 1,c,100,0.9,0.01",
-        "bad,a,100,95,0.01",
-        "bad,b,100,0.9,0.01",
-        "bad,c,100,0.9,0.01",
-        "good 2,a,100,0.9,0.01",
-        "good 2,b,100,0.9,0.01",
-        "good 2,c,100,0.9,0.01",
+        "scenario,option,tasks_per_month,accuracy,cost_per_task,cost_per_error",
+        "good 1,a,100,0.9,0.01,10",
+        "good 1,b,100,0.9,0.01,10",
+        "good 1,c,100,0.9,0.01,10",
+        "bad,a,100,95,0.01,10",
+        "bad,b,100,0.9,0.01,10",
+        "bad,c,100,0.9,0.01,10",
+        "good 2,a,100,0.9,0.01,10",
+        "good 2,b,100,0.9,0.01,10",
+        "good 2,c,100,0.9,0.01,10",
     ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -289,6 +290,7 @@ def test_hostile_scenario_names_give_safe_distinct_files_in_the_folder(tmp_path)
         {
             "name": n,
             "tasks_per_month": 10,
+            "cost_per_error": 10,
             "options": [{"name": k, **STANDIN_OPTION} for k in "xyz"],
         }
         for n in [*names, "nul\x00byte"]
@@ -311,7 +313,7 @@ KILLED_RUN = textwrap.dedent(
     import sys
     import xlfuncs
     scenarios = (
-        {{"name": f"case {{i}}", "tasks_per_month": 1000 + i,
+        {{"name": f"case {{i}}", "tasks_per_month": 1000 + i, "cost_per_error": 10,
           "options": [{{"name": k, "accuracy": 0.9, "cost_per_task": 0.01}} for k in "xyz"]}}
         for i in range({count})
     )

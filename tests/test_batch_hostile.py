@@ -82,7 +82,7 @@ def csv_file(path, lines, encoding="utf-8"):
     return path
 
 
-GOOD = ["Good,a,100,0.5,0.9", "Good,b,100,0.5,0.9", "Good,c,100,0.5,0.9"]
+GOOD = ["Good,a,100,10,0.5,0.9", "Good,b,100,10,0.5,0.9", "Good,c,100,10,0.5,0.9"]
 
 
 # Formulas in scenario workbooks ------------------------------------------------
@@ -94,9 +94,9 @@ def formula_workbook(path, stored: str | None):
     sheet = book.active
     sheet.title = "Scenarios"
     sheet.append(HEAD.split(","))
-    sheet.append(["Desk", "a", 100, "=SUM(0.25,0.25)", 0.9])
-    sheet.append(["Desk", "b", 100, 0.5, 0.9])
-    sheet.append(["Desk", "c", 100, 0.5, 0.9])
+    sheet.append(["Desk", "a", 100, 10, "=SUM(0.25,0.25)", 0.9])
+    sheet.append(["Desk", "b", 100, 10, 0.5, 0.9])
+    sheet.append(["Desk", "c", 100, 10, 0.5, 0.9])
     book.save(path)
     if stored is not None:
         with zipfile.ZipFile(path) as source:
@@ -123,7 +123,7 @@ def test_a_formula_without_a_stored_value_names_sheet_cell_formula_and_the_fix(t
     (desk,) = read(path)
     assert isinstance(desk, ScenarioProblem)
     assert str(desk) == (
-        f"{path}, row 2, column 'cost_per_task': cell Scenarios!D2 holds the formula "
+        f"{path}, row 2, column 'cost_per_task': cell Scenarios!E2 holds the formula "
         "=SUM(0.25,0.25) and the file stores no value for it (it was written by a program, "
         "never calculated); open the file in Excel or LibreOffice and save it, or type the "
         "value instead of the formula"
@@ -149,8 +149,8 @@ def test_a_scenario_name_a_workbook_cannot_hold_is_refused_and_the_rest_read(
     options = [{"name": k, "cost_per_task": 0.5, "accuracy": 0.9} for k in "abc"]
     document = {
         "scenarios": [
-            {"name": name, "tasks_per_month": 100, "options": options},
-            {"name": "Good", "tasks_per_month": 100, "options": options},
+            {"name": name, "tasks_per_month": 100, "cost_per_error": 10, "options": options},
+            {"name": "Good", "tasks_per_month": 100, "cost_per_error": 10, "options": options},
         ]
     }
     path = tmp_path / "cases.json"
@@ -165,7 +165,12 @@ def test_a_scenario_name_a_workbook_cannot_hold_is_refused_and_the_rest_read(
 def test_an_option_name_over_a_cells_length_is_refused(tmp_path):
     path = csv_file(
         tmp_path / "cases.csv",
-        [HEAD, f"Desk,{'o' * 40_000},100,0.5,0.9", "Desk,b,100,0.5,0.9", "Desk,c,100,0.5,0.9"],
+        [
+            HEAD,
+            f"Desk,{'o' * 40_000},100,10,0.5,0.9",
+            "Desk,b,100,10,0.5,0.9",
+            "Desk,c,100,10,0.5,0.9",
+        ],
     )
     (desk,) = read(path)
     assert str(desk).startswith(
@@ -182,12 +187,14 @@ def test_a_list_map_or_boolean_where_a_name_belongs_says_to_quote_it(tmp_path):
             scenarios:
               - name: [x, y]
                 tasks_per_month: 100
+                cost_per_error: 10
                 options:
                   - {name: {a: 1}, cost_per_task: 1, accuracy: 0.9}
                   - {name: no, cost_per_task: 1, accuracy: 0.9}
                   - {name: 2024, cost_per_task: 1, accuracy: 0.9}
               - name: 2024
                 tasks_per_month: 100
+                cost_per_error: 10
                 options:
                   - {name: 1.50, cost_per_task: 1, accuracy: 0.9}
                   - {name: b, cost_per_task: 1, accuracy: 0.9}
@@ -199,8 +206,8 @@ def test_a_list_map_or_boolean_where_a_name_belongs_says_to_quote_it(tmp_path):
     bad, good = read(path)
     text = str(bad)
     assert f"{path}, line 2, key 'name': name must be text, got a list; write it in quotes" in text
-    assert "line 5, key 'name': name must be text, got a mapping; write it in quotes" in text
-    assert "line 6, key 'name': name must be text, got TRUE/FALSE; write it in quotes" in text
+    assert "line 6, key 'name': name must be text, got a mapping; write it in quotes" in text
+    assert "line 7, key 'name': name must be text, got TRUE/FALSE; write it in quotes" in text
     assert (good.name, good.option_names[0]) == ("2024", "1.50")  # numbers as written
 
 
@@ -213,8 +220,10 @@ def test_a_400_digit_integer_is_a_problem_of_its_scenario(tmp_path):
         "accuracy: 0.9}, {name: c, cost_per_task: 1, accuracy: 0.9}]"
     )
     path.write_text(
-        f"scenarios:\n  - {{name: Huge, tasks_per_month: {'9' * 400}, options: {options}}}\n"
-        f"  - {{name: Good, tasks_per_month: 100, options: {options}}}\n",
+        "scenarios:\n"
+        f"  - {{name: Huge, tasks_per_month: {'9' * 400}, cost_per_error: 10,\n"
+        f"      options: {options}}}\n"
+        f"  - {{name: Good, tasks_per_month: 100, cost_per_error: 10, options: {options}}}\n",
         encoding="utf-8",
     )
     huge, good = read(path)
@@ -230,8 +239,8 @@ def test_a_5000_digit_json_integer_names_the_file_and_key(tmp_path):
     text = json.dumps(
         {
             "scenarios": [
-                {"name": "Huge", "tasks_per_month": 1, "options": options},
-                {"name": "Good", "tasks_per_month": 100, "options": options},
+                {"name": "Huge", "tasks_per_month": 1, "cost_per_error": 10, "options": options},
+                {"name": "Good", "tasks_per_month": 100, "cost_per_error": 10, "options": options},
             ]
         }
     ).replace('"tasks_per_month": 1,', f'"tasks_per_month": {"7" * 5000},', 1)
@@ -248,8 +257,8 @@ def test_a_5000_digit_json_integer_names_the_file_and_key(tmp_path):
 def test_the_batch_and_its_summary_survive_a_huge_number(tmp_path):
     options = [{"name": k, "cost_per_task": 1, "accuracy": 0.9} for k in "abc"]
     scenarios = [
-        {"name": "Huge", "tasks_per_month": 10**400, "options": options},
-        {"name": "Good", "tasks_per_month": 100, "options": options},
+        {"name": "Huge", "tasks_per_month": 10**400, "cost_per_error": 10, "options": options},
+        {"name": "Good", "tasks_per_month": 100, "cost_per_error": 10, "options": options},
     ]
     report = xlfuncs.generate(scenarios, tmp_path, template=STANDIN)
     assert [o.status for o in report.outcomes] == ["failed", "written"]
@@ -264,6 +273,7 @@ base: &base {cost_per_task: 0.5, accuracy: 0.9}
 scenarios:
   - name: Zürich desk
     tasks_per_month: 100
+    cost_per_error: 10
     options:
       - {<<: *base, name: a}
       - {<<: *base, name: b, accuracy: 0.95}

@@ -25,6 +25,7 @@ scenarios:
   - name: Support desk
     tasks_per_month: 20000
     months: 36
+    cost_per_error: 10
     options:
       - name: Efficient
         cost_per_task: 0.002
@@ -56,7 +57,7 @@ CSV_ROWS = [
         "accuracy",
         "upfront",
     ],
-    ["Support desk", "Efficient", "20000", "36", "", "0.002", "95%", ""],
+    ["Support desk", "Efficient", "20000", "36", "10", "0.002", "95%", ""],
     ["Support desk", "Frontier", "20000", "", "", "0.05", "0.99", ""],
     ["Support desk", "Reasoning", "", "36", "", "0.4", "0.9", ""],
     ["Claims", "Efficient", "500", "", "500", "0.01", "0.9", ""],
@@ -104,7 +105,7 @@ def test_yaml_nests_shared_inputs_and_options_and_fills_defaults(tmp_path):
     assert desk.values["scenario"] == "Support desk"
     assert desk.values["a_accuracy"] == 0.95  # written 95%
     assert desk.values["c_accuracy"] == 0.9
-    assert desk.values["cost_per_error"] == 10.0  # the template's default (not in the table)
+    assert desk.values["cost_per_error"] == 10.0
     assert desk.values["a_upfront"] == 0.0  # the neutral default
     assert desk.values["monthly_growth"] == 0.0  # the neutral default, not the template's
     assert claims.values["c_upfront"] == 1000
@@ -166,7 +167,7 @@ def test_an_unknown_key_suggests_the_closest_known_name(tmp_path):
     desk, claims = read(path)
     assert isinstance(desk, ScenarioProblem) and isinstance(claims, Scenario)
     assert str(desk).startswith(
-        f"{path}, line 8, key 'acuracy': unknown key (did you mean accuracy?); "
+        f"{path}, line 9, key 'acuracy': unknown key (did you mean accuracy?); "
     )
     assert desk.scenario == "Support desk"
 
@@ -183,8 +184,8 @@ def test_an_unknown_column_suggests_the_closest_known_name(tmp_path):
 
 def test_headings_are_matched_like_a_person_would_write_them(tmp_path):
     rows = [
-        ["Scenario", "Option", "Tasks per month", "Cost-per-task", "ACCURACY"],
-        *[["A", n, "10", "0.1", "0.9"] for n in ("x", "y", "z")],
+        ["Scenario", "Option", "Tasks per month", "Cost-per-task", "ACCURACY", "Cost Per Error"],
+        *[["A", n, "10", "0.1", "0.9", "5"] for n in ("x", "y", "z")],
     ]
     (scenario,) = scenarios(write_csv(tmp_path / "cases.csv", rows))
     assert scenario.values["tasks_per_month"] == 10
@@ -202,10 +203,10 @@ def test_an_out_of_range_value_names_file_line_key_value_and_rule(tmp_path):
     path.write_text(YAML.replace("accuracy: 0.99", "accuracy: 99"), encoding="utf-8")
     problem = read(path)[0]
     assert str(problem) == (
-        f"{path}, line 11, key 'accuracy': accuracy must be between 0 and 1, got 99 "
+        f"{path}, line 12, key 'accuracy': accuracy must be between 0 and 1, got 99 "
         "(enter 99% or 0.99)"
     )
-    assert (problem.key, problem.value, problem.where) == ("accuracy", 99.0, "line 11")
+    assert (problem.key, problem.value, problem.where) == ("accuracy", 99.0, "line 12")
 
 
 def test_a_bad_csv_cell_names_row_column_value_and_rule(tmp_path):
@@ -296,7 +297,8 @@ def test_json_syntax_errors_give_the_line(tmp_path):
 
 def test_scenarios_in_memory_are_read_like_a_file():
     options = [{"name": n, "cost_per_task": 0.1, "accuracy": 0.9} for n in "xyz"]
-    document = {"scenarios": [{"name": "a", "tasks_per_month": 10, "options": options}]}
+    scenario = {"name": "a", "tasks_per_month": 10, "cost_per_error": 5, "options": options}
+    document = {"scenarios": [scenario]}
     (scenario,) = scenarios(document)
     assert scenario.option_names == ("x", "y", "z")
     (scenario,) = scenarios(document["scenarios"])
@@ -371,6 +373,7 @@ def test_an_option_input_beside_the_scenarios_name_is_for_every_option(tmp_path)
         "scenarios:\n"
         "  - name: Desk\n"
         "    tasks_per_month: 100\n"
+        "    cost_per_error: 10\n"
         "    cost_per_task: 0.5\n"
         "    accuracy: 90%\n"
         "    options:\n"

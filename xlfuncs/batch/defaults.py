@@ -120,6 +120,7 @@ OPTION: dict[str, Rule] = {
 #: Shared inputs of a scenario, by name.
 SHARED: dict[str, Rule] = {
     "tasks_per_month": REQUIRED,
+    "cost_per_error": REQUIRED,
     "months": Rule(12.0),
     "monthly_growth": Rule(0.0),
     "annual_discount_rate": Rule(0.0),
