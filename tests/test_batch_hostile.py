@@ -343,3 +343,13 @@ def test_a_password_protected_workbook_gets_one_line_saying_what_to_do(tmp_path)
         "cannot be read; in Excel, remove the password (File > Info > Protect Workbook) and "
         "save it as .xlsx"
     )
+
+
+def test_a_number_of_one_digit_over_the_limit_is_refused_and_one_at_it_read(tmp_path):
+    rows = [HEAD, *(r.replace(",100,", f",{'1' * 40},") for r in GOOD)]
+    rows += [r.replace("Good", "Long").replace(",100,", f",{'1' * 41},") for r in GOOD]
+    good, long = read(csv_file(tmp_path / "cases.csv", rows))
+    assert good.values["tasks_per_month"] == float("1" * 40)
+    assert str(long).endswith(
+        "column 'tasks_per_month': tasks_per_month has 41 digits; a number here has at most 40"
+    )
