@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .._errors import InputError
-from .files import FileReadError, json_document, yaml_document
+from .files import FileReadError, json_document
 from .limits import LIMITS, LimitError
 from .numbers import MixedDecimalMarksError
 from .prices import PriceBook
@@ -28,6 +28,7 @@ from .scenarios import (
 )
 from .tables import read_csv, read_xlsx
 from .template import Layout
+from .yaml_files import yaml_document
 
 __all__ = ["read_scenarios"]
 

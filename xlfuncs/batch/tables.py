@@ -28,7 +28,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .files import FileReadError, JsonNumber, open_text, xlsx_rows
+from .files import FileReadError, JsonNumber, open_text
 from .limits import CELL_TEXT, LIMITS, LimitError
 from .numbers import DecimalMark, MixedDecimalMarksError
 from .prices import PriceBook
@@ -49,6 +49,7 @@ from .scenarios import (
     text_name,
 )
 from .template import Layout
+from .xlsx_files import xlsx_rows
 
 __all__ = ["csv_records", "read_csv", "read_xlsx"]
 
