@@ -353,3 +353,14 @@ def test_a_number_of_one_digit_over_the_limit_is_refused_and_one_at_it_read(tmp_
     assert str(long).endswith(
         "column 'tasks_per_month': tasks_per_month has 41 digits; a number here has at most 40"
     )
+
+
+def test_yaml_anchors_outside_scenarios_sit_under_x_keys(tmp_path):
+    path = tmp_path / "cases.yaml"
+    path.write_text(YAML_CASES, encoding="utf-8")  # the anchor under "base:"
+    with pytest.raises(ScenarioFileError) as caught:
+        read(path)
+    assert str(caught.value) == (
+        f"{path}: unknown key 'base' at the top; the file holds a list named scenarios "
+        "(and keys starting with x- for YAML anchors)"
+    )

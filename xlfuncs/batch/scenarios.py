@@ -699,7 +699,8 @@ def read_nested(
         if extra:
             raise ScenarioFileError(
                 f"{file}: unknown key {_shorten(str(extra[0]))!r} at the top"
-                f"{suggest(str(extra[0]), ['scenarios'])}; the file holds a list named scenarios"
+                f"{suggest(str(extra[0]), ['scenarios'])}; the file holds a list named scenarios "
+                "(and keys starting with x- for YAML anchors)"
             )
     if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
         raise ScenarioFileError(f"{file}: expected a list of scenarios (a key named scenarios)")
