@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .._validation import RULES, Rule
-from ._workbook import COUNT, PERCENT, InputSpec, TemplateBook, discount_series
+from . import _formulas as fx
+from ._workbook import COUNT, PERCENT, InputSpec, TemplateBook
 
 __all__ = [
     "TIMELINE_KEYS",
@@ -90,7 +91,7 @@ _TIMELINE = [
         "t_growth",
         "Volume growth factor",
         "factor",
-        "=(1+monthly_growth)^({c}{t_month}-1)",
+        "=" + fx.growth_factor("monthly_growth", "{c}{t_month}"),
         "0.0000",
         "growth",
     ),
@@ -98,7 +99,7 @@ _TIMELINE = [
         "t_discount",
         "Discount factor, end of month",
         "factor",
-        "=1/(1+monthly_discount_rate)^{c}{t_month}",
+        "=" + fx.discount_factor("monthly_discount_rate", "{c}{t_month}"),
         "0.0000",
         "discount",
     ),
@@ -152,7 +153,7 @@ def factor_rows(
             "monthly_discount_rate",
             "Monthly discount rate",
             "fraction",
-            "=(1+annual_discount_rate)^(1/12)-1",
+            "=" + fx.monthly_discount_rate("annual_discount_rate"),
             "0.0000%",
         ),
         (
@@ -173,14 +174,14 @@ def factor_rows(
             "volume_factor_closed",
             "Volume factor, closed form (for the checks)",
             "months",
-            "=" + discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
+            "=" + fx.discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
         (
             "fixed_factor_closed",
             "Fixed-cost factor, closed form (for the checks)",
             "months",
-            "=" + discount_series("1/(1+monthly_discount_rate)"),
+            "=" + fx.discount_series("1/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
     ]

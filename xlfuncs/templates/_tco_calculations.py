@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from openpyxl.utils import get_column_letter
 
+from . import _formulas as fx
 from ._monthly import TIMELINE_KEYS, factor_rows, write_timeline
 from ._tco_inputs import MAX_MONTHS, OPTIONS
 from ._workbook import COUNT, MONEY, MONEY_PER_TASK, PERCENT, TemplateBook, text_literal
@@ -38,9 +39,12 @@ _PER_TASK_ROWS = [
         "api_cost",
         "API cost per task (TOKEN_COST)",
         "money per task",
-        "={p}calls*({p}input_tokens*((1-{p}cached_share)*{p}input_price"
-        "+{p}cached_share*{p}cached_price)+({p}output_tokens+{p}reasoning_tokens)"
-        "*{p}output_price)/1000000",
+        "="
+        + fx.token_cost(
+            *(f"{{p}}{arg}" for arg in ("input_tokens", "output_tokens", "input_price")),
+            *(f"{{p}}{arg}" for arg in ("output_price", "reasoning_tokens", "calls")),
+            *(f"{{p}}{arg}" for arg in ("cached_share", "cached_price")),
+        ),
         MONEY_PER_TASK,
     ),
     (
@@ -54,7 +58,10 @@ _PER_TASK_ROWS = [
         "selfhost_cost",
         "Self-hosted cost per task (SELFHOST_COST)",
         "money per task",
-        "={p}gpu_hour_price*{tokens_per_task}/(3600*{p}tokens_per_second*{p}utilization)",
+        "="
+        + fx.selfhost_cost(
+            "{p}gpu_hour_price", "{tokens_per_task}", "{p}tokens_per_second", "{p}utilization"
+        ),
         MONEY_PER_TASK,
     ),
     (
@@ -82,14 +89,15 @@ _PER_TASK_ROWS = [
         "cost_per_error_net",
         "Cost per error, caught errors at rework cost",
         "money per error",
-        "=(1-{p}catch_rate)*{p}cost_per_error+{p}catch_rate*{p}cost_per_caught_error",
+        "="
+        + fx.blended_error_cost("{p}cost_per_error", "{p}catch_rate", "{p}cost_per_caught_error"),
         MONEY,
     ),
     (
         "error_cost",
         "Error cost per task (ERROR_COST)",
         "money per task",
-        "=(1-{p}accuracy)*{cost_per_error_net}",
+        "=" + fx.error_cost("{p}accuracy", "{cost_per_error_net}"),
         MONEY_PER_TASK,
     ),
     (
@@ -242,7 +250,9 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         "cost_per_correct",
         "Cost per correct result (COST_PER_CORRECT)",
         "money per task",
-        '=IF({p}accuracy>0,{running_cost}/{p}accuracy,"no correct results")',
+        "=IF({p}accuracy>0,"
+        + fx.cost_per_correct("{running_cost}", "{p}accuracy")
+        + ',"no correct results")',
         MONEY_PER_TASK,
     )
     option_row(
@@ -252,9 +262,14 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         "=({upfront}+{fixed}*fixed_factor)/volume_factor",
         MONEY,
     )
-    premium = (
-        f"{reference('all_in_cost')}-{{running_cost}}"
-        f"+({reference('fixed_per_volume')}-{{fixed_per_volume}})/tasks_per_month"
+    # The option is the "efficient" side, the reference the "frontier" side whose
+    # accuracy is folded into its all-in cost (frontier accuracy 1).
+    premium = fx.frontier_premium(
+        "{running_cost}",
+        reference("all_in_cost"),
+        "{fixed_per_volume}",
+        reference("fixed_per_volume"),
+        "tasks_per_month",
     )
     option_row(
         "breakeven_accuracy",
@@ -262,7 +277,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         "fraction",
         '=IF({option_letter}=reference_option,"reference",'
         'IF(OR(tasks_per_month=0,{cost_per_error_net}=0),"accuracy does not matter",'
-        f"1-({premium})/{{cost_per_error_net}}))",
+        f"{fx.breakeven_accuracy(premium, '1', '{cost_per_error_net}')}))",
         PERCENT,
     )
     inc = f"${COLS['A']}${rows['included']}:${COLS['D']}${rows['included']}"

@@ -48,7 +48,6 @@ __all__ = [
     "InputSpec",
     "RowWriter",
     "TemplateBook",
-    "discount_series",
     "option_inputs",
     "resolve_inputs",
     "text_literal",
@@ -229,20 +228,6 @@ def resolve_inputs(
     values = {spec.name: spec.default for spec in specs}
     values.update(given or {})
     return {name: by_name[name].check(template, value) for name, value in values.items()}
-
-
-def discount_series(ratio: str) -> str:
-    """Formula for the sum over m = 1..months of ratio**(m-1) / (1 + r)**m (closed form).
-
-    ``ratio`` is a formula; the names ``months`` and ``monthly_discount_rate``
-    must exist. Near ratio = 1 the textbook (q**n - 1) / (q - 1) loses digits,
-    so a second-order expansion is used there. The templates use it only to
-    cross-check the timeline sums on their Checks sheet.
-    """
-    q, n = f"({ratio})", "months"
-    series = f"({q}^{n}-1)/({q}-1)"
-    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
-    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+monthly_discount_rate)"
 
 
 def text_literal(text: str) -> str:

@@ -18,6 +18,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from .._validation import POSITIVE, RULES
+from . import _formulas as fx
 from ._workbook import (
     COUNT,
     MONEY,
@@ -158,9 +159,12 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     book = TemplateBook.with_inputs("breakeven_accuracy", TITLE, INPUTS, inputs)
     calc = RowWriter(book, "Calculations", {"E": "E"})
     calc.heading("Your case (column E)")
-    premium = (
-        "(frontier_cost_per_task-efficient_cost_per_task+(frontier_monthly_fixed"
-        "-efficient_monthly_fixed)/tasks_per_month)"
+    premium = fx.frontier_premium(
+        "efficient_cost_per_task",
+        "frontier_cost_per_task",
+        "efficient_monthly_fixed",
+        "frontier_monthly_fixed",
+        "tasks_per_month",
     )
     calc.row(
         "frontier_premium",
@@ -174,7 +178,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "breakeven_accuracy",
         "Break-even accuracy of the efficient model (BREAKEVEN_ACCURACY)",
         "fraction",
-        "=frontier_accuracy-frontier_premium/cost_per_error",
+        "=" + fx.breakeven_accuracy("frontier_premium", "frontier_accuracy", "cost_per_error"),
         PERCENT,
         name="breakeven_accuracy",
     )
@@ -183,7 +187,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "Break-even cost per error (BREAKEVEN_ERROR_COST)",
         "money per error",
         '=IF(frontier_accuracy=efficient_accuracy,"no break-even: equal accuracies",'
-        "frontier_premium/(frontier_accuracy-efficient_accuracy))",
+        + fx.breakeven_error_cost("frontier_premium", "efficient_accuracy", "frontier_accuracy")
+        + ")",
         MONEY,
         name="breakeven_error_cost",
     )
@@ -192,8 +197,13 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             f"{model}_monthly_cost",
             f"{model.capitalize()} model: monthly cost, errors included",
             "money per month",
-            f"=tasks_per_month*({model}_cost_per_task+(1-{model}_accuracy)*cost_per_error)"
-            f"+{model}_monthly_fixed",
+            "="
+            + fx.monthly_cost(
+                "tasks_per_month",
+                f"{model}_cost_per_task",
+                fx.error_cost(f"{model}_accuracy", "cost_per_error"),
+                f"{model}_monthly_fixed",
+            ),
             MONEY,
             name=f"{model}_monthly_cost",
         )
@@ -243,7 +253,8 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         )
         for j in range(1, len(COST_GAPS) + 1):
             col = get_column_letter(_FIRST_COL + j - 1)
-            formula = f"=frontier_accuracy-({col}${top + 1}+{fixed_gap})/$D{r}"
+            premium = f"{col}${top + 1}+{fixed_gap}"
+            formula = "=" + fx.breakeven_accuracy(premium, "frontier_accuracy", f"$D{r}")
             book.put(
                 sheet, f"{col}{r}", formula, key=f"{key_prefix}.{i}.{j}", number_format=PERCENT
             )

@@ -17,6 +17,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter
 
 from .._validation import POSITIVE, RULES, Rule
+from . import _formulas as fx
 from ._workbook import (
     COUNT,
     MONEY_PER_TASK,
@@ -126,22 +127,21 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "margin_today",
         "Gross margin today (MARGIN)",
         "fraction",
-        "=({s}_price-{s}_cost)/{s}_price",
+        "=" + fx.margin("{s}_price", "{s}_cost"),
         PERCENT,
     )
     calc.row(
         "drift",
         "Yearly change of price relative to cost",
         "factor",
-        "=(1+{s}_annual_price_change)/(1+{s}_annual_cost_change)",
+        "=" + fx.margin_drift("{s}_annual_price_change", "{s}_annual_cost_change"),
         "0.0000",
     )
     calc.row(
         "years_to_zero",
         "Years to zero margin (YEARS_TO_ZERO_MARGIN)",
         "years",
-        "=IF({s}_cost>={s}_price,0,IF({col}{r[drift]}<1,"
-        'LN({s}_cost/{s}_price)/LN({col}{r[drift]}),"never"))',
+        "=" + fx.years_to_zero_margin("{s}_price", "{s}_cost", "{col}{r[drift]}", '"never"'),
         "0.00",
     )
     top = _TIMELINE_TOP
@@ -201,7 +201,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             f"price_{s}",
             f"Strategy {s}: price per task",
             "money per task",
-            f"={p}price*(1+{p}annual_price_change)^{{c}}{{year}}",
+            "=" + fx.price_in_year(f"{p}price", f"{p}annual_price_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"price.{s}",
         )
@@ -209,7 +209,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             f"cost_{s}",
             f"Strategy {s}: cost per task",
             "money per task",
-            f"={p}cost*(1+{p}annual_cost_change)^{{c}}{{year}}",
+            "=" + fx.price_in_year(f"{p}cost", f"{p}annual_cost_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"cost.{s}",
         )
@@ -217,7 +217,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             f"margin_{s}",
             f"Strategy {s}: gross margin (MARGIN_PATH)",
             "fraction",
-            f"=({{c}}{{price_{s}}}-{{c}}{{cost_{s}}})/{{c}}{{price_{s}}}",
+            "=" + fx.margin(f"{{c}}{{price_{s}}}", f"{{c}}{{cost_{s}}}"),
             PERCENT,
             f"margin.{s}",
         )
@@ -314,8 +314,8 @@ def _write_checks(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int]) 
     for s, col in calc.columns.items():
         p = s.lower() + "_"
         zero = f"Calculations!{col}{calc.rows['years_to_zero']}"
-        price_then = f"{p}price*(1+{p}annual_price_change)^{zero}"
-        cost_then = f"{p}cost*(1+{p}annual_cost_change)^{zero}"
+        price_then = fx.price_in_year(f"{p}price", f"{p}annual_price_change", zero)
+        cost_then = fx.price_in_year(f"{p}cost", f"{p}annual_cost_change", zero)
         book.add_check(
             f"Strategy {s}: price and cost are equal at the years to zero margin",
             f"IF(AND(ISNUMBER({zero}),{zero}>0),ABS({price_then}-{cost_then})"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._validation import RULES, Rule
+from . import _formulas as fx
 from ._workbook import (
     COUNT,
     MONEY,
@@ -121,7 +122,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "error_cost",
         "Expected cost of wrong answers per case (ERROR_COST)",
         "money per case",
-        "=(1-{s}_accuracy)*cost_per_error",
+        "=" + fx.error_cost("{s}_accuracy", "cost_per_error"),
         MONEY,
     )
     calc.row(
@@ -135,7 +136,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "net_value",
         "Expected net value per case (NET_VALUE)",
         "money per case",
-        "={s}_accuracy*value_per_correct-{s}_cost_per_case-(1-{s}_accuracy)*cost_per_error",
+        "="
+        + fx.net_value("value_per_correct", "{s}_accuracy", "{s}_cost_per_case", "cost_per_error"),
         MONEY,
         style="output",
     )
@@ -143,7 +145,9 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "cost_per_correct",
         "Cost per right answer, retrying wrong ones (COST_PER_CORRECT)",
         "money per case",
-        '=IF({s}_accuracy>0,{s}_cost_per_case/{s}_accuracy,"no right answers")',
+        "=IF({s}_accuracy>0,"
+        + fx.cost_per_correct("{s}_cost_per_case", "{s}_accuracy")
+        + ',"no right answers")',
         MONEY_PER_TASK,
     )
     calc.row(
@@ -177,7 +181,10 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "Break-even cost of a wrong answer (BREAKEVEN_ERROR_COST)",
         "money per case",
         '=IF(t_accuracy=f_accuracy,"no break-even: equal accuracies",'
-        "(t_cost_per_case-f_cost_per_case)/(t_accuracy-f_accuracy))",
+        + fx.breakeven_error_cost(
+            fx.frontier_premium("f_cost_per_case", "t_cost_per_case"), "f_accuracy", "t_accuracy"
+        )
+        + ")",
         MONEY,
         name="breakeven_error_cost",
     )
@@ -186,7 +193,12 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "Accuracy the fast model needs to match (BREAKEVEN_ACCURACY)",
         "fraction",
         '=IF(cost_per_error=0,"no break-even: errors cost nothing",'
-        "t_accuracy-(t_cost_per_case-f_cost_per_case)/cost_per_error)",
+        + fx.breakeven_accuracy(
+            fx.frontier_premium("f_cost_per_case", "t_cost_per_case"),
+            "t_accuracy",
+            "cost_per_error",
+        )
+        + ")",
         PERCENT,
         name="breakeven_accuracy",
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from .._validation import RULES, Rule
+from . import _formulas as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
 from ._workbook import (
     COUNT,
@@ -213,7 +214,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "small_error_cost",
             "Small model: error cost per task (ERROR_COST)",
             "money per task",
-            "=(1-small_accuracy)*cost_per_error",
+            "=" + fx.error_cost("small_accuracy", "cost_per_error"),
             MONEY_PER_TASK,
         ),
         (
@@ -241,7 +242,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "frontier_error_cost",
             "Frontier model: error cost per task (ERROR_COST)",
             "money per task",
-            "=(1-frontier_accuracy)*cost_per_error",
+            "=" + fx.error_cost("frontier_accuracy", "cost_per_error"),
             MONEY_PER_TASK,
         ),
         (
@@ -272,14 +273,16 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "small_tco",
             "Small model with scaffolding: TCO",
             "money",
-            "=upfront+tasks_per_month*small_all_in*volume_factor+small_monthly_fixed*fixed_factor",
+            "="
+            + fx.tco_closed("upfront", "tasks_per_month", "small_all_in", "small_monthly_fixed"),
             MONEY,
         ),
         (
             "frontier_tco",
             "Frontier model: TCO",
             "money",
-            "=tasks_per_month*frontier_all_in*volume_factor+frontier_monthly_fixed*fixed_factor",
+            "="
+            + fx.tco_closed(None, "tasks_per_month", "frontier_all_in", "frontier_monthly_fixed"),
             MONEY,
         ),
         (
@@ -294,7 +297,10 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "Break-even tasks per month, steady state, build excluded (BREAKEVEN_VOLUME)",
             "tasks per month",
             '=IF(frontier_all_in=small_all_in,"none: equal costs per task",'
-            "(small_monthly_fixed-frontier_monthly_fixed)/(frontier_all_in-small_all_in))",
+            + fx.breakeven_volume(
+                "small_all_in", "small_monthly_fixed", "frontier_all_in", "frontier_monthly_fixed"
+            )
+            + ")",
             COUNT,
         ),
         (
