@@ -156,7 +156,18 @@ def expected_figures(values: dict) -> dict[str, object]:
             )
         mine["breakeven_accuracy"] = be
     included = [k for k in OPTIONS if per[k]["included"]]
-    ordered = sorted(included, key=lambda k: per[k]["tco"])  # stable: ties keep A..D order
+    # Ranked on TCO as a share of the largest ranked TCO (at least 1), rounded to 9
+    # decimals: TCOs that close are a tie, which keeps the A..D order (a stable sort).
+    scale = max([1.0, *(abs(per[k]["tco"]) for k in included)])
+    for letter in OPTIONS:
+        ranked = per[letter]["included"]
+        per[letter] |= {
+            "inputs_allowed": 1,
+            "ranked": ranked,
+            "ranked_abs_tco": abs(per[letter]["tco"]) if ranked else 0.0,
+            "tie_key": round(per[letter]["tco"] / scale, 9) if ranked else 0.0,
+        }
+    ordered = sorted(included, key=lambda k: per[k]["tie_key"])
     for letter in OPTIONS:
         per[letter]["rank"] = ordered.index(letter) + 1 if letter in included else ""
         for key, value in per[letter].items():
@@ -168,6 +179,7 @@ def expected_figures(values: dict) -> dict[str, object]:
         "calc.volume_factor_closed": volume_factor,
         "calc.fixed_factor_closed": fixed_factor,
         "calc.reference_position": OPTIONS.index(ref) + 1,
+        "calc.tie_scale": scale,
         "calc.included_count": len(included),
         "summary.months": n,
         "timeline.month.0": 0,
@@ -230,9 +242,12 @@ def expected_texts(values: dict) -> dict[str, str]:
     name = {k: v[k.lower() + "_name"] for k in OPTIONS}
     # The Checks sheet flags a reference option left out of the comparison.
     reference_left_out = v[ref.lower() + "_include"] != "Yes"
+    failing = "The reference option is one of the options and is included"
     out = {
         "overall_flag": (
-            "A CHECK FAILS: see the Checks sheet" if reference_left_out else "All checks pass"
+            f"A CHECK FAILS: {failing}. See the Checks sheet."
+            if reference_left_out
+            else "All checks pass"
         )
     }
     for k in range(1, len(OPTIONS) + 1):
@@ -245,13 +260,16 @@ def expected_texts(values: dict) -> dict[str, str]:
         it_is = f"it is {fixed(accuracy * 100, 1)}%."
         if v[letter.lower() + "_include"] != "Yes":
             text = f"{name[letter]} is left out of the comparison (Include is No)."
+        elif reference_left_out:  # a check fails: no sentence that could mislead
+            text = f"Check input: {failing}."
         elif letter == ref:
             text = (
                 f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} over "
                 f"{int(v['months'])} months, rank {o['rank']} of {len(ordered)}."
             )
         elif isinstance(be, str):
-            side = "less" if o["tco"] < per[ref]["tco"] else "more"
+            mine, theirs = o["tie_key"], per[ref]["tie_key"]
+            side = "less" if mine < theirs else "the same" if mine == theirs else "more"
             text = (
                 f"{name[letter]}'s accuracy does not change its cost (no tasks, or errors cost "
                 f"nothing): it costs {side} than {name[ref]}."

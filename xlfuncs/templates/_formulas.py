@@ -41,6 +41,7 @@ __all__ = [
     "monthly_discount_rate",
     "net_value",
     "price_in_year",
+    "rounded_difference",
     "rounded_share",
     "selfhost_cost",
     "tco_closed",
@@ -400,3 +401,13 @@ def rounded_share(value: str, scale: str) -> str:
     'ROUND(E20/tie_scale,9)'
     """
     return f"ROUND({_arg(value)}/{_arg(scale)},{TIE_DIGITS})"
+
+
+def rounded_difference(a: str, b: str, scale: str) -> str:
+    """``a - b`` as a share of ``scale``, rounded to :data:`TIE_DIGITS` decimals: compare it
+    with 0 to decide which of two computed figures is larger, the same in every engine.
+
+    >>> rounded_difference("small_tco", "frontier_tco", "MAX(1,ABS(frontier_tco))")
+    'ROUND((small_tco-frontier_tco)/MAX(1,ABS(frontier_tco)),9)'
+    """
+    return f"ROUND(({_summand(a)}-{_arg(b)})/{_arg(scale)},{TIE_DIGITS})"

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from .._validation import RULES, Rule
 from . import _formulas as fx
-from ._workbook import COUNT, PERCENT, InputSpec, TemplateBook
+from ._workbook import COUNT, PERCENT, InputSpec, TemplateBook, guarded
 
 __all__ = [
     "TIMELINE_KEYS",
@@ -131,7 +131,16 @@ def write_timeline(
     """The timeline's rows at ``rows[key]``, one formula per month across ``month_cols``."""
     for key, label, unit, formula, number_format, figure in _TIMELINE:
         book.period_row(
-            sheet, rows[key], label, unit, month_cols, formula, number_format, figure, fields=rows
+            sheet,
+            rows[key],
+            label,
+            unit,
+            month_cols,
+            formula,
+            number_format,
+            figure,
+            fields=rows,
+            guard=None if key == "t_month" else "shared_inputs_ok",
         )
 
 
@@ -139,7 +148,8 @@ def factor_rows(
     rows: Mapping[str, int], month_cols: Sequence[str]
 ) -> dict[str, tuple[str, str, str, str, str]]:
     """The monthly discount rate and the horizon's factors: key -> (key, label, unit, formula,
-    number format), each to be written in a cell with that defined name.
+    number format), each to be written in a cell with that defined name; "check input"
+    while a shared input is not allowed.
 
     The factors sum the timeline's rows ``t_volume`` and ``t_fixed``; their
     closed forms are there for the checks.
@@ -185,7 +195,10 @@ def factor_rows(
             "#,##0.0000",
         ),
     ]
-    return {factor[0]: factor for factor in factors}
+    return {
+        key: (key, label, unit, guarded(formula, "shared_inputs_ok"), fmt)
+        for key, label, unit, formula, fmt in factors
+    }
 
 
 def add_factor_checks(book: TemplateBook) -> None:

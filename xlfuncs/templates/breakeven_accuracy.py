@@ -27,6 +27,7 @@ from ._workbook import (
     InputSpec,
     RowWriter,
     TemplateBook,
+    guarded,
 )
 
 __all__ = ["COST_GAPS", "ERROR_COSTS", "FILENAME", "INPUTS", "TITLE", "build"]
@@ -173,6 +174,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         f"={premium}",
         MONEY_PER_TASK,
         name="frontier_premium",
+        guard="inputs_ok",
     )
     calc.row(
         "breakeven_accuracy",
@@ -181,6 +183,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "=" + fx.breakeven_accuracy("frontier_premium", "frontier_accuracy", "cost_per_error"),
         PERCENT,
         name="breakeven_accuracy",
+        guard="inputs_ok",
     )
     calc.row(
         "breakeven_error_cost",
@@ -191,6 +194,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         + ")",
         MONEY,
         name="breakeven_error_cost",
+        guard="inputs_ok",
     )
     for model in ("efficient", "frontier"):
         calc.row(
@@ -206,6 +210,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             ),
             MONEY,
             name=f"{model}_monthly_cost",
+            guard="inputs_ok",
         )
     calc.blank()
     table_top = calc.next
@@ -254,7 +259,9 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         for j in range(1, len(COST_GAPS) + 1):
             col = get_column_letter(_FIRST_COL + j - 1)
             premium = f"{col}${top + 1}+{fixed_gap}"
-            formula = "=" + fx.breakeven_accuracy(premium, "frontier_accuracy", f"$D{r}")
+            formula = guarded(
+                "=" + fx.breakeven_accuracy(premium, "frontier_accuracy", f"$D{r}"), "inputs_ok"
+            )
             book.put(
                 sheet, f"{col}{r}", formula, key=f"{key_prefix}.{i}.{j}", number_format=PERCENT
             )
@@ -328,18 +335,20 @@ def _sentences() -> dict[str, str]:
     acc = 'FIXED(efficient_accuracy*100,1)&"%"'
     be = 'FIXED(breakeven_accuracy*100,1)&"%"'
     cost = "FIXED(cost_per_error,2)"
+    # The break-even is compared at TIE_DIGITS decimals, as every engine rounds it.
+    rounded = f"ROUND(breakeven_accuracy,{fx.TIE_DIGITS})"
     accuracy_sentence = (
-        f'IF(breakeven_accuracy>1,"At a cost per error of "&{cost}&" the efficient model '
+        f'IF({rounded}>1,"At a cost per error of "&{cost}&" the efficient model '
         f'costs more than the frontier model at any accuracy, even 100%.",'
-        f'IF(breakeven_accuracy<=0,"At a cost per error of "&{cost}&" the efficient model '
+        f'IF({rounded}<=0,"At a cost per error of "&{cost}&" the efficient model '
         f'costs less than the frontier model at any accuracy.",'
         f'"At a cost per error of "&{cost}&" the efficient model must be at least "&{be}&'
         f'" accurate to cost no more than the frontier model; it is "&{acc}&", so "&'
-        f'IF(efficient_accuracy>=breakeven_accuracy,"the efficient model costs less.",'
-        f'"the frontier model costs less.")))'
+        f"IF({fx.rounded_difference('efficient_accuracy', 'breakeven_accuracy', '1')}>=0,"
+        f'"the efficient model costs less.","the frontier model costs less.")))'
     )
     error_sentence = (
-        "IF(ISNUMBER(breakeven_error_cost),IF(breakeven_error_cost<0,"
+        f"IF(ISNUMBER(breakeven_error_cost),IF(ROUND(breakeven_error_cost,{fx.TIE_DIGITS})<0,"
         '"No cost per error makes the two cost the same: "&IF(frontier_accuracy>'
         'efficient_accuracy,"the frontier model is cheaper and more accurate.",'
         '"the efficient model is cheaper and more accurate."),'

@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from .._validation import POSITIVE, RULES, Rule
 from . import _formulas as fx
 from ._workbook import (
+    CHECK_INPUT,
     COUNT,
     MONEY_PER_TASK,
     PERCENT,
@@ -129,6 +130,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "fraction",
         "=" + fx.margin("{s}_price", "{s}_cost"),
         PERCENT,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "drift",
@@ -136,6 +138,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "factor",
         "=" + fx.margin_drift("{s}_annual_price_change", "{s}_annual_cost_change"),
         "0.0000",
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "years_to_zero",
@@ -143,6 +146,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "years",
         "=" + fx.years_to_zero_margin("{s}_price", "{s}_cost", "{col}{r[drift]}", '"never"'),
         "0.00",
+        guard="{s}_inputs_ok",
     )
     top = _TIMELINE_TOP
     rows = {"year": top + 1, "in_horizon": top + 2}
@@ -162,6 +166,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             for s in STRATEGIES
         },
         PERCENT,
+        guard="{s}_inputs_ok",
     )
     assert calc.next < top
     # The timeline: years across, one formula per row.
@@ -172,7 +177,16 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         last_column=_FIRST_COL + MAX_YEARS,
     )
 
-    def line(key: str, label: str, unit: str, template: str, fmt: str, figure: str) -> None:
+    def line(
+        key: str,
+        label: str,
+        unit: str,
+        template: str,
+        fmt: str,
+        figure: str,
+        guard: str | None = None,
+        marker: str = CHECK_INPUT,
+    ) -> None:
         book.period_row(
             sheet,
             rows[key],
@@ -184,6 +198,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             figure,
             first_period=0,
             fields=rows,
+            guard=guard,
+            marker=marker,
         )
 
     line("year", "Year", "year", "=COLUMN()-COLUMN($E$1)", "0", "year")
@@ -194,6 +210,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "=IF({c}{year}<=years,1,0)",
         "0",
         "in_horizon",
+        "shared_inputs_ok",
     )
     for s in STRATEGIES:
         p = s.lower() + "_"
@@ -204,6 +221,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "=" + fx.price_in_year(f"{p}price", f"{p}annual_price_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"price.{s}",
+            f"{p}inputs_ok",
         )
         line(
             f"cost_{s}",
@@ -212,6 +230,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "=" + fx.price_in_year(f"{p}cost", f"{p}annual_cost_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"cost.{s}",
+            f"{p}inputs_ok",
         )
         line(
             f"margin_{s}",
@@ -220,6 +239,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "=" + fx.margin(f"{{c}}{{price_{s}}}", f"{{c}}{{cost_{s}}}"),
             PERCENT,
             f"margin.{s}",
+            f"{p}inputs_ok",
+            "NA()",  # the chart leaves a gap
         )
     ws = book[sheet]
     for column, width in {"A": 2, "B": 48, "C": 16, "D": 4}.items():
@@ -317,9 +338,10 @@ def _write_checks(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int]) 
         price_then = fx.price_in_year(f"{p}price", f"{p}annual_price_change", zero)
         cost_then = fx.price_in_year(f"{p}cost", f"{p}annual_cost_change", zero)
         book.add_check(
-            f"Strategy {s}: price and cost are equal at the years to zero margin",
+            f"Strategy {s}: price and cost are equal at the years to zero margin (to 1e-9 of "
+            "the price in that year)",
             f"IF(AND(ISNUMBER({zero}),{zero}>0),ABS({price_then}-{cost_then})"
-            f"<=0.000000001*{p}price,TRUE)",
+            f"<=0.000000001*{price_then},TRUE)",
         )
         margin0 = f"Calculations!{_YEAR_COLS[0]}{rows[f'margin_{s}']}"
         book.add_check(

@@ -124,6 +124,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "money per case",
         "=" + fx.error_cost("{s}_accuracy", "cost_per_error"),
         MONEY,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "expected_cost",
@@ -131,6 +132,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "money per case",
         "={s}_cost_per_case+{col}{r[error_cost]}",
         MONEY,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "net_value",
@@ -140,6 +142,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         + fx.net_value("value_per_correct", "{s}_accuracy", "{s}_cost_per_case", "cost_per_error"),
         MONEY,
         style="output",
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "cost_per_correct",
@@ -149,6 +152,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         + fx.cost_per_correct("{s}_cost_per_case", "{s}_accuracy")
         + ',"no right answers")',
         MONEY_PER_TASK,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "monthly_net_value",
@@ -156,6 +160,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "money per month",
         "=cases_per_month*{col}{r[net_value]}",
         MONEY,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "waiting_hours",
@@ -163,6 +168,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "hours per month",
         "=cases_per_month*{s}_seconds_per_case/3600",
         "#,##0.0",
+        guard="{s}_inputs_ok",
     )
     calc.blank()
     calc.heading("Thinking against the fast model (column E)")
@@ -175,6 +181,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         f"=F{calc.rows['net_value']}-E{calc.rows['net_value']}",
         MONEY,
         name="extra_value_per_case",
+        guard="inputs_ok",
     )
     think.row(
         "breakeven_error_cost",
@@ -187,6 +194,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         + ")",
         MONEY,
         name="breakeven_error_cost",
+        guard="inputs_ok",
     )
     think.row(
         "breakeven_accuracy",
@@ -201,6 +209,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         + ")",
         PERCENT,
         name="breakeven_accuracy",
+        guard="inputs_ok",
     )
     think.row(
         "slowdown",
@@ -208,6 +217,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "times",
         '=IF(f_seconds_per_case>0,t_seconds_per_case/f_seconds_per_case,"not comparable")',
         "#,##0",
+        guard="inputs_ok",
     )
     ws = book[sheet]
     for column, width in {"A": 2, "B": 62, "C": 18, "D": 4, "E": 22, "F": 22}.items():
@@ -273,15 +283,19 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             number_format=fmt,
             style="output",
         )
+    # Which model is worth more is decided at TIE_DIGITS decimals of the larger net value.
+    fast, thinking = (f"Calculations!{col}{calc.rows['net_value']}" for col in ("E", "F"))
+    thinking_gain = fx.rounded_difference(thinking, fast, f"MAX(1,ABS({fast}),ABS({thinking}))")
     sentences = {
         "sentence.value": (
             '"Per case, thinking is worth "&FIXED(ABS(extra_value_per_case),2)&" "&'
-            'IF(extra_value_per_case>=0,"more","less")&" than the fast answer: "&'
+            f"IF({thinking_gain}>=0,"
+            '"more","less")&" than the fast answer: "&'
             'FIXED(t_cost_per_case,2)&" in "&FIXED(t_seconds_per_case,1)&" s against "&'
             'FIXED(f_cost_per_case,3)&" in "&FIXED(f_seconds_per_case,1)&" s."'
         ),
         "sentence.breakeven": (
-            "IF(ISNUMBER(breakeven_error_cost),IF(breakeven_error_cost<0,"
+            f"IF(ISNUMBER(breakeven_error_cost),IF(ROUND(breakeven_error_cost,{fx.TIE_DIGITS})<0,"
             '"No cost of a wrong answer makes the two equal: one model is both cheaper and '
             'more accurate.",'
             'IF(t_accuracy>f_accuracy,"Thinking costs less overall when a wrong answer costs '

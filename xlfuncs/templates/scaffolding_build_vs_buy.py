@@ -181,19 +181,34 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     )
     parts.heading("Scaffolding components (V, D, R in columns E to G)")
     parts.header({"V": "Validation loops", "D": "Multi-agent debate", "R": "Retrieval"})
-    parts.row("build_cost", "Build cost", "money", "={s}_build_hours*hourly_rate", MONEY)
+    parts.row(
+        "build_cost",
+        "Build cost",
+        "money",
+        "={s}_build_hours*hourly_rate",
+        MONEY,
+        guard="{s}_inputs_ok",
+    )
     parts.row(
         "maintenance_cost",
         "Maintenance per month",
         "money per month",
         "={s}_maintenance_hours*hourly_rate",
         MONEY,
+        guard="{s}_inputs_ok",
     )
     parts.blank()
 
     calc = RowWriter(book, sheet, {"E": "E"}, row=parts.next)
     calc.heading("Build (small model) against buy (frontier model), column E")
     rng = "E{0}:G{0}"
+    # Equal all-in costs per task are decided at TIE_DIGITS decimals of the larger (at least 1).
+    same_cost = (
+        fx.rounded_difference(
+            "frontier_all_in", "small_all_in", "MAX(1,ABS(frontier_all_in),ABS(small_all_in))"
+        )
+        + "=0"
+    )
     factors = factor_rows(t, _MONTH_COLS)
     rows = [
         (
@@ -296,7 +311,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "breakeven_volume_steady",
             "Break-even tasks per month, steady state, build excluded (BREAKEVEN_VOLUME)",
             "tasks per month",
-            '=IF(frontier_all_in=small_all_in,"none: equal costs per task",'
+            f'=IF({same_cost},"none: equal costs per task",'
             + fx.breakeven_volume(
                 "small_all_in", "small_monthly_fixed", "frontier_all_in", "frontier_monthly_fixed"
             )
@@ -307,7 +322,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "breakeven_volume_horizon",
             "Break-even first-month tasks over the horizon, build included (BREAKEVEN_VOLUME)",
             "tasks per month",
-            '=IF(frontier_all_in=small_all_in,"none: equal costs per task",'
+            f'=IF({same_cost},"none: equal costs per task",'
             "((upfront+small_monthly_fixed*fixed_factor)/volume_factor"
             "-frontier_monthly_fixed*fixed_factor/volume_factor)/(frontier_all_in-small_all_in))",
             COUNT,
@@ -322,6 +337,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             fmt,
             name=key,
             style="output" if key.endswith("_tco") else "calc",
+            # The discount factors are guarded by the shared inputs they come from.
+            guard=None if key in factors else "inputs_ok",
         )
     assert calc.next < _TIMELINE_TOP
     _write_timeline(book, t)
@@ -397,14 +414,18 @@ def _write_summary(book: TemplateBook) -> None:
             style="output" if "tco" in key else "calc",
         )
     words = 7 + len(shown) + 1
+    tco_gap = fx.rounded_difference(
+        "small_tco", "frontier_tco", "MAX(1,ABS(small_tco),ABS(frontier_tco))"
+    )
     cheaper = (
-        'IF(small_tco<frontier_tco,"Building pays: the small model with scaffolding costs "&'
+        f'IF({tco_gap}<0,"Building pays: the small model with scaffolding costs "&'
         'FIXED(frontier_tco-small_tco,0)&" less than the frontier model over "&months&'
         '" months.","Buying pays: the frontier model costs "&FIXED(small_tco-frontier_tco,0)&'
         '" less than the small model with scaffolding over "&months&" months.")'
     )
     volume = (
-        "IF(ISNUMBER(breakeven_volume_horizon),IF(breakeven_volume_horizon<0,"
+        "IF(ISNUMBER(breakeven_volume_horizon),IF(ROUND(breakeven_volume_horizon,"
+        f"{fx.TIE_DIGITS})<0,"
         '"The two never cost the same at a positive volume: one is cheaper at any volume.",'
         'IF(frontier_all_in>small_all_in,"The scaffolding pays for itself from about "&'
         'FIXED(breakeven_volume_horizon,0)&" tasks in the first month; you have "&'
