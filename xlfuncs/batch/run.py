@@ -11,8 +11,10 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._errors import InputError
 from .filenames import UniqueNames
-from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
+from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
+from .sources import read_scenarios
 from .summary import SummaryTable, has_figures
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import (
@@ -261,8 +263,9 @@ def generate(
 
     Raises
     ------
-    ValueError
-        An unknown template, or ``overwrite`` together with ``skip_existing``.
+    xlfuncs.InputError
+        An unknown template, or ``overwrite`` together with ``skip_existing``
+        (a ``ValueError``, like every :class:`xlfuncs.XlfuncsError` of bad input).
 
     Examples
     --------
@@ -277,7 +280,9 @@ def generate(
     'Email drafting - errors are cheap.xlsx'
     """
     if overwrite and skip_existing:
-        raise ValueError("generate: choose overwrite or skip_existing, not both")
+        raise InputError(
+            "generate: choose overwrite or skip_existing, not both", function="generate"
+        )
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     chosen = resolve_template(template)
     layout = Layout.of(chosen)
@@ -355,10 +360,10 @@ def generate(
     report.outcomes = outcomes
 
     if recalc and report.written:
-        from .recalc import recalculate_in_place
+        from .recalc import recalculate_workbooks
 
-        for outcome in recalculate_in_place(report):
-            report.outcomes.append(outcome)
+        for path, problem in recalculate_workbooks(report.written):
+            report.outcomes.append(Outcome(path.stem, path.name, FAILED, f"--recalc: {problem}"))
         report.recalculated = True
     if summary and len(report.summary) and not has_figures(layout):
         report.notes.append(
