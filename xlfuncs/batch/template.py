@@ -176,6 +176,7 @@ class ModuleTemplate:
         self.name = name or module.__name__.rsplit(".", 1)[-1]
         self.inputs = module.INPUTS
         self.title = getattr(module, "TITLE", self.name)
+        self.scenario_input = getattr(module, "SCENARIO_INPUT", None)
 
     def build(self, values: Mapping[str, float | str], path: str | os.PathLike[str]) -> object:
         return self.module.build(values, path)

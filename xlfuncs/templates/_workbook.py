@@ -42,9 +42,11 @@ __all__ = [
     "CHECK_INPUT",
     "CHECK_SENTENCE",
     "COUNT",
+    "DEFAULT_SCENARIO",
     "MONEY",
     "MONEY_PER_TASK",
     "PERCENT",
+    "SCENARIO_INPUT",
     "SHEETS",
     "Check",
     "InputSpec",
@@ -53,6 +55,7 @@ __all__ = [
     "guarded",
     "option_inputs",
     "resolve_inputs",
+    "scenario_input",
     "text_literal",
 ]
 
@@ -178,6 +181,25 @@ class InputSpec:
         if self.rule.refusal(number) is not None:
             raise fail(violation(self.rule, number))
         return number
+
+
+#: The scenario name of a template's illustrative defaults.
+DEFAULT_SCENARIO = "Illustrative defaults"
+#: The input every template names its scenario with (the batch fills in each scenario's name).
+SCENARIO_INPUT = "scenario"
+
+
+def scenario_input() -> InputSpec:
+    """The scenario's name: the first input of every template, shown on About and Summary."""
+    return InputSpec(
+        SCENARIO_INPUT,
+        "Scenario",
+        "text",
+        DEFAULT_SCENARIO,
+        "A name for the case these inputs describe; shown on About and Summary.",
+        number_format="@",
+        section="Scenario",
+    )
 
 
 def option_inputs(
@@ -646,9 +668,18 @@ class TemplateBook:
     # Summary and timelines -------------------------------------------------
 
     def summary_top(self, subtitle: str) -> None:
-        """Summary's title and subtitle, and the overall check flag in row 4."""
+        """Summary's title, the scenario (or ``subtitle`` for the illustrative defaults),
+        and the overall check flag in row 4."""
         sheet = "Summary"
-        self.sheet_title(sheet, self.title, subtitle)
+        self.sheet_title(sheet, self.title)
+        self.put(
+            sheet,
+            "B2",
+            f"=IF(scenario={text_literal(DEFAULT_SCENARIO)},{text_literal(subtitle)},"
+            '"Scenario: "&scenario&". The inputs are on the Inputs sheet.")',
+            style="note",
+            text_key="summary.subtitle",
+        )
         self.label(sheet, 4, "Checks")
         self.overall_flag(sheet, "C4")
         self[sheet].merge_cells("C4:F4")
@@ -725,6 +756,7 @@ class TemplateBook:
         sheet = "About"
         ws = self[sheet]
         self.sheet_title(sheet, self.title, f"xlfuncs template {self.template}.xlsx")
+        self.put(sheet, "B3", '="Scenario: "&scenario', style="bold", text_key="about.scenario")
         row = 4
 
         def block(heading: str, lines: Iterable[str]) -> None:

@@ -24,13 +24,15 @@ from ._workbook import (
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
     TemplateBook,
     guarded,
+    scenario_input,
 )
 
-__all__ = ["COST_GAPS", "ERROR_COSTS", "FILENAME", "INPUTS", "TITLE", "build"]
+__all__ = ["COST_GAPS", "ERROR_COSTS", "FILENAME", "INPUTS", "SCENARIO_INPUT", "TITLE", "build"]
 
 FILENAME = "breakeven_accuracy.xlsx"
 TITLE = "Break-even accuracy: when 95% accuracy is a liability"
@@ -44,6 +46,7 @@ _WINS = PatternFill("solid", fgColor="C6EFCE")
 _LOSES = PatternFill("solid", fgColor="FFC7CE")
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     InputSpec(
         "efficient_cost_per_task",
         "Efficient model: cost per task",

@@ -23,13 +23,15 @@ from ._workbook import (
     COUNT,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
     TemplateBook,
     option_inputs,
+    scenario_input,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MAX_YEARS", "STRATEGIES", "TITLE", "build"]
+__all__ = ["FILENAME", "INPUTS", "MAX_YEARS", "SCENARIO_INPUT", "STRATEGIES", "TITLE", "build"]
 
 FILENAME = "margin_trap.xlsx"
 TITLE = "The margin trap of token price cuts"
@@ -55,6 +57,7 @@ def _strategy(key, label, unit, values, description, rule, fmt):
 
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     InputSpec(
         "years",
         "Horizon",

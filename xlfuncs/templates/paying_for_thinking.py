@@ -19,13 +19,15 @@ from ._workbook import (
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
     TemplateBook,
     option_inputs,
+    scenario_input,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MODELS", "TITLE", "build"]
+__all__ = ["FILENAME", "INPUTS", "MODELS", "SCENARIO_INPUT", "TITLE", "build"]
 
 FILENAME = "test_time_compute.xlsx"
 TITLE = "Paying for thinking: test-time compute per case"
@@ -37,6 +39,7 @@ _CASE = "The case"
 _ESSAY = "the essay's example (illustrative)"
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     *option_inputs(
         "name",
         "Model",

@@ -22,13 +22,15 @@ from ._workbook import (
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
     TemplateBook,
     option_inputs,
+    scenario_input,
 )
 
-__all__ = ["COMPONENTS", "FILENAME", "INPUTS", "MAX_MONTHS", "TITLE", "build"]
+__all__ = ["COMPONENTS", "FILENAME", "INPUTS", "MAX_MONTHS", "SCENARIO_INPUT", "TITLE", "build"]
 
 FILENAME = "scaffolding_build_vs_buy.xlsx"
 TITLE = "Scaffolding: build around a small model, or buy the frontier model"
@@ -42,6 +44,7 @@ _PARTS = "Scaffolding components (V: validation loops, D: multi-agent debate, R:
 _FRONTIER = "Frontier model, bought per task"
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     *workload_inputs(
         _WORKLOAD,
         tasks=50_000,

@@ -38,11 +38,12 @@ from ._workbook import (
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     TemplateBook,
     text_literal,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MAX_MONTHS", "OPTIONS", "TITLE", "build"]
+__all__ = ["FILENAME", "INPUTS", "MAX_MONTHS", "OPTIONS", "SCENARIO_INPUT", "TITLE", "build"]
 
 FILENAME = "tco_comparison.xlsx"
 TITLE = "Efficient vs frontier: total cost of ownership"
