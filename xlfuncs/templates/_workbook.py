@@ -51,6 +51,7 @@ __all__ = [
     "Check",
     "InputSpec",
     "RowWriter",
+    "SummaryColumn",
     "TemplateBook",
     "guarded",
     "option_inputs",
@@ -181,6 +182,27 @@ class InputSpec:
         if self.rule.refusal(number) is not None:
             raise fail(violation(self.rule, number))
         return number
+
+
+@dataclass(frozen=True)
+class SummaryColumn:
+    """A column of the batch summary (``summary.xlsx``, ``summary.csv``).
+
+    ``key`` is a figure or text key of the built workbook (``book.figures`` or
+    ``book.texts``), so the summary shows exactly what the workbook's cell
+    holds; in a summary with a row per option, ``{x}`` in the key stands for
+    the option's letter. ``number_format`` is the column's Excel format, or
+    ``None`` for a text column. A figure that is words in the workbook (for
+    example "reference" or "never") is left blank in a number column.
+    """
+
+    heading: str
+    key: str
+    number_format: str | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return self.number_format is None
 
 
 #: The scenario name of a template's illustrative defaults.

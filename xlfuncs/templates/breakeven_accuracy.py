@@ -27,12 +27,23 @@ from ._workbook import (
     SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
     guarded,
     scenario_input,
 )
 
-__all__ = ["COST_GAPS", "ERROR_COSTS", "FILENAME", "INPUTS", "SCENARIO_INPUT", "TITLE", "build"]
+__all__ = [
+    "COST_GAPS",
+    "ERROR_COSTS",
+    "FILENAME",
+    "INPUTS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "breakeven_accuracy.xlsx"
 TITLE = "Break-even accuracy: when 95% accuracy is a liability"
@@ -156,6 +167,13 @@ INPUTS: list[InputSpec] = [
 ]
 
 _FIRST_COL = 5  # column E: the first column of the table
+
+#: The batch summary: a row per scenario, these columns.
+SUMMARY_BY_OPTION = False
+SUMMARY_COLUMNS = (
+    SummaryColumn("Break-even accuracy", "summary.breakeven_accuracy", "0.00%"),
+    SummaryColumn("Break-even cost per error", "summary.breakeven_error_cost", MONEY),
+)
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:

@@ -26,12 +26,23 @@ from ._workbook import (
     SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
     option_inputs,
     scenario_input,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MAX_YEARS", "SCENARIO_INPUT", "STRATEGIES", "TITLE", "build"]
+__all__ = [
+    "FILENAME",
+    "INPUTS",
+    "MAX_YEARS",
+    "SCENARIO_INPUT",
+    "STRATEGIES",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "margin_trap.xlsx"
 TITLE = "The margin trap of token price cuts"
@@ -118,6 +129,16 @@ INPUTS: list[InputSpec] = [
 _FIRST_COL = 5  # column E holds year 0 in the timeline and strategy E in the scalar rows
 _YEAR_COLS = [get_column_letter(_FIRST_COL + t) for t in range(MAX_YEARS + 1)]
 _TIMELINE_TOP = 13
+
+#: The batch summary: a row per scenario and strategy, these columns.
+SUMMARY_BY_OPTION = True
+SUMMARY_COLUMNS = (
+    SummaryColumn("Gross margin today", "summary.margin_today.{x}", "0.00%"),
+    SummaryColumn(
+        "Gross margin at the end of the horizon", "summary.margin_at_horizon.{x}", "0.00%"
+    ),
+    SummaryColumn("Years to zero margin", "summary.years_to_zero.{x}", "0.00"),
+)
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:

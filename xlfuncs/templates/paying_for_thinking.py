@@ -22,12 +22,22 @@ from ._workbook import (
     SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
     option_inputs,
     scenario_input,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MODELS", "SCENARIO_INPUT", "TITLE", "build"]
+__all__ = [
+    "FILENAME",
+    "INPUTS",
+    "MODELS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "test_time_compute.xlsx"
 TITLE = "Paying for thinking: test-time compute per case"
@@ -112,6 +122,15 @@ INPUTS: list[InputSpec] = [
         section=_CASE,
     ),
 ]
+
+
+#: The batch summary: a row per scenario and model, these columns.
+SUMMARY_BY_OPTION = True
+SUMMARY_COLUMNS = (
+    SummaryColumn("Expected cost per case", "summary.expected_cost.{x}", MONEY),
+    SummaryColumn("Expected net value per case", "summary.net_value.{x}", MONEY),
+    SummaryColumn("Break-even cost of a wrong answer", "summary.breakeven_error_cost", MONEY),
+)
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:

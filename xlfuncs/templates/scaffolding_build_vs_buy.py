@@ -25,12 +25,23 @@ from ._workbook import (
     SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
     option_inputs,
     scenario_input,
 )
 
-__all__ = ["COMPONENTS", "FILENAME", "INPUTS", "MAX_MONTHS", "SCENARIO_INPUT", "TITLE", "build"]
+__all__ = [
+    "COMPONENTS",
+    "FILENAME",
+    "INPUTS",
+    "MAX_MONTHS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "scaffolding_build_vs_buy.xlsx"
 TITLE = "Scaffolding: build around a small model, or buy the frontier model"
@@ -171,6 +182,16 @@ INPUTS: list[InputSpec] = [
 _FIRST_COL = 5
 _MONTH_COLS = [get_column_letter(_FIRST_COL + m) for m in range(MAX_MONTHS)]
 _TIMELINE_TOP = 40
+
+#: The batch summary: a row per scenario, these columns.
+SUMMARY_BY_OPTION = False
+SUMMARY_COLUMNS = (
+    SummaryColumn("Small model with scaffolding: TCO", "summary.small_tco", MONEY),
+    SummaryColumn("Frontier model: TCO", "summary.frontier_tco", MONEY),
+    SummaryColumn(
+        "Break-even first-month tasks, build included", "summary.breakeven_volume_horizon", COUNT
+    ),
+)
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:

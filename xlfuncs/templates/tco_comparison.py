@@ -39,14 +39,38 @@ from ._workbook import (
     MONEY_PER_TASK,
     PERCENT,
     SCENARIO_INPUT,
+    SummaryColumn,
     TemplateBook,
     text_literal,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MAX_MONTHS", "OPTIONS", "SCENARIO_INPUT", "TITLE", "build"]
+__all__ = [
+    "FILENAME",
+    "INPUTS",
+    "MAX_MONTHS",
+    "OPTIONS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "tco_comparison.xlsx"
 TITLE = "Efficient vs frontier: total cost of ownership"
+
+
+#: The batch summary: a row per scenario and option, these columns.
+SUMMARY_BY_OPTION = True
+SUMMARY_COLUMNS = (
+    SummaryColumn("Reference option", "summary.reference_name"),
+    SummaryColumn("Cost per task", "summary.running_cost.{x}", MONEY_PER_TASK),
+    SummaryColumn("Error cost per task", "summary.error_cost.{x}", MONEY_PER_TASK),
+    SummaryColumn("TCO", "summary.tco.{x}", MONEY),
+    SummaryColumn("Cost per correct result", "summary.cost_per_correct.{x}", MONEY_PER_TASK),
+    SummaryColumn("Break-even accuracy vs reference", "summary.breakeven_accuracy.{x}", "0.00%"),
+    SummaryColumn("Cheapest option", "summary.rank_name.1"),
+)
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
@@ -80,6 +104,14 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     book.summary_top("Illustrative default inputs: type your own on the Inputs sheet.")
     book.label(sheet, 5, "Horizon", "months")
     book.put(sheet, "D5", "=months", key="summary.months", number_format=COUNT)
+    book.label(sheet, 6, "Reference option")
+    book.put(
+        sheet,
+        "D6",
+        f"=IF(shared_inputs_ok,INDEX({option_range(rows, 'name')},reference_position),"
+        f"{CHECK_INPUT})",
+        text_key="summary.reference_name",
+    )
 
     book.heading(sheet, 7, "Ranking by total cost of ownership (1 = cheapest)", last_column=12)
     # Column, header, figure (summary.rank_*), the row shown of the option at rank k (None: the
