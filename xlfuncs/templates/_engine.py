@@ -1268,6 +1268,38 @@ class Calculator:
                 cells[key] = _broadcast(_cell_result(self._formulas[key][0](run)), (size, 1, 1))
         return Evaluation(size, cells, self.formula_cells)
 
+    def scales(self, evaluation: Evaluation, scenario: int = 0) -> dict[tuple[str, str], float]:
+        """Per formula cell, the size of the figures it is computed from.
+
+        The largest magnitude among its own number and, transitively, every
+        number it reads: the scale against which a difference that an engine
+        rounds to zero is judged.
+        """
+        size: dict[tuple, float] = {}
+
+        def magnitude(key: tuple) -> float:
+            if key in size:
+                return size[key]
+            v = evaluation._cells.get(key)
+            if v is None:
+                return 0.0
+            kind = NUMBER if v.kind is None else int(v.kinds().reshape(-1)[scenario % v.num.size])
+            number = float(v.num.reshape(-1)[scenario % v.num.size])
+            return abs(number) if kind == NUMBER and math.isfinite(number) else 0.0
+
+        for key in self._order:
+            largest = magnitude(key)
+            for target in self._formulas[key][1]:
+                if target[0] == "ref":
+                    largest = max(largest, magnitude(target[1:]))
+                    continue
+                sheet, r1, c1, r2, c2 = target[1:]
+                for r in range(r1, r2 + 1):
+                    for c in range(c1, c2 + 1):
+                        largest = max(largest, magnitude((sheet, r, c)))
+            size[key] = largest
+        return {(s, f"{get_column_letter(c)}{r}"): v for (s, r, c), v in size.items()}
+
 
 def _evaluation_order(formulas: Mapping[tuple, tuple[Closure, list]]) -> list[tuple]:
     """Formula cells so that each comes after every formula cell it reads."""

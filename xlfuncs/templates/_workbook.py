@@ -37,6 +37,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from .._errors import InputError
+from .._ooxml import cached_value, fill_formula_cells, read_package, sheet_parts, write_package
 from .._validation import Rule, format_number
 
 __all__ = [
@@ -671,8 +672,15 @@ class TemplateBook:
         wb.properties.title = self.title
         wb.properties.created = _BUILD_TIME
         target = Path(path)
-        target.write_bytes(deterministic_bytes(wb))
+        target.write_bytes(self.package())
         return target
+
+    def package(self) -> bytes:
+        """The .xlsx bytes, with every formula's value stored (see :func:`with_stored_values`)."""
+        from ._engine import Calculator
+
+        evaluation = Calculator.of_book(self).evaluate()
+        return with_stored_values(deterministic_bytes(self.workbook), evaluation)
 
 
 def deterministic_bytes(workbook: Workbook) -> bytes:
@@ -682,6 +690,30 @@ def deterministic_bytes(workbook: Workbook) -> bytes:
     workbook.properties.modified = _BUILD_TIME
     ExcelWriter(workbook, archive).save()  # closes the archive
     return buffer.getvalue()
+
+
+def with_stored_values(package: bytes, evaluation, scenario: int = 0) -> bytes:
+    """``package`` with the value of every formula cell stored beside its formula.
+
+    ``evaluation`` (from :mod:`xlfuncs.templates._engine`) holds the values;
+    ``scenario`` picks one of its block. Readers that do not calculate (file
+    previews, phones, pandas, ``openpyxl`` with ``data_only=True``) show
+    these values; a spreadsheet still recalculates on opening.
+    """
+    infos, parts = read_package(package)
+    by_sheet: dict[str, dict[str, tuple[str, str]]] = {}
+    for sheet, coordinate in evaluation.formulas:
+        values = evaluation[sheet, coordinate]
+        by_sheet.setdefault(sheet, {})[coordinate] = cached_value(
+            int(values.kind[scenario]),
+            float(values.number[scenario]),
+            None if values.text is None else values.text[scenario],
+        )
+    for sheet, part in sheet_parts(parts).items():
+        if sheet in by_sheet:
+            xml = parts[part].decode("utf-8")
+            parts[part] = fill_formula_cells(xml, by_sheet[sheet]).encode("utf-8")
+    return write_package(infos, parts)
 
 
 class _FixedTimeZip(zipfile.ZipFile):
