@@ -158,7 +158,7 @@ def expected_figures(values: dict) -> dict[str, object]:
     included = [k for k in OPTIONS if per[k]["included"]]
     ordered = sorted(included, key=lambda k: per[k]["tco"])  # stable: ties keep A..D order
     for letter in OPTIONS:
-        per[letter]["rank"] = ordered.index(letter) + 1 if letter in included else ""
+        per[letter]["rank"] = ordered.index(letter) + 1 if letter in included else "left out"
         for key, value in per[letter].items():
             out[f"calc.{key}.{letter}"] = value
     out |= {
@@ -204,9 +204,10 @@ def expected_figures(values: dict) -> dict[str, object]:
     for k in range(1, len(OPTIONS) + 1):
         shown = k <= len(included)
         pick = per[ordered[k - 1]] if shown else None
-        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else ""
-        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else ""
-        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else ""
+        # Rows below the last included option show a dash.
+        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else "-"
+        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else "-"
+        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else "-"
     for letter in OPTIONS:
         for key in (
             "running_cost",
@@ -236,8 +237,8 @@ def expected_texts(values: dict) -> dict[str, str]:
         )
     }
     for k in range(1, len(OPTIONS) + 1):
-        out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else ""
-        out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else ""
+        out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else "-"
+        out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else "-"
     for letter in OPTIONS:
         out[f"calc.name.{letter}"] = out[f"summary.name.{letter}"] = name[letter]
         o, accuracy = per[letter], v[letter.lower() + "_accuracy"]

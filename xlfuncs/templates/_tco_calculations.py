@@ -275,7 +275,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         )
         formula = (
             f"=IF({col}{rows['included']}=1,1+SUMPRODUCT({inc},--({tcos}<{col}{rows['tco']}))"
-            f'{ties},"")'
+            f'{ties},"left out")'
         )
         book.put(
             sheet, f"{col}{rows['rank']}", formula, key=f"calc.rank.{letter}", number_format="0"
