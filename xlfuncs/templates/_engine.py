@@ -47,12 +47,23 @@ operands are that close, so that a tie or a zero difference takes the same
 branch in every engine; decide a comparison of two computed figures at a
 stated precision with ``ROUND`` all the same.
 
-Constructs to avoid in templates, because engines differ: ``0^0`` (Excel
-``#NUM!``, LibreOffice 1); text that looks like a number in arithmetic
-(converted by Excel, refused or not by LibreOffice depending on a setting);
-ranges where a single value is expected (implicit intersection; evaluated
-here as ``#VALUE!``); ``INDEX(range, 0)``; comparison of text with
-wildcards in ``MATCH``. Supported functions: see :data:`FUNCTIONS`.
+Constructs to avoid in templates, because LibreOffice and Excel differ
+(the evaluator follows Excel): booleans where a number or text is expected
+(LibreOffice's booleans are the numbers 1 and 0, so ``ISNUMBER(TRUE)``,
+``COUNT`` over TRUE, ``TRUE&""`` and ``"a"<TRUE`` differ: test an input with
+``AND(ISNUMBER(x),NOT(ISLOGICAL(x)))``); the type of the error of an
+argument out of domain (``LN(0)``, ``SQRT(-1)``, ``INDEX`` or ``SMALL``
+out of range, ``0^-1``: Excel ``#NUM!``/``#REF!``/``#DIV/0!``, LibreOffice
+mostly ``#VALUE!``: catch them with ``IFERROR`` or keep arguments in
+range); ``0^0`` and odd roots of negatives (``(-8)^(1/3)``); ``FIXED`` of
+a figure whose 16th digit decides the rounding (round first:
+``FIXED(ROUND(x,2),2)``); a number joined to text with ``&`` beyond 1e15
+or below 1e-5 (use ``FIXED``); text that looks like a number in
+arithmetic; ``IFNA`` and other functions newer than Excel 2007 (not
+supported); ranges where a single value is expected (implicit
+intersection; evaluated here as ``#VALUE!``); ``INDEX(range, 0)``; an
+empty text ``""`` as a formula's result (readers of stored values show it
+as no value at all: show a dash or words). Supported functions: see :data:`FUNCTIONS`.
 
 >>> from openpyxl import Workbook
 >>> wb = Workbook()
@@ -961,7 +972,7 @@ def _if(args, scope: _Scope) -> Closure:
     return evaluate
 
 
-def _iferror(args, scope: _Scope, only_na: bool = False) -> Closure:
+def _iferror(args, scope: _Scope) -> Closure:
     if len(args) != 2:
         raise FormulaError("IFERROR takes 2 arguments")
     value, fallback = _compile(args[0], scope), _compile(args[1], scope)
@@ -971,8 +982,6 @@ def _iferror(args, scope: _Scope, only_na: bool = False) -> Closure:
         if v.kind is None:
             return v
         failed = v.kind == ERROR
-        if only_na:
-            failed &= v.num == _NA
         if not failed.any():
             return v
         return _select(failed, fallback(run), v)
@@ -1120,7 +1129,6 @@ def _choose(args, scope: _Scope) -> Closure:
 _SPECIAL: dict[str, Callable] = {
     "IF": _if,
     "IFERROR": _iferror,
-    "IFNA": lambda args, scope: _iferror(args, scope, only_na=True),
     "COLUMN": lambda args, scope: _position(args, scope, 1),
     "ROW": lambda args, scope: _position(args, scope, 0),
     "COLUMNS": lambda args, scope: _extent(args, scope, 1),
