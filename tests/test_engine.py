@@ -235,13 +235,13 @@ def libreoffice(tmp_path_factory):
 
 
 def agrees(mine, theirs) -> bool:
-    if isinstance(mine, float) and isinstance(theirs, (int, float)):
-        if isinstance(theirs, bool):
-            return False
-        return math.isclose(mine, theirs, rel_tol=1e-12, abs_tol=1e-300)
+    """Numbers within a relative 1e-12; texts, booleans and error types exactly."""
+    if isinstance(mine, float):
+        number = isinstance(theirs, (int, float)) and not isinstance(theirs, bool)
+        return number and math.isclose(mine, theirs, rel_tol=1e-12, abs_tol=1e-300)
     if mine == "" and theirs is None:
-        return True
-    return type(mine) is type(theirs) or isinstance(mine, ExcelError) and mine == theirs
+        return True  # LibreOffice stores no value for an empty text
+    return mine == theirs and (type(mine) is type(theirs) or isinstance(mine, ExcelError))
 
 
 @pytest.mark.libreoffice
@@ -253,8 +253,7 @@ def test_every_formula_equals_libreoffice_in_every_scenario(libreoffice):
         values = evaluation["F", f"A{row}"]
         for scenario, book in enumerate(libreoffice):
             mine, theirs = values.python(scenario), book["F"][f"A{row}"].value
-            same = agrees(mine, theirs) and (mine == theirs or isinstance(mine, float))
-            if not same:
+            if not agrees(mine, theirs):
                 problems.append(f"={formula} scenario {scenario}: {mine!r}, LibreOffice {theirs!r}")
     assert problems == [], "\n".join(problems)
 
