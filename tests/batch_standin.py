@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xlfuncs._validation import RULES, Rule, format_number
+from xlfuncs.templates._workbook import deterministic_bytes
 
 _FIXED_TIME = datetime.datetime(2025, 1, 1)
 
@@ -103,8 +105,8 @@ class StandInTemplate:
                 ),
             )
         book.properties.created = _FIXED_TIME
-        book.properties.modified = _FIXED_TIME
-        book.save(path)
+        # Fixed times in the package too: every build of the same values gives the same bytes.
+        Path(path).write_bytes(deterministic_bytes(book))
 
 
 STANDIN = StandInTemplate()

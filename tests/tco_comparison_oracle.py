@@ -112,7 +112,7 @@ def expected_figures(values: dict) -> dict[str, object]:
         }
     ordered = sorted(included, key=lambda k: per[k]["tie_key"])
     for letter in OPTIONS:
-        per[letter]["rank"] = ordered.index(letter) + 1 if letter in included else ""
+        per[letter]["rank"] = ordered.index(letter) + 1 if letter in included else "left out"
         for key, value in per[letter].items():
             out[f"calc.{key}.{letter}"] = value
     out |= {
@@ -159,9 +159,10 @@ def expected_figures(values: dict) -> dict[str, object]:
     for k in range(1, len(OPTIONS) + 1):
         shown = k <= len(included)
         pick = per[ordered[k - 1]] if shown else None
-        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else ""
-        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else ""
-        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else ""
+        # Rows below the last included option show a dash.
+        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else "-"
+        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else "-"
+        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else "-"
     for letter in OPTIONS:
         for key in (
             "running_cost",

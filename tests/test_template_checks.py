@@ -93,8 +93,8 @@ CASES = {
             "overall_flag": "All checks pass",
             "summary.rank_option.1": lambda v: v in ("B", "C", "D"),
             "summary.rank_tco.3": lambda v: isinstance(v, float),
-            "summary.rank_tco.4": "",
-            "calc.rank.A": "",
+            "summary.rank_tco.4": "-",
+            "calc.rank.A": "left out",
             "summary.sentence.A": lambda v: v.endswith(
                 "is left out of the comparison (Include is No)."
             ),

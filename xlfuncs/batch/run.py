@@ -33,6 +33,8 @@ SUMMARY_NAMES = ("summary",)
 # Scenarios sent to a worker at a time: few enough to keep every worker busy
 # to the end, enough to make the cost of sending them small.
 _CHUNK = 16
+# Scenarios made at a time in this process: their stored values are one evaluation.
+_BLOCK = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +57,8 @@ class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     summary_files: list[Path] = field(default_factory=list)
     summary: SummaryTable | None = None
-    recalculated: bool = False
+    #: Whether LibreOffice recalculated the written workbooks to check their stored values.
+    verified: bool = False
     #: Remarks that are not failures, e.g. why no summary was written.
     notes: list[str] = field(default_factory=list)
 
@@ -75,6 +78,11 @@ class BatchReport:
     def ok(self) -> bool:
         """True when every scenario and the summary were written (or kept, with skip)."""
         return not self.failures
+
+    @property
+    def recalculated(self) -> bool:
+        """Deprecated name of :attr:`verified`."""
+        return self.verified
 
     def summary_rows(self) -> list[list[object]]:
         """The summary table's rows (scenario, option, workbook, reference, figures, cheapest)."""
@@ -111,17 +119,26 @@ def _exists_reason(file: str) -> str:
 
 
 def make_workbook(
-    template: Template | str, values: Mapping[str, float | str], target: str, mode: str
+    template: Template | str,
+    values: Mapping[str, float | str],
+    target: str,
+    mode: str,
+    data: bytes | None = None,
 ) -> tuple[str, str]:
-    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``."""
+    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``.
+
+    ``data`` is the workbook already made (by :meth:`Filler.workbooks`), if it was.
+    """
     name = os.path.basename(target)
     if mode != "overwrite" and os.path.lexists(target):
         return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
     try:
         template = resolve_template(template)
-        filler = _filler(template, quoted_inputs(values))
-        if filler is not None:
-            data = filler.workbook_bytes(values)
+        if data is None:
+            filler = _filler(template, quoted_inputs(values))
+            if filler is not None:
+                data = filler.workbook_bytes(values)
+        if data is not None:
             save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
         else:
             save_atomically(lambda path: template.build(values, path), target, mode == "overwrite")
@@ -138,9 +155,27 @@ def make_workbooks(
     out_dir: str,
     mode: str,
 ) -> list[tuple[str, str]]:
-    """:func:`make_workbook` for a chunk of scenarios: one task for an executor."""
+    """:func:`make_workbook` for a chunk of scenarios: one task for an executor.
+
+    The stored values of the chunk's workbooks are computed in one evaluation.
+    """
+    made: list[bytes | None] = [None] * len(jobs)
+    try:
+        chosen = resolve_template(template)
+        groups: dict[frozenset[str], list[int]] = {}
+        for index, (values, _) in enumerate(jobs):
+            groups.setdefault(quoted_inputs(values), []).append(index)
+        for quoted, indices in groups.items():
+            filler = _filler(chosen, quoted)
+            if filler is not None:
+                block = filler.workbooks([jobs[i][0] for i in indices])
+                for index, data in zip(indices, block, strict=True):
+                    made[index] = data
+    except Exception:  # each scenario then reports its own failure
+        made = [None] * len(jobs)
     return [
-        make_workbook(template, values, os.path.join(out_dir, file), mode) for values, file in jobs
+        make_workbook(template, values, os.path.join(out_dir, file), mode, data)
+        for (values, file), data in zip(jobs, made, strict=True)
     ]
 
 
@@ -168,7 +203,7 @@ class _Dispatcher:
     ) -> Iterable[tuple[int, tuple[str, str]]]:
         self.chunk.append((values, file))
         self.chunk_slots.append(slot)
-        size = 1 if self.executor is None else _CHUNK
+        size = _BLOCK if self.executor is None else _CHUNK
         if len(self.chunk) >= size:
             yield from self._send()
 
@@ -212,8 +247,9 @@ def generate(
     overwrite: bool = False,
     skip_existing: bool = False,
     fail_fast: bool = False,
-    recalc: bool = False,
+    verify: bool = False,
     summary: bool = True,
+    recalc: bool = False,
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Write one filled workbook per scenario, and a summary table comparing them all.
@@ -247,13 +283,17 @@ def generate(
         interrupted batch. The summary is written afresh for the whole batch.
     fail_fast : bool, default False
         Stop at the first failure (scenarios already sent are finished).
-    recalc : bool, default False
-        Have LibreOffice compute every formula and store the results in the
-        written workbooks, for readers that do not calculate.
+    verify : bool, default False
+        Have LibreOffice recalculate every written workbook and report, as a
+        failure of its scenario, any formula cell whose stored value differs
+        from LibreOffice's. Every workbook carries its formulas' values
+        whether or not this is asked for.
     summary : bool, default True
         Write ``summary.xlsx`` and ``summary.csv``.
     progress : callable, optional
         Called with each scenario's :class:`Outcome` as it completes.
+    recalc : bool, default False
+        Deprecated name of ``verify``, kept for one release.
 
     Returns
     -------
@@ -359,12 +399,14 @@ def generate(
             pool.shutdown(cancel_futures=True)
     report.outcomes = outcomes
 
-    if recalc and report.written:
-        from .recalc import recalculate_workbooks
+    if (verify or recalc) and report.written:
+        from .recalc import verify_workbooks
 
-        for path, problem in recalculate_workbooks(report.written):
-            report.outcomes.append(Outcome(path.stem, path.name, FAILED, f"--recalc: {problem}"))
-        report.recalculated = True
+        scenario_of = {o.file: o.scenario for o in report.outcomes}
+        for path, problem in verify_workbooks(report.written):
+            scenario = scenario_of.get(path.name, path.stem)
+            report.outcomes.append(Outcome(scenario, path.name, FAILED, f"--verify: {problem}"))
+        report.verified = True
     if summary and len(report.summary) and not has_figures(layout):
         report.notes.append(
             f"no summary: its key figures are defined for tco_comparison, not {chosen.name}"

@@ -351,7 +351,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         )
         formula = (
             f"=IF({col}{rows['included']}=1,IF(inputs_ok,1+SUMPRODUCT({ranked},--({keys}<{key}))"
-            f'{ties},{CHECK_INPUT}),"")'
+            f'{ties},{CHECK_INPUT}),"left out")'
         )
         book.put(
             sheet, f"{col}{rows['rank']}", formula, key=f"calc.rank.{letter}", number_format="0"

@@ -36,6 +36,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from .._errors import InputError
+from .._ooxml import cached_value, fill_formula_cells, read_package, sheet_parts, write_package
 from .._validation import Rule, format_number, is_number, violation
 
 __all__ = [
@@ -374,7 +375,7 @@ def input_condition(spec: InputSpec) -> str:
     if spec.choices:
         return "OR(" + ",".join(f"{spec.name}={text_literal(c)}" for c in spec.choices) + ")"
     if spec.rule is None:
-        return f"LEN({spec.name})>0"
+        return f'AND(OR(ISTEXT({spec.name}),ISNUMBER({spec.name})),{spec.name}<>"")'
     return _condition(spec.rule, spec.name)
 
 
@@ -637,7 +638,8 @@ class TemplateBook:
         self.put(
             sheet,
             "D4",
-            f'=IF(all_checks_pass,"",INDEX(D{first}:D{last},MATCH(FALSE,C{first}:C{last},0)))',
+            f'=IF(all_checks_pass,"none failing",'
+            f"INDEX(D{first}:D{last},MATCH(FALSE,C{first}:C{last},0)))",
         )
         self.define("first_failing_check", sheet, "D4")
         row = last + 2
@@ -844,8 +846,15 @@ class TemplateBook:
         wb.properties.title = self.title
         wb.properties.created = _BUILD_TIME
         target = Path(path)
-        target.write_bytes(deterministic_bytes(wb))
+        target.write_bytes(self.package())
         return target
+
+    def package(self) -> bytes:
+        """The .xlsx bytes, with every formula's value stored (see :func:`with_stored_values`)."""
+        from ._engine import Calculator
+
+        evaluation = Calculator.of_book(self).evaluate()
+        return with_stored_values(deterministic_bytes(self.workbook), evaluation)
 
 
 def deterministic_bytes(workbook: Workbook) -> bytes:
@@ -855,6 +864,30 @@ def deterministic_bytes(workbook: Workbook) -> bytes:
     workbook.properties.modified = _BUILD_TIME
     ExcelWriter(workbook, archive).save()  # closes the archive
     return buffer.getvalue()
+
+
+def with_stored_values(package: bytes, evaluation, scenario: int = 0) -> bytes:
+    """``package`` with the value of every formula cell stored beside its formula.
+
+    ``evaluation`` (from :mod:`xlfuncs.templates._engine`) holds the values;
+    ``scenario`` picks one of its block. Readers that do not calculate (file
+    previews, phones, pandas, ``openpyxl`` with ``data_only=True``) show
+    these values; a spreadsheet still recalculates on opening.
+    """
+    infos, parts = read_package(package)
+    by_sheet: dict[str, dict[str, tuple[str, str]]] = {}
+    for sheet, coordinate in evaluation.formulas:
+        values = evaluation[sheet, coordinate]
+        by_sheet.setdefault(sheet, {})[coordinate] = cached_value(
+            int(values.kind[scenario]),
+            float(values.number[scenario]),
+            None if values.text is None else values.text[scenario],
+        )
+    for sheet, part in sheet_parts(parts).items():
+        if sheet in by_sheet:
+            xml = parts[part].decode("utf-8")
+            parts[part] = fill_formula_cells(xml, by_sheet[sheet]).encode("utf-8")
+    return write_package(infos, parts)
 
 
 class _FixedTimeZip(zipfile.ZipFile):

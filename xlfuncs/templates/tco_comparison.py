@@ -133,7 +133,8 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
         for col, _, figure, key, fmt in ranked:
             at_rank = f"INDEX({option_range(rows, key)},MATCH({k},{ranks},0))" if key else ""
             shown = at_rank or f"E{r}-$E$9"
-            formula = f'=IF({k}<=options_included,IF(inputs_ok,{shown},{CHECK_INPUT}),"")'
+            # A dash, not an empty text: readers of stored values would see no value at all.
+            formula = f'=IF({k}<=options_included,IF(inputs_ok,{shown},{CHECK_INPUT}),"-")'
             _show(book, f"{col}{r}", formula, f"summary.rank_{figure}.{k}", fmt, key == "tco")
 
     book.heading(sheet, 14, "Figures by option", last_column=12)
