@@ -15,7 +15,7 @@ from xlfuncs.batch.recalc import verify_workbooks
 from xlfuncs.batch.template import resolve_template
 from xlfuncs.batch.writer import Filler
 from xlfuncs.cli import main
-from xlfuncs.templates import TEMPLATE_NAMES
+from xlfuncs.templates import TEMPLATE_NAMES, template
 
 EXAMPLE = Path(xlfuncs.__file__).parent / "batch" / "example_scenarios.yaml"
 
@@ -80,10 +80,14 @@ def test_verify_names_a_stored_value_libreoffice_does_not_confirm(example, tmp_p
         copy = tmp_path / path.name
         shutil.copy(path, copy)
         copies.append(copy)
-    _tamper(copies[1], "E29")
+    # Option A's TCO, wherever the template puts it.
+    sheet, tco = (
+        template("tco_comparison").build({}, tmp_path / "layout.xlsx").figures["calc.tco.A"]
+    )
+    _tamper(copies[1], tco)
     problems = dict(verify_workbooks(copies))
     assert list(problems) == [copies[1]]
-    assert problems[copies[1]].startswith("1 cell differs from LibreOffice: Calculations!E29: ")
+    assert problems[copies[1]].startswith(f"1 cell differs from LibreOffice: {sheet}!{tco}: ")
     assert "stored 12345.678, LibreOffice " in problems[copies[1]]
 
 

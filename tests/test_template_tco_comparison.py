@@ -91,6 +91,7 @@ def expected_texts(values: dict) -> dict[str, str]:
     for k in range(1, len(OPTIONS) + 1):
         out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else "-"
         out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else "-"
+    out["summary.reference_name"] = name[ref]
     for letter in OPTIONS:
         out[f"calc.name.{letter}"] = out[f"summary.name.{letter}"] = name[letter]
         o, accuracy = per[letter], v[letter.lower() + "_accuracy"]
