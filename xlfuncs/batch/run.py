@@ -15,7 +15,7 @@ from .._errors import InputError
 from .filenames import UniqueNames
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
 from .sources import read_scenarios
-from .summary import SummaryTable, has_figures
+from .summary import SummaryTable
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import (
     Filler,
@@ -328,7 +328,7 @@ def generate(
     layout = Layout.of(chosen)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    report = BatchReport(folder, chosen.name, summary=SummaryTable(layout))
+    report = BatchReport(folder, chosen.name, summary=SummaryTable(layout, chosen))
     outcomes: list[Outcome | None] = []
     # Each outcome's row in the summary table, -1 for none (kept compact for long batches).
     summary_rows = array("l")
@@ -407,10 +407,8 @@ def generate(
             scenario = scenario_of.get(path.name, path.stem)
             report.outcomes.append(Outcome(scenario, path.name, FAILED, f"--verify: {problem}"))
         report.verified = True
-    if summary and len(report.summary) and not has_figures(layout):
-        report.notes.append(
-            f"no summary: its key figures are defined for tco_comparison, not {chosen.name}"
-        )
+    if summary and len(report.summary) and not report.summary.has_figures:
+        report.notes.append(f"no summary: the template {chosen.name} declares no summary columns")
     elif summary and len(report.summary):
         try:
             report.summary_files = report.summary.write(folder, overwrite=mode != "refuse")

@@ -263,21 +263,20 @@ def tco_closed(
     upfront: str | None,
     tasks_per_month: str,
     all_in_cost: str,
-    monthly_fixed: str,
+    monthly_fixed: str | None,
     volume_factor: str = "volume_factor",
     fixed_factor: str = "fixed_factor",
 ) -> str:
     """TCO from the horizon's discounted sums: ``upfront + tasks_per_month * all_in_cost
     * volume_factor + monthly_fixed * fixed_factor``, with ``all_in_cost`` the cost
-    per task errors included; ``upfront`` None when there is none.
+    per task errors included; ``upfront`` or ``monthly_fixed`` None when there is none.
 
     >>> tco_closed("u", "t", "c", "f")
     'u+t*c*volume_factor+f*fixed_factor'
     """
-    total = (
-        f"{_arg(tasks_per_month)}*{_arg(all_in_cost)}*{_arg(volume_factor)}"
-        f"+{_arg(monthly_fixed)}*{_arg(fixed_factor)}"
-    )
+    total = f"{_arg(tasks_per_month)}*{_arg(all_in_cost)}*{_arg(volume_factor)}"
+    if monthly_fixed is not None:
+        total += f"+{_arg(monthly_fixed)}*{_arg(fixed_factor)}"
     return total if upfront is None else f"{_summand(upfront)}+{total}"
 
 
