@@ -85,7 +85,7 @@ class BatchReport:
         return self.verified
 
     def summary_rows(self) -> list[list[object]]:
-        """The summary table's rows (scenario, option, workbook, reference, figures, cheapest)."""
+        """The summary table's rows, in the order of ``summary.headings``."""
         return list(self.summary.rows()) if self.summary is not None else []
 
 
