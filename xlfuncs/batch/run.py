@@ -11,8 +11,10 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._errors import InputError
 from .filenames import UniqueNames
-from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
+from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
+from .sources import read_scenarios
 from .summary import SummaryTable, has_figures
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import (
@@ -301,8 +303,9 @@ def generate(
 
     Raises
     ------
-    ValueError
-        An unknown template, or ``overwrite`` together with ``skip_existing``.
+    xlfuncs.InputError
+        An unknown template, or ``overwrite`` together with ``skip_existing``
+        (a ``ValueError``, like every :class:`xlfuncs.XlfuncsError` of bad input).
 
     Examples
     --------
@@ -317,7 +320,9 @@ def generate(
     'Email drafting - errors are cheap.xlsx'
     """
     if overwrite and skip_existing:
-        raise ValueError("generate: choose overwrite or skip_existing, not both")
+        raise InputError(
+            "generate: choose overwrite or skip_existing, not both", function="generate"
+        )
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     chosen = resolve_template(template)
     layout = Layout.of(chosen)

@@ -3,31 +3,24 @@
 Figures come from the Python core (:mod:`xlfuncs`), called once over all
 scenarios at once: each input becomes an array with a row per scenario and,
 for option inputs, a column per option, and numpy broadcasting does the rest.
-The table is written as ``summary.xlsx`` (values, never formulas; names as
-text) and ``summary.csv`` (UTF-8 with a byte order mark so that Excel reads
-accents right; a name that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return is prefixed with a single quote, as OWASP recommends against
-CSV injection, so that no spreadsheet runs it as a formula).
+The table is written as ``summary.xlsx`` and ``summary.csv`` by
+:mod:`xlfuncs.batch.summary_files`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import re
-import zipfile
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from .. import _breakeven, _tco, _unit_costs
-from ..templates._workbook import starts_like_formula
+from . import summary_files
 from .scenarios import Scenario
+from .summary_files import neutralise
 from .template import Layout
-from .writer import save_atomically
 
 __all__ = ["FIGURES", "SummaryTable", "neutralise"]
 
@@ -54,15 +47,6 @@ _SEPARATOR = "\x1f"
 
 _TOKEN_ARGS = ("input_tokens", "output_tokens", "input_price", "output_price")
 _SELFHOST_ARGS = ("gpu_hour_price", "tokens_per_task", "tokens_per_second")
-
-
-def neutralise(text: str) -> str:
-    """Text made safe for a CSV cell: a leading formula character gets a ``'`` in front.
-
-    >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("Acme")
-    ('\\'=HYPERLINK("http://x")', 'Acme')
-    """
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 class SummaryTable:
@@ -170,14 +154,8 @@ class SummaryTable:
 
     def write(self, out_dir: Path, overwrite: bool) -> list[Path]:
         """Write summary.xlsx and summary.csv; returns their paths."""
-        paths = [out_dir / "summary.xlsx", out_dir / "summary.csv"]
-        for path in paths:
-            if not overwrite and path.exists():
-                raise FileExistsError(path.name)
         # Rows are made twice from the compact columns rather than held in a list.
-        save_atomically(lambda path: _write_xlsx(self.rows(), path), paths[0], overwrite)
-        save_atomically(lambda path: _write_csv(self.rows(), path), paths[1], overwrite)
-        return paths
+        return summary_files.write(self.rows, COLUMNS, out_dir, overwrite)
 
 
 def summarise(
@@ -370,105 +348,16 @@ def has_figures(layout: Layout) -> bool:
 
 
 _TEXT_COLUMNS = (0, 1, 2, 3, len(HEADINGS) - 1)
-
-
-def _styled_skeleton() -> tuple[dict[str, bytes], list, str, list[str], list[str]]:
-    """A summary workbook laid out by openpyxl: its parts, and each column's cell attributes.
-
-    Row 2 holds a sample of each column's style, row 3 the text columns with
-    Excel's quote prefix (for text that starts like a formula).
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Summary"
-    sheet.freeze_panes = "C2"
-    for column, width in zip("ABCDEFGHIJ", (30, 24, 30, 24, 14, 14, 16, 16, 16, 24), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.append(HEADINGS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    formats = iter(f for _, _, f in FIGURES)
-    for index in range(len(HEADINGS)):
-        plain, quoted = sheet.cell(2, index + 1), sheet.cell(3, index + 1)
-        if index in _TEXT_COLUMNS:
-            plain.value, quoted.value = "x", "x"
-            quoted.quotePrefix = True
-        else:
-            plain.value = 1.0
-            plain.number_format = next(formats)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        infos = archive.infolist()
-        parts = {i.filename: archive.read(i) for i in infos}
-    xml = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
-
-    def openings(row: int) -> list[str]:
-        found = dict(re.findall(rf'<c r="([A-Z]+){row}"([^>]*)>', xml))
-        return [found.get(chr(ord("A") + i), "") for i in range(len(HEADINGS))]
-
-    return parts, infos, xml, openings(2), openings(3)
-
-
-def _write_xlsx(rows: Iterable[list[object]], path: str) -> None:
-    """summary.xlsx: values only, names as text, each column in its number format.
-
-    The rows are written straight into the sheet XML of a workbook that
-    openpyxl laid out (styles, widths, frozen heading): tens of thousands of
-    rows take a fraction of a second.
-    """
-    parts, infos, xml, plain, quoted = _styled_skeleton()
-    heading = re.search(r'<row r="1".*?</row>', xml).group()
-    before, _, rest = xml.partition("<sheetData>")
-    after = rest[rest.index("</sheetData>") :]
-    # The dimension is not known before the rows are out; it is optional (Excel
-    # and LibreOffice work it out), so it goes rather than hold every row in memory.
-    before = re.sub(r'<dimension ref="[^"]*" ?/>', "", before)
-    sheet = "xl/worksheets/sheet1.xml"
-    with zipfile.ZipFile(path, "w") as archive:
-        for info in infos:
-            if info.filename != sheet:
-                archive.writestr(info, parts[info.filename])
-                continue
-            entry = zipfile.ZipInfo(sheet, info.date_time)
-            entry.compress_type = info.compress_type
-            with archive.open(entry, "w") as stream:
-                stream.write(f"{before}<sheetData>{heading}".encode())
-                for number, row in enumerate(rows, start=2):
-                    stream.write(_row_xml(number, row, plain, quoted).encode("utf-8"))
-                stream.write(after.encode())
-
-
-def _row_xml(number: int, row: list[object], plain: list[str], quoted: list[str]) -> str:
-    cells = []
-    for index, value in enumerate(row):
-        if value is None:
-            continue
-        if index in _TEXT_COLUMNS:
-            text = str(value)
-            attributes = (quoted if starts_like_formula(text) else plain)[index]
-            stripped = text.strip()
-            space = ' xml:space="preserve"' if stripped and stripped != text else ""
-            body = f"<is><t{space}>{_escape(text)}</t></is>"
-        else:
-            attributes, body = plain[index], f"<v>{value!r}</v>"
-        cells.append(f'<c r="{chr(ord("A") + index)}{number}"{attributes}>{body}</c>')
-    return f'<row r="{number}">{"".join(cells)}</row>'
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _write_csv(rows: Iterable[list[object]], path: str) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(HEADINGS)
-        for row in rows:
-            writer.writerow(
-                neutralise(v) if isinstance(v, str) else ("" if v is None else format(v, ".12g"))
-                for v in row
-            )
+_WIDTHS = (30, 24, 30, 24, 14, 14, 16, 16, 16, 24)
+COLUMNS = summary_files.Columns(
+    headings=HEADINGS,
+    widths=_WIDTHS,
+    formats={
+        index: fmt
+        for index, fmt in zip(
+            (i for i in range(len(HEADINGS)) if i not in _TEXT_COLUMNS),
+            (f for _, _, f in FIGURES),
+            strict=True,
+        )
+    },
+)

@@ -28,6 +28,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from .._errors import XlfuncsError
 from .._ooxml import (
     FORMULA_CELL,
     cached_values,
@@ -65,7 +66,7 @@ def illegal_text(text: str) -> str | None:
     return None if found is None else repr(found.group())[1:-1]
 
 
-class TemplateNotFillableError(Exception):
+class TemplateNotFillableError(XlfuncsError):
     """The template does not say where its inputs are, or its formulas cannot be evaluated."""
 
 

@@ -88,6 +88,7 @@ import numpy as np
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
+from .._errors import XlfuncsError
 from ._formula_parse import ERROR_CODES, FormulaSyntaxError, parse
 
 __all__ = [
@@ -119,7 +120,7 @@ class ExcelError(str):
     """An error value of a cell, e.g. ``ExcelError("#DIV/0!")``; compares as its text."""
 
 
-class FormulaError(ValueError):
+class FormulaError(XlfuncsError, ValueError):
     """A formula this evaluator cannot compute (unknown function or name, circular reference)."""
 
 
@@ -173,11 +174,11 @@ def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
     array = np.asarray(values) if not isinstance(values, np.ndarray) else values
     if array.dtype.kind in "fiu":
         if array.shape != (size,):
-            raise ValueError(f"expected {size} values, got shape {array.shape}")
+            raise FormulaError(f"expected {size} values, got shape {array.shape}")
         return _V(array.astype(float).reshape(size, 1, 1))
     items = list(values)
     if len(items) != size:
-        raise ValueError(f"expected {size} values, got {len(items)}")
+        raise FormulaError(f"expected {size} values, got {len(items)}")
     num = np.zeros(size)
     kind = np.zeros(size, np.int8)
     text = np.full(size, None, dtype=object)
@@ -1264,7 +1265,7 @@ class Calculator:
         block = dict(block or {})
         unknown = set(block) - set(self.inputs)
         if unknown:
-            raise KeyError(f"not inputs of this workbook: {', '.join(sorted(unknown))}")
+            raise FormulaError(f"not inputs of this workbook: {', '.join(sorted(unknown))}")
         if size is None:
             size = len(next(iter(block.values()))) if block else 1
         cells = dict(self.constants)
@@ -1373,5 +1374,5 @@ def book_values(book, evaluation: Evaluation, key: str) -> Values:
     """The values of a figure or text of ``book`` by its key (``book.figures``/``texts``)."""
     where = book.figures.get(key) or book.texts.get(key)
     if where is None:
-        raise KeyError(f"{book.template} has no figure or text {key!r}")
+        raise FormulaError(f"{book.template} has no figure or text {key!r}")
     return evaluation[where]
