@@ -20,17 +20,21 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import xml.etree.ElementTree as ElementTree
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 __all__ = [
+    "COMPRESSION_LEVEL",
     "FORMULA_CELL",
     "cached_value",
     "cached_values",
     "cell_reference",
+    "compress_part",
     "escape",
     "fill_formula_cells",
     "inline_string",
@@ -148,17 +152,63 @@ def read_package(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
         return infos, {info.filename: archive.read(info) for info in infos}
 
 
-def write_package(infos: Sequence[zipfile.ZipInfo], parts: Mapping[str, bytes]) -> bytes:
-    """An .xlsx package with the entries of ``infos`` (names, times, compression), in order."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for template_info in infos:
-            # A fresh entry each time: writing fills in sizes and checksums.
-            info = zipfile.ZipInfo(template_info.filename, template_info.date_time)
-            info.compress_type = template_info.compress_type
-            info.external_attr = template_info.external_attr
-            archive.writestr(info, parts[template_info.filename])
-    return buffer.getvalue()
+#: Deflate level of every package xlfuncs writes: four times as fast as zlib's
+#: default for files about a tenth larger, which matters when a batch writes
+#: thousands.
+COMPRESSION_LEVEL = 1
+
+
+def compress_part(data: bytes) -> tuple[bytes, int, int]:
+    """A package part deflated once: ``(deflated, crc32, size)``, for :func:`write_package`."""
+    packer = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)
+
+
+def write_package(
+    infos: Sequence[zipfile.ZipInfo],
+    parts: Mapping[str, bytes],
+    deflated: Mapping[str, tuple[bytes, int, int]] | None = None,
+) -> bytes:
+    """An .xlsx package of the entries of ``infos`` (names and times), in their order.
+
+    ``parts`` holds each entry's content; ``deflated`` may hold entries already
+    compressed by :func:`compress_part` (the parts every workbook of a batch
+    shares). The same parts always give the same bytes.
+    """
+    local, central = [], []
+    offset = 0
+    for info in infos:
+        name = info.filename.encode("utf-8")
+        packed = (deflated or {}).get(info.filename) or compress_part(parts[info.filename])
+        data, crc, size = packed
+        year, month, day, hour, minute, second = info.date_time
+        date = (year - 1980) << 9 | month << 5 | day
+        clock = hour << 11 | minute << 5 | second // 2
+        flags = 0 if name.isascii() else 0x800
+        fields = (20, flags, zipfile.ZIP_DEFLATED, clock, date, crc, len(data), size, len(name))
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name
+        local += [header, data]
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                3 << 8 | 20,  # made by: Unix, version 2.0
+                *fields,
+                0,
+                0,
+                0,
+                0,
+                info.external_attr,
+                offset,
+            )
+            + name
+        )
+        offset += len(header) + len(data)
+    directory = b"".join(central)
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos), len(directory), offset, 0
+    )
+    return b"".join(local) + directory + end
 
 
 def sheet_parts(parts: Mapping[str, bytes]) -> dict[str, str]:
