@@ -1,4 +1,4 @@
-"""Stored values in every workbook: what they cost, as ratios against baselines timed in the same run.
+"""Stored values in every workbook: their cost, as ratios against baselines timed in the same run.
 
 Run: ``python bench/bench_stored_values.py`` (about a minute on two cores).
 
@@ -28,8 +28,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-import xlfuncs  # noqa: E402
 from bench_batch import scenarios  # noqa: E402
+
+import xlfuncs  # noqa: E402
 from xlfuncs._recalc import recalculate  # noqa: E402
 from xlfuncs.batch.sources import read_scenarios  # noqa: E402
 from xlfuncs.batch.template import Layout, resolve_template  # noqa: E402
@@ -80,8 +81,9 @@ def main() -> None:
         libreoffice = timed(lambda: recalculate(sample, folder / "libreoffice"))
         with_libreoffice = stored + libreoffice * COUNT / len(sample)
     print(f"1. {COUNT} workbooks of tco_comparison (4 options, 36 months), one process")
-    print(f"   plain openpyxl build, no values:   {plain:7.2f} s ({1000 * plain / COUNT:.1f} ms each)")
-    print(f"   xlfuncs.generate, values stored:   {stored:7.2f} s ({1000 * stored / COUNT:.1f} ms each)")
+    each = 1000 / COUNT
+    print(f"   plain openpyxl build, no values:   {plain:7.2f} s ({each * plain:.1f} ms each)")
+    print(f"   xlfuncs.generate, values stored:   {stored:7.2f} s ({each * stored:.1f} ms each)")
     print(f"   speed-up over plain:               {plain / stored:7.1f}x  (target >= 10)")
     print(f"2. the batch with LibreOffice recalculation ({len(sample)} timed, scaled):")
     print(f"                                      {with_libreoffice:7.1f} s")
