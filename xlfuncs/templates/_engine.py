@@ -154,7 +154,17 @@ class _V:
 
 
 def _constant(value: object) -> _V:
-    """A value the same in every scenario, shape (1, 1, 1)."""
+    """A value the same in every scenario, shape (1, 1, 1) (made once per value)."""
+    key = (type(value), value)
+    found = _CONSTANTS.get(key)
+    if found is None:
+        found = _CONSTANTS[key] = _new_constant(value)
+        if len(_CONSTANTS) > 10_000:  # a bound, whatever the workbooks
+            _CONSTANTS.clear()
+    return found
+
+
+def _new_constant(value: object) -> _V:
     one = (1, 1, 1)
     if value is None:
         return _V(np.zeros(one), np.full(one, BLANK, np.int8))
@@ -167,6 +177,9 @@ def _constant(value: object) -> _V:
     if isinstance(value, str):
         return _V(np.zeros(one), np.full(one, TEXT, np.int8), np.full(one, value, dtype=object))
     raise FormulaError(f"a cell holds {value!r}, which formulas here cannot use")
+
+
+_CONSTANTS: dict[tuple, _V] = {}
 
 
 def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
@@ -355,11 +368,10 @@ def _apply_errors(v: _V, err: np.ndarray | None) -> _V:
 
 def _approx_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Equal, or both non-zero and within 2**-44 of the smaller (LibreOffice's rule)."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        gap = np.abs(a - b)
-        close = (a != 0) & (b != 0) & (gap <= np.minimum(np.abs(a), np.abs(b)) * _TOLERANCE)
-        whole = (gap == np.floor(gap)) & (np.abs(a) < 2.0**53) & (a == np.floor(a))
-        whole &= b == np.floor(b)
+    gap = np.abs(a - b)
+    close = (a != 0) & (b != 0) & (gap <= np.minimum(np.abs(a), np.abs(b)) * _TOLERANCE)
+    whole = (gap == np.floor(gap)) & (np.abs(a) < 2.0**53) & (a == np.floor(a))
+    whole &= b == np.floor(b)
     return (a == b) | (close & ~whole)
 
 
@@ -367,31 +379,31 @@ def _arithmetic(op: str, a: _V, b: _V) -> _V:
     x, ex = _numbers(a)
     y, ey = _numbers(b)
     err = _first(ex, ey)
-    with np.errstate(all="ignore"):
-        if op == "+":
-            result = x + y
-            opposite = ((x < 0) & (y > 0)) | ((x > 0) & (y < 0))
-            if opposite.any():
-                result = np.where(opposite & _approx_equal(x, -y), 0.0, result)
-        elif op == "-":
-            result = x - y
-            same = ((x < 0) & (y < 0)) | ((x > 0) & (y > 0))
-            if same.any():
-                result = np.where(same & _approx_equal(x, y), 0.0, result)
-        elif op == "*":
-            result = x * y
-        elif op == "/":
-            zero = y == 0
-            result = x / np.where(zero, 1.0, y)
-            if zero.any():
-                div = np.where(zero, _DIV0, 0).astype(np.int8)
-                err = div if err is None else np.where(err != 0, err, div).astype(np.int8)
-        else:  # "^"
-            result = np.power(x, y)
-            zero_base = (x == 0) & (y <= 0)
-            if zero_base.any():
-                code = np.where(zero_base, np.where(y < 0, _DIV0, _NUM), 0).astype(np.int8)
-                err = code if err is None else np.where(err != 0, err, code).astype(np.int8)
+    # Floating-point warnings are silenced once, around a whole evaluation.
+    if op == "+":
+        result = x + y
+        opposite = ((x < 0) & (y > 0)) | ((x > 0) & (y < 0))
+        if opposite.any():
+            result = np.where(opposite & _approx_equal(x, -y), 0.0, result)
+    elif op == "-":
+        result = x - y
+        same = ((x < 0) & (y < 0)) | ((x > 0) & (y > 0))
+        if same.any():
+            result = np.where(same & _approx_equal(x, y), 0.0, result)
+    elif op == "*":
+        result = x * y
+    elif op == "/":
+        zero = y == 0
+        result = x / np.where(zero, 1.0, y)
+        if zero.any():
+            div = np.where(zero, _DIV0, 0).astype(np.int8)
+            err = div if err is None else np.where(err != 0, err, div).astype(np.int8)
+    else:  # "^"
+        result = np.power(x, y)
+        zero_base = (x == 0) & (y <= 0)
+        if zero_base.any():
+            code = np.where(zero_base, np.where(y < 0, _DIV0, _NUM), 0).astype(np.int8)
+            err = code if err is None else np.where(err != 0, err, code).astype(np.int8)
     return _with_errors(np.asarray(result, dtype=float), err)
 
 
@@ -412,8 +424,7 @@ def _compare(a: _V, b: _V) -> tuple[np.ndarray, np.ndarray | None]:
     without regard to case; numbers compare with :func:`_approx_equal`.
     """
     equal = _approx_equal(a.num, b.num)
-    with np.errstate(invalid="ignore"):
-        order = np.where(equal, 0, np.sign(a.num - b.num)).astype(np.int8)
+    order = np.where(equal, 0, np.sign(a.num - b.num)).astype(np.int8)
     if a.kind is None and b.kind is None:
         return order, None
     ka, kb = a.kinds(), b.kinds()
@@ -1274,7 +1285,7 @@ class Calculator:
         run = _Run(size, cells)
         with np.errstate(all="ignore"):
             for key in self._order:
-                cells[key] = _broadcast(_cell_result(self._formulas[key][0](run)), (size, 1, 1))
+                cells[key] = _cell_result(self._formulas[key][0](run))
         return Evaluation(size, cells, self.formula_cells)
 
     def scales(self, evaluation: Evaluation, scenario: int = 0) -> dict[tuple[str, str], float]:
