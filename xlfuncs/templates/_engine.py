@@ -1291,22 +1291,21 @@ class Calculator:
     def scales(self, evaluation: Evaluation, scenario: int = 0) -> dict[tuple[str, str], float]:
         """Per formula cell, the size of the figures it is computed from.
 
-        The largest magnitude among its own number and, transitively, every
-        number it reads: the scale against which a difference that an engine
-        rounds to zero is judged.
+        The largest magnitude among its own number and the numbers of the
+        cells it reads directly: the scale against which a difference that
+        an engine rounds to zero (``a-b`` of nearly equal figures) is judged.
         """
-        size: dict[tuple, float] = {}
 
         def magnitude(key: tuple) -> float:
-            if key in size:
-                return size[key]
             v = evaluation._cells.get(key)
             if v is None:
                 return 0.0
-            kind = NUMBER if v.kind is None else int(v.kinds().reshape(-1)[scenario % v.num.size])
-            number = float(v.num.reshape(-1)[scenario % v.num.size])
+            index = scenario % v.num.size
+            kind = NUMBER if v.kind is None else int(v.kinds().reshape(-1)[index])
+            number = float(v.num.reshape(-1)[index])
             return abs(number) if kind == NUMBER and math.isfinite(number) else 0.0
 
+        found = {}
         for key in self._order:
             largest = magnitude(key)
             for target in self._formulas[key][1]:
@@ -1317,8 +1316,9 @@ class Calculator:
                 for r in range(r1, r2 + 1):
                     for c in range(c1, c2 + 1):
                         largest = max(largest, magnitude((sheet, r, c)))
-            size[key] = largest
-        return {(s, f"{get_column_letter(c)}{r}"): v for (s, r, c), v in size.items()}
+            sheet, row, column = key
+            found[sheet, f"{get_column_letter(column)}{row}"] = largest
+        return found
 
 
 def _evaluation_order(formulas: Mapping[tuple, tuple[Closure, list]]) -> list[tuple]:
