@@ -49,6 +49,10 @@ _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
+# Sheet names a reference may give without quotes (and that are not cell names).
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|TRUE|FALSE", re.IGNORECASE)
+
 # Kinds of a value, as the evaluator numbers them.
 _NUMBER, _TEXT, _BOOLEAN, _BLANK, _ERROR = 0, 1, 2, 3, 4
 _ERROR_TEXT = {
@@ -88,12 +92,15 @@ def inline_string(text: str) -> str:
 def cell_reference(row: int, column: int, sheet: str | None = None, absolute: bool = False) -> str:
     """``B3``, ``$B$3`` or ``'My sheet'!$B$3`` for row 3, column 2.
 
-    >>> cell_reference(3, 2, "My sheet", absolute=True)
-    "'My sheet'!$B$3"
+    >>> cell_reference(3, 2, "My sheet", absolute=True), cell_reference(3, 2, "Inputs")
+    ("'My sheet'!$B$3", 'Inputs!B3')
     """
     letter = get_column_letter(column)
     where = f"${letter}${row}" if absolute else f"{letter}{row}"
-    return where if sheet is None else f"{quote_sheetname(sheet)}!{where}"
+    if sheet is None:
+        return where
+    plain = _PLAIN_SHEET.fullmatch(sheet) and not _CELL_LIKE.fullmatch(sheet)
+    return f"{sheet if plain else quote_sheetname(sheet)}!{where}"
 
 
 def stored_number(number: float) -> float:

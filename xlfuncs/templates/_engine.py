@@ -85,10 +85,10 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
 import numpy as np
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from .._errors import XlfuncsError
+from .._ooxml import cell_reference
 from ._formula_parse import ERROR_CODES, FormulaSyntaxError, parse
 
 __all__ = [
@@ -1249,7 +1249,7 @@ class Calculator:
                 value = cell.value
                 if cell.data_type == "f" and isinstance(value, str):
                     scope = _Scope(ws.title, row, column, names)
-                    where = f"{ws.title}!{get_column_letter(column)}{row}"
+                    where = cell_reference(row, column, ws.title)
                     try:
                         tree = parse(value)
                         formulas[key] = (_compile(tree, scope), dependencies(tree, scope))
@@ -1269,7 +1269,7 @@ class Calculator:
     @property
     def formula_cells(self) -> list[tuple[str, str]]:
         """Every formula cell as (sheet, coordinate), in evaluation order."""
-        return [(s, f"{get_column_letter(c)}{r}") for s, r, c in self._order]
+        return [(s, cell_reference(r, c)) for s, r, c in self._order]
 
     def evaluate(self, block: Mapping[str, object] | None = None, size: int | None = None):
         """Every formula's values for a block of scenarios (see the module docstring)."""
@@ -1317,7 +1317,7 @@ class Calculator:
                     for c in range(c1, c2 + 1):
                         largest = max(largest, magnitude((sheet, r, c)))
             sheet, row, column = key
-            found[sheet, f"{get_column_letter(column)}{row}"] = largest
+            found[sheet, cell_reference(row, column)] = largest
         return found
 
 
@@ -1360,7 +1360,7 @@ def _evaluation_order(formulas: Mapping[tuple, tuple[Closure, list]]) -> list[tu
                 if seen == 1:
                     sheet, row, column = nxt
                     raise FormulaError(
-                        f"circular reference through {sheet}!{get_column_letter(column)}{row}"
+                        f"circular reference through {cell_reference(row, column, sheet)}"
                     )
                 if seen is None:
                     state[nxt] = 1
