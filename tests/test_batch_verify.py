@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from template_support import require_libreoffice
 
 import xlfuncs
@@ -54,6 +55,23 @@ def example(tmp_path_factory):
     report = xlfuncs.generate(EXAMPLE, folder)
     assert report.ok
     return report
+
+
+def test_every_file_of_a_batch_shows_values_to_readers_that_do_not_calculate(example):
+    """Workbooks and summary.xlsx: no formula without its value (summary.xlsx has none)."""
+    for path in [*example.written, *example.summary_files]:
+        if path.suffix != ".xlsx":
+            continue
+        formulas, values = load_workbook(path), load_workbook(path, data_only=True)
+        empty = [
+            f"{sheet.title}!{cell.coordinate}"
+            for sheet in formulas.worksheets
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.data_type == "f" and values[sheet.title][cell.coordinate].value is None
+        ]
+        assert empty == [], path.name
+    assert any(p.name == "summary.xlsx" for p in example.summary_files)
 
 
 def _tamper(path: Path, cell: str) -> None:

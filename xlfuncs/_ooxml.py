@@ -20,17 +20,21 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import xml.etree.ElementTree as ElementTree
 import zipfile
+import zlib
 from collections.abc import Mapping, Sequence
 
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 __all__ = [
+    "COMPRESSION_LEVEL",
     "FORMULA_CELL",
     "cached_value",
     "cached_values",
     "cell_reference",
+    "compress_part",
     "escape",
     "fill_formula_cells",
     "inline_string",
@@ -44,6 +48,10 @@ __all__ = [
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+# Sheet names a reference may give without quotes (and that are not cell names).
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*|TRUE|FALSE", re.IGNORECASE)
 
 # Kinds of a value, as the evaluator numbers them.
 _NUMBER, _TEXT, _BOOLEAN, _BLANK, _ERROR = 0, 1, 2, 3, 4
@@ -84,12 +92,15 @@ def inline_string(text: str) -> str:
 def cell_reference(row: int, column: int, sheet: str | None = None, absolute: bool = False) -> str:
     """``B3``, ``$B$3`` or ``'My sheet'!$B$3`` for row 3, column 2.
 
-    >>> cell_reference(3, 2, "My sheet", absolute=True)
-    "'My sheet'!$B$3"
+    >>> cell_reference(3, 2, "My sheet", absolute=True), cell_reference(3, 2, "Inputs")
+    ("'My sheet'!$B$3", 'Inputs!B3')
     """
     letter = get_column_letter(column)
     where = f"${letter}${row}" if absolute else f"{letter}{row}"
-    return where if sheet is None else f"{quote_sheetname(sheet)}!{where}"
+    if sheet is None:
+        return where
+    plain = _PLAIN_SHEET.fullmatch(sheet) and not _CELL_LIKE.fullmatch(sheet)
+    return f"{sheet if plain else quote_sheetname(sheet)}!{where}"
 
 
 def stored_number(number: float) -> float:
@@ -148,17 +159,63 @@ def read_package(data: bytes) -> tuple[list[zipfile.ZipInfo], dict[str, bytes]]:
         return infos, {info.filename: archive.read(info) for info in infos}
 
 
-def write_package(infos: Sequence[zipfile.ZipInfo], parts: Mapping[str, bytes]) -> bytes:
-    """An .xlsx package with the entries of ``infos`` (names, times, compression), in order."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for template_info in infos:
-            # A fresh entry each time: writing fills in sizes and checksums.
-            info = zipfile.ZipInfo(template_info.filename, template_info.date_time)
-            info.compress_type = template_info.compress_type
-            info.external_attr = template_info.external_attr
-            archive.writestr(info, parts[template_info.filename])
-    return buffer.getvalue()
+#: Deflate level of every package xlfuncs writes: four times as fast as zlib's
+#: default for files about a tenth larger, which matters when a batch writes
+#: thousands.
+COMPRESSION_LEVEL = 1
+
+
+def compress_part(data: bytes) -> tuple[bytes, int, int]:
+    """A package part deflated once: ``(deflated, crc32, size)``, for :func:`write_package`."""
+    packer = zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(), zlib.crc32(data), len(data)
+
+
+def write_package(
+    infos: Sequence[zipfile.ZipInfo],
+    parts: Mapping[str, bytes],
+    deflated: Mapping[str, tuple[bytes, int, int]] | None = None,
+) -> bytes:
+    """An .xlsx package of the entries of ``infos`` (names and times), in their order.
+
+    ``parts`` holds each entry's content; ``deflated`` may hold entries already
+    compressed by :func:`compress_part` (the parts every workbook of a batch
+    shares). The same parts always give the same bytes.
+    """
+    local, central = [], []
+    offset = 0
+    for info in infos:
+        name = info.filename.encode("utf-8")
+        packed = (deflated or {}).get(info.filename) or compress_part(parts[info.filename])
+        data, crc, size = packed
+        year, month, day, hour, minute, second = info.date_time
+        date = (year - 1980) << 9 | month << 5 | day
+        clock = hour << 11 | minute << 5 | second // 2
+        flags = 0 if name.isascii() else 0x800
+        fields = (20, flags, zipfile.ZIP_DEFLATED, clock, date, crc, len(data), size, len(name))
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + name
+        local += [header, data]
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                3 << 8 | 20,  # made by: Unix, version 2.0
+                *fields,
+                0,
+                0,
+                0,
+                0,
+                info.external_attr,
+                offset,
+            )
+            + name
+        )
+        offset += len(header) + len(data)
+    directory = b"".join(central)
+    end = struct.pack(
+        "<IHHHHIIH", 0x06054B50, 0, 0, len(infos), len(infos), len(directory), offset, 0
+    )
+    return b"".join(local) + directory + end
 
 
 def sheet_parts(parts: Mapping[str, bytes]) -> dict[str, str]:

@@ -28,10 +28,13 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from .._errors import XlfuncsError
 from .._ooxml import (
     FORMULA_CELL,
     cached_values,
+    compress_part,
     inline_string,
     read_package,
     sheet_parts,
@@ -122,26 +125,45 @@ class _Sheet:
         self.pieces.append(xml[position:])
 
     def render(self, block: Sequence[Mapping[str, float | str]], evaluation) -> list[bytes]:
-        """The sheet's XML for each scenario of ``block``."""
+        """The sheet's XML for each scenario of ``block``.
+
+        The cells that change are gathered per slot for the whole block; the
+        rest of the XML becomes one format string, filled once per scenario.
+        Formulas whose values are numbers in every scenario (most of them)
+        store just the number, formatted for the whole block in one call.
+        """
+        size = len(block)
+        statics: list[str] = []
         columns: list[list[str]] = []
-        for slot in self.slots:
+        static = self.pieces[0]
+        numeric: list[tuple[int, np.ndarray]] = []
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
             if slot[0] == "input":
                 _, name, head = slot
+                statics.append(static)
                 columns.append([_input_cell(head, values[name]) for values in block])
+                static = piece
+                continue
+            _, where, head, middle = slot
+            values = evaluation[where]
+            if not values.kind.any():  # numbers only
+                statics.append(static + head + middle)
+                numeric.append((len(columns), values.number))
+                columns.append([])
+                static = "</v></c>" + piece
             else:
-                _, where, head, middle = slot
-                columns.append(
-                    [f"{head}{t}{middle}{v}</v></c>" for t, v in cached_values(evaluation[where])]
-                )
-        pieces = self.pieces
-        out = []
-        for i in range(len(block)):
-            parts = [pieces[0]]
-            for column, piece in zip(columns, pieces[1:], strict=True):
-                parts.append(column[i])
-                parts.append(piece)
-            out.append("".join(parts).encode("utf-8"))
-        return out
+                statics.append(static + head)
+                columns.append([f"{t}{middle}{v}</v></c>" for t, v in cached_values(values)])
+                static = piece
+        statics.append(static)
+        if numeric:
+            # + 0.0 turns -0.0 into 0.0; "%.15g" is how spreadsheets store numbers.
+            numbers = np.stack([n for _, n in numeric]) + 0.0
+            texts = (("%.15g\0" * numbers.size) % tuple(numbers.ravel().tolist())).split("\0")
+            for row, (index, _) in enumerate(numeric):
+                columns[index] = texts[row * size : (row + 1) * size]
+        template = "%s".join(text.replace("%", "%%") for text in statics)
+        return [(template % row).encode("utf-8") for row in zip(*columns, strict=True)]
 
 
 def _skeleton_values(template: Template, quoted: frozenset[str]) -> dict[str, float | str]:
@@ -187,6 +209,12 @@ class Filler:
         found = [s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "input"]
         if sorted(found) != sorted(names):
             raise TemplateNotFillableError("an input's cell is not on the Inputs sheet")
+        # The parts every workbook shares are compressed once.
+        self.deflated = {
+            name: compress_part(data)
+            for name, data in self.fixed.items()
+            if name not in self.sheets
+        }
 
     def workbooks(self, block: Sequence[Mapping[str, float | str]]) -> list[bytes]:
         """The workbook bytes of each scenario of ``block`` (one evaluation for all)."""
@@ -195,13 +223,12 @@ class Filler:
         columns = {name: [values[name] for values in block] for name in self.calculator.inputs}
         evaluation = self.calculator.evaluate(columns, len(block))
         rendered = {part: sheet.render(block, evaluation) for part, sheet in self.sheets.items()}
-        packages = []
-        for i in range(len(block)):
-            parts = dict(self.fixed)
-            for part, sheets in rendered.items():
-                parts[part] = sheets[i]
-            packages.append(write_package(self.infos, parts))
-        return packages
+        return [
+            write_package(
+                self.infos, {part: sheets[i] for part, sheets in rendered.items()}, self.deflated
+            )
+            for i in range(len(block))
+        ]
 
     def workbook_bytes(self, values: Mapping[str, float | str]) -> bytes:
         """One scenario's workbook bytes."""

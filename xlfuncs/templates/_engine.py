@@ -85,9 +85,10 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Context, Decimal
 
 import numpy as np
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_to_tuple
 
+from .._errors import XlfuncsError
+from .._ooxml import cell_reference
 from ._formula_parse import ERROR_CODES, FormulaSyntaxError, parse
 
 __all__ = [
@@ -119,7 +120,7 @@ class ExcelError(str):
     """An error value of a cell, e.g. ``ExcelError("#DIV/0!")``; compares as its text."""
 
 
-class FormulaError(ValueError):
+class FormulaError(XlfuncsError, ValueError):
     """A formula this evaluator cannot compute (unknown function or name, circular reference)."""
 
 
@@ -153,7 +154,17 @@ class _V:
 
 
 def _constant(value: object) -> _V:
-    """A value the same in every scenario, shape (1, 1, 1)."""
+    """A value the same in every scenario, shape (1, 1, 1) (made once per value)."""
+    key = (type(value), value)
+    found = _CONSTANTS.get(key)
+    if found is None:
+        found = _CONSTANTS[key] = _new_constant(value)
+        if len(_CONSTANTS) > 10_000:  # a bound, whatever the workbooks
+            _CONSTANTS.clear()
+    return found
+
+
+def _new_constant(value: object) -> _V:
     one = (1, 1, 1)
     if value is None:
         return _V(np.zeros(one), np.full(one, BLANK, np.int8))
@@ -168,16 +179,19 @@ def _constant(value: object) -> _V:
     raise FormulaError(f"a cell holds {value!r}, which formulas here cannot use")
 
 
+_CONSTANTS: dict[tuple, _V] = {}
+
+
 def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
     """One input's values for a block of scenarios, shape (N, 1, 1)."""
     array = np.asarray(values) if not isinstance(values, np.ndarray) else values
     if array.dtype.kind in "fiu":
         if array.shape != (size,):
-            raise ValueError(f"expected {size} values, got shape {array.shape}")
+            raise FormulaError(f"expected {size} values, got shape {array.shape}")
         return _V(array.astype(float).reshape(size, 1, 1))
     items = list(values)
     if len(items) != size:
-        raise ValueError(f"expected {size} values, got {len(items)}")
+        raise FormulaError(f"expected {size} values, got {len(items)}")
     num = np.zeros(size)
     kind = np.zeros(size, np.int8)
     text = np.full(size, None, dtype=object)
@@ -354,11 +368,10 @@ def _apply_errors(v: _V, err: np.ndarray | None) -> _V:
 
 def _approx_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Equal, or both non-zero and within 2**-44 of the smaller (LibreOffice's rule)."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        gap = np.abs(a - b)
-        close = (a != 0) & (b != 0) & (gap <= np.minimum(np.abs(a), np.abs(b)) * _TOLERANCE)
-        whole = (gap == np.floor(gap)) & (np.abs(a) < 2.0**53) & (a == np.floor(a))
-        whole &= b == np.floor(b)
+    gap = np.abs(a - b)
+    close = (a != 0) & (b != 0) & (gap <= np.minimum(np.abs(a), np.abs(b)) * _TOLERANCE)
+    whole = (gap == np.floor(gap)) & (np.abs(a) < 2.0**53) & (a == np.floor(a))
+    whole &= b == np.floor(b)
     return (a == b) | (close & ~whole)
 
 
@@ -366,31 +379,31 @@ def _arithmetic(op: str, a: _V, b: _V) -> _V:
     x, ex = _numbers(a)
     y, ey = _numbers(b)
     err = _first(ex, ey)
-    with np.errstate(all="ignore"):
-        if op == "+":
-            result = x + y
-            opposite = ((x < 0) & (y > 0)) | ((x > 0) & (y < 0))
-            if opposite.any():
-                result = np.where(opposite & _approx_equal(x, -y), 0.0, result)
-        elif op == "-":
-            result = x - y
-            same = ((x < 0) & (y < 0)) | ((x > 0) & (y > 0))
-            if same.any():
-                result = np.where(same & _approx_equal(x, y), 0.0, result)
-        elif op == "*":
-            result = x * y
-        elif op == "/":
-            zero = y == 0
-            result = x / np.where(zero, 1.0, y)
-            if zero.any():
-                div = np.where(zero, _DIV0, 0).astype(np.int8)
-                err = div if err is None else np.where(err != 0, err, div).astype(np.int8)
-        else:  # "^"
-            result = np.power(x, y)
-            zero_base = (x == 0) & (y <= 0)
-            if zero_base.any():
-                code = np.where(zero_base, np.where(y < 0, _DIV0, _NUM), 0).astype(np.int8)
-                err = code if err is None else np.where(err != 0, err, code).astype(np.int8)
+    # Floating-point warnings are silenced once, around a whole evaluation.
+    if op == "+":
+        result = x + y
+        opposite = ((x < 0) & (y > 0)) | ((x > 0) & (y < 0))
+        if opposite.any():
+            result = np.where(opposite & _approx_equal(x, -y), 0.0, result)
+    elif op == "-":
+        result = x - y
+        same = ((x < 0) & (y < 0)) | ((x > 0) & (y > 0))
+        if same.any():
+            result = np.where(same & _approx_equal(x, y), 0.0, result)
+    elif op == "*":
+        result = x * y
+    elif op == "/":
+        zero = y == 0
+        result = x / np.where(zero, 1.0, y)
+        if zero.any():
+            div = np.where(zero, _DIV0, 0).astype(np.int8)
+            err = div if err is None else np.where(err != 0, err, div).astype(np.int8)
+    else:  # "^"
+        result = np.power(x, y)
+        zero_base = (x == 0) & (y <= 0)
+        if zero_base.any():
+            code = np.where(zero_base, np.where(y < 0, _DIV0, _NUM), 0).astype(np.int8)
+            err = code if err is None else np.where(err != 0, err, code).astype(np.int8)
     return _with_errors(np.asarray(result, dtype=float), err)
 
 
@@ -411,8 +424,7 @@ def _compare(a: _V, b: _V) -> tuple[np.ndarray, np.ndarray | None]:
     without regard to case; numbers compare with :func:`_approx_equal`.
     """
     equal = _approx_equal(a.num, b.num)
-    with np.errstate(invalid="ignore"):
-        order = np.where(equal, 0, np.sign(a.num - b.num)).astype(np.int8)
+    order = np.where(equal, 0, np.sign(a.num - b.num)).astype(np.int8)
     if a.kind is None and b.kind is None:
         return order, None
     ka, kb = a.kinds(), b.kinds()
@@ -1237,7 +1249,7 @@ class Calculator:
                 value = cell.value
                 if cell.data_type == "f" and isinstance(value, str):
                     scope = _Scope(ws.title, row, column, names)
-                    where = f"{ws.title}!{get_column_letter(column)}{row}"
+                    where = cell_reference(row, column, ws.title)
                     try:
                         tree = parse(value)
                         formulas[key] = (_compile(tree, scope), dependencies(tree, scope))
@@ -1257,14 +1269,14 @@ class Calculator:
     @property
     def formula_cells(self) -> list[tuple[str, str]]:
         """Every formula cell as (sheet, coordinate), in evaluation order."""
-        return [(s, f"{get_column_letter(c)}{r}") for s, r, c in self._order]
+        return [(s, cell_reference(r, c)) for s, r, c in self._order]
 
     def evaluate(self, block: Mapping[str, object] | None = None, size: int | None = None):
         """Every formula's values for a block of scenarios (see the module docstring)."""
         block = dict(block or {})
         unknown = set(block) - set(self.inputs)
         if unknown:
-            raise KeyError(f"not inputs of this workbook: {', '.join(sorted(unknown))}")
+            raise FormulaError(f"not inputs of this workbook: {', '.join(sorted(unknown))}")
         if size is None:
             size = len(next(iter(block.values()))) if block else 1
         cells = dict(self.constants)
@@ -1273,41 +1285,29 @@ class Calculator:
         run = _Run(size, cells)
         with np.errstate(all="ignore"):
             for key in self._order:
-                cells[key] = _broadcast(_cell_result(self._formulas[key][0](run)), (size, 1, 1))
+                cells[key] = _cell_result(self._formulas[key][0](run))
         return Evaluation(size, cells, self.formula_cells)
 
     def scales(self, evaluation: Evaluation, scenario: int = 0) -> dict[tuple[str, str], float]:
         """Per formula cell, the size of the figures it is computed from.
 
-        The largest magnitude among its own number and, transitively, every
-        number it reads: the scale against which a difference that an engine
-        rounds to zero is judged.
+        The largest magnitude among its own number and the numbers of the
+        cells it reads directly: the scale against which a difference that
+        an engine rounds to zero (``a-b`` of nearly equal figures) is judged.
         """
-        size: dict[tuple, float] = {}
 
         def magnitude(key: tuple) -> float:
-            if key in size:
-                return size[key]
             v = evaluation._cells.get(key)
             if v is None:
                 return 0.0
-            kind = NUMBER if v.kind is None else int(v.kinds().reshape(-1)[scenario % v.num.size])
-            number = float(v.num.reshape(-1)[scenario % v.num.size])
+            index = scenario % v.num.size
+            kind = NUMBER if v.kind is None else int(v.kinds().reshape(-1)[index])
+            number = float(v.num.reshape(-1)[index])
             return abs(number) if kind == NUMBER and math.isfinite(number) else 0.0
 
-        def is_flag(key: tuple) -> bool:
-            v = evaluation._cells.get(key)
-            if v is None or v.kind is None:
-                return False
-            return int(v.kinds().reshape(-1)[scenario % v.num.size]) == BOOLEAN
-
+        found = {}
         for key in self._order:
             largest = magnitude(key)
-            if is_flag(key):
-                # A TRUE/FALSE (a check, an input flag) passes no size on: the figures
-                # it guards are judged by the numbers they are computed from.
-                size[key] = 0.0
-                continue
             for target in self._formulas[key][1]:
                 if target[0] == "ref":
                     largest = max(largest, magnitude(target[1:]))
@@ -1316,8 +1316,9 @@ class Calculator:
                 for r in range(r1, r2 + 1):
                     for c in range(c1, c2 + 1):
                         largest = max(largest, magnitude((sheet, r, c)))
-            size[key] = largest
-        return {(s, f"{get_column_letter(c)}{r}"): v for (s, r, c), v in size.items()}
+            sheet, row, column = key
+            found[sheet, cell_reference(row, column)] = largest
+        return found
 
 
 def _evaluation_order(formulas: Mapping[tuple, tuple[Closure, list]]) -> list[tuple]:
@@ -1359,7 +1360,7 @@ def _evaluation_order(formulas: Mapping[tuple, tuple[Closure, list]]) -> list[tu
                 if seen == 1:
                     sheet, row, column = nxt
                     raise FormulaError(
-                        f"circular reference through {sheet}!{get_column_letter(column)}{row}"
+                        f"circular reference through {cell_reference(row, column, sheet)}"
                     )
                 if seen is None:
                     state[nxt] = 1
@@ -1384,5 +1385,5 @@ def book_values(book, evaluation: Evaluation, key: str) -> Values:
     """The values of a figure or text of ``book`` by its key (``book.figures``/``texts``)."""
     where = book.figures.get(key) or book.texts.get(key)
     if where is None:
-        raise KeyError(f"{book.template} has no figure or text {key!r}")
+        raise FormulaError(f"{book.template} has no figure or text {key!r}")
     return evaluation[where]

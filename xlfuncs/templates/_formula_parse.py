@@ -30,6 +30,8 @@ import re
 
 from openpyxl.utils import column_index_from_string
 
+from .._errors import XlfuncsError
+
 __all__ = ["ERROR_CODES", "FormulaSyntaxError", "parse"]
 
 #: Excel's error values and the code each has in an evaluation (0 is "no error").
@@ -44,7 +46,7 @@ ERROR_CODES = {
 }
 
 
-class FormulaSyntaxError(ValueError):
+class FormulaSyntaxError(XlfuncsError, ValueError):
     """A formula the parser does not understand (names the formula and the place)."""
 
 

@@ -828,7 +828,8 @@ class TemplateBook:
     # Saving --------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
-        """Protect, set up printing and calculation, and save with fixed timestamps."""
+        """Protect, set up printing and calculation, and save with fixed timestamps and
+        every formula's value stored beside it (see :func:`with_stored_values`)."""
         wb = self.workbook
         for ws in wb.worksheets:
             ws.protection.sheet = True
