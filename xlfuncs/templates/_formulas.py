@@ -388,8 +388,8 @@ def years_to_zero_margin(price: str, cost: str, drift: str, never: str) -> str:
     >>> years_to_zero_margin("p", "c", margin_drift("pc", "cc"), '"never"')
     'IF(c>=p,0,IF((1+pc)/(1+cc)<1,LN(c/p)/LN((1+pc)/(1+cc)),"never"))'
     """
-    p, c, d = _arg(price), _arg(cost), _arg(drift)
-    return f"IF({c}>={p},0,IF({d}<1,LN({c}/{p})/LN({d}),{never}))"
+    p, c, d = _arg(price), _arg(cost), _summand(drift)
+    return f"IF({c}>={p},0,IF({d}<1,LN({c}/{p})/LN({drift}),{never}))"
 
 
 def rounded_share(value: str, scale: str) -> str:
