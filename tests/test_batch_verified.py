@@ -122,3 +122,14 @@ def test_an_input_whose_default_depends_on_the_option_must_be_given(tmp_path):
     for key in set(layout.varying_keys) - {"accuracy"}:
         assert f"{key} is not given for option 'first'" in failure.reason
     assert not (tmp_path / "case.xlsx").exists()
+
+
+def test_a_filled_workbook_shows_its_scenario_name(tmp_path):
+    report = xlfuncs.generate(EXAMPLE, tmp_path / "batch")
+    for path, given in zip(report.written, as_written(), strict=True):
+        shown = load_workbook(path, data_only=True)  # the values stored with the formulas
+        name = given["scenario"]
+        assert shown["About"]["B3"].value == f"Scenario: {name}"
+        subtitle = shown["Summary"]["B2"].value
+        assert subtitle == f"Scenario: {name}. The inputs are on the Inputs sheet."
+        assert "Illustrative" not in subtitle
