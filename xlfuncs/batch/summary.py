@@ -14,6 +14,7 @@ The table is written as ``summary.xlsx`` and ``summary.csv`` by
 
 from __future__ import annotations
 
+import copy
 import math
 import tempfile
 from array import array
@@ -102,8 +103,17 @@ class SummaryTable:
                 self._book = self.template.build(defaults, Path(folder) / "summary.xlsx")
             from ..templates._engine import Calculator
 
-            self._calculator = Calculator.of_book(self._book)
+            self._calculator = _only(Calculator.of_book(self._book), self._cells())
         return self._book
+
+    def _cells(self) -> list[tuple[str, str]]:
+        """The cells of every declared column, for every option letter."""
+        book = self._book
+        return [
+            book.figures.get(key) or book.texts[key]
+            for column in self.declared
+            for key in self._keys(column)
+        ]
 
     def _keys(self, column) -> list[str]:
         """The figure keys of a column: one per option letter, or one for the scenario."""
@@ -176,6 +186,38 @@ class SummaryTable:
         """Write summary.xlsx and summary.csv; returns their paths."""
         # Rows are made twice from the compact columns rather than held in a list.
         return summary_files.write(self.rows, self.columns(), out_dir, overwrite)
+
+
+def _only(calculator, cells: Sequence[tuple[str, str]]):
+    """The calculator restricted to ``cells`` and the formulas they read, directly or not.
+
+    The summary needs a few figures; the sentences and most checks of a workbook
+    are left out of its evaluation, which is several times faster.
+    """
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    formulas = calculator._formulas
+    wanted = [(sheet, *coordinate_to_tuple(cell)) for sheet, cell in cells]
+    by_sheet: dict[str, list[tuple[int, int]]] = {}
+    for sheet, row, column in formulas:
+        by_sheet.setdefault(sheet, []).append((row, column))
+    needed: set[tuple] = set()
+    while wanted:
+        key = wanted.pop()
+        if key in needed or key not in formulas:
+            continue
+        needed.add(key)
+        for target in formulas[key][1]:
+            if target[0] == "ref":
+                wanted.append(target[1:])
+                continue
+            sheet, r1, c1, r2, c2 = target[1:]
+            wanted += [
+                (sheet, r, c) for r, c in by_sheet.get(sheet, ()) if r1 <= r <= r2 and c1 <= c <= c2
+            ]
+    restricted = copy.copy(calculator)
+    restricted._order = [key for key in calculator._order if key in needed]
+    return restricted
 
 
 def _text(value: object) -> str:

@@ -310,6 +310,11 @@ class Check:
     skip_unless: str | None = None
 
 
+def _in_use(letter: str) -> str:
+    """The defined name of the flag that option ``letter`` is included."""
+    return f"{letter.lower()}_in_use"
+
+
 def text_literal(text: str) -> str:
     """A text as a formula string literal: quotes doubled."""
     return '"' + text.replace('"', '""') + '"'
@@ -564,7 +569,7 @@ class TemplateBook:
         ``option``: the check is about that option and applies only when it is
         included. ``subject`` is what the banner names (the description by default).
         """
-        skip = self.option_included(option) if option and self.option_included else None
+        skip = _in_use(option) if option and self.option_included else None
         self.checks.append(Check(description, condition, subject or description, None, skip))
 
     def add_input_checks(self) -> None:
@@ -579,7 +584,7 @@ class TemplateBook:
             where = f" (option {spec.option})" if spec.option else ""
             include_row = self.option_included and spec.row_key == "include"
             skip = (
-                self.option_included(spec.option)
+                _in_use(spec.option)
                 if spec.option and self.option_included and not include_row
                 else None
             )
@@ -629,7 +634,7 @@ class TemplateBook:
                 input_rows.append(row)
                 result = f"E{row}"
             if check.skip_unless:
-                result = f"IF(IFERROR({check.skip_unless},FALSE),{result},TRUE)"
+                result = f"IF({check.skip_unless},{result},TRUE)"
             self.put(sheet, f"C{row}", f"={result}", style="check")
         last = first + len(self.checks) - 1
         self.put_text(sheet, "B4", "All checks pass", style="heading")
@@ -656,6 +661,15 @@ class TemplateBook:
             return [f"{column}{r}" for r in rows]
 
         flag("inputs_ok", "Every input in use is allowed", spans(input_rows, "C"))
+        if self.option_included:
+            # Whether each option is in use, worked out once for all of its checks.
+            for letter in [x for x in rows_of if x]:
+                row += 1
+                # In column E, beside the checks: FALSE here is a choice, not a failure.
+                self.put_text(sheet, f"B{row}", f"Option {letter} is included (its checks apply)")
+                included = f"=IFERROR(AND({self.option_included(letter)}),FALSE)"
+                self.put(sheet, f"E{row}", included, style="check")
+                self.define(_in_use(letter), sheet, f"E{row}")
         flag("shared_inputs_ok", "The shared inputs are allowed", spans(rows_of.get(None, []), "E"))
         for letter in [x for x in rows_of if x]:
             flag(
