@@ -116,3 +116,11 @@ def test_the_old_recalc_option_verifies_and_changes_no_file(example, tmp_path, c
     assert "--verify: LibreOffice computes the same value for every formula" in captured.out
     for path in report.written:
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_old_recalc_argument_warns_in_python(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOFFICE", str(tmp_path / "no-soffice-here"))  # nothing is written
+    with pytest.warns(DeprecationWarning, match=r"verify=True"):
+        report = xlfuncs.generate(EXAMPLE, tmp_path, recalc=True, summary=False)
+    assert report.verified and not report.ok  # LibreOffice missing: each workbook says so
+    assert "LibreOffice is needed" in report.failures[0].reason

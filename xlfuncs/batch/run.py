@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import os
 import threading
+import warnings
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -321,6 +322,12 @@ def generate(
     >>> report.written[2].name
     'Email drafting - errors are cheap.xlsx'
     """
+    if recalc:
+        warnings.warn(
+            "generate(recalc=True) is now generate(verify=True); recalc will be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     if overwrite and skip_existing:
         raise InputError(
             "generate: choose overwrite or skip_existing, not both", function="generate"
