@@ -37,7 +37,7 @@ SUMMARY_NAMES = ("summary",)
 # scenario as for dozens).
 _CHUNK = 64
 # Scenarios made at a time in this process, for the same reason.
-_BLOCK = 128
+_BLOCK = 256
 
 
 @dataclass(frozen=True, slots=True)

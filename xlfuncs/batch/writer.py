@@ -36,6 +36,7 @@ from .._ooxml import (
     cached_values,
     compress_part,
     inline_string,
+    number_text,
     read_package,
     sheet_parts,
     write_package,
@@ -135,27 +136,34 @@ class _Sheet:
         size = len(block)
         statics: list[str] = []
         columns: list[list[str]] = []
-        static = self.pieces[0]
+        static = [self.pieces[0]]  # the literal text since the last slot
         numeric: list[tuple[int, np.ndarray]] = []
         for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
             if slot[0] == "input":
                 _, name, head = slot
-                statics.append(static)
+                statics.append("".join(static))
                 columns.append([_input_cell(head, values[name]) for values in block])
-                static = piece
+                static = [piece]
                 continue
             _, where, head, middle = slot
             values = evaluation[where]
             if not values.kind.any():  # numbers only
-                statics.append(static + head + middle)
-                numeric.append((len(columns), values.number))
+                number = values.number
+                if (number == number[0]).all():  # the same in every scenario: literal text
+                    static += [head, middle, number_text(number[0]), "</v></c>", piece]
+                    continue
+                statics.append("".join([*static, head, middle]))
+                numeric.append((len(columns), number))
                 columns.append([])
-                static = "</v></c>" + piece
+                static = ["</v></c>", piece]
             else:
-                statics.append(static + head)
+                statics.append("".join([*static, head]))
                 columns.append([f"{t}{middle}{v}</v></c>" for t, v in cached_values(values)])
-                static = piece
+                static = [piece]
+        static = "".join(static)
         statics.append(static)
+        if not columns:
+            return [static.encode("utf-8")] * size
         if numeric:
             # + 0.0 turns -0.0 into 0.0; "%.15g" is how spreadsheets store numbers.
             numbers = np.stack([n for _, n in numeric]) + 0.0
