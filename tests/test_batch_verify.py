@@ -29,7 +29,7 @@ def drawn(template, rng: random.Random) -> dict[str, float | str]:
         if spec.choices:
             value = rng.choice(spec.choices)
         elif spec.rule is None:
-            value = f"{value} & <{rng.randint(0, 9)}>"
+            value = f" {value} & <{rng.randint(0, 9)}>\nsecond line"
         elif not spec.rule.whole:
             scaled = round(float(value) * rng.uniform(0.5, 1.0), 6)
             value = scaled if spec.rule.admits_number(scaled) else value

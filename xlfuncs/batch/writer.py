@@ -60,7 +60,7 @@ EXISTS = ("refuse", "overwrite", "skip")
 # Characters XML 1.0 cannot hold (openpyxl refuses them too).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Any cell of a sheet's XML, with its coordinate.
-_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)')
+_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _STYLE = re.compile(r' s="[0-9]+"')
 
 
@@ -217,6 +217,9 @@ class Filler:
         found = [s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "input"]
         if sorted(found) != sorted(names):
             raise TemplateNotFillableError("an input's cell is not on the Inputs sheet")
+        cut = {s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "formula"}
+        if cut != set(self.calculator.formula_cells):
+            raise TemplateNotFillableError("a formula cell was not found in the sheet's XML")
         # The parts every workbook shares are compressed once.
         self.deflated = {
             name: compress_part(data)
