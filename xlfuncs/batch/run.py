@@ -166,8 +166,9 @@ def make_workbooks(
     try:
         chosen = resolve_template(template)
         groups: dict[frozenset[str], list[int]] = {}
-        for index, (values, _) in enumerate(jobs):
-            groups.setdefault(quoted_inputs(values), []).append(index)
+        for index, (values, file) in enumerate(jobs):
+            if mode == "overwrite" or not os.path.lexists(os.path.join(out_dir, file)):
+                groups.setdefault(quoted_inputs(values), []).append(index)
         for quoted, indices in groups.items():
             filler = _filler(chosen, quoted)
             if filler is not None:
