@@ -9,12 +9,15 @@ are silenced by the caller, once per evaluation.
 
 from __future__ import annotations
 
+import datetime
 import math
+import numbers
 import re
 from collections.abc import Callable, Sequence
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
+from openpyxl.utils.datetime import to_excel
 
 from .._errors import XlfuncsError
 from ._formula_parse import ERROR_CODES
@@ -88,10 +91,15 @@ def _new_constant(value: object) -> _V:
         return _V(np.full(one, float(value)))
     if isinstance(value, str):
         return _V(np.zeros(one), np.full(one, TEXT, np.int8), np.full(one, value, dtype=object))
+    if isinstance(value, _DATES):
+        return _V(np.full(one, float(to_excel(value))))  # a date is its serial number
+    if isinstance(value, (numbers.Real, Decimal)):
+        return _V(np.full(one, float(value)))
     raise FormulaError(f"a cell holds {value!r}, which formulas here cannot use")
 
 
 _CONSTANTS: dict[tuple, _V] = {}
+_DATES = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
 
 
 def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
@@ -117,7 +125,7 @@ def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
         elif isinstance(item, str):
             kind[i], text[i] = TEXT, item
         else:
-            num[i] = float(item)
+            num[i] = float(to_excel(item) if isinstance(item, _DATES) else item)
     shape = (size, 1, 1)
     has_text = bool((kind == TEXT).any())
     return _V(
