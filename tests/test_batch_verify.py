@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 import shutil
 import zipfile
@@ -124,3 +125,12 @@ def test_the_old_recalc_argument_warns_in_python(tmp_path, monkeypatch):
         report = xlfuncs.generate(EXAMPLE, tmp_path, recalc=True, summary=False)
     assert report.verified and not report.ok  # LibreOffice missing: each workbook says so
     assert "LibreOffice is needed" in report.failures[0].reason
+
+
+def test_a_filler_sent_to_a_worker_process_makes_the_same_workbooks():
+    """Pickled as a spawned or forkserver worker receives it: its formulas compile again."""
+    template = resolve_template("tco_comparison")
+    filler = Filler(template)
+    block = [drawn(template, random.Random(seed)) for seed in range(3)]
+    copy = pickle.loads(pickle.dumps(filler))
+    assert copy.workbooks(block) == filler.workbooks(block)

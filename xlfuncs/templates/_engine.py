@@ -216,23 +216,40 @@ class Calculator:
             self.inputs[name] = (sheet, *coordinate_to_tuple(coordinate.replace("$", "")))
         input_keys = set(self.inputs.values())
         self.constants: dict[tuple[str, int, int], _V] = {}
-        formulas: dict[tuple[str, int, int], tuple[Closure, list]] = {}
+        self._names = names
+        self._texts: dict[tuple[str, int, int], str] = {}
         for ws in workbook.worksheets:
             for (row, column), cell in ws._cells.items():  # only the cells in use
                 key = (ws.title, row, column)
                 value = cell.value
                 if cell.data_type == "f" and isinstance(value, str):
-                    scope = _Scope(ws.title, row, column, names)
-                    where = cell_reference(row, column, ws.title)
-                    try:
-                        tree = parse(value)
-                        formulas[key] = (_compile(tree, scope), dependencies(tree, scope))
-                    except (FormulaError, FormulaSyntaxError) as error:
-                        raise FormulaError(f"{where}: {error}") from None
+                    self._texts[key] = value
                 elif value is not None or key in input_keys:
                     self.constants[key] = _constant(value)
+        self._compile_all()
+
+    def _compile_all(self) -> None:
+        formulas: dict[tuple[str, int, int], tuple[Closure, list]] = {}
+        for key, text in self._texts.items():
+            sheet, row, column = key
+            scope = _Scope(sheet, row, column, self._names)
+            try:
+                tree = parse(text)
+                formulas[key] = (_compile(tree, scope), dependencies(tree, scope))
+            except (FormulaError, FormulaSyntaxError) as error:
+                raise FormulaError(f"{cell_reference(row, column, sheet)}: {error}") from None
         self._order = _evaluation_order(formulas)
         self._formulas = formulas
+
+    # Compiled formulas are closures: a copy sent to another process compiles the texts again.
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        del state["_formulas"], state["_order"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._compile_all()
 
     @classmethod
     def of_book(cls, book) -> Calculator:
