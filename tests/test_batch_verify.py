@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 import shutil
 import zipfile
@@ -29,7 +30,7 @@ def drawn(template, rng: random.Random) -> dict[str, float | str]:
         if spec.choices:
             value = rng.choice(spec.choices)
         elif spec.rule is None:
-            value = f"{value} & <{rng.randint(0, 9)}>"
+            value = f" {value} & <{rng.randint(0, 9)}>\nsecond line"
         elif not spec.rule.whole:
             scaled = round(float(value) * rng.uniform(0.5, 1.0), 6)
             value = scaled if spec.rule.admits_number(scaled) else value
@@ -120,3 +121,20 @@ def test_the_old_recalc_option_verifies_and_changes_no_file(example, tmp_path, c
     assert "--verify: LibreOffice computes the same value for every formula" in captured.out
     for path in report.written:
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_old_recalc_argument_warns_in_python(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOFFICE", str(tmp_path / "no-soffice-here"))  # nothing is written
+    with pytest.warns(DeprecationWarning, match=r"verify=True"):
+        report = xlfuncs.generate(EXAMPLE, tmp_path, recalc=True, summary=False)
+    assert report.verified and not report.ok  # LibreOffice missing: each workbook says so
+    assert "LibreOffice is needed" in report.failures[0].reason
+
+
+def test_a_filler_sent_to_a_worker_process_makes_the_same_workbooks():
+    """Pickled as a spawned or forkserver worker receives it: its formulas compile again."""
+    template = resolve_template("tco_comparison")
+    filler = Filler(template)
+    block = [drawn(template, random.Random(seed)) for seed in range(3)]
+    copy = pickle.loads(pickle.dumps(filler))
+    assert copy.workbooks(block) == filler.workbooks(block)

@@ -9,6 +9,7 @@ booleans and error types exactly.
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import numpy as np
@@ -316,3 +317,15 @@ def test_what_cannot_be_evaluated_is_named():
     sheet["A1"], sheet["A2"] = "=A2", "=A1+1"
     with pytest.raises(FormulaError, match="circular reference"):
         Calculator(wb, {})
+
+
+def test_a_date_in_a_cell_is_its_serial_number():
+    """Excel's 1900 date system: 1 January 2024 is day 45292."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet["A1"] = datetime.date(2024, 1, 1)
+    sheet["A2"] = "=A1+1"
+    calculator = Calculator(wb, {"day": (sheet.title, "A1")})
+    assert calculator.evaluate()[sheet.title, "A2"].python(0) == 45293.0
+    block = calculator.evaluate({"day": [datetime.date(2024, 1, 31), "text"]})
+    assert [block[sheet.title, "A2"].python(i) for i in range(2)] == [45323.0, "#VALUE!"]

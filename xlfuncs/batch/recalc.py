@@ -8,8 +8,8 @@ formula cell's result is compared with the value stored in the file. The
 workbooks themselves are not changed.
 
 Two values agree when they are the same text, boolean or error, or numbers
-within a relative 1e-9, measured against the larger of the two and of the
-figures the cell is computed from: LibreOffice, like Excel, rounds a
+within a relative 1e-9, measured against the largest of the two and of the
+numbers in the cells the formula reads: LibreOffice, like Excel, rounds a
 difference of nearly equal numbers to exactly 0 (``0.1+0.2-0.3``), which a
 purely relative test would call a mismatch.
 """
@@ -61,7 +61,11 @@ def _number(value: object) -> bool:
 
 
 def agree(stored: object, computed: object, scale: float = 0.0) -> bool:
-    """Whether a stored value and a recalculated one agree (see the module docstring)."""
+    """Whether a stored value and a recalculated one agree (see the module docstring).
+
+    >>> agree(0.1 + 0.2 - 0.3, 0.0, scale=0.3), agree(1.0, 1.000001), agree(True, 1)
+    (True, False, False)
+    """
     if _number(stored) and _number(computed):
         size = max(abs(stored), abs(computed), scale)
         return math.isclose(stored, computed, rel_tol=0.0, abs_tol=TOLERANCE * size)

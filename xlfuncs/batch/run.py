@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import os
 import threading
+import warnings
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -36,7 +37,7 @@ SUMMARY_NAMES = ("summary",)
 # scenario as for dozens).
 _CHUNK = 64
 # Scenarios made at a time in this process, for the same reason.
-_BLOCK = 128
+_BLOCK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +166,9 @@ def make_workbooks(
     try:
         chosen = resolve_template(template)
         groups: dict[frozenset[str], list[int]] = {}
-        for index, (values, _) in enumerate(jobs):
-            groups.setdefault(quoted_inputs(values), []).append(index)
+        for index, (values, file) in enumerate(jobs):
+            if mode == "overwrite" or not os.path.lexists(os.path.join(out_dir, file)):
+                groups.setdefault(quoted_inputs(values), []).append(index)
         for quoted, indices in groups.items():
             filler = _filler(chosen, quoted)
             if filler is not None:
@@ -321,6 +323,12 @@ def generate(
     >>> report.written[2].name
     'Email drafting - errors are cheap.xlsx'
     """
+    if recalc:
+        warnings.warn(
+            "generate(recalc=True) is now generate(verify=True); recalc will be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     if overwrite and skip_existing:
         raise InputError(
             "generate: choose overwrite or skip_existing, not both", function="generate"

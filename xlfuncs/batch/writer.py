@@ -36,6 +36,7 @@ from .._ooxml import (
     cached_values,
     compress_part,
     inline_string,
+    number_text,
     read_package,
     sheet_parts,
     write_package,
@@ -59,7 +60,7 @@ EXISTS = ("refuse", "overwrite", "skip")
 # Characters XML 1.0 cannot hold (openpyxl refuses them too).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Any cell of a sheet's XML, with its coordinate.
-_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)')
+_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _STYLE = re.compile(r' s="[0-9]+"')
 
 
@@ -135,27 +136,34 @@ class _Sheet:
         size = len(block)
         statics: list[str] = []
         columns: list[list[str]] = []
-        static = self.pieces[0]
+        static = [self.pieces[0]]  # the literal text since the last slot
         numeric: list[tuple[int, np.ndarray]] = []
         for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
             if slot[0] == "input":
                 _, name, head = slot
-                statics.append(static)
+                statics.append("".join(static))
                 columns.append([_input_cell(head, values[name]) for values in block])
-                static = piece
+                static = [piece]
                 continue
             _, where, head, middle = slot
             values = evaluation[where]
             if not values.kind.any():  # numbers only
-                statics.append(static + head + middle)
-                numeric.append((len(columns), values.number))
+                number = values.number
+                if (number == number[0]).all():  # the same in every scenario: literal text
+                    static += [head, middle, number_text(number[0]), "</v></c>", piece]
+                    continue
+                statics.append("".join([*static, head, middle]))
+                numeric.append((len(columns), number))
                 columns.append([])
-                static = "</v></c>" + piece
+                static = ["</v></c>", piece]
             else:
-                statics.append(static + head)
+                statics.append("".join([*static, head]))
                 columns.append([f"{t}{middle}{v}</v></c>" for t, v in cached_values(values)])
-                static = piece
+                static = [piece]
+        static = "".join(static)
         statics.append(static)
+        if not columns:
+            return [static.encode("utf-8")] * size
         if numeric:
             # + 0.0 turns -0.0 into 0.0; "%.15g" is how spreadsheets store numbers.
             numbers = np.stack([n for _, n in numeric]) + 0.0
@@ -209,6 +217,9 @@ class Filler:
         found = [s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "input"]
         if sorted(found) != sorted(names):
             raise TemplateNotFillableError("an input's cell is not on the Inputs sheet")
+        cut = {s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "formula"}
+        if cut != set(self.calculator.formula_cells):
+            raise TemplateNotFillableError("a formula cell was not found in the sheet's XML")
         # The parts every workbook shares are compressed once.
         self.deflated = {
             name: compress_part(data)

@@ -26,6 +26,7 @@ reference without one (the formula's own sheet).
 
 from __future__ import annotations
 
+import functools
 import re
 
 from openpyxl.utils import column_index_from_string
@@ -231,8 +232,11 @@ class _Parser:
         raise self.fail(f"unexpected {value!r}")
 
 
+@functools.lru_cache(maxsize=8192)
 def parse(formula: str):
     """The syntax tree of ``formula`` (with or without its leading ``=``).
+
+    Trees are tuples, shared between calls with the same text.
 
     Raises
     ------
