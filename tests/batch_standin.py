@@ -1,110 +1,129 @@
 """A small template for the batch tests: the shape of a real one, a fraction of its size.
 
-It follows the template conventions the batch relies on: one declaration of
-inputs (option inputs carry an option letter and a row key), text written as
-text even when it starts with ``=``, data validation from each input's rule,
-formulas over the inputs, frozen panes, fixed timestamps.
+It is built the way the shipped templates are (a :class:`TemplateBook`, one
+declaration of inputs, text written as text even when it starts with ``=``,
+data validation, fixed timestamps, stored values) and its formulas come from
+the same SPEC formula builders. Its inputs sit at fixed cells (the scenario's
+name in Inputs!B2, the tasks per month in B3) that the tests read.
+
+Its figures per option: error cost per task ``(1 - accuracy) * cost_per_error``;
+TCO without discounting, ``upfront + tasks * (cost + error cost) *
+sum over months of (1 + growth) ** (m - 1)``; cost per correct result
+``cost / accuracy``. ``test_batch_summary`` proves them against the Python
+functions in LibreOffice.
 """
 
 from __future__ import annotations
 
-import datetime
-from dataclasses import dataclass
-
-from openpyxl import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
-
-from xlfuncs._validation import RULES, Rule, format_number
-
-_FIXED_TIME = datetime.datetime(2025, 1, 1)
-
-
-@dataclass(frozen=True)
-class Input:
-    name: str
-    unit: str
-    default: float | str
-    description: str
-    rule: Rule | None = None
-    option: str | None = None
-    key: str = ""
-
-
-def _option_row(key, unit, defaults, description, rule=None):
-    return [
-        Input(f"{letter.lower()}_{key}", unit, value, description, rule, letter, key)
-        for letter, value in zip("ABC", defaults, strict=True)
-    ]
-
-
-INPUTS = (
-    Input("scenario", "text", "Illustrative case", "Name of the case"),
-    Input("tasks_per_month", "tasks", 20_000, "Tasks in the first month", RULES["tasks_per_month"]),
-    Input("months", "months", 36, "Horizon", RULES["months"]),
-    Input("monthly_growth", "fraction", 0.0, "Monthly volume growth", RULES["monthly_growth"]),
-    Input("cost_per_error", "money", 10.0, "Cost of one error", RULES["cost_per_error"]),
-    *_option_row("name", "text", ["Efficient", "Frontier", "Reasoning"], "Option name"),
-    # The same default for every option: a scenario may leave these out.
-    *_option_row("cost_per_task", "money", [0.01] * 3, "Cost per task", RULES["cost_per_task"]),
-    *_option_row("accuracy", "fraction", [0.9] * 3, "Accuracy", RULES["accuracy"]),
-    *_option_row("upfront", "money", [0] * 3, "Scaffolding build", RULES["upfront"]),
+from xlfuncs._validation import RULES
+from xlfuncs.templates import _formulas as fx
+from xlfuncs.templates._workbook import (
+    InputSpec,
+    SummaryColumn,
+    TemplateBook,
+    option_inputs,
+    resolve_inputs,
 )
 
+OPTIONS = ("A", "B", "C")
 
-def _write_text(cell, text):
-    cell.value = text
-    cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
-    if text[:1] in "=+-@":
-        cell.quotePrefix = True
+INPUTS = (
+    InputSpec("scenario", "Scenario", "text", "Illustrative case", "Name of the case"),
+    InputSpec(
+        "tasks_per_month", "Tasks", "tasks", 20_000, "Tasks in month 1", RULES["tasks_per_month"]
+    ),
+    InputSpec("months", "Horizon", "months", 36, "Months", RULES["months"]),
+    InputSpec("monthly_growth", "Growth", "fraction", 0.0, "Growth", RULES["monthly_growth"]),
+    InputSpec(
+        "cost_per_error", "Error", "money", 10.0, "Cost of one error", RULES["cost_per_error"]
+    ),
+    *option_inputs(
+        "name",
+        "Name",
+        "text",
+        dict(zip(OPTIONS, ["Efficient", "Frontier", "Reasoning"], strict=True)),
+        "Name",
+    ),
+    # The same default for every option: a scenario may leave these out.
+    *option_inputs(
+        "cost_per_task",
+        "Cost",
+        "money",
+        dict.fromkeys(OPTIONS, 0.01),
+        "Cost per task",
+        rule=RULES["cost_per_task"],
+    ),
+    *option_inputs(
+        "accuracy",
+        "Accuracy",
+        "fraction",
+        dict.fromkeys(OPTIONS, 0.9),
+        "Accuracy",
+        rule=RULES["accuracy"],
+    ),
+    *option_inputs(
+        "upfront",
+        "Build",
+        "money",
+        dict.fromkeys(OPTIONS, 0),
+        "Scaffolding build",
+        rule=RULES["upfront"],
+    ),
+)
+
+#: Inputs sheet: the shared inputs down column B from row 2; option rows from row 8.
+_SHARED_ROWS = {"scenario": 2, "tasks_per_month": 3, "months": 4, "monthly_growth": 5}
+_SHARED_ROWS["cost_per_error"] = 6
+_OPTION_ROWS = {"name": 8, "cost_per_task": 9, "accuracy": 10, "upfront": 11}
+_COLUMNS = dict(zip(OPTIONS, "BCD", strict=True))
 
 
 class StandInTemplate:
     name = "standin"
     inputs = INPUTS
     scenario_input = "scenario"
+    summary_by_option = True
+    summary_columns = (
+        SummaryColumn("Error cost per task", "calc.error_cost.{x}", "#,##0.0000"),
+        SummaryColumn("TCO", "calc.tco.{x}", "#,##0.00"),
+        SummaryColumn("Cost per correct result", "calc.cost_per_correct.{x}", "#,##0.0000"),
+    )
 
     def build(self, values, path):
-        book = Workbook()
-        inputs = book.active
-        inputs.title = "Inputs"
-        calc = book.create_sheet("Calculations")
-        _write_text(inputs["A1"], "Inputs")
-        _write_text(inputs["A2"], "Scenario")
-        _write_text(inputs["B2"], values["scenario"])
-        shared = [s for s in INPUTS if s.option is None and s.rule is not None]
-        for row, spec in enumerate(shared, start=3):
-            _write_text(inputs.cell(row, 1), spec.description)
-            inputs.cell(row, 2, values[spec.name])
-            validation = DataValidation(
-                type="decimal", operator="greaterThanOrEqual", formula1=format_number(spec.rule.low)
+        book = TemplateBook(
+            "standin", "Stand-in", INPUTS, resolve_inputs("standin", INPUTS, values)
+        )
+        for spec in INPUTS:
+            if spec.option:
+                cell = f"{_COLUMNS[spec.option]}{_OPTION_ROWS[spec.key]}"
+            else:
+                cell = f"B{_SHARED_ROWS[spec.name]}"
+            book._write_input(spec, cell)
+        book["Inputs"].freeze_panes = "B3"
+        sheet = "Calculations"
+        book.put(
+            sheet,
+            "B1",
+            "=" + fx.discount_series("1+monthly_growth", "months", "0"),
+            key="calc.volume_factor",
+        )
+        book.define("volume_factor", sheet, "B1")
+        for letter, col in _COLUMNS.items():
+            p = letter.lower() + "_"
+            book.put(sheet, f"{col}2", f"={p}name", text_key=f"calc.name.{letter}")
+            errors = fx.error_cost(f"{p}accuracy", "cost_per_error")
+            book.put(sheet, f"{col}3", "=" + errors, key=f"calc.error_cost.{letter}")
+            tco = fx.tco_closed(f"{p}upfront", "tasks_per_month", f"{p}cost_per_task+{col}3", None)
+            book.put(sheet, f"{col}4", "=" + tco, key=f"calc.tco.{letter}")
+            correct = fx.cost_per_correct(f"{p}cost_per_task", f"{p}accuracy")
+            book.put(
+                sheet,
+                f"{col}5",
+                f'=IF({p}accuracy>0,{correct},"no correct results")',
+                key=f"calc.cost_per_correct.{letter}",
             )
-            validation.add(inputs.cell(row, 2).coordinate)
-            inputs.add_data_validation(validation)
-        keys = ["name", "cost_per_task", "accuracy", "upfront"]
-        for row, key in enumerate(keys, start=8):
-            _write_text(inputs.cell(row, 1), key)
-            for column, letter in enumerate("ABC", start=2):
-                value = values[f"{letter.lower()}_{key}"]
-                cell = inputs.cell(row, column)
-                if key == "name":
-                    _write_text(cell, value)
-                else:
-                    cell.value = value
-        inputs.freeze_panes = "B3"
-        _write_text(calc["A1"], "TCO")
-        for column, letter in enumerate("BCD", start=2):
-            calc.cell(1, column, f"=Inputs!{letter}8")
-            calc.cell(
-                2,
-                column,
-                f"=Inputs!B6+Inputs!B3*Inputs!B4*({letter}9"
-                f"+(1-Inputs!{letter}10)*Inputs!B6)+Inputs!{letter}11".replace(
-                    f"({letter}9", f"(Inputs!{letter}9"
-                ),
-            )
-        book.properties.created = _FIXED_TIME
-        book.properties.modified = _FIXED_TIME
         book.save(path)
+        return book
 
 
 STANDIN = StandInTemplate()

@@ -99,9 +99,20 @@ def expected_figures(values: dict) -> dict[str, object]:
             )
         mine["breakeven_accuracy"] = be
     included = [k for k in OPTIONS if per[k]["included"]]
-    ordered = sorted(included, key=lambda k: per[k]["tco"])  # stable: ties keep A..D order
+    # Ranked on TCO as a share of the largest ranked TCO (at least 1), rounded to 9
+    # decimals: TCOs that close are a tie, which keeps the A..D order (a stable sort).
+    scale = max([1.0, *(abs(per[k]["tco"]) for k in included)])
     for letter in OPTIONS:
-        per[letter]["rank"] = ordered.index(letter) + 1 if letter in included else ""
+        ranked = per[letter]["included"]
+        per[letter] |= {
+            "inputs_allowed": 1,
+            "ranked": ranked,
+            "ranked_abs_tco": abs(per[letter]["tco"]) if ranked else 0.0,
+            "tie_key": round(per[letter]["tco"] / scale, 9) if ranked else 0.0,
+        }
+    ordered = sorted(included, key=lambda k: per[k]["tie_key"])
+    for letter in OPTIONS:
+        per[letter]["rank"] = ordered.index(letter) + 1 if letter in included else "left out"
         for key, value in per[letter].items():
             out[f"calc.{key}.{letter}"] = value
     out |= {
@@ -111,6 +122,7 @@ def expected_figures(values: dict) -> dict[str, object]:
         "calc.volume_factor_closed": volume_factor,
         "calc.fixed_factor_closed": fixed_factor,
         "calc.reference_position": OPTIONS.index(ref) + 1,
+        "calc.tie_scale": scale,
         "calc.included_count": len(included),
         "summary.months": n,
         "timeline.month.0": 0,
@@ -147,9 +159,10 @@ def expected_figures(values: dict) -> dict[str, object]:
     for k in range(1, len(OPTIONS) + 1):
         shown = k <= len(included)
         pick = per[ordered[k - 1]] if shown else None
-        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else ""
-        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else ""
-        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else ""
+        # Rows below the last included option show a dash.
+        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else "-"
+        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else "-"
+        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else "-"
     for letter in OPTIONS:
         for key in (
             "running_cost",

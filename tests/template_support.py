@@ -129,3 +129,14 @@ def formula_cells(path: Path, sheets: tuple[str, ...]) -> set[tuple[str, str]]:
         for cell in row
         if cell.data_type == "f"
     }
+
+
+def scenario_texts(values: Mapping[str, object], subtitle: str) -> dict[str, str]:
+    """What About and Summary say of the scenario: its name, or the defaults' subtitle."""
+    name = str(values["scenario"])
+    shown = (
+        subtitle
+        if name == "Illustrative defaults"
+        else (f"Scenario: {name}. The inputs are on the Inputs sheet.")
+    )
+    return {"about.scenario": f"Scenario: {name}", "summary.subtitle": shown}

@@ -86,12 +86,17 @@ def test_usage_errors_exit_2(tmp_path, capsys, arguments, message):
     assert message in capsys.readouterr().err
 
 
-def test_recalc_without_libreoffice_says_how_to_install_it(tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("option", ["--verify", "--recalc"])
+def test_verify_without_libreoffice_says_how_to_install_it(tmp_path, monkeypatch, capsys, option):
     monkeypatch.setenv("SOFFICE", str(tmp_path / "no-soffice-here"))
-    assert main(["generate", "--example", "--out", str(tmp_path / "out"), "--recalc"]) == 1
+    assert main(["generate", "--example", "--out", str(tmp_path / "out"), option]) == 1
     err = capsys.readouterr().err
+    assert "--verify: LibreOffice is needed" in err
     assert "apt-get install -y --no-install-recommends libreoffice-calc-nogui" in err
     assert not (tmp_path / "out").exists()  # nothing written
+    # The old name still works, for one release, and says so in one line.
+    notices = [line for line in err.splitlines() if "--recalc is now --verify" in line]
+    assert len(notices) == (option == "--recalc")
 
 
 def test_an_unknown_template_suggests_the_closest(tmp_path, capsys):

@@ -1,4 +1,9 @@
-"""The summary table: figures by hand for a small case, the same in blocks or at once."""
+"""The batch summary: every template's columns equal its LibreOffice-recalculated workbooks.
+
+The oracles are independent of the summary code: LibreOffice's values of
+the workbooks the batch wrote, the Python functions of SPEC (for the test
+template), hand calculations, and the scenarios as written.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,25 @@ import random
 
 import pytest
 from batch_standin import STANDIN
+from template_support import recalculated, require_libreoffice
 
+import xlfuncs
 from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.summary import SummaryTable, neutralise
-from xlfuncs.batch.template import Layout
+from xlfuncs.batch.template import Layout, resolve_template
+from xlfuncs.templates import TEMPLATE_NAMES
 
 LAYOUT = Layout.of(STANDIN)
 
 
 def table_of(scenarios, chunk=2048):
-    table = SummaryTable(LAYOUT, chunk=chunk)
+    table = SummaryTable(LAYOUT, STANDIN, chunk=chunk)
     for item in read_scenarios(scenarios, LAYOUT):
         table.add(item, f"{item.name}.xlsx")
     return table
+
+
+HEAD = ["scenario", "option", "file", "error", "tco", "per_correct"]
 
 
 def test_figures_by_hand():
@@ -35,8 +46,21 @@ def test_figures_by_hand():
             {"name": "built", "cost_per_task": 0.01, "accuracy": 0.99, "upfront": 50_000},
         ],
     }
-    rows = list(table_of([case]).rows())
-    efficient, frontier, built = (dict(zip(HEAD, r, strict=True)) for r in rows)
+    table = table_of([case])
+    assert table.headings == (
+        "Scenario",
+        "Option",
+        "Workbook",
+        "Error cost per task",
+        "TCO",
+        "Cost per correct result",
+    )
+    efficient, frontier, built = (dict(zip(HEAD, r, strict=True)) for r in table.rows())
+    assert (efficient["scenario"], efficient["option"], efficient["file"]) == (
+        "by hand",
+        "efficient",
+        "by hand.xlsx",
+    )
     # Error cost per task: (1 - accuracy) * cost_per_error.
     assert efficient["error"] == pytest.approx(1.0)
     assert frontier["error"] == pytest.approx(0.1)
@@ -46,16 +70,12 @@ def test_figures_by_hand():
     assert built["tco"] == pytest.approx(12 * 1000 * 0.11 + 50_000)
     # Cost per correct result: cost / accuracy.
     assert frontier["per_correct"] == pytest.approx(0.05 / 0.99)
-    # Break-even against the first option (the reference of this template):
-    # 0.9 - (0.01 - 0.05) / 10 for the frontier option; the reference's own accuracy for itself.
-    assert frontier["breakeven"] == pytest.approx(0.904)
-    assert efficient["breakeven"] == pytest.approx(0.9)
-    assert {r["cheapest"] for r in (efficient, frontier, built)} == {"frontier"}
-    assert {r["reference"] for r in (efficient, frontier, built)} == {"efficient"}
 
 
-HEAD = ["scenario", "option", "file", "reference", "cost", "error", "tco", "per_correct"]
-HEAD += ["breakeven", "cheapest"]
+def test_words_in_a_number_column_are_left_blank():
+    options = [{"name": "never right", "accuracy": 0}, {"name": "y"}, {"name": "z"}]
+    row = next(table_of([{"name": "words", "options": options}]).rows())
+    assert row[HEAD.index("per_correct")] is None  # the workbook says "no correct results"
 
 
 def test_blocks_give_the_same_rows_as_all_at_once():
@@ -77,12 +97,308 @@ def test_blocks_give_the_same_rows_as_all_at_once():
     at_once = list(table_of(cases, chunk=None).rows())
     in_blocks = list(table_of(cases, chunk=7).rows())
     assert len(at_once) == 150
+    assert at_once == in_blocks
 
-    def same(a, b):
-        return a == b or (isinstance(a, float) and isinstance(b, float) and math.isclose(a, b))
 
-    for one, other in zip(at_once, in_blocks, strict=True):
-        assert all(same(a, b) for a, b in zip(one, other, strict=True)), (one, other)
+@pytest.mark.libreoffice
+def test_the_test_template_equals_the_python_functions_in_libreoffice(tmp_path):
+    """The stand-in template's own formulas are right, so batch tests on it mean something."""
+    sets = [
+        {},
+        {"tasks_per_month": 1234, "months": 1, "monthly_growth": 0.05, "cost_per_error": 40},
+        {"months": 60, "monthly_growth": -0.02, "a_accuracy": 0, "b_accuracy": 1, "c_upfront": 9e4},
+        {"months": 600, "monthly_growth": 0.01, "cost_per_error": 0, "b_cost_per_task": 0},
+    ]
+    built = [STANDIN.build(values, tmp_path / f"standin {i}.xlsx") for i, values in enumerate(sets)]
+    paths = [tmp_path / f"standin {i}.xlsx" for i in range(len(sets))]
+    problems = []
+    for values, book, workbook in zip(
+        sets, built, recalculated(paths, tmp_path / "lo"), strict=True
+    ):
+        v = {spec.name: spec.default for spec in STANDIN.inputs} | values
+        for x in "ABC":
+            p = x.lower() + "_"
+            args = (v[p + "cost_per_task"], v[p + "accuracy"], v["cost_per_error"])
+            want = {
+                "error_cost": xlfuncs.error_cost(v[p + "accuracy"], v["cost_per_error"]),
+                "tco": xlfuncs.tco(
+                    v["tasks_per_month"],
+                    *args,
+                    upfront=v[p + "upfront"],
+                    months=v["months"],
+                    monthly_growth=v["monthly_growth"],
+                ),
+                "cost_per_correct": (
+                    xlfuncs.cost_per_correct(v[p + "cost_per_task"], v[p + "accuracy"])
+                    if v[p + "accuracy"] > 0
+                    else "no correct results"
+                ),
+            }
+            for key, expected in want.items():
+                sheet, cell = book.figures[f"calc.{key}.{x}"]
+                got = workbook[sheet][cell].value
+                ok = (
+                    got == expected
+                    if isinstance(expected, str)
+                    else math.isclose(got, expected, rel_tol=1e-9)
+                )
+                if not ok:
+                    problems.append(f"{values} {key}.{x}: LibreOffice {got!r}, Python {expected!r}")
+    assert problems == []
+
+
+# Every shipped template: scenarios with edge values, the summary against LibreOffice -----
+
+_TCO_OPTION = {
+    "pricing": "API",
+    "input_tokens": 2000,
+    "output_tokens": 500,
+    "reasoning_tokens": 0,
+    "calls": 1,
+    "input_price": 3,
+    "output_price": 15,
+    "cached_share": 0,
+    "cached_price": 0,
+    "gpu_hour_price": 0,
+    "tokens_per_second": 1000,
+    "utilization": 1,
+    "accuracy": 0.95,
+    "catch_rate": 0,
+    "cost_per_error": 40,
+    "cost_per_caught_error": 0,
+    "review_share": 0,
+    "review_cost": 0,
+    "build_hours": 0,
+    "hourly_rate": 0,
+    "monthly_maintenance": 0,
+    "monthly_fixed": 0,
+}
+_TCO_SELF_HOSTED = _TCO_OPTION | {
+    "pricing": "Self-hosted",
+    "gpu_hour_price": 2.5,
+    "tokens_per_second": 2500,
+    "utilization": 0.5,
+    "build_hours": 1500,
+    "hourly_rate": 120,
+    "monthly_fixed": 1500,
+}
+
+SCENARIOS = {
+    "tco_comparison": [
+        {
+            "name": "one month, a tie",
+            "months": 1,
+            "monthly_growth": 0,
+            "annual_discount_rate": 0,
+            "reference_option": "twin 2",
+            "options": [
+                {"name": "twin 1", **_TCO_OPTION},
+                {"name": "twin 2", **_TCO_OPTION},
+                {"name": "perfect", **_TCO_OPTION, "accuracy": 1},
+            ],
+        },
+        {
+            "name": "sixty months, growth equal to the discount rate",
+            "months": 60,
+            "monthly_growth": 1.08 ** (1 / 12) - 1,
+            "annual_discount_rate": 0.08,
+            "reference_option": "B",
+            "options": [
+                {"name": "self-hosted", **_TCO_SELF_HOSTED},
+                {"name": "api", **_TCO_OPTION, "calls": 2.5, "cached_share": 0.5},
+            ],
+        },
+    ],
+    "breakeven_accuracy": [
+        {"name": "defaults"},
+        {
+            "name": "equal accuracies",
+            "efficient_accuracy": 0.99,
+            "frontier_accuracy": 0.99,
+            "efficient_monthly_fixed": 300,
+        },
+        {
+            "name": "accuracy 1",
+            "efficient_accuracy": 1,
+            "frontier_accuracy": 1,
+            "cost_per_error": 500,
+        },
+    ],
+    "margin_trap": [
+        {
+            "name": "price race",
+            "years": 10,
+            "options": [
+                {
+                    "name": "cut",
+                    "price": 0.01,
+                    "cost": 0.004,
+                    "annual_price_change": -0.3,
+                    "annual_cost_change": -0.2,
+                },
+                {
+                    "name": "hold",
+                    "price": 0.03,
+                    "cost": 0.012,
+                    "annual_price_change": 0.1,
+                    "annual_cost_change": 0.105,
+                },
+            ],
+        },
+        {
+            "name": "never and already",
+            "years": 1,
+            "options": [
+                {
+                    "name": "safe",
+                    "price": 1,
+                    "cost": 0.5,
+                    "annual_price_change": 0,
+                    "annual_cost_change": 0,
+                },
+                {
+                    "name": "underwater",
+                    "price": 1,
+                    "cost": 2,
+                    "annual_price_change": -0.5,
+                    "annual_cost_change": 0,
+                },
+            ],
+        },
+    ],
+    "test_time_compute": [
+        {
+            "name": "essay",
+            "cost_per_error": 5000,
+            "value_per_correct": 500,
+            "cases_per_month": 1000,
+            "options": [
+                {"name": "fast", "cost_per_case": 0.001, "seconds_per_case": 0.2, "accuracy": 0.95},
+                {
+                    "name": "thinking",
+                    "cost_per_case": 50,
+                    "seconds_per_case": 180,
+                    "accuracy": 0.99,
+                },
+            ],
+        },
+        {
+            "name": "equal accuracy",
+            "cost_per_error": 0,
+            "value_per_correct": 0,
+            "cases_per_month": 0,
+            "options": [
+                {"name": "a", "cost_per_case": 1, "seconds_per_case": 0, "accuracy": 1},
+                {"name": "b", "cost_per_case": 2, "seconds_per_case": 1, "accuracy": 1},
+            ],
+        },
+    ],
+    "scaffolding_build_vs_buy": [
+        {
+            "name": name,
+            "months": months,
+            "monthly_growth": growth,
+            "annual_discount_rate": 0.1,
+            "options": [
+                {
+                    "name": "validation",
+                    "build_hours": 400,
+                    "maintenance_hours": 10,
+                    "extra_calls": 1,
+                },
+                {"name": "debate", "build_hours": 0, "maintenance_hours": 0, "extra_calls": 0},
+                {
+                    "name": "retrieval",
+                    "build_hours": 800,
+                    "maintenance_hours": 25,
+                    "extra_calls": 0.5,
+                },
+            ],
+        }
+        for name, months, growth in (("short", 1, 0.0), ("long", 60, 1.1 ** (1 / 12) - 1))
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def batches(tmp_path_factory):
+    """Each template's scenarios generated, and every workbook recalculated in one run."""
+    require_libreoffice()
+    folder = tmp_path_factory.mktemp("summaries")
+    reports = {
+        name: xlfuncs.generate(SCENARIOS[name], folder / name, template=name)
+        for name in TEMPLATE_NAMES
+    }
+    paths = [path for report in reports.values() for path in report.written]
+    # Distinct file names for the one LibreOffice run.
+    renamed = []
+    for name, report in reports.items():
+        for path in report.written:
+            target = folder / f"{name} - {path.name}"
+            target.write_bytes(path.read_bytes())
+            renamed.append(target)
+    workbooks = iter(recalculated(renamed, folder / "libreoffice"))
+    assert len(renamed) == len(paths)
+    return {
+        name: (report, [next(workbooks) for _ in report.written])
+        for name, report in reports.items()
+    }
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_every_summary_column_equals_the_recalculated_workbook(batches, tmp_path, name):
+    report, workbooks = batches[name]
+    assert report.ok, report.failures
+    template = resolve_template(name)
+    book = template.build({}, tmp_path / "layout.xlsx")  # where each figure is
+    table = report.summary
+    columns = template.summary_columns
+    first = 3 if template.summary_by_option else 2
+    # One row per scenario (and per option the scenario gives), in the file's order.
+    expected_rows = [
+        (case["name"], option.get("name", ""))
+        for case in SCENARIOS[name]
+        for option in (case.get("options", [{}]) if template.summary_by_option else [{}])
+    ]
+    rows = report.summary_rows()
+    got_rows = [(r[0], r[1] if template.summary_by_option else "") for r in rows]
+    assert got_rows == expected_rows
+    letters = Layout.of(template).letters
+    problems = []
+    for row in rows:
+        scenario = [c["name"] for c in SCENARIOS[name]].index(row[0])
+        options = [o.get("name") for o in SCENARIOS[name][scenario].get("options", [{}])]
+        letter = letters[options.index(row[1])] if template.summary_by_option else None
+        workbook = workbooks[scenario]
+        assert row[first - 1] == report.written[scenario].name
+        for column, value in zip(columns, row[first:], strict=True):
+            key = column.key.format(x=letter) if letter else column.key
+            sheet, cell = book.figures.get(key) or book.texts[key]
+            shown = workbook[sheet][cell].value
+            if column.is_text:
+                ok = value == shown
+            elif isinstance(shown, (int, float)) and not isinstance(shown, bool):
+                ok = value is not None and math.isclose(value, shown, rel_tol=1e-9, abs_tol=1e-9)
+            else:  # words in the workbook: blank in the summary
+                ok = value is None
+            if not ok:
+                problems.append(f"{row[0]}/{row[1]} {column.heading}: {value!r}, sheet {shown!r}")
+    assert problems == []
+    assert table.columns().headings == table.headings
+
+
+@pytest.mark.libreoffice
+def test_ties_and_equal_accuracies_take_the_workbooks_branch(batches):
+    report, _ = batches["tco_comparison"]
+    twin_1, twin_2, _ = report.summary_rows()[:3]
+    # Twins cost the same: the first given is the cheapest on a tie; twin 2 is the reference.
+    assert twin_1[-1] == "perfect"  # accuracy 1: no error cost, the cheapest
+    assert twin_1[3] == "twin 2"
+    assert twin_1[6] == twin_2[6]
+    report, _ = batches["breakeven_accuracy"]
+    equal = report.summary_rows()[1]
+    assert equal[3] is None  # "no break-even: equal accuracies"
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,13 @@
-"""Batch workbooks pass the template's own check: every figure equals the Python functions.
+"""Batch workbooks hold what the scenario file says, and every figure equals the Python functions.
 
 The example scenarios are written by ``xlfuncs.generate`` (which fills the
-built template rather than building each workbook), recalculated by
-LibreOffice, and compared figure by figure with the Python functions on the
-inputs each workbook holds, exactly as the template's own tests compare a
+built template rather than building each workbook). The scenario file itself
+is the oracle of what goes where: it is read here with a plain YAML parser
+and a by-hand mapping (shared keys to their names, the n-th option to letter
+A, B, ...; a reference option by name to its letter; "8%" to 0.08), and every
+value it gives must be in the workbook's input cell of that name. The
+workbooks are then recalculated by LibreOffice and compared figure by figure
+with the Python functions, exactly as the template's own tests compare a
 fresh build.
 """
 
@@ -12,11 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import load_workbook
 from tco_comparison_oracle import expected_figures, tolerance
 from template_support import compare_figures, error_cells, recalculated, require_libreoffice
 
 import xlfuncs
+from xlfuncs.batch.template import Layout, resolve_template
 from xlfuncs.templates import template
 from xlfuncs.templates._workbook import resolve_inputs
 
@@ -36,13 +42,61 @@ def inputs_held(path: Path) -> dict[str, object]:
     return values
 
 
+def _number(value: object) -> object:
+    """A scenario file's number as meant: "8%" is 0.08."""
+    if isinstance(value, str) and value.endswith("%"):
+        return float(value[:-1]) / 100
+    return value
+
+
+def as_written(path: Path = EXAMPLE) -> list[dict[str, object]]:
+    """Each scenario's inputs as the file gives them, by the template's input names."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    scenarios = []
+    for item in document["scenarios"]:
+        names = [option["name"] for option in item["options"]]
+        values: dict[str, object] = {"scenario": item["name"]}
+        for key, value in item.items():
+            if key not in ("name", "options", "reference_option"):
+                values[key] = _number(value)
+        reference = item["reference_option"]
+        values["reference_option"] = (
+            "ABCD"[names.index(reference)] if reference in names else (reference)
+        )
+        for letter, option in zip("abcd", item["options"], strict=False):
+            values |= {f"{letter}_{key}": _number(v) for key, v in option.items()}
+            values[f"{letter}_include"] = "Yes"
+        for letter in "abcd"[len(names) :]:
+            values[f"{letter}_include"] = "No"  # options a scenario does not give are left out
+        scenarios.append(values)
+    return scenarios
+
+
+def test_every_value_the_scenario_file_gives_is_in_its_cell(tmp_path):
+    report = xlfuncs.generate(EXAMPLE, tmp_path / "batch")
+    assert report.ok
+    written = as_written()
+    assert [path.name for path in report.written] == [f"{v['scenario']}.xlsx" for v in written]
+    problems = []
+    for path, given in zip(report.written, written, strict=True):
+        held = inputs_held(path)
+        for name, value in given.items():
+            same = held[name] == value or (
+                isinstance(value, float) and abs(held[name] - value) <= 1e-12 * abs(value)
+            )
+            if not same:
+                problems.append(f"{path.name} {name}: workbook {held[name]!r}, file {value!r}")
+    assert problems == []
+
+
 def test_every_figure_of_the_example_workbooks_equals_the_python_functions(tmp_path):
     require_libreoffice()
     report = xlfuncs.generate(EXAMPLE, tmp_path / "batch")
     assert report.ok and len(report.written) == 5
     cases = []
-    for path in report.written:
-        values = resolve_inputs("tco_comparison", TCO.INPUTS, inputs_held(path))
+    for path, given in zip(report.written, as_written(), strict=True):
+        # The file's values over the rest of what the workbook holds (checked above).
+        values = resolve_inputs("tco_comparison", TCO.INPUTS, inputs_held(path) | given)
         # A fresh build of the same inputs says where each figure lives.
         layout = TCO.build(values, tmp_path / "layout.xlsx")
         cases.append((path, values, layout))
@@ -55,3 +109,27 @@ def test_every_figure_of_the_example_workbooks_equals_the_python_functions(tmp_p
         )
         problems += [f"{path.name}: {problem}" for problem in found[:3]]
     assert problems == []
+
+
+def test_an_input_whose_default_depends_on_the_option_must_be_given(tmp_path):
+    """Which default would apply would depend only on where an option stands: refused."""
+    layout = Layout.of(resolve_template("tco_comparison"))
+    assert layout.varying_keys  # e.g. pricing: Self-hosted for A, API for the others
+    options = [{"name": "first", "accuracy": 0.9}, {"name": "second", "accuracy": 0.95}]
+    case = {"name": "case", "reference_option": "A", "options": options}
+    report = xlfuncs.generate([case], tmp_path, summary=False)
+    [failure] = report.failures
+    for key in set(layout.varying_keys) - {"accuracy"}:
+        assert f"{key} is not given for option 'first'" in failure.reason
+    assert not (tmp_path / "case.xlsx").exists()
+
+
+def test_a_filled_workbook_shows_its_scenario_name(tmp_path):
+    report = xlfuncs.generate(EXAMPLE, tmp_path / "batch")
+    for path, given in zip(report.written, as_written(), strict=True):
+        shown = load_workbook(path, data_only=True)  # the values stored with the formulas
+        name = given["scenario"]
+        assert shown["About"]["B3"].value == f"Scenario: {name}"
+        subtitle = shown["Summary"]["B2"].value
+        assert subtitle == f"Scenario: {name}. The inputs are on the Inputs sheet."
+        assert "Illustrative" not in subtitle

@@ -290,7 +290,8 @@ def test_template_data_validation_allows_above_minus_one_up_to_one(name, tmp_pat
         if spec.rule is not RULES["monthly_growth"]:
             continue
         cell = next(iter(wb.defined_names[spec.name].destinations))[1].replace("$", "")
-        expected = f"AND(ISNUMBER({cell}),{cell}&gt;-1,{cell}&lt;=1)"
+        # TRUE is refused too (LibreOffice would take it for 1).
+        expected = f"AND(ISNUMBER({cell}),NOT(ISLOGICAL({cell})),{cell}&gt;-1,{cell}&lt;=1)"
         assert validations[cell] == ("custom", expected), spec.name
 
 

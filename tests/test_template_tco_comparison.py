@@ -15,6 +15,7 @@ from template_support import (
     fixed,
     formula_cells,
     recalculated,
+    scenario_texts,
 )
 
 from xlfuncs.templates import tco_comparison as template
@@ -34,6 +35,7 @@ option_names = st.one_of(
 @st.composite
 def tco_inputs(draw_):
     values = {
+        "scenario": draw_(st.one_of(st.just("Illustrative defaults"), option_names)),
         "tasks_per_month": draw_(st.one_of(st.just(0), st.integers(1, 2_000_000))),
         "months": draw_(st.integers(1, template.MAX_MONTHS)),
         "monthly_growth": draw_(amounts(-0.1, 0.15)),
@@ -78,14 +80,18 @@ def expected_texts(values: dict) -> dict[str, str]:
     name = {k: v[k.lower() + "_name"] for k in OPTIONS}
     # The Checks sheet flags a reference option left out of the comparison.
     reference_left_out = v[ref.lower() + "_include"] != "Yes"
+    failing = "The reference option is one of the options and is included"
     out = {
         "overall_flag": (
-            "A CHECK FAILS: see the Checks sheet" if reference_left_out else "All checks pass"
+            f"A CHECK FAILS: {failing}. See the Checks sheet."
+            if reference_left_out
+            else "All checks pass"
         )
     }
     for k in range(1, len(OPTIONS) + 1):
-        out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else ""
-        out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else ""
+        out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else "-"
+        out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else "-"
+    out["summary.reference_name"] = name[ref]
     for letter in OPTIONS:
         out[f"calc.name.{letter}"] = out[f"summary.name.{letter}"] = name[letter]
         o, accuracy = per[letter], v[letter.lower() + "_accuracy"]
@@ -93,13 +99,16 @@ def expected_texts(values: dict) -> dict[str, str]:
         it_is = f"it is {fixed(accuracy * 100, 1)}%."
         if v[letter.lower() + "_include"] != "Yes":
             text = f"{name[letter]} is left out of the comparison (Include is No)."
+        elif reference_left_out:  # a check fails: no sentence that could mislead
+            text = f"Check input: {failing}."
         elif letter == ref:
             text = (
                 f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} over "
                 f"{int(v['months'])} months, rank {o['rank']} of {len(ordered)}."
             )
         elif isinstance(be, str):
-            side = "less" if o["tco"] < per[ref]["tco"] else "more"
+            mine, theirs = o["tie_key"], per[ref]["tie_key"]
+            side = "less" if mine < theirs else "the same" if mine == theirs else "more"
             text = (
                 f"{name[letter]}'s accuracy does not change its cost (no tasks, or errors cost "
                 f"nothing): it costs {side} than {name[ref]}."
@@ -155,7 +164,9 @@ def test_random_inputs_figures_equal_the_python_functions(books):
 def test_words_equal_the_python_reading(books):
     problems = []
     for index, (values, book, wb) in enumerate(books):
-        want = expected_texts(values)
+        want = expected_texts(values) | scenario_texts(
+            values, "Illustrative default inputs: type your own on the Inputs sheet."
+        )
         for key, where in book.texts.items():
             got = wb[where[0]][where[1]].value or ""
             if got != want[key]:

@@ -44,9 +44,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     parser.add_argument(
-        "--recalc",
+        "--verify",
         action="store_true",
-        help="store calculated values in the workbooks too (needs LibreOffice)",
+        help="recalculate the workbooks with LibreOffice and report any value that differs",
     )
     parser.add_argument(
         "--decimal",
@@ -56,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="decimal mark of the scenario file's numbers, '.' or ','; by default the file's "
         "own numbers settle it (0.075 or 0,95 can only be read one way)",
     )
+    parser.add_argument("--recalc", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run, parser=parser)
 
 
@@ -66,10 +67,17 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.jobs < 1:
         parser.error("--jobs must be 1 or more")
     if arguments.recalc:
+        print(
+            "xlfuncs generate: --recalc is now --verify (workbooks always carry their values); "
+            "--recalc will be removed in the next release.",
+            file=sys.stderr,
+        )
+        arguments.verify = True
+    if arguments.verify:
         from ._recalc import INSTALL_HINT, find_soffice
 
         if find_soffice() is None:
-            print(f"xlfuncs generate: --recalc: {INSTALL_HINT}.", file=sys.stderr)
+            print(f"xlfuncs generate: --verify: {INSTALL_HINT}.", file=sys.stderr)
             return 1
 
     from .batch import EXAMPLE_SCENARIOS
@@ -87,7 +95,7 @@ def run(arguments: argparse.Namespace) -> int:
             overwrite=arguments.overwrite,
             skip_existing=arguments.skip_existing,
             fail_fast=arguments.fail_fast,
-            recalc=arguments.recalc,
+            verify=arguments.verify,
             decimal=arguments.decimal,
             progress=progress.update,
         )
@@ -144,6 +152,11 @@ def final_table(report) -> str:
     if report.summary_files:
         lines.append("summary: " + ", ".join(p.name for p in report.summary_files))
     lines += report.notes
-    if report.recalculated:
-        lines.append("calculated values stored by LibreOffice")
+    if report.verified:
+        failed = any(o.reason.startswith("--verify:") for o in report.failures)
+        lines.append(
+            "--verify: some stored values differ from LibreOffice's (see above)"
+            if failed
+            else "--verify: LibreOffice computes the same value for every formula"
+        )
     return "\n".join(lines)

@@ -1,103 +1,97 @@
-"""Calculated values in the written workbooks, for readers that do not calculate.
+"""``--verify``: recalculate the written workbooks with LibreOffice and compare every value.
 
-openpyxl writes formulas without results, so pandas, file previewers and
-mail clients show empty cells. LibreOffice (headless, many files per run)
-computes every formula; its own re-saved file is not shipped, since it drops
-frozen panes and rewrites styles. Instead each computed value is copied into
-the cached-value slot (``<v>``) of the same formula cell in the original
-file's sheet XML, and every other byte of the original stays as built.
-Excel still recalculates on opening (the workbook asks it to).
+Every workbook xlfuncs writes carries the value of each formula beside it,
+computed from the formula text by :mod:`xlfuncs.templates._engine`. This
+module is the independent check of those values: LibreOffice (headless, many
+files per run) opens each workbook, recalculates every formula, and each
+formula cell's result is compared with the value stored in the file. The
+workbooks themselves are not changed.
+
+Two values agree when they are the same text, boolean or error, or numbers
+within a relative 1e-9, measured against the largest of the two and of the
+numbers in the cells the formula reads: LibreOffice, like Excel, rounds a
+difference of nearly equal numbers to exactly 0 (``0.1+0.2-0.3``), which a
+purely relative test would call a mismatch.
 """
 
 from __future__ import annotations
 
-import io
-import re
+import math
 import tempfile
-import xml.etree.ElementTree as ElementTree
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from .writer import save_atomically, write_bytes
-
-__all__ = ["recalculate_workbooks", "store_values"]
+__all__ = ["TOLERANCE", "Difference", "agree", "differences", "verify_workbooks"]
 
 # Workbooks per soffice run: start-up is paid once, a failure costs one chunk.
 _CHUNK = 200
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-# A formula cell as openpyxl writes it: the formula, then an empty value.
-# (Formula text is escaped XML: it holds no "<".)
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"([^>]*)>(<f[^>]*>[^<]*</f>|<f[^>]*/>)<v ?/></c>')
+#: Relative tolerance of a number (see the module docstring).
+TOLERANCE = 1e-9
+# Differences named in a failure's reason; the rest are counted.
+_SHOWN = 3
 
 
-def _sheet_parts(parts: Mapping[str, bytes]) -> dict[str, str]:
-    """Sheet title -> the part holding its XML."""
-    workbook = ElementTree.fromstring(parts["xl/workbook.xml"])
-    rels = ElementTree.fromstring(parts["xl/_rels/workbook.xml.rels"])
-    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_RELS}Relationship")}
-    found = {}
-    for sheet in workbook.iter(f"{_MAIN}sheet"):
-        target = targets[sheet.get(f"{_DOC_REL}id")]
-        found[sheet.get("name")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return found
+@dataclass(frozen=True)
+class Difference:
+    """A formula cell whose stored value is not what LibreOffice computes."""
+
+    sheet: str
+    coordinate: str
+    stored: object
+    computed: object
+
+    def __str__(self) -> str:
+        return (
+            f"{self.sheet}!{self.coordinate}: stored {_shown(self.stored)}, "
+            f"LibreOffice {_shown(self.computed)}"
+        )
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _cached(value: object, data_type: str) -> tuple[str, str] | None:
-    """The ``t`` attribute and ``<v>`` text for a computed value."""
+def _shown(value: object) -> str:
     if value is None:
-        return None
-    if data_type == "e":
-        return ' t="e"', _escape(str(value))
-    if isinstance(value, bool):
-        return ' t="b"', "1" if value else "0"
-    if isinstance(value, (int, float)):
-        return "", repr(value) if isinstance(value, float) else str(value)
-    return ' t="str"', _escape(str(value))
+        return "nothing"
+    if isinstance(value, float):
+        return f"{value:.15g}"
+    return repr(value) if isinstance(value, str) else str(value)
 
 
-def store_values(original: bytes, computed: Path) -> bytes:
-    """``original`` with every formula cell's value taken from the calculated copy."""
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def agree(stored: object, computed: object, scale: float = 0.0) -> bool:
+    """Whether a stored value and a recalculated one agree (see the module docstring).
+
+    >>> agree(0.1 + 0.2 - 0.3, 0.0, scale=0.3), agree(1.0, 1.000001), agree(True, 1)
+    (True, False, False)
+    """
+    if _number(stored) and _number(computed):
+        size = max(abs(stored), abs(computed), scale)
+        return math.isclose(stored, computed, rel_tol=0.0, abs_tol=TOLERANCE * size)
+    if stored in (None, "") and computed in (None, ""):
+        return True  # an empty text: some writers store no value for it
+    return type(stored) is type(computed) and stored == computed
+
+
+def differences(workbook: str | Path, recalculated: str | Path) -> list[Difference]:
+    """The formula cells of ``workbook`` whose stored value differs from ``recalculated``'s."""
     from openpyxl import load_workbook
 
-    with zipfile.ZipFile(io.BytesIO(original)) as archive:
-        infos = archive.infolist()
-        parts = {i.filename: archive.read(i) for i in infos}
-    book = load_workbook(computed, read_only=True, data_only=True)
-    try:
-        for title, part in _sheet_parts(parts).items():
-            values = {
-                cell.coordinate: (cell.value, cell.data_type)
-                for row in book[title].iter_rows()
-                for cell in row
-                if getattr(cell, "coordinate", None) and cell.value is not None
-            }
+    from ..templates._engine import Calculator
 
-            def fill(match: re.Match, values=values) -> str:
-                coordinate, attributes, formula = match.groups()
-                cached = _cached(*values.get(coordinate, (None, "n")))
-                if cached is None:
-                    return match.group()
-                kind, text = cached
-                return f'<c r="{coordinate}"{attributes}{kind}>{formula}<v>{text}</v></c>'
-
-            parts[part] = _FORMULA_CELL.sub(fill, parts[part].decode("utf-8")).encode("utf-8")
-    finally:
-        book.close()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for template_info in infos:
-            info = zipfile.ZipInfo(template_info.filename, template_info.date_time)
-            info.compress_type = template_info.compress_type
-            info.external_attr = template_info.external_attr
-            archive.writestr(info, parts[template_info.filename])
-    return buffer.getvalue()
+    formulas = load_workbook(workbook)
+    stored = load_workbook(workbook, data_only=True)
+    computed = load_workbook(recalculated, data_only=True)
+    calculator = Calculator(formulas, {})
+    scales = calculator.scales(calculator.evaluate())
+    found = []
+    for sheet, coordinate in calculator.formula_cells:
+        mine = stored[sheet][coordinate].value
+        theirs = computed[sheet][coordinate].value
+        if not agree(mine, theirs, scales.get((sheet, coordinate), 0.0)):
+            found.append(Difference(sheet, coordinate, mine, theirs))
+    return found
 
 
 def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
@@ -105,12 +99,12 @@ def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
         yield items[start : start + size]
 
 
-def recalculate_workbooks(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
-    """Store calculated values in each workbook; yields ``(path, problem)`` for failures."""
+def verify_workbooks(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+    """Recalculate each workbook with LibreOffice; yields ``(path, problem)`` where they differ."""
     from .._recalc import LibreOfficeError, recalculate
 
     for chunk in _chunks(list(paths), _CHUNK):
-        with tempfile.TemporaryDirectory(prefix="xlfuncs-recalc-") as folder:
+        with tempfile.TemporaryDirectory(prefix="xlfuncs-verify-") as folder:
             try:
                 computed = recalculate(chunk, folder)
             except LibreOfficeError as error:
@@ -119,7 +113,12 @@ def recalculate_workbooks(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
                 continue
             for path, copy in zip(chunk, computed, strict=True):
                 try:
-                    data = store_values(path.read_bytes(), copy)
-                    save_atomically(lambda target, data=data: write_bytes(target, data), path, True)
+                    found = differences(path, copy)
                 except Exception as error:  # one unreadable copy must not stop the others
-                    yield path, f"could not store calculated values: {error}"
+                    yield path, f"could not compare with LibreOffice's values: {error}"
+                    continue
+                if found:
+                    shown = "; ".join(str(d) for d in found[:_SHOWN])
+                    more = f" and {len(found) - _SHOWN} more" if len(found) > _SHOWN else ""
+                    cells = "cell differs" if len(found) == 1 else "cells differ"
+                    yield path, f"{len(found)} {cells} from LibreOffice: {shown}{more}"

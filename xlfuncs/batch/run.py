@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import os
 import threading
+import warnings
 from array import array
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -15,7 +16,7 @@ from .._errors import InputError
 from .filenames import UniqueNames
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
 from .sources import read_scenarios
-from .summary import SummaryTable, has_figures
+from .summary import SummaryTable
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import (
     Filler,
@@ -31,8 +32,12 @@ __all__ = ["BatchReport", "Outcome", "generate"]
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 SUMMARY_NAMES = ("summary",)
 # Scenarios sent to a worker at a time: few enough to keep every worker busy
-# to the end, enough to make the cost of sending them small.
-_CHUNK = 16
+# to the end, enough to make the cost of sending them small and to compute
+# their stored values in one evaluation (which costs about as much for one
+# scenario as for dozens).
+_CHUNK = 64
+# Scenarios made at a time in this process, for the same reason.
+_BLOCK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +60,8 @@ class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     summary_files: list[Path] = field(default_factory=list)
     summary: SummaryTable | None = None
-    recalculated: bool = False
+    #: Whether LibreOffice recalculated the written workbooks to check their stored values.
+    verified: bool = False
     #: Remarks that are not failures, e.g. why no summary was written.
     notes: list[str] = field(default_factory=list)
 
@@ -76,8 +82,13 @@ class BatchReport:
         """True when every scenario and the summary were written (or kept, with skip)."""
         return not self.failures
 
+    @property
+    def recalculated(self) -> bool:
+        """Deprecated name of :attr:`verified`."""
+        return self.verified
+
     def summary_rows(self) -> list[list[object]]:
-        """The summary table's rows (scenario, option, workbook, reference, figures, cheapest)."""
+        """The summary table's rows, in the order of ``summary.headings``."""
         return list(self.summary.rows()) if self.summary is not None else []
 
 
@@ -111,17 +122,26 @@ def _exists_reason(file: str) -> str:
 
 
 def make_workbook(
-    template: Template | str, values: Mapping[str, float | str], target: str, mode: str
+    template: Template | str,
+    values: Mapping[str, float | str],
+    target: str,
+    mode: str,
+    data: bytes | None = None,
 ) -> tuple[str, str]:
-    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``."""
+    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``.
+
+    ``data`` is the workbook already made (by :meth:`Filler.workbooks`), if it was.
+    """
     name = os.path.basename(target)
     if mode != "overwrite" and os.path.lexists(target):
         return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
     try:
         template = resolve_template(template)
-        filler = _filler(template, quoted_inputs(values))
-        if filler is not None:
-            data = filler.workbook_bytes(values)
+        if data is None:
+            filler = _filler(template, quoted_inputs(values))
+            if filler is not None:
+                data = filler.workbook_bytes(values)
+        if data is not None:
             save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
         else:
             save_atomically(lambda path: template.build(values, path), target, mode == "overwrite")
@@ -138,9 +158,28 @@ def make_workbooks(
     out_dir: str,
     mode: str,
 ) -> list[tuple[str, str]]:
-    """:func:`make_workbook` for a chunk of scenarios: one task for an executor."""
+    """:func:`make_workbook` for a chunk of scenarios: one task for an executor.
+
+    The stored values of the chunk's workbooks are computed in one evaluation.
+    """
+    made: list[bytes | None] = [None] * len(jobs)
+    try:
+        chosen = resolve_template(template)
+        groups: dict[frozenset[str], list[int]] = {}
+        for index, (values, file) in enumerate(jobs):
+            if mode == "overwrite" or not os.path.lexists(os.path.join(out_dir, file)):
+                groups.setdefault(quoted_inputs(values), []).append(index)
+        for quoted, indices in groups.items():
+            filler = _filler(chosen, quoted)
+            if filler is not None:
+                block = filler.workbooks([jobs[i][0] for i in indices])
+                for index, data in zip(indices, block, strict=True):
+                    made[index] = data
+    except Exception:  # each scenario then reports its own failure
+        made = [None] * len(jobs)
     return [
-        make_workbook(template, values, os.path.join(out_dir, file), mode) for values, file in jobs
+        make_workbook(template, values, os.path.join(out_dir, file), mode, data)
+        for (values, file), data in zip(jobs, made, strict=True)
     ]
 
 
@@ -168,7 +207,7 @@ class _Dispatcher:
     ) -> Iterable[tuple[int, tuple[str, str]]]:
         self.chunk.append((values, file))
         self.chunk_slots.append(slot)
-        size = 1 if self.executor is None else _CHUNK
+        size = _BLOCK if self.executor is None else _CHUNK
         if len(self.chunk) >= size:
             yield from self._send()
 
@@ -212,9 +251,10 @@ def generate(
     overwrite: bool = False,
     skip_existing: bool = False,
     fail_fast: bool = False,
-    recalc: bool = False,
+    verify: bool = False,
     summary: bool = True,
     decimal: str | None = None,
+    recalc: bool = False,
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Write one filled workbook per scenario, and a summary table comparing them all.
@@ -248,9 +288,11 @@ def generate(
         interrupted batch. The summary is written afresh for the whole batch.
     fail_fast : bool, default False
         Stop at the first failure (scenarios already sent are finished).
-    recalc : bool, default False
-        Have LibreOffice compute every formula and store the results in the
-        written workbooks, for readers that do not calculate.
+    verify : bool, default False
+        Have LibreOffice recalculate every written workbook and report, as a
+        failure of its scenario, any formula cell whose stored value differs
+        from LibreOffice's. Every workbook carries its formulas' values
+        whether or not this is asked for.
     summary : bool, default True
         Write ``summary.xlsx`` and ``summary.csv``.
     decimal : {".", ","}, optional
@@ -260,6 +302,8 @@ def generate(
         same either way but one, such as ``2.500``.
     progress : callable, optional
         Called with each scenario's :class:`Outcome` as it completes.
+    recalc : bool, default False
+        Deprecated name of ``verify``, kept for one release.
 
     Returns
     -------
@@ -285,6 +329,12 @@ def generate(
     >>> report.written[2].name
     'Email drafting - errors are cheap.xlsx'
     """
+    if recalc:
+        warnings.warn(
+            "generate(recalc=True) is now generate(verify=True); recalc will be removed",
+            DeprecationWarning,
+            stacklevel=2,
+        )
     if overwrite and skip_existing:
         raise InputError(
             "generate: choose overwrite or skip_existing, not both", function="generate"
@@ -294,7 +344,7 @@ def generate(
     layout = Layout.of(chosen)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    report = BatchReport(folder, chosen.name, summary=SummaryTable(layout))
+    report = BatchReport(folder, chosen.name, summary=SummaryTable(layout, chosen))
     outcomes: list[Outcome | None] = []
     # Each outcome's row in the summary table, -1 for none (kept compact for long batches).
     summary_rows = array("l")
@@ -365,16 +415,16 @@ def generate(
             pool.shutdown(cancel_futures=True)
     report.outcomes = outcomes
 
-    if recalc and report.written:
-        from .recalc import recalculate_workbooks
+    if (verify or recalc) and report.written:
+        from .recalc import verify_workbooks
 
-        for path, problem in recalculate_workbooks(report.written):
-            report.outcomes.append(Outcome(path.stem, path.name, FAILED, f"--recalc: {problem}"))
-        report.recalculated = True
-    if summary and len(report.summary) and not has_figures(layout):
-        report.notes.append(
-            f"no summary: its key figures are defined for tco_comparison, not {chosen.name}"
-        )
+        scenario_of = {o.file: o.scenario for o in report.outcomes}
+        for path, problem in verify_workbooks(report.written):
+            scenario = scenario_of.get(path.name, path.stem)
+            report.outcomes.append(Outcome(scenario, path.name, FAILED, f"--verify: {problem}"))
+        report.verified = True
+    if summary and len(report.summary) and not report.summary.has_figures:
+        report.notes.append(f"no summary: the template {chosen.name} declares no summary columns")
     elif summary and len(report.summary):
         try:
             report.summary_files = report.summary.write(folder, overwrite=mode != "refuse")

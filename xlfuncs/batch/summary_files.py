@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._ooxml import inline_string
 from ..templates._workbook import starts_like_formula
 from .writer import save_atomically
 
@@ -160,17 +161,11 @@ def _row_xml(
         if columns.is_text(index):
             text = str(value)
             attributes = (quoted if starts_like_formula(text) else plain)[index]
-            stripped = text.strip()
-            space = ' xml:space="preserve"' if stripped and stripped != text else ""
-            body = f"<is><t{space}>{_escape(text)}</t></is>"
+            body = inline_string(text)
         else:
             attributes, body = plain[index], f"<v>{value!r}</v>"
         cells.append(f'<c r="{letters[index]}{number}"{attributes}>{body}</c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _write_csv(rows: Iterable[Sequence[object]], path: str, columns: Columns) -> None:

@@ -64,7 +64,13 @@ class Template(Protocol):
     that leaves an option out; options a scenario does not give are then
     left out; default ``"include"`` when declared), ``reference_input`` (the
     shared input naming the reference option by letter; default
-    ``"reference_option"`` when declared) and ``min_options``.
+    ``"reference_option"`` when declared), ``min_options``, and for the
+    batch summary ``summary_columns`` (each with a ``heading``, the ``key``
+    of a figure or text of the built workbook, ``{x}`` standing for an
+    option letter, and a ``number_format``, ``None`` for text; the built
+    workbook must then also have ``workbook``, ``figures`` and ``texts``, as
+    a :class:`~xlfuncs.templates._workbook.TemplateBook` has) and
+    ``summary_by_option`` (a row per scenario and option; default True).
     """
 
     name: str
@@ -176,6 +182,9 @@ class ModuleTemplate:
         self.name = name or module.__name__.rsplit(".", 1)[-1]
         self.inputs = module.INPUTS
         self.title = getattr(module, "TITLE", self.name)
+        self.scenario_input = getattr(module, "SCENARIO_INPUT", None)
+        self.summary_columns = getattr(module, "SUMMARY_COLUMNS", ())
+        self.summary_by_option = getattr(module, "SUMMARY_BY_OPTION", True)
 
     def build(self, values: Mapping[str, float | str], path: str | os.PathLike[str]) -> object:
         return self.module.build(values, path)

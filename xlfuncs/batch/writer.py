@@ -2,14 +2,16 @@
 
 **Filling.** Building a template with openpyxl takes tens of milliseconds,
 nearly all of it spent laying out styles, validation and formulas that are
-the same for every scenario. :class:`Filler` builds the template once with
-marker values, finds the cells that hold them, and then makes each
-scenario's workbook by writing the scenario's values into those cells of the
-saved sheet XML (exactly as openpyxl writes them) and copying every other
-part of the package unchanged. Before trusting this, it builds the template
-a second time with other markers and checks that the two builds differ only
-in the marked cells; a template whose layout depends on its values (or that
-hides a value anywhere else) is built afresh for every scenario instead.
+the same for every scenario. :class:`Filler` builds the template once, cuts
+its saved sheet XML at the cells the template declares as its inputs and at
+every formula cell, and then makes the workbooks of a block of scenarios by
+writing each scenario's input values into those cells (exactly as openpyxl
+writes them) and each formula's value, computed for the whole block at once
+by :mod:`xlfuncs.templates._engine` from the formula text itself, beside its
+formula; every other part of the package is copied unchanged. A filled
+workbook is byte for byte the workbook the template builds for the same
+inputs. A template that does not say where its inputs are (a builder that
+returns no book with ``input_cells``) is built afresh for every scenario.
 
 **Saving.** Each workbook is written to a temporary file in the output folder
 (its name ends in ``.part``, never ``.xlsx``) and moved into place in one
@@ -20,16 +22,25 @@ appeared while the workbook was being made.
 
 from __future__ import annotations
 
-import io
-import math
 import os
 import re
 import tempfile
-import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from .._errors import XlfuncsError
+from .._ooxml import (
+    FORMULA_CELL,
+    cached_values,
+    compress_part,
+    inline_string,
+    number_text,
+    read_package,
+    sheet_parts,
+    write_package,
+)
 from ..templates._workbook import starts_like_formula
 from .template import Template
 
@@ -48,6 +59,9 @@ EXISTS = ("refuse", "overwrite", "skip")
 
 # Characters XML 1.0 cannot hold (openpyxl refuses them too).
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Any cell of a sheet's XML, with its coordinate.
+_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
+_STYLE = re.compile(r' s="[0-9]+"')
 
 
 def illegal_text(text: str) -> str | None:
@@ -57,176 +71,179 @@ def illegal_text(text: str) -> str | None:
 
 
 class TemplateNotFillableError(XlfuncsError):
-    """The template's output depends on its values beyond the input cells."""
-
-
-# Markers -------------------------------------------------------------------
-
-
-def _number_marker(rule, serial: int, variant: int) -> float:
-    """An allowed value for the rule, unlike any other number a template writes."""
-    low = rule.low if math.isfinite(rule.low) else -1000.0
-    high = rule.high if math.isfinite(rule.high) else low + 1e6
-    if rule.whole:
-        # Whole numbers near the top of the range, distinct per input and variant.
-        value = float(math.floor(high) - 2 * serial - variant)
-        if value < low:
-            raise TemplateNotFillableError("not enough whole numbers for markers")
-        return value
-    fraction = 0.6180339887 + 0.0001 * serial + 0.00003 * variant
-    return low + (high - low) * fraction
-
-
-def _markers(inputs, quoted: frozenset[str], variant: int) -> dict[str, float | str]:
-    """A value per input, distinct per input and per variant wherever the rules allow."""
-    markers: dict[str, float | str] = {}
-    for serial, spec in enumerate(inputs):
-        choices = tuple(getattr(spec, "choices", ()) or ())
-        if choices:
-            markers[spec.name] = choices[variant % len(choices)]
-        elif spec.rule is None:
-            start = "=" if spec.name in quoted else ""
-            markers[spec.name] = f"{start}xlfuncsmarker{variant}n{serial}q"
-        else:
-            markers[spec.name] = _number_marker(spec.rule, serial, variant)
-    return markers
+    """The template does not say where its inputs are, or its formulas cannot be evaluated."""
 
 
 def _number_text(value: float) -> str:
     return "%.16g" % value  # noqa: UP031 - exactly as openpyxl writes numbers
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _text_element(text: str) -> str:
-    # As openpyxl does: preserve spaces only where stripping would change the text.
-    stripped = text.strip()
-    space = ' xml:space="preserve"' if stripped and stripped != text else ""
-    return f"<is><t{space}>{_escape(text)}</t></is>"
+def _input_cell(head: str, value: float | str) -> str:
+    """An input cell's XML for ``value``, as openpyxl writes it."""
+    if isinstance(value, str):
+        if value == "":
+            return f'{head} t="inlineStr" />'
+        return f'{head} t="inlineStr">{inline_string(value)}</c>'
+    return f'{head} t="n"><v>{_number_text(value)}</v></c>'
 
 
 class _Sheet:
-    """A sheet's XML cut at its input cells: literal pieces, and a slot per input."""
+    """A sheet's XML cut at its input and formula cells: literal pieces between slots.
 
-    def __init__(self, xml: str, markers: Mapping[str, float | str], cells: Mapping[str, str]):
-        slots: list[tuple[int, int, str, str]] = []  # start, end, input name, opening tag
-        for name, marker in markers.items():
-            if name in cells:
-                pattern = rf'<c r="{cells[name]}"[ >].*?</c>'
-            elif isinstance(marker, str):
-                pattern = r"<c [^>]*><is><t>" + re.escape(_escape(marker)) + "</t></is></c>"
-            else:
-                pattern = r"<c [^>]*><v>" + re.escape(_number_text(marker)) + "</v></c>"
-            for found in re.finditer(pattern, xml):
-                text = found.group()
-                slots.append((found.start(), found.end(), name, text[: text.index(">") + 1]))
-        slots.sort()
+    A slot is ``("input", name, head)`` or ``("formula", (sheet, coordinate), head, middle)``,
+    where ``head`` opens the cell up to its type attribute and ``middle`` is the
+    formula element followed by ``<v>``.
+    """
+
+    def __init__(self, xml: str, inputs: Mapping[str, str], formulas: Mapping[str, tuple]):
+        names = {cell: name for name, cell in inputs.items()}
         self.pieces: list[str] = []
-        self.slots: list[tuple[str, str]] = []
+        self.slots: list[tuple] = []
         position = 0
-        for start, end, name, opening in slots:
-            if start < position:
-                raise TemplateNotFillableError("two inputs share a cell")
-            self.pieces.append(xml[position:start])
-            self.slots.append((name, opening))
-            position = end
-        self.pieces.append(xml[position:])
-
-    def names(self) -> list[str]:
-        return [name for name, _ in self.slots]
-
-    def render(self, values: Mapping[str, float | str]) -> bytes:
-        out = [self.pieces[0]]
-        for (name, opening), piece in zip(self.slots, self.pieces[1:], strict=True):
-            value = values[name]
-            if isinstance(value, str):
-                cell = (
-                    f"{opening[:-1]} />" if value == "" else f"{opening}{_text_element(value)}</c>"
+        for found in _CELL.finditer(xml):
+            coordinate = found.group(1)
+            text = found.group()
+            if coordinate in names:
+                style = _STYLE.search(text[: text.index(">")])
+                head = f'<c r="{coordinate}"{style.group() if style else ""}'
+                slot = ("input", names[coordinate], head)
+            elif coordinate in formulas:
+                cell = FORMULA_CELL.fullmatch(text)
+                if cell is None:
+                    raise TemplateNotFillableError(f"unexpected formula cell {text[:80]}")
+                _, style, formula = cell.groups()
+                slot = (
+                    "formula",
+                    formulas[coordinate],
+                    f'<c r="{coordinate}"{style}',
+                    f">{formula}<v>",
                 )
             else:
-                cell = f"{opening}<v>{_number_text(value)}</v></c>"
-            out.append(cell)
-            out.append(piece)
-        return "".join(out).encode("utf-8")
+                continue
+            self.pieces.append(xml[position : found.start()])
+            self.slots.append(slot)
+            position = found.end()
+        self.pieces.append(xml[position:])
+
+    def render(self, block: Sequence[Mapping[str, float | str]], evaluation) -> list[bytes]:
+        """The sheet's XML for each scenario of ``block``.
+
+        The cells that change are gathered per slot for the whole block; the
+        rest of the XML becomes one format string, filled once per scenario.
+        Formulas whose values are numbers in every scenario (most of them)
+        store just the number, formatted for the whole block in one call.
+        """
+        size = len(block)
+        statics: list[str] = []
+        columns: list[list[str]] = []
+        static = [self.pieces[0]]  # the literal text since the last slot
+        numeric: list[tuple[int, np.ndarray]] = []
+        for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            if slot[0] == "input":
+                _, name, head = slot
+                statics.append("".join(static))
+                columns.append([_input_cell(head, values[name]) for values in block])
+                static = [piece]
+                continue
+            _, where, head, middle = slot
+            values = evaluation[where]
+            if not values.kind.any():  # numbers only
+                number = values.number
+                if (number == number[0]).all():  # the same in every scenario: literal text
+                    static += [head, middle, number_text(number[0]), "</v></c>", piece]
+                    continue
+                statics.append("".join([*static, head, middle]))
+                numeric.append((len(columns), number))
+                columns.append([])
+                static = ["</v></c>", piece]
+            else:
+                statics.append("".join([*static, head]))
+                columns.append([f"{t}{middle}{v}</v></c>" for t, v in cached_values(values)])
+                static = [piece]
+        static = "".join(static)
+        statics.append(static)
+        if not columns:
+            return [static.encode("utf-8")] * size
+        if numeric:
+            # + 0.0 turns -0.0 into 0.0; "%.15g" is how spreadsheets store numbers.
+            numbers = np.stack([n for _, n in numeric]) + 0.0
+            texts = (("%.15g\0" * numbers.size) % tuple(numbers.ravel().tolist())).split("\0")
+            for row, (index, _) in enumerate(numeric):
+                columns[index] = texts[row * size : (row + 1) * size]
+        template = "%s".join(text.replace("%", "%%") for text in statics)
+        return [(template % row).encode("utf-8") for row in zip(*columns, strict=True)]
 
 
-def _build(template: Template, values: Mapping[str, float | str]) -> tuple[bytes, dict]:
-    """The built workbook's bytes, and where the builder says each input is."""
-    with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
-        path = Path(folder) / "skeleton.xlsx"
-        built = template.build(values, path)
-        cells = dict(getattr(built, "input_cells", None) or {})
-        return path.read_bytes(), cells
-
-
-def _parts(data: bytes) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {i.filename: (i, archive.read(i)) for i in archive.infolist()}
-
-
-# Parts whose content records when a workbook was made, not what it holds.
-_TIMESTAMPED = "docProps/core.xml"
+def _skeleton_values(template: Template, quoted: frozenset[str]) -> dict[str, float | str]:
+    """The defaults, with a text that starts like a formula in each quoted input."""
+    values = {spec.name: spec.default for spec in template.inputs}
+    for name in quoted:
+        values[name] = "=" + str(values[name])
+    return values
 
 
 class Filler:
-    """Makes a scenario's workbook from one build of the template (see the module docstring)."""
+    """Makes the workbooks of a block of scenarios from one build of the template.
+
+    See the module docstring. ``quoted`` names the text inputs whose values
+    start like a formula: their cells take another style.
+    """
 
     def __init__(self, template: Template, quoted: frozenset[str] = frozenset()):
-        inputs = list(template.inputs)
-        first = _markers(inputs, quoted, 0)
-        second = _markers(inputs, quoted, 1)
-        skeleton_bytes, cells = _build(template, first)
-        skeleton, check = _parts(skeleton_bytes), _parts(_build(template, second)[0])
-        if list(skeleton) != list(check):
-            raise TemplateNotFillableError("the parts of the workbook depend on the values")
-        self.infos = [info for info, _ in skeleton.values()]
-        self.fixed: dict[str, bytes] = {}
+        from ..templates._engine import Calculator, FormulaError
+
+        with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
+            path = Path(folder) / "skeleton.xlsx"
+            book = template.build(_skeleton_values(template, quoted), path)
+            data = path.read_bytes()
+        cells = dict(getattr(book, "input_cells", None) or {})
+        names = [spec.name for spec in template.inputs]
+        if getattr(book, "workbook", None) is None or sorted(cells) != sorted(names):
+            raise TemplateNotFillableError("the template does not say where each input is")
+        try:
+            self.calculator = Calculator.of_book(book)
+        except FormulaError as error:
+            raise TemplateNotFillableError(str(error)) from error
+        self.infos, self.fixed = read_package(data)
+        formulas: dict[str, dict[str, tuple[str, str]]] = {}
+        for sheet, coordinate in self.calculator.formula_cells:
+            formulas.setdefault(sheet, {})[coordinate] = (sheet, coordinate)
         self.sheets: dict[str, _Sheet] = {}
-        # Inputs chosen from a list share their values with other cells: they
-        # are found only by the cell the builder reports.
-        listed = {spec.name for spec in inputs if getattr(spec, "choices", ())}
-        if listed - set(cells):
-            raise TemplateNotFillableError("an input chosen from a list has no known cell")
-        searchable = {n: v for n, v in first.items() if n not in listed}
-        # The inputs sheet is the one holding the most markers.
-        home = max(
-            (n for n in skeleton if n.startswith("xl/worksheets/sheet")),
-            key=lambda n: len(_Sheet(skeleton[n][1].decode("utf-8"), searchable, {}).slots),
-        )
-        found: list[str] = []
-        for name, (_, data) in skeleton.items():
-            sheet = None
-            if name.startswith("xl/worksheets/sheet"):
-                here = cells if name == home else {}
-                sheet = _Sheet(data.decode("utf-8"), {**searchable, **here}, here)
-            if sheet is not None and sheet.slots:
-                if sheet.render(second) != check[name][1]:
-                    raise TemplateNotFillableError(f"{name} depends on the values beyond inputs")
-                self.sheets[name] = sheet
-                found += sheet.names()
-            else:
-                if name != _TIMESTAMPED and data != check[name][1]:
-                    raise TemplateNotFillableError(f"{name} depends on the values")
-                self.fixed[name] = data
-        if sorted(found) != sorted(first):
-            raise TemplateNotFillableError("an input is not in exactly one cell")
+        for title, part in sheet_parts(self.fixed).items():
+            here = cells if title == "Inputs" else {}
+            sheet = _Sheet(self.fixed[part].decode("utf-8"), here, formulas.get(title, {}))
+            if sheet.slots:
+                self.sheets[part] = sheet
+        found = [s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "input"]
+        if sorted(found) != sorted(names):
+            raise TemplateNotFillableError("an input's cell is not on the Inputs sheet")
+        cut = {s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "formula"}
+        if cut != set(self.calculator.formula_cells):
+            raise TemplateNotFillableError("a formula cell was not found in the sheet's XML")
+        # The parts every workbook shares are compressed once.
+        self.deflated = {
+            name: compress_part(data)
+            for name, data in self.fixed.items()
+            if name not in self.sheets
+        }
+
+    def workbooks(self, block: Sequence[Mapping[str, float | str]]) -> list[bytes]:
+        """The workbook bytes of each scenario of ``block`` (one evaluation for all)."""
+        if not block:
+            return []
+        columns = {name: [values[name] for values in block] for name in self.calculator.inputs}
+        evaluation = self.calculator.evaluate(columns, len(block))
+        rendered = {part: sheet.render(block, evaluation) for part, sheet in self.sheets.items()}
+        return [
+            write_package(
+                self.infos, {part: sheets[i] for part, sheets in rendered.items()}, self.deflated
+            )
+            for i in range(len(block))
+        ]
 
     def workbook_bytes(self, values: Mapping[str, float | str]) -> bytes:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            for template_info in self.infos:
-                name = template_info.filename
-                sheet = self.sheets.get(name)
-                data = self.fixed[name] if sheet is None else sheet.render(values)
-                # A fresh entry each time: writing fills in sizes and checksums, and
-                # threads may share this filler.
-                info = zipfile.ZipInfo(name, template_info.date_time)
-                info.compress_type = template_info.compress_type
-                info.external_attr = template_info.external_attr
-                archive.writestr(info, data)
-        return buffer.getvalue()
+        """One scenario's workbook bytes."""
+        return self.workbooks([values])[0]
 
 
 def quoted_inputs(values: Mapping[str, float | str]) -> frozenset[str]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .._validation import RULES, Rule
-from ._workbook import COUNT, PERCENT, InputSpec, TemplateBook, discount_series
+from . import _formulas as fx
+from ._workbook import COUNT, PERCENT, InputSpec, TemplateBook, guarded
 
 __all__ = [
     "TIMELINE_KEYS",
@@ -90,7 +91,7 @@ _TIMELINE = [
         "t_growth",
         "Volume growth factor",
         "factor",
-        "=(1+monthly_growth)^({c}{t_month}-1)",
+        "=" + fx.growth_factor("monthly_growth", "{c}{t_month}"),
         "0.0000",
         "growth",
     ),
@@ -98,7 +99,7 @@ _TIMELINE = [
         "t_discount",
         "Discount factor, end of month",
         "factor",
-        "=1/(1+monthly_discount_rate)^{c}{t_month}",
+        "=" + fx.discount_factor("monthly_discount_rate", "{c}{t_month}"),
         "0.0000",
         "discount",
     ),
@@ -130,7 +131,16 @@ def write_timeline(
     """The timeline's rows at ``rows[key]``, one formula per month across ``month_cols``."""
     for key, label, unit, formula, number_format, figure in _TIMELINE:
         book.period_row(
-            sheet, rows[key], label, unit, month_cols, formula, number_format, figure, fields=rows
+            sheet,
+            rows[key],
+            label,
+            unit,
+            month_cols,
+            formula,
+            number_format,
+            figure,
+            fields=rows,
+            guard=None if key == "t_month" else "shared_inputs_ok",
         )
 
 
@@ -138,7 +148,8 @@ def factor_rows(
     rows: Mapping[str, int], month_cols: Sequence[str]
 ) -> dict[str, tuple[str, str, str, str, str]]:
     """The monthly discount rate and the horizon's factors: key -> (key, label, unit, formula,
-    number format), each to be written in a cell with that defined name.
+    number format), each to be written in a cell with that defined name; "check input"
+    while a shared input is not allowed.
 
     The factors sum the timeline's rows ``t_volume`` and ``t_fixed``; their
     closed forms are there for the checks.
@@ -152,7 +163,7 @@ def factor_rows(
             "monthly_discount_rate",
             "Monthly discount rate",
             "fraction",
-            "=(1+annual_discount_rate)^(1/12)-1",
+            "=" + fx.monthly_discount_rate("annual_discount_rate"),
             "0.0000%",
         ),
         (
@@ -173,18 +184,21 @@ def factor_rows(
             "volume_factor_closed",
             "Volume factor, closed form (for the checks)",
             "months",
-            "=" + discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
+            "=" + fx.discount_series("(1+monthly_growth)/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
         (
             "fixed_factor_closed",
             "Fixed-cost factor, closed form (for the checks)",
             "months",
-            "=" + discount_series("1/(1+monthly_discount_rate)"),
+            "=" + fx.discount_series("1/(1+monthly_discount_rate)"),
             "#,##0.0000",
         ),
     ]
-    return {factor[0]: factor for factor in factors}
+    return {
+        key: (key, label, unit, guarded(formula, "shared_inputs_ok"), fmt)
+        for key, label, unit, formula, fmt in factors
+    }
 
 
 def add_factor_checks(book: TemplateBook) -> None:

@@ -13,9 +13,19 @@ from collections.abc import Mapping
 
 from openpyxl.utils import get_column_letter
 
+from . import _formulas as fx
 from ._monthly import TIMELINE_KEYS, factor_rows, write_timeline
 from ._tco_inputs import MAX_MONTHS, OPTIONS
-from ._workbook import COUNT, MONEY, MONEY_PER_TASK, PERCENT, TemplateBook, text_literal
+from ._workbook import (
+    CHECK_INPUT,
+    COUNT,
+    MONEY,
+    MONEY_PER_TASK,
+    PERCENT,
+    TemplateBook,
+    guarded,
+    text_literal,
+)
 
 __all__ = [
     "COLS",
@@ -38,9 +48,12 @@ _PER_TASK_ROWS = [
         "api_cost",
         "API cost per task (TOKEN_COST)",
         "money per task",
-        "={p}calls*({p}input_tokens*((1-{p}cached_share)*{p}input_price"
-        "+{p}cached_share*{p}cached_price)+({p}output_tokens+{p}reasoning_tokens)"
-        "*{p}output_price)/1000000",
+        "="
+        + fx.token_cost(
+            *(f"{{p}}{arg}" for arg in ("input_tokens", "output_tokens", "input_price")),
+            *(f"{{p}}{arg}" for arg in ("output_price", "reasoning_tokens", "calls")),
+            *(f"{{p}}{arg}" for arg in ("cached_share", "cached_price")),
+        ),
         MONEY_PER_TASK,
     ),
     (
@@ -54,7 +67,10 @@ _PER_TASK_ROWS = [
         "selfhost_cost",
         "Self-hosted cost per task (SELFHOST_COST)",
         "money per task",
-        "={p}gpu_hour_price*{tokens_per_task}/(3600*{p}tokens_per_second*{p}utilization)",
+        "="
+        + fx.selfhost_cost(
+            "{p}gpu_hour_price", "{tokens_per_task}", "{p}tokens_per_second", "{p}utilization"
+        ),
         MONEY_PER_TASK,
     ),
     (
@@ -82,14 +98,15 @@ _PER_TASK_ROWS = [
         "cost_per_error_net",
         "Cost per error, caught errors at rework cost",
         "money per error",
-        "=(1-{p}catch_rate)*{p}cost_per_error+{p}catch_rate*{p}cost_per_caught_error",
+        "="
+        + fx.blended_error_cost("{p}cost_per_error", "{p}catch_rate", "{p}cost_per_caught_error"),
         MONEY,
     ),
     (
         "error_cost",
         "Error cost per task (ERROR_COST)",
         "money per task",
-        "=(1-{p}accuracy)*{cost_per_error_net}",
+        "=" + fx.error_cost("{p}accuracy", "{cost_per_error_net}"),
         MONEY_PER_TASK,
     ),
     (
@@ -108,7 +125,10 @@ _PER_TASK_ROWS = [
         MONEY,
     ),
     ("included", "Included (1 = yes)", "flag", '=IF({p}include="Yes",1,0)', "0"),
+    ("inputs_allowed", "Inputs allowed (1 = yes)", "flag", "=IF({p}inputs_ok,1,0)", "0"),
 ]
+#: Rows shown whatever the inputs: the rest show "check input" when an input fails its check.
+_UNGUARDED = ("included", "inputs_allowed")
 _SCALAR_KEYS = [
     "monthly_discount_rate",
     "volume_factor",
@@ -116,12 +136,16 @@ _SCALAR_KEYS = [
     "volume_factor_closed",
     "fixed_factor_closed",
     "reference_position",
+    "tie_scale",
 ]
 _HORIZON_KEYS = [
     "tco",
     "cost_per_correct",
     "fixed_per_volume",
     "breakeven_accuracy",
+    "ranked",
+    "ranked_abs_tco",
+    "tie_key",
     "rank",
     "included_count",
 ]
@@ -175,15 +199,24 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
     refs = {k: r for k, r in rows.items() if not k.startswith("t_") and k != "letter"}
 
     def option_row(
-        key: str, label: str, unit: str, template: str, fmt: str, style: str = "calc"
+        key: str,
+        label: str,
+        unit: str,
+        template: str,
+        fmt: str,
+        style: str = "calc",
+        guard: str | None = "{p}inputs_ok",
     ) -> None:
         book.label(sheet, rows[key], label, unit)
         for letter, col in COLS.items():
-            formula = template.format(
-                p=f"{letter.lower()}_",
-                option_letter=text_literal(letter),
+            fields = {
+                "p": f"{letter.lower()}_",
+                "option_letter": text_literal(letter),
                 **{k: f"{col}{r}" for k, r in refs.items()},
-            )
+            }
+            formula = template.format(**fields)
+            if guard:
+                formula = guarded(formula, guard.format(**fields))
             book.put(
                 sheet,
                 f"{col}{rows[key]}",
@@ -193,8 +226,8 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
                 style=style,
             )
 
-    for spec in _PER_TASK_ROWS:
-        option_row(*spec)
+    for key, *spec in _PER_TASK_ROWS:
+        option_row(key, *spec, guard=None if key in _UNGUARDED else "{p}inputs_ok")
 
     e = COLS["A"]
     month_range = f"${MONTH_COLS[0]}${{r}}:${MONTH_COLS[-1]}${{r}}"
@@ -211,6 +244,13 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
             "position",
             f"=MATCH(reference_option,{letters},0)",
             "0",
+        ),
+        (
+            "tie_scale",
+            "Scale of the ranking: the largest ranked TCO, at least 1",
+            "money",
+            f"=MAX(1,{_row_range(rows, 'ranked_abs_tco')})",
+            MONEY,
         ),
     ]
     for key, label, unit, formula, fmt in scalars:
@@ -233,7 +273,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         book.put(
             sheet,
             f"{col}{rows['tco']}",
-            f"={col}{rows['upfront']}+SUM({discounted})",
+            guarded(f"={col}{rows['upfront']}+SUM({discounted})", f"{letter.lower()}_inputs_ok"),
             key=f"calc.tco.{letter}",
             number_format=MONEY,
             style="output",
@@ -242,7 +282,9 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         "cost_per_correct",
         "Cost per correct result (COST_PER_CORRECT)",
         "money per task",
-        '=IF({p}accuracy>0,{running_cost}/{p}accuracy,"no correct results")',
+        "=IF({p}accuracy>0,"
+        + fx.cost_per_correct("{running_cost}", "{p}accuracy")
+        + ',"no correct results")',
         MONEY_PER_TASK,
     )
     option_row(
@@ -252,30 +294,64 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         "=({upfront}+{fixed}*fixed_factor)/volume_factor",
         MONEY,
     )
-    premium = (
-        f"{reference('all_in_cost')}-{{running_cost}}"
-        f"+({reference('fixed_per_volume')}-{{fixed_per_volume}})/tasks_per_month"
+    # The option is the "efficient" side, the reference the "frontier" side whose
+    # accuracy is folded into its all-in cost (frontier accuracy 1).
+    premium = fx.frontier_premium(
+        "{running_cost}",
+        reference("all_in_cost"),
+        "{fixed_per_volume}",
+        reference("fixed_per_volume"),
+        "tasks_per_month",
     )
     option_row(
         "breakeven_accuracy",
         "Break-even accuracy against the reference (BREAKEVEN_ACCURACY)",
         "fraction",
         '=IF({option_letter}=reference_option,"reference",'
+        f"IF({reference('inputs_allowed')}<>1,{CHECK_INPUT},"
         'IF(OR(tasks_per_month=0,{cost_per_error_net}=0),"accuracy does not matter",'
-        f"1-({premium})/{{cost_per_error_net}}))",
+        f"{fx.breakeven_accuracy(premium, '1', '{cost_per_error_net}')})))",
         PERCENT,
     )
-    inc = f"${COLS['A']}${rows['included']}:${COLS['D']}${rows['included']}"
-    tcos = f"${COLS['A']}${rows['tco']}:${COLS['D']}${rows['tco']}"
+    # The ranking compares TCOs as shares of the largest, rounded (TIE_DIGITS): every
+    # engine then sees the same ties. Left-out options and those whose inputs fail
+    # their checks are not ranked.
+    option_row(
+        "ranked",
+        "Ranked: included, inputs allowed (1 = yes)",
+        "flag",
+        "=IF(AND({included}=1,{inputs_allowed}=1),1,0)",
+        "0",
+        guard=None,
+    )
+    option_row(
+        "ranked_abs_tco",
+        "Size of a ranked option's TCO",
+        "money",
+        "=IF({ranked}=1,ABS({tco}),0)",
+        MONEY,
+        guard=None,
+    )
+    option_row(
+        "tie_key",
+        f"TCO as a share of the scale, rounded to {fx.TIE_DIGITS} decimals (ranking key)",
+        "share",
+        "=IF({ranked}=1," + fx.rounded_share("{tco}", "tie_scale") + ",0)",
+        "0.000000000",
+        guard=None,
+    )
+    inc = _row_range(rows, "included")
+    ranked, keys = _row_range(rows, "ranked"), _row_range(rows, "tie_key")
     book.label(sheet, rows["rank"], "Rank by TCO among included options (1 = cheapest)", "rank")
     for index, (letter, col) in enumerate(COLS.items()):
+        key = f"{col}{rows['tie_key']}"
         ties = "".join(
-            f"+{c}{rows['included']}*({c}{rows['tco']}={col}{rows['tco']})"
+            f"+{c}{rows['ranked']}*({c}{rows['tie_key']}={key})"
             for c in list(COLS.values())[:index]
         )
         formula = (
-            f"=IF({col}{rows['included']}=1,1+SUMPRODUCT({inc},--({tcos}<{col}{rows['tco']}))"
-            f'{ties},"")'
+            f"=IF({col}{rows['included']}=1,IF(inputs_ok,1+SUMPRODUCT({ranked},--({keys}<{key}))"
+            f'{ties},{CHECK_INPUT}),"left out")'
         )
         book.put(
             sheet, f"{col}{rows['rank']}", formula, key=f"calc.rank.{letter}", number_format="0"
@@ -309,8 +385,29 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         last_column=FIRST_COL + MAX_MONTHS - 1,
     )
 
-    def row(key: str, label: str, unit: str, template: str, fmt: str, figure: str) -> None:
-        book.period_row(sheet, t[key], label, unit, MONTH_COLS, template, fmt, figure, fields=t)
+    def row(
+        key: str,
+        label: str,
+        unit: str,
+        template: str,
+        fmt: str,
+        figure: str,
+        guard: str,
+        marker: str = CHECK_INPUT,
+    ) -> None:
+        book.period_row(
+            sheet,
+            t[key],
+            label,
+            unit,
+            MONTH_COLS,
+            template,
+            fmt,
+            figure,
+            fields=t,
+            guard=guard,
+            marker=marker,
+        )
 
     write_timeline(book, sheet, t, MONTH_COLS)
     # Month 0 (column D) carries the upfront build in the cumulative rows and the chart.
@@ -328,9 +425,11 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         "=tasks_per_month*{c}{t_growth}*{c}{t_in_horizon}",
         COUNT,
         "tasks",
+        guard="shared_inputs_ok",
     )
     for letter, col in COLS.items():
         all_in, fixed, upfront = (f"${col}${t[key]}" for key in ("all_in_cost", "fixed", "upfront"))
+        ok = f"{letter.lower()}_inputs_ok"
         row(
             f"t_cost_{letter}",
             f"Option {letter}: cost in the month",
@@ -338,6 +437,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
             f"={{c}}{{t_tasks}}*{all_in}+{fixed}*{{c}}{{t_in_horizon}}",
             MONEY,
             f"cost.{letter}",
+            ok,
         )
         row(
             f"t_discounted_{letter}",
@@ -346,12 +446,13 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
             f"={{c}}{{t_cost_{letter}}}*{{c}}{{t_discount}}",
             MONEY,
             f"discounted.{letter}",
+            ok,
         )
         r = t[f"t_cumulative_{letter}"]
         book.put(
             sheet,
             f"D{r}",
-            f"={upfront}",
+            guarded(f"={upfront}", ok, "NA()"),
             key=f"timeline.cumulative.{letter}.0",
             number_format=MONEY,
         )
@@ -362,7 +463,14 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
             f"={{prev}}{{t_cumulative_{letter}}}+{{c}}{{t_discounted_{letter}}}",
             MONEY,
             f"cumulative.{letter}",
+            ok,
+            "NA()",  # the chart leaves a gap
         )
+
+
+def _row_range(rows: Mapping[str, int], key: str) -> str:
+    """The row ``key`` across the options on its own sheet, e.g. ``$E$20:$H$20``."""
+    return f"${COLS['A']}${rows[key]}:${COLS['D']}${rows[key]}"
 
 
 def option_range(rows: Mapping[str, int], key: str) -> str:

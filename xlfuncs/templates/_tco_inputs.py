@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .._validation import RULES
 from ._monthly import workload_inputs
-from ._workbook import COUNT, MONEY, PERCENT, InputSpec, option_inputs
+from ._workbook import COUNT, MONEY, PERCENT, InputSpec, option_inputs, scenario_input
 
 __all__ = ["INPUTS", "MAX_MONTHS", "OPTIONS", "PRICING", "YES_NO"]
 
@@ -52,6 +52,7 @@ def _per_option(key, label, unit, values, description, rule="spec", fmt=MONEY, *
 
 #: The one declaration of this template's inputs (defaults are illustrative).
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     *workload_inputs(
         _WORKLOAD,
         tasks=20_000,

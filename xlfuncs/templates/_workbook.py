@@ -19,7 +19,7 @@ import datetime
 import io
 import math
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,20 +36,28 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from .._errors import InputError
+from .._ooxml import cached_value, fill_formula_cells, read_package, sheet_parts, write_package
 from .._validation import Rule, format_number, is_number, violation
 
 __all__ = [
+    "CHECK_INPUT",
+    "CHECK_SENTENCE",
     "COUNT",
+    "DEFAULT_SCENARIO",
     "MONEY",
     "MONEY_PER_TASK",
     "PERCENT",
+    "SCENARIO_INPUT",
     "SHEETS",
+    "Check",
     "InputSpec",
     "RowWriter",
+    "SummaryColumn",
     "TemplateBook",
-    "discount_series",
+    "guarded",
     "option_inputs",
     "resolve_inputs",
+    "scenario_input",
     "text_literal",
 ]
 
@@ -177,6 +185,46 @@ class InputSpec:
         return number
 
 
+@dataclass(frozen=True)
+class SummaryColumn:
+    """A column of the batch summary (``summary.xlsx``, ``summary.csv``).
+
+    ``key`` is a figure or text key of the built workbook (``book.figures`` or
+    ``book.texts``), so the summary shows exactly what the workbook's cell
+    holds; in a summary with a row per option, ``{x}`` in the key stands for
+    the option's letter. ``number_format`` is the column's Excel format, or
+    ``None`` for a text column. A figure that is words in the workbook (for
+    example "reference" or "never") is left blank in a number column.
+    """
+
+    heading: str
+    key: str
+    number_format: str | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return self.number_format is None
+
+
+#: The scenario name of a template's illustrative defaults.
+DEFAULT_SCENARIO = "Illustrative defaults"
+#: The input every template names its scenario with (the batch fills in each scenario's name).
+SCENARIO_INPUT = "scenario"
+
+
+def scenario_input() -> InputSpec:
+    """The scenario's name: the first input of every template, shown on About and Summary."""
+    return InputSpec(
+        SCENARIO_INPUT,
+        "Scenario",
+        "text",
+        DEFAULT_SCENARIO,
+        "A name for the case these inputs describe; shown on About and Summary.",
+        number_format="@",
+        section="Scenario",
+    )
+
+
 def option_inputs(
     key: str,
     label: str,
@@ -227,18 +275,44 @@ def resolve_inputs(
     return {name: by_name[name].check(template, value) for name, value in values.items()}
 
 
-def discount_series(ratio: str) -> str:
-    """Formula for the sum over m = 1..months of ratio**(m-1) / (1 + r)**m (closed form).
+#: What a figure shows instead of a number when an input it is computed from fails its check.
+CHECK_INPUT = '"check input"'
 
-    ``ratio`` is a formula; the names ``months`` and ``monthly_discount_rate``
-    must exist. Near ratio = 1 the textbook (q**n - 1) / (q - 1) loses digits,
-    so a second-order expansion is used there. The templates use it only to
-    cross-check the timeline sums on their Checks sheet.
+
+#: What a sentence says while a check fails: the first failure, not misleading words.
+CHECK_SENTENCE = '"Check input: "&first_failing_check&"."'
+
+
+def guarded(formula: str, flag: str, marker: str = CHECK_INPUT) -> str:
+    """``formula`` (with its ``=``) shown only when ``flag`` holds, else ``marker``.
+
+    ``flag`` is one of the input flags the Checks sheet defines (``inputs_ok``,
+    ``a_inputs_ok``...); a chart's series take the marker ``NA()`` so that they
+    leave a gap.
     """
-    q, n = f"({ratio})", "months"
-    series = f"({q}^{n}-1)/({q}-1)"
-    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
-    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+monthly_discount_rate)"
+    return f"=IF({flag},{formula.removeprefix('=')},{marker})"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A row of the Checks sheet.
+
+    ``condition`` is TRUE when all is well; ``subject`` is what the Summary's
+    banner names when this is the first check that fails. An input check has
+    its ``spec``; ``skip_unless`` is a condition under which the check applies
+    (an option's include flag), TRUE otherwise.
+    """
+
+    description: str
+    condition: str
+    subject: str = ""
+    spec: InputSpec | None = None
+    skip_unless: str | None = None
+
+
+def _in_use(letter: str) -> str:
+    """The defined name of the flag that option ``letter`` is included."""
+    return f"{letter.lower()}_in_use"
 
 
 def text_literal(text: str) -> str:
@@ -285,7 +359,7 @@ def _validation(spec: InputSpec, coordinate: str) -> DataValidation:
 
 def _condition(rule: Rule, ref: str) -> str:
     """A formula that is TRUE when the number in ``ref`` obeys ``rule``."""
-    parts = [f"ISNUMBER({ref})"]
+    parts = [f"ISNUMBER({ref})", f"NOT(ISLOGICAL({ref}))"]
     if math.isfinite(rule.low):
         parts.append(f"{ref}{'>' if rule.low_open else '>='}{format_number(rule.low)}")
     if math.isfinite(rule.high):
@@ -296,11 +370,17 @@ def _condition(rule: Rule, ref: str) -> str:
 
 
 def input_condition(spec: InputSpec) -> str:
-    """A formula that is TRUE when the input named by ``spec`` holds an allowed value."""
+    """A formula that is TRUE when the input named by ``spec`` holds an allowed value.
+
+    A number must be a number and not TRUE or FALSE (which LibreOffice counts
+    as 1 and 0); a name may be any text or number that is not blank (an option
+    called 2024 is a name). An error value in the cell makes the formula an
+    error, which the Checks sheet counts as a failure.
+    """
     if spec.choices:
         return "OR(" + ",".join(f"{spec.name}={text_literal(c)}" for c in spec.choices) + ")"
     if spec.rule is None:
-        return f"ISTEXT({spec.name})"
+        return f'AND(OR(ISTEXT({spec.name}),ISNUMBER({spec.name})),{spec.name}<>"")'
     return _condition(spec.rule, spec.name)
 
 
@@ -320,7 +400,10 @@ class TemplateBook:
     workbook: Workbook = field(init=False)
     figures: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
     texts: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
-    checks: list[tuple[str, str]] = field(init=False, default_factory=list)
+    checks: list[Check] = field(init=False, default_factory=list)
+    #: For templates whose options can be left out: the condition, given an option
+    #: letter, that the option is included (its inputs are checked only then).
+    option_included: Callable[[str], str] | None = field(init=False, default=None)
     input_cells: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -478,23 +561,55 @@ class TemplateBook:
 
     # Checks --------------------------------------------------------------
 
-    def add_check(self, description: str, condition: str) -> None:
-        """A row of the Checks sheet: TRUE when all is well."""
-        self.checks.append((description, condition))
+    def add_check(
+        self, description: str, condition: str, *, subject: str = "", option: str | None = None
+    ) -> None:
+        """A row of the Checks sheet: TRUE when all is well.
+
+        ``option``: the check is about that option and applies only when it is
+        included. ``subject`` is what the banner names (the description by default).
+        """
+        skip = _in_use(option) if option and self.option_included else None
+        self.checks.append(Check(description, condition, subject or description, None, skip))
 
     def add_input_checks(self) -> None:
-        """One check per input row: every value within its allowed range."""
-        rows: dict[str, list[InputSpec]] = {}
-        for spec in self.specs:
-            rows.setdefault(spec.row_key, []).append(spec)
-        for row_specs in rows.values():
-            conditions = [input_condition(s) for s in row_specs]
-            formula = conditions[0] if len(conditions) == 1 else "AND(" + ",".join(conditions) + ")"
-            label = row_specs[0].label
-            self.add_check(f"Input allowed: {label} ({row_specs[0].allowed()})", formula)
+        """One check per input cell, the shared inputs first, then option by option.
+
+        An option's inputs are checked only while the option is included.
+        """
+        shared = [spec for spec in self.specs if not spec.option]
+        letters = list(dict.fromkeys(spec.option for spec in self.specs if spec.option))
+        ordered = shared + [spec for x in letters for spec in self.specs if spec.option == x]
+        for spec in ordered:
+            where = f" (option {spec.option})" if spec.option else ""
+            include_row = self.option_included and spec.row_key == "include"
+            skip = (
+                _in_use(spec.option)
+                if spec.option and self.option_included and not include_row
+                else None
+            )
+            self.checks.append(
+                Check(
+                    f"Input allowed: {spec.label}{where} ({spec.allowed()})",
+                    input_condition(spec),
+                    f"{spec.label}{where} must be {spec.allowed()}",
+                    spec,
+                    skip,
+                )
+            )
 
     def write_checks(self) -> str:
-        """Write the Checks sheet; returns the defined name of the overall flag."""
+        """Write the Checks sheet; returns the defined name of the overall flag.
+
+        Column C holds each check's result: a check that cannot be evaluated
+        (an error value) counts as failed. Column D names what to fix, column E
+        whether an input's value is allowed whether or not the input is used.
+        Below the checks, the input flags the figures are guarded with:
+        ``inputs_ok`` (every checked input allowed), ``shared_inputs_ok`` and,
+        per option letter x, ``x_inputs_ok`` (the shared inputs and option x's
+        own inputs allowed). The first failing check's subject is named
+        ``first_failing_check``.
+        """
         sheet = "Checks"
         self.sheet_title(
             sheet,
@@ -502,28 +617,83 @@ class TemplateBook:
             "Each row is TRUE when all is well. The overall flag is shown on Summary.",
         )
         first = 6
-        self.heading(sheet, 4, "Overall", last_column=3)
-        self.heading(sheet, first - 1, "Checks", last_column=3)
-        for offset, (description, condition) in enumerate(self.checks):
+        self.heading(sheet, 4, "Overall", last_column=5)
+        self.heading(sheet, first - 1, "Checks", last_column=5)
+        for column, text in (("D", "What to fix"), ("E", "Value allowed")):
+            self.put_text(sheet, f"{column}{first - 1}", text, style="heading")
+        rows_of: dict[str | None, list[int]] = {}
+        input_rows: list[int] = []
+        for offset, check in enumerate(self.checks):
             row = first + offset
-            self.put_text(sheet, f"B{row}", description)
-            self.put(sheet, f"C{row}", f"={condition}", style="check")
+            self.put_text(sheet, f"B{row}", check.description)
+            self.put_text(sheet, f"D{row}", check.subject, style="unit")
+            result = f"IFERROR(AND({check.condition}),FALSE)"
+            if check.spec is not None:
+                self.put(sheet, f"E{row}", f"={result}", style="check")
+                rows_of.setdefault(check.spec.option, []).append(row)
+                input_rows.append(row)
+                result = f"E{row}"
+            if check.skip_unless:
+                result = f"IF({check.skip_unless},{result},TRUE)"
+            self.put(sheet, f"C{row}", f"={result}", style="check")
         last = first + len(self.checks) - 1
         self.put_text(sheet, "B4", "All checks pass", style="heading")
         self.put(sheet, "C4", f"=AND(C{first}:C{last})", style="check")
         self.define("all_checks_pass", sheet, "C4")
+        self.put(
+            sheet,
+            "D4",
+            f'=IF(all_checks_pass,"none failing",'
+            f"INDEX(D{first}:D{last},MATCH(FALSE,C{first}:C{last},0)))",
+        )
+        self.define("first_failing_check", sheet, "D4")
+        row = last + 2
+        self.heading(sheet, row, "Inputs allowed (the figures show them)", last_column=5)
+
+        def flag(name: str, label: str, cells: list[str]) -> None:
+            nonlocal row
+            row += 1
+            self.put_text(sheet, f"B{row}", label)
+            self.put(sheet, f"C{row}", "=AND(" + ",".join(cells or ["TRUE"]) + ")", style="check")
+            self.define(name, sheet, f"C{row}")
+
+        def spans(rows: list[int], column: str) -> list[str]:
+            return [f"{column}{r}" for r in rows]
+
+        flag("inputs_ok", "Every input in use is allowed", spans(input_rows, "C"))
+        if self.option_included:
+            # Whether each option is in use, worked out once for all of its checks.
+            for letter in [x for x in rows_of if x]:
+                row += 1
+                # In column E, beside the checks: FALSE here is a choice, not a failure.
+                self.put_text(sheet, f"B{row}", f"Option {letter} is included (its checks apply)")
+                included = f"=IFERROR(AND({self.option_included(letter)}),FALSE)"
+                self.put(sheet, f"E{row}", included, style="check")
+                self.define(_in_use(letter), sheet, f"E{row}")
+        flag("shared_inputs_ok", "The shared inputs are allowed", spans(rows_of.get(None, []), "E"))
+        for letter in [x for x in rows_of if x]:
+            flag(
+                f"{letter.lower()}_inputs_ok",
+                f"The shared inputs and option {letter}'s inputs are allowed",
+                spans(rows_of.get(None, []) + rows_of[letter], "E"),
+            )
         ws = self[sheet]
-        ws.conditional_formatting.add(f"C4:C{last}", FormulaRule(["C4=TRUE"], fill=_OK_FILL))
-        ws.conditional_formatting.add(f"C4:C{last}", FormulaRule(["C4<>TRUE"], fill=_BAD_FILL))
+        ws.conditional_formatting.add(f"C4:C{row}", FormulaRule(["C4=TRUE"], fill=_OK_FILL))
+        ws.conditional_formatting.add(f"C4:C{row}", FormulaRule(["C4<>TRUE"], fill=_BAD_FILL))
         ws.column_dimensions["A"].width = 2
         ws.column_dimensions["B"].width = 90
         ws.column_dimensions["C"].width = 14
+        ws.column_dimensions["D"].width = 60
+        ws.column_dimensions["E"].width = 14
         ws.freeze_panes = "A6"
         return "all_checks_pass"
 
     def overall_flag(self, sheet: str, coordinate: str) -> None:
-        """The overall check flag in words, with a green or red fill."""
-        formula = '=IF(all_checks_pass,"All checks pass","A CHECK FAILS: see the Checks sheet")'
+        """The overall check flag in words, naming the first failure, with a green or red fill."""
+        formula = (
+            '=IF(all_checks_pass,"All checks pass",'
+            '"A CHECK FAILS: "&first_failing_check&". See the Checks sheet.")'
+        )
         self.put(sheet, coordinate, formula, style="output", text_key="overall_flag")
         ws = self[sheet]
         ws.conditional_formatting.add(
@@ -536,18 +706,36 @@ class TemplateBook:
     # Summary and timelines -------------------------------------------------
 
     def summary_top(self, subtitle: str) -> None:
-        """Summary's title and subtitle, and the overall check flag in row 4."""
+        """Summary's title, the scenario (or ``subtitle`` for the illustrative defaults),
+        and the overall check flag in row 4."""
         sheet = "Summary"
-        self.sheet_title(sheet, self.title, subtitle)
+        self.sheet_title(sheet, self.title)
+        self.put(
+            sheet,
+            "B2",
+            f"=IF(scenario={text_literal(DEFAULT_SCENARIO)},{text_literal(subtitle)},"
+            '"Scenario: "&scenario&". The inputs are on the Inputs sheet.")',
+            style="note",
+            text_key="summary.subtitle",
+        )
         self.label(sheet, 4, "Checks")
         self.overall_flag(sheet, "C4")
         self[sheet].merge_cells("C4:F4")
 
-    def plain_words(self, row: int, sentences: Mapping[str, str], *, last_column: int) -> None:
+    def plain_words(
+        self, row: int, sentences: Mapping[str, str], *, last_column: int, guard: bool = True
+    ) -> None:
         """Summary's "In plain words": a heading, then one merged row per sentence formula.
 
         ``sentences`` maps a text key (``summary.{key}``) to a formula without its "=".
+        With ``guard``, a sentence names the first failing check instead while one
+        fails: a sentence never reads plausible words off figures that are wrong.
         """
+        if guard:
+            sentences = {
+                key: f"IF(all_checks_pass,{formula},{CHECK_SENTENCE})"
+                for key, formula in sentences.items()
+            }
         sheet = "Summary"
         ws = self[sheet]
         self.heading(sheet, row, "In plain words", last_column=last_column)
@@ -571,20 +759,24 @@ class TemplateBook:
         *,
         first_period: int = 1,
         fields: Mapping[str, object] | None = None,
+        guard: str | None = None,
+        marker: str = CHECK_INPUT,
     ) -> None:
         """A timeline row: its label, then one formula per period across ``columns``.
 
         ``formula`` is formatted with ``c`` (the period's column), ``prev`` (the
         column before it) and the names in ``fields``; each cell is the figure
         ``timeline.{figure}.{period}``, periods counted from ``first_period``.
+        With a ``guard`` flag, a cell shows ``marker`` when the flag is FALSE.
         """
         self.label(sheet, row, label, unit)
         for period, col in enumerate(columns, start=first_period):
             previous = get_column_letter(column_index_from_string(col) - 1)
+            text = formula.format(c=col, prev=previous, **(fields or {}))
             self.put(
                 sheet,
                 f"{col}{row}",
-                formula.format(c=col, prev=previous, **(fields or {})),
+                guarded(text, guard, marker) if guard else text,
                 key=f"timeline.{figure}.{period}",
                 number_format=number_format,
             )
@@ -602,6 +794,7 @@ class TemplateBook:
         sheet = "About"
         ws = self[sheet]
         self.sheet_title(sheet, self.title, f"xlfuncs template {self.template}.xlsx")
+        self.put(sheet, "B3", '="Scenario: "&scenario', style="bold", text_key="about.scenario")
         row = 4
 
         def block(heading: str, lines: Iterable[str]) -> None:
@@ -649,7 +842,8 @@ class TemplateBook:
     # Saving --------------------------------------------------------------
 
     def save(self, path: str | Path) -> Path:
-        """Protect, set up printing and calculation, and save with fixed timestamps."""
+        """Protect, set up printing and calculation, and save with fixed timestamps and
+        every formula's value stored beside it (see :func:`with_stored_values`)."""
         wb = self.workbook
         for ws in wb.worksheets:
             ws.protection.sheet = True
@@ -667,8 +861,15 @@ class TemplateBook:
         wb.properties.title = self.title
         wb.properties.created = _BUILD_TIME
         target = Path(path)
-        target.write_bytes(deterministic_bytes(wb))
+        target.write_bytes(self.package())
         return target
+
+    def package(self) -> bytes:
+        """The .xlsx bytes, with every formula's value stored (see :func:`with_stored_values`)."""
+        from ._engine import Calculator
+
+        evaluation = Calculator.of_book(self).evaluate()
+        return with_stored_values(deterministic_bytes(self.workbook), evaluation)
 
 
 def deterministic_bytes(workbook: Workbook) -> bytes:
@@ -678,6 +879,30 @@ def deterministic_bytes(workbook: Workbook) -> bytes:
     workbook.properties.modified = _BUILD_TIME
     ExcelWriter(workbook, archive).save()  # closes the archive
     return buffer.getvalue()
+
+
+def with_stored_values(package: bytes, evaluation, scenario: int = 0) -> bytes:
+    """``package`` with the value of every formula cell stored beside its formula.
+
+    ``evaluation`` (from :mod:`xlfuncs.templates._engine`) holds the values;
+    ``scenario`` picks one of its block. Readers that do not calculate (file
+    previews, phones, pandas, ``openpyxl`` with ``data_only=True``) show
+    these values; a spreadsheet still recalculates on opening.
+    """
+    infos, parts = read_package(package)
+    by_sheet: dict[str, dict[str, tuple[str, str]]] = {}
+    for sheet, coordinate in evaluation.formulas:
+        values = evaluation[sheet, coordinate]
+        by_sheet.setdefault(sheet, {})[coordinate] = cached_value(
+            int(values.kind[scenario]),
+            float(values.number[scenario]),
+            None if values.text is None else values.text[scenario],
+        )
+    for sheet, part in sheet_parts(parts).items():
+        if sheet in by_sheet:
+            xml = parts[part].decode("utf-8")
+            parts[part] = fill_formula_cells(xml, by_sheet[sheet]).encode("utf-8")
+    return write_package(infos, parts)
 
 
 class _FixedTimeZip(zipfile.ZipFile):
@@ -803,7 +1028,10 @@ class RowWriter:
         name: str | None = None,
         style: str = "calc",
         only: Sequence[str] | None = None,
+        guard: str | None = None,
     ) -> int:
+        """One labelled row; with a ``guard`` (a flag formatted like the formula, e.g.
+        ``"{s}_inputs_ok"``), a cell shows "check input" when its flag is FALSE."""
         r = self.next
         self.rows[key] = r
         self.book.label(self.sheet, r, label, unit)
@@ -812,6 +1040,8 @@ class RowWriter:
             col = self.columns[suffix]
             text = formula[suffix] if isinstance(formula, Mapping) else formula
             text = text.format(col=col, suffix=suffix, s=suffix.lower(), r=self.rows)
+            if guard:
+                text = guarded(text, guard.format(s=suffix.lower()))
             figure = (
                 f"{self.prefix}.{key}" if len(suffixes) == 1 else f"{self.prefix}.{key}.{suffix}"
             )

@@ -18,17 +18,32 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from .._validation import POSITIVE, RULES
+from . import _formulas as fx
 from ._workbook import (
     COUNT,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
+    guarded,
+    scenario_input,
 )
 
-__all__ = ["COST_GAPS", "ERROR_COSTS", "FILENAME", "INPUTS", "TITLE", "build"]
+__all__ = [
+    "COST_GAPS",
+    "ERROR_COSTS",
+    "FILENAME",
+    "INPUTS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "breakeven_accuracy.xlsx"
 TITLE = "Break-even accuracy: when 95% accuracy is a liability"
@@ -42,6 +57,7 @@ _WINS = PatternFill("solid", fgColor="C6EFCE")
 _LOSES = PatternFill("solid", fgColor="FFC7CE")
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     InputSpec(
         "efficient_cost_per_task",
         "Efficient model: cost per task",
@@ -152,15 +168,25 @@ INPUTS: list[InputSpec] = [
 
 _FIRST_COL = 5  # column E: the first column of the table
 
+#: The batch summary: a row per scenario, these columns.
+SUMMARY_BY_OPTION = False
+SUMMARY_COLUMNS = (
+    SummaryColumn("Break-even accuracy", "summary.breakeven_accuracy", "0.00%"),
+    SummaryColumn("Break-even cost per error", "summary.breakeven_error_cost", MONEY),
+)
+
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write breakeven_accuracy.xlsx with ``inputs`` over the defaults; returns the built book."""
     book = TemplateBook.with_inputs("breakeven_accuracy", TITLE, INPUTS, inputs)
     calc = RowWriter(book, "Calculations", {"E": "E"})
     calc.heading("Your case (column E)")
-    premium = (
-        "(frontier_cost_per_task-efficient_cost_per_task+(frontier_monthly_fixed"
-        "-efficient_monthly_fixed)/tasks_per_month)"
+    premium = fx.frontier_premium(
+        "efficient_cost_per_task",
+        "frontier_cost_per_task",
+        "efficient_monthly_fixed",
+        "frontier_monthly_fixed",
+        "tasks_per_month",
     )
     calc.row(
         "frontier_premium",
@@ -169,33 +195,43 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         f"={premium}",
         MONEY_PER_TASK,
         name="frontier_premium",
+        guard="inputs_ok",
     )
     calc.row(
         "breakeven_accuracy",
         "Break-even accuracy of the efficient model (BREAKEVEN_ACCURACY)",
         "fraction",
-        "=frontier_accuracy-frontier_premium/cost_per_error",
+        "=" + fx.breakeven_accuracy("frontier_premium", "frontier_accuracy", "cost_per_error"),
         PERCENT,
         name="breakeven_accuracy",
+        guard="inputs_ok",
     )
     calc.row(
         "breakeven_error_cost",
         "Break-even cost per error (BREAKEVEN_ERROR_COST)",
         "money per error",
         '=IF(frontier_accuracy=efficient_accuracy,"no break-even: equal accuracies",'
-        "frontier_premium/(frontier_accuracy-efficient_accuracy))",
+        + fx.breakeven_error_cost("frontier_premium", "efficient_accuracy", "frontier_accuracy")
+        + ")",
         MONEY,
         name="breakeven_error_cost",
+        guard="inputs_ok",
     )
     for model in ("efficient", "frontier"):
         calc.row(
             f"{model}_monthly_cost",
             f"{model.capitalize()} model: monthly cost, errors included",
             "money per month",
-            f"=tasks_per_month*({model}_cost_per_task+(1-{model}_accuracy)*cost_per_error)"
-            f"+{model}_monthly_fixed",
+            "="
+            + fx.monthly_cost(
+                "tasks_per_month",
+                f"{model}_cost_per_task",
+                fx.error_cost(f"{model}_accuracy", "cost_per_error"),
+                f"{model}_monthly_fixed",
+            ),
             MONEY,
             name=f"{model}_monthly_cost",
+            guard="inputs_ok",
         )
     calc.blank()
     table_top = calc.next
@@ -243,7 +279,10 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         )
         for j in range(1, len(COST_GAPS) + 1):
             col = get_column_letter(_FIRST_COL + j - 1)
-            formula = f"=frontier_accuracy-({col}${top + 1}+{fixed_gap})/$D{r}"
+            premium = f"{col}${top + 1}+{fixed_gap}"
+            formula = guarded(
+                "=" + fx.breakeven_accuracy(premium, "frontier_accuracy", f"$D{r}"), "inputs_ok"
+            )
             book.put(
                 sheet, f"{col}{r}", formula, key=f"{key_prefix}.{i}.{j}", number_format=PERCENT
             )
@@ -317,18 +356,20 @@ def _sentences() -> dict[str, str]:
     acc = 'FIXED(efficient_accuracy*100,1)&"%"'
     be = 'FIXED(breakeven_accuracy*100,1)&"%"'
     cost = "FIXED(cost_per_error,2)"
+    # The break-even is compared at TIE_DIGITS decimals, as every engine rounds it.
+    rounded = f"ROUND(breakeven_accuracy,{fx.TIE_DIGITS})"
     accuracy_sentence = (
-        f'IF(breakeven_accuracy>1,"At a cost per error of "&{cost}&" the efficient model '
+        f'IF({rounded}>1,"At a cost per error of "&{cost}&" the efficient model '
         f'costs more than the frontier model at any accuracy, even 100%.",'
-        f'IF(breakeven_accuracy<=0,"At a cost per error of "&{cost}&" the efficient model '
+        f'IF({rounded}<=0,"At a cost per error of "&{cost}&" the efficient model '
         f'costs less than the frontier model at any accuracy.",'
         f'"At a cost per error of "&{cost}&" the efficient model must be at least "&{be}&'
         f'" accurate to cost no more than the frontier model; it is "&{acc}&", so "&'
-        f'IF(efficient_accuracy>=breakeven_accuracy,"the efficient model costs less.",'
-        f'"the frontier model costs less.")))'
+        f"IF({fx.rounded_difference('efficient_accuracy', 'breakeven_accuracy', '1')}>=0,"
+        f'"the efficient model costs less.","the frontier model costs less.")))'
     )
     error_sentence = (
-        "IF(ISNUMBER(breakeven_error_cost),IF(breakeven_error_cost<0,"
+        f"IF(ISNUMBER(breakeven_error_cost),IF(ROUND(breakeven_error_cost,{fx.TIE_DIGITS})<0,"
         '"No cost per error makes the two cost the same: "&IF(frontier_accuracy>'
         'efficient_accuracy,"the frontier model is cheaper and more accurate.",'
         '"the efficient model is cheaper and more accurate."),'

@@ -17,17 +17,32 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter
 
 from .._validation import POSITIVE, RULES, Rule
+from . import _formulas as fx
 from ._workbook import (
+    CHECK_INPUT,
     COUNT,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
     option_inputs,
+    scenario_input,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MAX_YEARS", "STRATEGIES", "TITLE", "build"]
+__all__ = [
+    "FILENAME",
+    "INPUTS",
+    "MAX_YEARS",
+    "SCENARIO_INPUT",
+    "STRATEGIES",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "margin_trap.xlsx"
 TITLE = "The margin trap of token price cuts"
@@ -53,6 +68,7 @@ def _strategy(key, label, unit, values, description, rule, fmt):
 
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     InputSpec(
         "years",
         "Horizon",
@@ -114,6 +130,16 @@ _FIRST_COL = 5  # column E holds year 0 in the timeline and strategy E in the sc
 _YEAR_COLS = [get_column_letter(_FIRST_COL + t) for t in range(MAX_YEARS + 1)]
 _TIMELINE_TOP = 13
 
+#: The batch summary: a row per scenario and strategy, these columns.
+SUMMARY_BY_OPTION = True
+SUMMARY_COLUMNS = (
+    SummaryColumn("Gross margin today", "summary.margin_today.{x}", "0.00%"),
+    SummaryColumn(
+        "Gross margin at the end of the horizon", "summary.margin_at_horizon.{x}", "0.00%"
+    ),
+    SummaryColumn("Years to zero margin", "summary.years_to_zero.{x}", "0.00"),
+)
+
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write margin_trap.xlsx with ``inputs`` over the defaults; returns the built book."""
@@ -126,23 +152,25 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "margin_today",
         "Gross margin today (MARGIN)",
         "fraction",
-        "=({s}_price-{s}_cost)/{s}_price",
+        "=" + fx.margin("{s}_price", "{s}_cost"),
         PERCENT,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "drift",
         "Yearly change of price relative to cost",
         "factor",
-        "=(1+{s}_annual_price_change)/(1+{s}_annual_cost_change)",
+        "=" + fx.margin_drift("{s}_annual_price_change", "{s}_annual_cost_change"),
         "0.0000",
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "years_to_zero",
         "Years to zero margin (YEARS_TO_ZERO_MARGIN)",
         "years",
-        "=IF({s}_cost>={s}_price,0,IF({col}{r[drift]}<1,"
-        'LN({s}_cost/{s}_price)/LN({col}{r[drift]}),"never"))',
+        "=" + fx.years_to_zero_margin("{s}_price", "{s}_cost", "{col}{r[drift]}", '"never"'),
         "0.00",
+        guard="{s}_inputs_ok",
     )
     top = _TIMELINE_TOP
     rows = {"year": top + 1, "in_horizon": top + 2}
@@ -162,6 +190,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             for s in STRATEGIES
         },
         PERCENT,
+        guard="{s}_inputs_ok",
     )
     assert calc.next < top
     # The timeline: years across, one formula per row.
@@ -172,7 +201,16 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         last_column=_FIRST_COL + MAX_YEARS,
     )
 
-    def line(key: str, label: str, unit: str, template: str, fmt: str, figure: str) -> None:
+    def line(
+        key: str,
+        label: str,
+        unit: str,
+        template: str,
+        fmt: str,
+        figure: str,
+        guard: str | None = None,
+        marker: str = CHECK_INPUT,
+    ) -> None:
         book.period_row(
             sheet,
             rows[key],
@@ -184,6 +222,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             figure,
             first_period=0,
             fields=rows,
+            guard=guard,
+            marker=marker,
         )
 
     line("year", "Year", "year", "=COLUMN()-COLUMN($E$1)", "0", "year")
@@ -194,6 +234,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "=IF({c}{year}<=years,1,0)",
         "0",
         "in_horizon",
+        "shared_inputs_ok",
     )
     for s in STRATEGIES:
         p = s.lower() + "_"
@@ -201,25 +242,29 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             f"price_{s}",
             f"Strategy {s}: price per task",
             "money per task",
-            f"={p}price*(1+{p}annual_price_change)^{{c}}{{year}}",
+            "=" + fx.price_in_year(f"{p}price", f"{p}annual_price_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"price.{s}",
+            f"{p}inputs_ok",
         )
         line(
             f"cost_{s}",
             f"Strategy {s}: cost per task",
             "money per task",
-            f"={p}cost*(1+{p}annual_cost_change)^{{c}}{{year}}",
+            "=" + fx.price_in_year(f"{p}cost", f"{p}annual_cost_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"cost.{s}",
+            f"{p}inputs_ok",
         )
         line(
             f"margin_{s}",
             f"Strategy {s}: gross margin (MARGIN_PATH)",
             "fraction",
-            f"=({{c}}{{price_{s}}}-{{c}}{{cost_{s}}})/{{c}}{{price_{s}}}",
+            "=" + fx.margin(f"{{c}}{{price_{s}}}", f"{{c}}{{cost_{s}}}"),
             PERCENT,
             f"margin.{s}",
+            f"{p}inputs_ok",
+            "NA()",  # the chart leaves a gap
         )
     ws = book[sheet]
     for column, width in {"A": 2, "B": 48, "C": 16, "D": 4}.items():
@@ -314,12 +359,13 @@ def _write_checks(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int]) 
     for s, col in calc.columns.items():
         p = s.lower() + "_"
         zero = f"Calculations!{col}{calc.rows['years_to_zero']}"
-        price_then = f"{p}price*(1+{p}annual_price_change)^{zero}"
-        cost_then = f"{p}cost*(1+{p}annual_cost_change)^{zero}"
+        price_then = fx.price_in_year(f"{p}price", f"{p}annual_price_change", zero)
+        cost_then = fx.price_in_year(f"{p}cost", f"{p}annual_cost_change", zero)
         book.add_check(
-            f"Strategy {s}: price and cost are equal at the years to zero margin",
+            f"Strategy {s}: price and cost are equal at the years to zero margin (to 1e-9 of "
+            "the price in that year)",
             f"IF(AND(ISNUMBER({zero}),{zero}>0),ABS({price_then}-{cost_then})"
-            f"<=0.000000001*{p}price,TRUE)",
+            f"<=0.000000001*{price_then},TRUE)",
         )
         margin0 = f"Calculations!{_YEAR_COLS[0]}{rows[f'margin_{s}']}"
         book.add_check(

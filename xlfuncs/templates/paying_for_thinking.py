@@ -13,18 +13,31 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._validation import RULES, Rule
+from . import _formulas as fx
 from ._workbook import (
     COUNT,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
     option_inputs,
+    scenario_input,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MODELS", "TITLE", "build"]
+__all__ = [
+    "FILENAME",
+    "INPUTS",
+    "MODELS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "test_time_compute.xlsx"
 TITLE = "Paying for thinking: test-time compute per case"
@@ -36,6 +49,7 @@ _CASE = "The case"
 _ESSAY = "the essay's example (illustrative)"
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     *option_inputs(
         "name",
         "Model",
@@ -110,6 +124,15 @@ INPUTS: list[InputSpec] = [
 ]
 
 
+#: The batch summary: a row per scenario and model, these columns.
+SUMMARY_BY_OPTION = True
+SUMMARY_COLUMNS = (
+    SummaryColumn("Expected cost per case", "summary.expected_cost.{x}", MONEY),
+    SummaryColumn("Expected net value per case", "summary.net_value.{x}", MONEY),
+    SummaryColumn("Break-even cost of a wrong answer", "summary.breakeven_error_cost", MONEY),
+)
+
+
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write test_time_compute.xlsx with ``inputs`` over the defaults; returns the built book."""
     book = TemplateBook.with_inputs("test_time_compute", TITLE, INPUTS, inputs)
@@ -121,8 +144,9 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "error_cost",
         "Expected cost of wrong answers per case (ERROR_COST)",
         "money per case",
-        "=(1-{s}_accuracy)*cost_per_error",
+        "=" + fx.error_cost("{s}_accuracy", "cost_per_error"),
         MONEY,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "expected_cost",
@@ -130,21 +154,27 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "money per case",
         "={s}_cost_per_case+{col}{r[error_cost]}",
         MONEY,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "net_value",
         "Expected net value per case (NET_VALUE)",
         "money per case",
-        "={s}_accuracy*value_per_correct-{s}_cost_per_case-(1-{s}_accuracy)*cost_per_error",
+        "="
+        + fx.net_value("value_per_correct", "{s}_accuracy", "{s}_cost_per_case", "cost_per_error"),
         MONEY,
         style="output",
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "cost_per_correct",
         "Cost per right answer, retrying wrong ones (COST_PER_CORRECT)",
         "money per case",
-        '=IF({s}_accuracy>0,{s}_cost_per_case/{s}_accuracy,"no right answers")',
+        "=IF({s}_accuracy>0,"
+        + fx.cost_per_correct("{s}_cost_per_case", "{s}_accuracy")
+        + ',"no right answers")',
         MONEY_PER_TASK,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "monthly_net_value",
@@ -152,6 +182,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "money per month",
         "=cases_per_month*{col}{r[net_value]}",
         MONEY,
+        guard="{s}_inputs_ok",
     )
     calc.row(
         "waiting_hours",
@@ -159,6 +190,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "hours per month",
         "=cases_per_month*{s}_seconds_per_case/3600",
         "#,##0.0",
+        guard="{s}_inputs_ok",
     )
     calc.blank()
     calc.heading("Thinking against the fast model (column E)")
@@ -171,24 +203,35 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         f"=F{calc.rows['net_value']}-E{calc.rows['net_value']}",
         MONEY,
         name="extra_value_per_case",
+        guard="inputs_ok",
     )
     think.row(
         "breakeven_error_cost",
         "Break-even cost of a wrong answer (BREAKEVEN_ERROR_COST)",
         "money per case",
         '=IF(t_accuracy=f_accuracy,"no break-even: equal accuracies",'
-        "(t_cost_per_case-f_cost_per_case)/(t_accuracy-f_accuracy))",
+        + fx.breakeven_error_cost(
+            fx.frontier_premium("f_cost_per_case", "t_cost_per_case"), "f_accuracy", "t_accuracy"
+        )
+        + ")",
         MONEY,
         name="breakeven_error_cost",
+        guard="inputs_ok",
     )
     think.row(
         "breakeven_accuracy",
         "Accuracy the fast model needs to match (BREAKEVEN_ACCURACY)",
         "fraction",
         '=IF(cost_per_error=0,"no break-even: errors cost nothing",'
-        "t_accuracy-(t_cost_per_case-f_cost_per_case)/cost_per_error)",
+        + fx.breakeven_accuracy(
+            fx.frontier_premium("f_cost_per_case", "t_cost_per_case"),
+            "t_accuracy",
+            "cost_per_error",
+        )
+        + ")",
         PERCENT,
         name="breakeven_accuracy",
+        guard="inputs_ok",
     )
     think.row(
         "slowdown",
@@ -196,6 +239,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "times",
         '=IF(f_seconds_per_case>0,t_seconds_per_case/f_seconds_per_case,"not comparable")',
         "#,##0",
+        guard="inputs_ok",
     )
     ws = book[sheet]
     for column, width in {"A": 2, "B": 62, "C": 18, "D": 4, "E": 22, "F": 22}.items():
@@ -261,15 +305,19 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             number_format=fmt,
             style="output",
         )
+    # Which model is worth more is decided at TIE_DIGITS decimals of the larger net value.
+    fast, thinking = (f"Calculations!{col}{calc.rows['net_value']}" for col in ("E", "F"))
+    thinking_gain = fx.rounded_difference(thinking, fast, f"MAX(1,ABS({fast}),ABS({thinking}))")
     sentences = {
         "sentence.value": (
             '"Per case, thinking is worth "&FIXED(ABS(extra_value_per_case),2)&" "&'
-            'IF(extra_value_per_case>=0,"more","less")&" than the fast answer: "&'
+            f"IF({thinking_gain}>=0,"
+            '"more","less")&" than the fast answer: "&'
             'FIXED(t_cost_per_case,2)&" in "&FIXED(t_seconds_per_case,1)&" s against "&'
             'FIXED(f_cost_per_case,3)&" in "&FIXED(f_seconds_per_case,1)&" s."'
         ),
         "sentence.breakeven": (
-            "IF(ISNUMBER(breakeven_error_cost),IF(breakeven_error_cost<0,"
+            f"IF(ISNUMBER(breakeven_error_cost),IF(ROUND(breakeven_error_cost,{fx.TIE_DIGITS})<0,"
             '"No cost of a wrong answer makes the two equal: one model is both cheaper and '
             'more accurate.",'
             'IF(t_accuracy>f_accuracy,"Thinking costs less overall when a wrong answer costs '

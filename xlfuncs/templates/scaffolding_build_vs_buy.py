@@ -15,19 +15,33 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from .._validation import RULES, Rule
+from . import _formulas as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
 from ._workbook import (
     COUNT,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
     InputSpec,
     RowWriter,
+    SummaryColumn,
     TemplateBook,
     option_inputs,
+    scenario_input,
 )
 
-__all__ = ["COMPONENTS", "FILENAME", "INPUTS", "MAX_MONTHS", "TITLE", "build"]
+__all__ = [
+    "COMPONENTS",
+    "FILENAME",
+    "INPUTS",
+    "MAX_MONTHS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "scaffolding_build_vs_buy.xlsx"
 TITLE = "Scaffolding: build around a small model, or buy the frontier model"
@@ -41,6 +55,7 @@ _PARTS = "Scaffolding components (V: validation loops, D: multi-agent debate, R:
 _FRONTIER = "Frontier model, bought per task"
 
 INPUTS: list[InputSpec] = [
+    scenario_input(),
     *workload_inputs(
         _WORKLOAD,
         tasks=50_000,
@@ -168,6 +183,16 @@ _FIRST_COL = 5
 _MONTH_COLS = [get_column_letter(_FIRST_COL + m) for m in range(MAX_MONTHS)]
 _TIMELINE_TOP = 40
 
+#: The batch summary: a row per scenario, these columns.
+SUMMARY_BY_OPTION = False
+SUMMARY_COLUMNS = (
+    SummaryColumn("Small model with scaffolding: TCO", "summary.small_tco", MONEY),
+    SummaryColumn("Frontier model: TCO", "summary.frontier_tco", MONEY),
+    SummaryColumn(
+        "Break-even first-month tasks, build included", "summary.breakeven_volume_horizon", COUNT
+    ),
+)
+
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write scaffolding_build_vs_buy.xlsx with ``inputs`` over the defaults."""
@@ -180,19 +205,34 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     )
     parts.heading("Scaffolding components (V, D, R in columns E to G)")
     parts.header({"V": "Validation loops", "D": "Multi-agent debate", "R": "Retrieval"})
-    parts.row("build_cost", "Build cost", "money", "={s}_build_hours*hourly_rate", MONEY)
+    parts.row(
+        "build_cost",
+        "Build cost",
+        "money",
+        "={s}_build_hours*hourly_rate",
+        MONEY,
+        guard="{s}_inputs_ok",
+    )
     parts.row(
         "maintenance_cost",
         "Maintenance per month",
         "money per month",
         "={s}_maintenance_hours*hourly_rate",
         MONEY,
+        guard="{s}_inputs_ok",
     )
     parts.blank()
 
     calc = RowWriter(book, sheet, {"E": "E"}, row=parts.next)
     calc.heading("Build (small model) against buy (frontier model), column E")
     rng = "E{0}:G{0}"
+    # Equal all-in costs per task are decided at TIE_DIGITS decimals of the larger (at least 1).
+    same_cost = (
+        fx.rounded_difference(
+            "frontier_all_in", "small_all_in", "MAX(1,ABS(frontier_all_in),ABS(small_all_in))"
+        )
+        + "=0"
+    )
     factors = factor_rows(t, _MONTH_COLS)
     rows = [
         (
@@ -213,7 +253,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "small_error_cost",
             "Small model: error cost per task (ERROR_COST)",
             "money per task",
-            "=(1-small_accuracy)*cost_per_error",
+            "=" + fx.error_cost("small_accuracy", "cost_per_error"),
             MONEY_PER_TASK,
         ),
         (
@@ -241,7 +281,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "frontier_error_cost",
             "Frontier model: error cost per task (ERROR_COST)",
             "money per task",
-            "=(1-frontier_accuracy)*cost_per_error",
+            "=" + fx.error_cost("frontier_accuracy", "cost_per_error"),
             MONEY_PER_TASK,
         ),
         (
@@ -272,14 +312,16 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "small_tco",
             "Small model with scaffolding: TCO",
             "money",
-            "=upfront+tasks_per_month*small_all_in*volume_factor+small_monthly_fixed*fixed_factor",
+            "="
+            + fx.tco_closed("upfront", "tasks_per_month", "small_all_in", "small_monthly_fixed"),
             MONEY,
         ),
         (
             "frontier_tco",
             "Frontier model: TCO",
             "money",
-            "=tasks_per_month*frontier_all_in*volume_factor+frontier_monthly_fixed*fixed_factor",
+            "="
+            + fx.tco_closed(None, "tasks_per_month", "frontier_all_in", "frontier_monthly_fixed"),
             MONEY,
         ),
         (
@@ -293,15 +335,18 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "breakeven_volume_steady",
             "Break-even tasks per month, steady state, build excluded (BREAKEVEN_VOLUME)",
             "tasks per month",
-            '=IF(frontier_all_in=small_all_in,"none: equal costs per task",'
-            "(small_monthly_fixed-frontier_monthly_fixed)/(frontier_all_in-small_all_in))",
+            f'=IF({same_cost},"none: equal costs per task",'
+            + fx.breakeven_volume(
+                "small_all_in", "small_monthly_fixed", "frontier_all_in", "frontier_monthly_fixed"
+            )
+            + ")",
             COUNT,
         ),
         (
             "breakeven_volume_horizon",
             "Break-even first-month tasks over the horizon, build included (BREAKEVEN_VOLUME)",
             "tasks per month",
-            '=IF(frontier_all_in=small_all_in,"none: equal costs per task",'
+            f'=IF({same_cost},"none: equal costs per task",'
             "((upfront+small_monthly_fixed*fixed_factor)/volume_factor"
             "-frontier_monthly_fixed*fixed_factor/volume_factor)/(frontier_all_in-small_all_in))",
             COUNT,
@@ -316,6 +361,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             fmt,
             name=key,
             style="output" if key.endswith("_tco") else "calc",
+            # The discount factors are guarded by the shared inputs they come from.
+            guard=None if key in factors else "inputs_ok",
         )
     assert calc.next < _TIMELINE_TOP
     _write_timeline(book, t)
@@ -391,14 +438,18 @@ def _write_summary(book: TemplateBook) -> None:
             style="output" if "tco" in key else "calc",
         )
     words = 7 + len(shown) + 1
+    tco_gap = fx.rounded_difference(
+        "small_tco", "frontier_tco", "MAX(1,ABS(small_tco),ABS(frontier_tco))"
+    )
     cheaper = (
-        'IF(small_tco<frontier_tco,"Building pays: the small model with scaffolding costs "&'
+        f'IF({tco_gap}<0,"Building pays: the small model with scaffolding costs "&'
         'FIXED(frontier_tco-small_tco,0)&" less than the frontier model over "&months&'
         '" months.","Buying pays: the frontier model costs "&FIXED(small_tco-frontier_tco,0)&'
         '" less than the small model with scaffolding over "&months&" months.")'
     )
     volume = (
-        "IF(ISNUMBER(breakeven_volume_horizon),IF(breakeven_volume_horizon<0,"
+        "IF(ISNUMBER(breakeven_volume_horizon),IF(ROUND(breakeven_volume_horizon,"
+        f"{fx.TIE_DIGITS})<0,"
         '"The two never cost the same at a positive volume: one is cheaper at any volume.",'
         'IF(frontier_all_in>small_all_in,"The scaffolding pays for itself from about "&'
         'FIXED(breakeven_volume_horizon,0)&" tasks in the first month; you have "&'

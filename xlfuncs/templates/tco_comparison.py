@@ -20,6 +20,7 @@ from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment
 
+from . import _formulas as fx
 from ._monthly import add_factor_checks
 from ._tco_calculations import (
     COLS,
@@ -31,18 +32,45 @@ from ._tco_calculations import (
 )
 from ._tco_inputs import INPUTS, MAX_MONTHS, OPTIONS
 from ._workbook import (
+    CHECK_INPUT,
+    CHECK_SENTENCE,
     COUNT,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
+    SCENARIO_INPUT,
+    SummaryColumn,
     TemplateBook,
     text_literal,
 )
 
-__all__ = ["FILENAME", "INPUTS", "MAX_MONTHS", "OPTIONS", "TITLE", "build"]
+__all__ = [
+    "FILENAME",
+    "INPUTS",
+    "MAX_MONTHS",
+    "OPTIONS",
+    "SCENARIO_INPUT",
+    "SUMMARY_BY_OPTION",
+    "SUMMARY_COLUMNS",
+    "TITLE",
+    "build",
+]
 
 FILENAME = "tco_comparison.xlsx"
 TITLE = "Efficient vs frontier: total cost of ownership"
+
+
+#: The batch summary: a row per scenario and option, these columns.
+SUMMARY_BY_OPTION = True
+SUMMARY_COLUMNS = (
+    SummaryColumn("Reference option", "summary.reference_name"),
+    SummaryColumn("Cost per task", "summary.running_cost.{x}", MONEY_PER_TASK),
+    SummaryColumn("Error cost per task", "summary.error_cost.{x}", MONEY_PER_TASK),
+    SummaryColumn("TCO", "summary.tco.{x}", MONEY),
+    SummaryColumn("Cost per correct result", "summary.cost_per_correct.{x}", MONEY_PER_TASK),
+    SummaryColumn("Break-even accuracy vs reference", "summary.breakeven_accuracy.{x}", "0.00%"),
+    SummaryColumn("Cheapest option", "summary.rank_name.1"),
+)
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
@@ -61,6 +89,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "carry their source and date.",
         calculations_note="Formulas only; every input comes from a named cell.",
     )
+    book.option_included = lambda letter: f'{letter.lower()}_include="Yes"'
     rows = write_calculations(book)
     _write_summary(book, rows)
     _write_checks(book, rows)
@@ -75,6 +104,14 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     book.summary_top("Illustrative default inputs: type your own on the Inputs sheet.")
     book.label(sheet, 5, "Horizon", "months")
     book.put(sheet, "D5", "=months", key="summary.months", number_format=COUNT)
+    book.label(sheet, 6, "Reference option")
+    book.put(
+        sheet,
+        "D6",
+        f"=IF(shared_inputs_ok,INDEX({option_range(rows, 'name')},reference_position),"
+        f"{CHECK_INPUT})",
+        text_key="summary.reference_name",
+    )
 
     book.heading(sheet, 7, "Ranking by total cost of ownership (1 = cheapest)", last_column=12)
     # Column, header, figure (summary.rank_*), the row shown of the option at rank k (None: the
@@ -96,7 +133,8 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
         for col, _, figure, key, fmt in ranked:
             at_rank = f"INDEX({option_range(rows, key)},MATCH({k},{ranks},0))" if key else ""
             shown = at_rank or f"E{r}-$E$9"
-            formula = f'=IF({k}<=options_included,{shown},"")'
+            # A dash, not an empty text: readers of stored values would see no value at all.
+            formula = f'=IF({k}<=options_included,IF(inputs_ok,{shown},{CHECK_INPUT}),"-")'
             _show(book, f"{col}{r}", formula, f"summary.rank_{figure}.{k}", fmt, key == "tco")
 
     book.heading(sheet, 14, "Figures by option", last_column=12)
@@ -125,7 +163,10 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
             _show(book, f"{col}{r}", f"={source}", f"summary.{key}.{letter}", fmt, key == "tco")
 
     book.plain_words(
-        21, {f"sentence.{letter}": _sentence(letter, rows) for letter in OPTIONS}, last_column=12
+        21,
+        {f"sentence.{letter}": _sentence(letter, rows) for letter in OPTIONS},
+        last_column=12,
+        guard=False,  # each sentence says so itself, after "left out"
     )
 
     chart = LineChart()
@@ -175,7 +216,6 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
     p = f"{letter.lower()}_"
     name = f"{p}name"
     ref_name = f"INDEX({option_range(rows, 'name')},reference_position)"
-    ref_tco = f"INDEX({option_range(rows, 'tco')},reference_position)"
     tco, rank = option_cell(rows, "tco", letter), option_cell(rows, "rank", letter)
     be = option_cell(rows, "breakeven_accuracy", letter)
     accuracy = f'FIXED({p}accuracy*100,1)&"%"'
@@ -193,13 +233,20 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
         f'{name}&" must be at least "&FIXED({be}*100,1)&"% accurate to cost less than "'
         f'&{ref_name}&"; it is "&{accuracy}&"."'
     )
+    key = option_cell(rows, "tie_key", letter)
+    ref_key = f"INDEX({option_range(rows, 'tie_key')},reference_position)"
     flat = (
         f"{name}&\"'s accuracy does not change its cost (no tasks, or errors cost nothing): it "
-        f'costs "&IF({tco}<{ref_tco},"less","more")&" than "&{ref_name}&"."'
+        f'costs "&IF({key}<{ref_key},"less",IF({key}={ref_key},"the same","more"))&" than "&'
+        f'{ref_name}&"."'
     )
+    # The break-even is compared with 0 and 1 at TIE_DIGITS decimals, as every engine rounds.
+    be_rounded = f"ROUND({be},{fx.TIE_DIGITS})"
     return (
-        f'IF({p}include<>"Yes",{is_text},IF({text_literal(letter)}=reference_option,{is_reference},'
-        f"IF(ISNUMBER({be}),IF({be}>1,{loses},IF({be}<=0,{wins},{needs})),{flat})))"
+        f'IF({p}include<>"Yes",{is_text},IF(NOT(all_checks_pass),{CHECK_SENTENCE},'
+        f"IF({text_literal(letter)}=reference_option,{is_reference},"
+        f"IF(ISNUMBER({be}),IF({be_rounded}>1,{loses},IF({be_rounded}<=0,{wins},{needs})),"
+        f"{flat}))))"
     )
 
 
@@ -212,25 +259,30 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
     )
     book.add_check("At least one option is included", "options_included>=1")
     add_factor_checks(book)
-    ref_tco = f"INDEX({option_range(rows, 'tco')},reference_position)"
+    ref_key = f"INDEX({option_range(rows, 'tie_key')},reference_position)"
     discounts = month_range(rows, "t_discount")
     for letter in OPTIONS:
         tco, be = option_cell(rows, "tco", letter), option_cell(rows, "breakeven_accuracy", letter)
         costs = month_range(rows, f"t_cost_{letter}")
         cumulative = month_range(rows, f"t_cumulative_{letter}")
+        key = option_cell(rows, "tie_key", letter)
         book.add_check(
             f"Option {letter}: TCO equals the build plus the sum of discounted monthly costs",
             f"ABS({tco}-({option_cell(rows, 'upfront', letter)}+SUMPRODUCT({costs},{discounts})))"
             f"<=0.000000001*MAX(1,ABS({tco}))",
+            option=letter,
         )
         book.add_check(
             f"Option {letter}: TCO equals the cumulative cost at the end of the horizon",
             f"ABS({tco}-INDEX({cumulative},months))<=0.000000001*MAX(1,ABS({tco}))",
+            option=letter,
         )
         book.add_check(
-            f"Option {letter}: above its break-even accuracy it costs less than the reference",
+            f"Option {letter}: above its break-even accuracy it costs less than the reference "
+            f"(ties in the ranking key count either way)",
             f"IF(ISNUMBER({be}),OR(ABS({letter.lower()}_accuracy-{be})<=0.000000001,"
-            f"({letter.lower()}_accuracy>{be})=({tco}<{ref_tco})),TRUE)",
+            f"{key}={ref_key},({letter.lower()}_accuracy>{be})=({key}<{ref_key})),TRUE)",
+            option=letter,
         )
     ranks = option_range(rows, "rank")
     book.add_check(

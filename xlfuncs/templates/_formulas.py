@@ -1,0 +1,412 @@
+"""The SPEC formulas as worksheet formula text: one builder per formula, used by every template.
+
+Each builder takes its arguments as formula expressions (a defined name such
+as ``b_accuracy``, a cell such as ``E12``, a number, or any formula) and
+returns the formula text without its leading ``=``. A compound argument is
+put in parentheses, so a builder's result can itself be an argument. Only
+classic worksheet functions appear (``IF``, ``LN``, ``ABS``, ``ROUND``), so
+Excel, LibreOffice and Google Sheets calculate the same, and the text reads
+like the formula in SPEC, which a finance reader can audit.
+
+Every builder is tested against the numeric core (:mod:`xlfuncs`) by
+recalculating a grid of cases in LibreOffice.
+
+>>> token_cost("input_tokens", "output_tokens", "input_price", "output_price")
+'(input_tokens*input_price+output_tokens*output_price)/1000000'
+>>> error_cost("b_accuracy", "b_cost_per_error")
+'(1-b_accuracy)*b_cost_per_error'
+>>> margin("E5+1", "E6")
+'((E5+1)-E6)/(E5+1)'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "TIE_DIGITS",
+    "blended_error_cost",
+    "breakeven_accuracy",
+    "breakeven_error_cost",
+    "breakeven_volume",
+    "cost_per_correct",
+    "discount_factor",
+    "discount_series",
+    "error_cost",
+    "frontier_premium",
+    "growth_factor",
+    "margin",
+    "margin_drift",
+    "monthly_cost",
+    "monthly_discount_rate",
+    "net_value",
+    "price_in_year",
+    "rounded_difference",
+    "rounded_share",
+    "selfhost_cost",
+    "tco_closed",
+    "token_cost",
+    "years_to_zero_margin",
+]
+
+#: Figures compared inside a formula (ties in a ranking, equality checks) are
+#: first divided by a stated scale and rounded to this many decimals, so that
+#: every engine takes the same branch: two figures within about 1e-9 of the
+#: scale count as equal.
+TIE_DIGITS = 9
+
+# A name, a cell, a number, or a ``{placeholder}`` a template fills in later.
+_ATOM = re.compile(r"[A-Za-z_${][\w$.!'{}\[\]]*|\d+(\.\d+)?")
+
+
+def _arg(expression: str | float) -> str:
+    """An argument as it goes into a larger formula: compound ones in parentheses."""
+    text = expression if isinstance(expression, str) else _number(expression)
+    if _ATOM.fullmatch(text) or _balanced_call(text) or _wrapped(text):
+        return text
+    return f"({text})"
+
+
+def _summand(expression: str) -> str:
+    """An expression added to another (``a+x``): parentheses only if it compares or joins."""
+    depth, top = 0, []
+    for char in expression:
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0:
+            top.append(char)
+    return f"({expression})" if set('=<>&"') & set(top) else expression
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _wrapped(text: str) -> bool:
+    """Whether the whole text is one parenthesised group, e.g. ``(a+b)``."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return False
+    depth = 0
+    for index, char in enumerate(text):
+        depth += char == "("
+        depth -= char == ")"
+        if depth == 0 and index < len(text) - 1:
+            return False
+    return True
+
+
+def _balanced_call(text: str) -> bool:
+    """Whether the whole text is one function call, e.g. ``SUM(E5:H5)``."""
+    match = re.match(r"[A-Z][A-Z0-9.]*\(", text)
+    return bool(match) and _wrapped(text[match.end() - 1 :])
+
+
+def _is_zero(expression: str | float | None) -> bool:
+    return expression is None or (not isinstance(expression, str) and expression == 0)
+
+
+def token_cost(
+    input_tokens: str,
+    output_tokens: str,
+    input_price: str,
+    output_price: str,
+    reasoning_tokens: str | float | None = None,
+    calls: str | float | None = None,
+    cached_share: str | float | None = None,
+    cached_price: str | None = None,
+) -> str:
+    """TOKEN_COST: ``calls * (input_tokens * ((1 - cached_share) * input_price
+    + cached_share * cached_price) + (output_tokens + reasoning_tokens) * output_price) / 1e6``.
+
+    Omitted arguments take SPEC's defaults and drop out of the text.
+
+    >>> token_cost("i", "o", "ip", "op", "r", "c", "s", "cp")
+    'c*(i*((1-s)*ip+s*cp)+(o+r)*op)/1000000'
+    """
+    if _is_zero(cached_share):
+        input_part = f"{_arg(input_tokens)}*{_arg(input_price)}"
+    else:
+        share = _arg(cached_share)
+        cached = _arg(cached_price if cached_price is not None else input_price)
+        input_part = f"{_arg(input_tokens)}*((1-{share})*{_arg(input_price)}+{share}*{cached})"
+    if _is_zero(reasoning_tokens):
+        output_part = f"{_arg(output_tokens)}*{_arg(output_price)}"
+    else:
+        output_part = f"({_arg(output_tokens)}+{_arg(reasoning_tokens)})*{_arg(output_price)}"
+    per_call = f"({input_part}+{output_part})/1000000"
+    if calls is None or (not isinstance(calls, str) and calls == 1):
+        return per_call
+    return f"{_arg(calls)}*{per_call}"
+
+
+def selfhost_cost(
+    gpu_hour_price: str,
+    tokens_per_task: str,
+    tokens_per_second: str,
+    utilization: str | float | None = None,
+) -> str:
+    """SELFHOST_COST: ``gpu_hour_price * tokens_per_task / (3600 * tokens_per_second
+    * utilization)``.
+
+    >>> selfhost_cost("g", "t", "s", "u")
+    'g*t/(3600*s*u)'
+    """
+    capacity = f"3600*{_arg(tokens_per_second)}"
+    if utilization is not None and not (not isinstance(utilization, str) and utilization == 1):
+        capacity += f"*{_arg(utilization)}"
+    return f"{_arg(gpu_hour_price)}*{_arg(tokens_per_task)}/({capacity})"
+
+
+def blended_error_cost(cost_per_error: str, catch_rate: str, cost_per_caught_error: str) -> str:
+    """Cost of one error when a share is caught and costs rework instead:
+    ``(1 - catch_rate) * cost_per_error + catch_rate * cost_per_caught_error``
+    (ERROR_COST at accuracy 0).
+
+    >>> blended_error_cost("e", "c", "k")
+    '(1-c)*e+c*k'
+    """
+    c = _arg(catch_rate)
+    return f"(1-{c})*{_arg(cost_per_error)}+{c}*{_arg(cost_per_caught_error)}"
+
+
+def error_cost(
+    accuracy: str,
+    cost_per_error: str,
+    catch_rate: str | None = None,
+    cost_per_caught_error: str | None = None,
+) -> str:
+    """ERROR_COST: ``(1 - accuracy) * ((1 - catch_rate) * cost_per_error
+    + catch_rate * cost_per_caught_error)``; without a catch rate, ``(1 - accuracy)
+    * cost_per_error``.
+
+    >>> error_cost("a", "e", "c", "k")
+    '(1-a)*((1-c)*e+c*k)'
+    """
+    per_error = (
+        _arg(cost_per_error)
+        if catch_rate is None
+        else f"({blended_error_cost(cost_per_error, catch_rate, cost_per_caught_error or '0')})"
+    )
+    return f"(1-{_arg(accuracy)})*{per_error}"
+
+
+def cost_per_correct(cost_per_task: str, accuracy: str) -> str:
+    """COST_PER_CORRECT: ``cost_per_task / accuracy`` (the caller guards accuracy 0).
+
+    >>> cost_per_correct("c", "a")
+    'c/a'
+    """
+    return f"{_arg(cost_per_task)}/{_arg(accuracy)}"
+
+
+def net_value(
+    value_per_correct: str, accuracy: str, cost_per_task: str, cost_per_error: str
+) -> str:
+    """NET_VALUE: ``accuracy * value_per_correct - cost_per_task - (1 - accuracy)
+    * cost_per_error``.
+
+    >>> net_value("v", "a", "c", "e")
+    'a*v-c-(1-a)*e'
+    """
+    a = _arg(accuracy)
+    return f"{a}*{_arg(value_per_correct)}-{_arg(cost_per_task)}-(1-{a})*{_arg(cost_per_error)}"
+
+
+def monthly_discount_rate(annual_discount_rate: str) -> str:
+    """The monthly rate of an effective annual rate: ``(1 + annual) ** (1/12) - 1``.
+
+    >>> monthly_discount_rate("annual_discount_rate")
+    '(1+annual_discount_rate)^(1/12)-1'
+    """
+    return f"(1+{_arg(annual_discount_rate)})^(1/12)-1"
+
+
+def growth_factor(monthly_growth: str, month: str) -> str:
+    """Volume in month m relative to month 1: ``(1 + g) ** (m - 1)``.
+
+    >>> growth_factor("monthly_growth", "E5")
+    '(1+monthly_growth)^(E5-1)'
+    """
+    return f"(1+{_arg(monthly_growth)})^({_arg(month)}-1)"
+
+
+def discount_factor(monthly_rate: str, month: str) -> str:
+    """End-of-month discount factor, as Excel's NPV: ``1 / (1 + r) ** m``.
+
+    >>> discount_factor("monthly_discount_rate", "E5")
+    '1/(1+monthly_discount_rate)^E5'
+    """
+    return f"1/(1+{_arg(monthly_rate)})^{_arg(month)}"
+
+
+def discount_series(
+    ratio: str, months: str = "months", monthly_rate: str = "monthly_discount_rate"
+) -> str:
+    """Sum over m = 1..months of ``ratio ** (m - 1) / (1 + r) ** m``, in closed form.
+
+    The volume factor of TCO has ``ratio = (1 + g) / (1 + r)`` and the
+    fixed-cost factor ``ratio = 1 / (1 + r)``. Near ratio = 1 the textbook
+    ``(q ** n - 1) / (q - 1)`` loses digits, so a third-order expansion is
+    used within 1e-6 of it. The templates sum the same factors month by month
+    on their timelines; this closed form cross-checks those sums.
+
+    >>> discount_series("q", "n", "r")
+    'IF(ABS(q-1)<0.000001,n+(q-1)*n*(n-1)/2+(q-1)^2*n*(n-1)*(n-2)/6,(q^n-1)/(q-1))/(1+r)'
+    """
+    q, n = _arg(ratio), _arg(months)
+    series = f"({q}^{n}-1)/({q}-1)"
+    near_one = f"{n}+({q}-1)*{n}*({n}-1)/2+({q}-1)^2*{n}*({n}-1)*({n}-2)/6"
+    return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+{_arg(monthly_rate)})"
+
+
+def tco_closed(
+    upfront: str | None,
+    tasks_per_month: str,
+    all_in_cost: str,
+    monthly_fixed: str | None,
+    volume_factor: str = "volume_factor",
+    fixed_factor: str = "fixed_factor",
+) -> str:
+    """TCO from the horizon's discounted sums: ``upfront + tasks_per_month * all_in_cost
+    * volume_factor + monthly_fixed * fixed_factor``, with ``all_in_cost`` the cost
+    per task errors included; ``upfront`` or ``monthly_fixed`` None when there is none.
+
+    >>> tco_closed("u", "t", "c", "f")
+    'u+t*c*volume_factor+f*fixed_factor'
+    """
+    total = f"{_arg(tasks_per_month)}*{_arg(all_in_cost)}*{_arg(volume_factor)}"
+    if monthly_fixed is not None:
+        total += f"+{_arg(monthly_fixed)}*{_arg(fixed_factor)}"
+    return total if upfront is None else f"{_summand(upfront)}+{total}"
+
+
+def monthly_cost(
+    tasks_per_month: str, cost_per_task: str, error_cost: str, monthly_fixed: str
+) -> str:
+    """One month's cost, errors included (TCO's month term before growth and discounting):
+    ``tasks_per_month * (cost_per_task + error_cost) + monthly_fixed``.
+
+    >>> monthly_cost("t", "c", error_cost("a", "e"), "f")
+    't*(c+(1-a)*e)+f'
+    """
+    return (
+        f"{_arg(tasks_per_month)}*({_summand(cost_per_task)}+{_summand(error_cost)})"
+        f"+{_summand(monthly_fixed)}"
+    )
+
+
+def frontier_premium(
+    efficient_cost_per_task: str,
+    frontier_cost_per_task: str,
+    efficient_monthly_fixed: str | None = None,
+    frontier_monthly_fixed: str | None = None,
+    tasks_per_month: str | None = None,
+) -> str:
+    """What the frontier option costs more per task, fixed costs spread over the volume:
+    ``frontier_cost - efficient_cost + (frontier_fixed - efficient_fixed) / tasks``.
+
+    >>> frontier_premium("e", "f", "ef", "ff", "t")
+    'f-e+(ff-ef)/t'
+    """
+    premium = f"{_arg(frontier_cost_per_task)}-{_arg(efficient_cost_per_task)}"
+    if efficient_monthly_fixed is None and frontier_monthly_fixed is None:
+        return premium
+    fixed = f"{_arg(frontier_monthly_fixed or '0')}-{_arg(efficient_monthly_fixed or '0')}"
+    return f"{premium}+({fixed})/{_arg(tasks_per_month or '1')}"
+
+
+def breakeven_accuracy(premium: str, frontier_accuracy: str, cost_per_error: str) -> str:
+    """BREAKEVEN_ACCURACY from the premium (:func:`frontier_premium`):
+    ``frontier_accuracy - premium / cost_per_error``.
+
+    >>> breakeven_accuracy("p", "fa", "e")
+    'fa-p/e'
+    """
+    return f"{_arg(frontier_accuracy)}-{_arg(premium)}/{_arg(cost_per_error)}"
+
+
+def breakeven_error_cost(premium: str, efficient_accuracy: str, frontier_accuracy: str) -> str:
+    """BREAKEVEN_ERROR_COST from the premium: ``premium / (frontier_accuracy
+    - efficient_accuracy)`` (the caller words equal accuracies).
+
+    >>> breakeven_error_cost("p", "ea", "fa")
+    'p/(fa-ea)'
+    """
+    return f"{_arg(premium)}/({_arg(frontier_accuracy)}-{_arg(efficient_accuracy)})"
+
+
+def breakeven_volume(
+    a_cost_per_task: str, a_monthly_fixed: str, b_cost_per_task: str, b_monthly_fixed: str
+) -> str:
+    """BREAKEVEN_VOLUME: ``(a_monthly_fixed - b_monthly_fixed) / (b_cost_per_task
+    - a_cost_per_task)``.
+
+    >>> breakeven_volume("ac", "af", "bc", "bf")
+    '(af-bf)/(bc-ac)'
+    """
+    return (
+        f"({_arg(a_monthly_fixed)}-{_arg(b_monthly_fixed)})"
+        f"/({_arg(b_cost_per_task)}-{_arg(a_cost_per_task)})"
+    )
+
+
+def margin(price: str, cost: str) -> str:
+    """MARGIN: ``(price - cost) / price``.
+
+    >>> margin("p", "c")
+    '(p-c)/p'
+    """
+    p = _arg(price)
+    return f"({p}-{_arg(cost)})/{p}"
+
+
+def price_in_year(price: str, annual_change: str, year: str) -> str:
+    """A price (or cost) after ``year`` years of compounding change: ``price * (1 + change)
+    ** year`` (MARGIN_PATH's terms).
+
+    >>> price_in_year("p", "c", "E5")
+    'p*(1+c)^E5'
+    """
+    return f"{_arg(price)}*(1+{_arg(annual_change)})^{_arg(year)}"
+
+
+def margin_drift(annual_price_change: str, annual_cost_change: str) -> str:
+    """How the price moves against the cost each year: ``(1 + price change) / (1 + cost
+    change)``; below 1 the margin shrinks.
+
+    >>> margin_drift("pc", "cc")
+    '(1+pc)/(1+cc)'
+    """
+    return f"(1+{_arg(annual_price_change)})/(1+{_arg(annual_cost_change)})"
+
+
+def years_to_zero_margin(price: str, cost: str, drift: str, never: str) -> str:
+    """YEARS_TO_ZERO_MARGIN: ``ln(cost / price) / ln(drift)`` with ``drift`` from
+    :func:`margin_drift`; 0 when cost meets price already; ``never`` (a formula, e.g. a
+    text) when prices do not fall faster than costs (drift at least 1).
+
+    >>> years_to_zero_margin("p", "c", margin_drift("pc", "cc"), '"never"')
+    'IF(c>=p,0,IF((1+pc)/(1+cc)<1,LN(c/p)/LN((1+pc)/(1+cc)),"never"))'
+    """
+    p, c, d = _arg(price), _arg(cost), _summand(drift)
+    return f"IF({c}>={p},0,IF({d}<1,LN({c}/{p})/LN({drift}),{never}))"
+
+
+def rounded_share(value: str, scale: str) -> str:
+    """``value`` as a share of ``scale`` rounded to :data:`TIE_DIGITS` decimals: the form in
+    which figures are compared, so every engine decides a tie the same way.
+
+    >>> rounded_share("E20", "tie_scale")
+    'ROUND(E20/tie_scale,9)'
+    """
+    return f"ROUND({_arg(value)}/{_arg(scale)},{TIE_DIGITS})"
+
+
+def rounded_difference(a: str, b: str, scale: str) -> str:
+    """``a - b`` as a share of ``scale``, rounded to :data:`TIE_DIGITS` decimals: compare it
+    with 0 to decide which of two computed figures is larger, the same in every engine.
+
+    >>> rounded_difference("small_tco", "frontier_tco", "MAX(1,ABS(frontier_tco))")
+    'ROUND((small_tco-frontier_tco)/MAX(1,ABS(frontier_tco)),9)'
+    """
+    return f"ROUND(({_summand(a)}-{_arg(b)})/{_arg(scale)},{TIE_DIGITS})"
