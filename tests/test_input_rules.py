@@ -462,6 +462,11 @@ def test_choices_are_matched_whatever_their_case_and_yaml_booleans_are_yes_and_n
             'quotes ("...") to keep it as text',
         ),
         (
+            (2, "pricing", 1.5),
+            "scenario 1, option 3, key 'pricing': pricing must be one of API, Self-hosted, "
+            "got '1.5'",
+        ),
+        (
             (0, "pricing", True),
             "scenario 1, option 1, key 'pricing': pricing must be text, got TRUE/FALSE; write it "
             'in quotes ("...") to keep it as text',

@@ -106,3 +106,10 @@ def test_a_range_of_complex_numbers_is_not_numbers():
     message = "TCO: cost_per_task must be a number, got [(1+2j)]"
     with pytest.raises(xlfuncs.InputError, match=f"^{re.escape(message)}$"):
         xlfuncs.tco(1000, [1 + 2j], 0.95, 2.0)
+
+
+def test_a_value_that_is_no_number_inside_a_range_is_shown_as_it_is():
+    costs = np.array([0.01, 1 + 2j], dtype=object)
+    message = "TCO: cost_per_task must be a number, got (1+2j) in item 2"
+    with pytest.raises(xlfuncs.InputError, match=f"^{re.escape(message)}$"):
+        xlfuncs.tco(1000, costs, 0.95, 2.0)

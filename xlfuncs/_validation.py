@@ -236,7 +236,7 @@ def _shape_words(shape: tuple[int, ...]) -> str:
         return f"{rows} row{'s' * (rows != 1)} x {cols} column{'s' * (cols != 1)}"
     if len(shape) == 1:
         return f"{shape[0]} value{'s' * (shape[0] != 1)}"
-    return "a single value" if not shape else "shape " + " x ".join(map(str, shape))
+    return "shape " + " x ".join(map(str, shape))  # only ranges are described
 
 
 def describe_element(element: object) -> str:
