@@ -73,8 +73,13 @@ def test_figures_by_hand():
 
 
 def test_words_in_a_number_column_are_left_blank():
-    options = [{"name": "never right", "accuracy": 0}, {"name": "y"}, {"name": "z"}]
-    row = next(table_of([{"name": "words", "options": options}]).rows())
+    options = [
+        {"name": "never right", "cost_per_task": 0.01, "accuracy": 0},
+        {"name": "y", "cost_per_task": 0.01, "accuracy": 0.9},
+        {"name": "z", "cost_per_task": 0.01, "accuracy": 0.9},
+    ]
+    case = {"name": "words", "tasks_per_month": 1000, "cost_per_error": 10, "options": options}
+    row = next(table_of([case]).rows())
     assert row[HEAD.index("per_correct")] is None  # the workbook says "no correct results"
 
 
@@ -187,6 +192,7 @@ SCENARIOS = {
     "tco_comparison": [
         {
             "name": "one month, a tie",
+            "tasks_per_month": 20_000,
             "months": 1,
             "monthly_growth": 0,
             "annual_discount_rate": 0,
@@ -199,6 +205,7 @@ SCENARIOS = {
         },
         {
             "name": "sixty months, growth equal to the discount rate",
+            "tasks_per_month": 20_000,
             "months": 60,
             "monthly_growth": 1.08 ** (1 / 12) - 1,
             "annual_discount_rate": 0.08,
@@ -296,6 +303,8 @@ SCENARIOS = {
     "scaffolding_build_vs_buy": [
         {
             "name": name,
+            "tasks_per_month": 50_000,
+            "cost_per_error": 5,
             "months": months,
             "monthly_growth": growth,
             "annual_discount_rate": 0.1,

@@ -22,7 +22,6 @@ from tco_comparison_oracle import expected_figures, tolerance
 from template_support import compare_figures, error_cells, recalculated, require_libreoffice
 
 import xlfuncs
-from xlfuncs.batch.template import Layout, resolve_template
 from xlfuncs.templates import template
 from xlfuncs.templates._workbook import resolve_inputs
 
@@ -111,16 +110,20 @@ def test_every_figure_of_the_example_workbooks_equals_the_python_functions(tmp_p
     assert problems == []
 
 
-def test_an_input_whose_default_depends_on_the_option_must_be_given(tmp_path):
-    """Which default would apply would depend only on where an option stands: refused."""
-    layout = Layout.of(resolve_template("tco_comparison"))
-    assert layout.varying_keys  # e.g. pricing: Self-hosted for A, API for the others
+def test_what_has_no_neutral_default_must_be_given(tmp_path):
+    """An option given only its accuracy: each input without a neutral value is named."""
     options = [{"name": "first", "accuracy": 0.9}, {"name": "second", "accuracy": 0.95}]
     case = {"name": "case", "reference_option": "A", "options": options}
     report = xlfuncs.generate([case], tmp_path, summary=False)
     [failure] = report.failures
-    for key in set(layout.varying_keys) - {"accuracy"}:
-        assert f"{key} is not given for option 'first'" in failure.reason
+    assert "the scenario needs tasks_per_month" in failure.reason
+    for option in ("first", "second"):
+        missing = failure.reason.split(f"option '{option}' needs ")[1].split(", which")[0]
+        for key in ("input_tokens", "output_tokens", "cost_per_error", "input_price"):
+            assert key in missing
+        # Inputs with a neutral value (calls 1, no reasoning tokens, no cache) are not asked for.
+        for key in ("calls", "reasoning_tokens", "cached_share", "accuracy"):
+            assert key not in missing
     assert not (tmp_path / "case.xlsx").exists()
 
 
