@@ -142,6 +142,23 @@ def test_the_chart_is_written_and_never_overwritten_by_surprise(tmp_path, capsys
     assert code == 0
 
 
+@pytest.mark.parametrize("name", ["tornado.txt", "tornado", "tornado.pdf"])
+def test_a_chart_file_not_ending_in_png_is_refused_and_nothing_is_written(tmp_path, capsys, name):
+    # Without .png the plotting library would write another format, or add
+    # ".png" itself and replace a tornado.png already there without asking.
+    kept = tmp_path / "tornado.png"
+    kept.write_bytes(b"the user's own chart")
+    chart = tmp_path / name
+    code, out, err = run(capsys, str(EXAMPLES / "efficient.csv"), "--png", str(chart))
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        f"xlfuncs tornado: --png {chart}: the chart is a PNG picture, so the file name "
+        "must end in .png"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tornado.png"]
+    assert kept.read_bytes() == b"the user's own chart"
+
+
 def test_without_matplotlib_the_message_says_what_to_install(tmp_path, capsys, monkeypatch):
     import sys
 

@@ -60,6 +60,10 @@ def run(arguments: argparse.Namespace) -> int:
         files["other_block"] = arguments.other
     if arguments.shared is not None:
         files["shared_block"] = arguments.shared
+    if arguments.png is not None and arguments.png.suffix.lower() != ".png":
+        return _fail(
+            f"--png {arguments.png}: the chart is a PNG picture, so the file name must end in .png"
+        )
     if arguments.png is not None and arguments.png.exists() and not arguments.overwrite:
         return _fail(f"{arguments.png} already exists (use --overwrite to replace it)")
     try:
