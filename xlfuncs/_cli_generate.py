@@ -48,6 +48,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="store calculated values in the workbooks too (needs LibreOffice)",
     )
+    parser.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        default=None,
+        metavar="MARK",
+        help="decimal mark of the scenario file's numbers, '.' or ','; by default the file's "
+        "own numbers settle it (0.075 or 0,95 can only be read one way)",
+    )
     parser.set_defaults(handler=run, parser=parser)
 
 
@@ -80,6 +88,7 @@ def run(arguments: argparse.Namespace) -> int:
             skip_existing=arguments.skip_existing,
             fail_fast=arguments.fail_fast,
             recalc=arguments.recalc,
+            decimal=arguments.decimal,
             progress=progress.update,
         )
     except (ValueError, OSError) as error:  # unknown template, unwritable folder ...

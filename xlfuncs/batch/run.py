@@ -214,6 +214,7 @@ def generate(
     fail_fast: bool = False,
     recalc: bool = False,
     summary: bool = True,
+    decimal: str | None = None,
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Write one filled workbook per scenario, and a summary table comparing them all.
@@ -252,6 +253,11 @@ def generate(
         written workbooks, for readers that do not calculate.
     summary : bool, default True
         Write ``summary.xlsx`` and ``summary.csv``.
+    decimal : {".", ","}, optional
+        The decimal mark of numbers written as text in the scenario file.
+        By default the file's own numbers settle it (``0.075`` can only have
+        a decimal point); needed only for a file whose numbers all read the
+        same either way but one, such as ``2.500``.
     progress : callable, optional
         Called with each scenario's :class:`Outcome` as it completes.
 
@@ -331,7 +337,7 @@ def generate(
             progress(outcome)
 
     try:
-        items = iter(read_scenarios(scenarios, layout))
+        items = iter(read_scenarios(scenarios, layout, decimal))
         while not stop:
             try:
                 item = next(items)
