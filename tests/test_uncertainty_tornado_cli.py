@@ -251,3 +251,35 @@ def test_the_user_guide_python_example_runs():
     assert blocks
     for block in blocks:
         exec(compile(block, "uncertainty.md", "exec"), {})
+
+
+def test_output_cut_short_by_its_reader_ends_without_a_traceback():
+    # xlfuncs tornado ... --csv | head -1: the reader closes the pipe early.
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "xlfuncs.cli",
+                "tornado",
+                str(EXAMPLES / "efficient.csv"),
+                "--shared",
+                str(EXAMPLES / "both.csv"),
+                "--csv",
+            ],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == ""
