@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -221,26 +222,28 @@ def test_a_missing_file_is_named(tmp_path, capsys):
     assert err.strip() == f"xlfuncs tornado: {tmp_path / 'nowhere.csv'}: no such file"
 
 
-def test_the_user_guide_shows_the_command_output():
-    # docs/uncertainty.md quotes the table of the example files; it must be
-    # what the command prints today.
+def test_the_user_guide_command_runs_as_written_and_prints_what_it_shows(tmp_path):
+    # docs/uncertainty.md gives a command to run in the repository folder and
+    # quotes the table it prints: both must hold today, word for word.
+    import shlex
+    import shutil
     import subprocess
     import sys
 
     guide = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "xlfuncs.cli",
-        "tornado",
-        "docs/examples/efficient.csv",
-        "--other",
-        "docs/examples/frontier.csv",
-        "--shared",
-        "docs/examples/both.csv",
-    ]
-    printed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert printed in guide
+    line = re.search(r"^xlfuncs tornado .*$", guide, flags=re.MULTILINE).group(0)
+    shutil.copytree(EXAMPLES, tmp_path / "docs" / "examples")  # a repository folder
+    command = [sys.executable, "-m", "xlfuncs.cli", *shlex.split(line)[1:]]
+    done = subprocess.run(
+        command,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout in guide
+    assert (tmp_path / "tornado.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_the_user_guide_python_example_runs():
@@ -255,7 +258,6 @@ def test_the_user_guide_python_example_runs():
 
 def test_output_cut_short_by_its_reader_ends_without_a_traceback():
     # xlfuncs tornado ... --csv | head -1: the reader closes the pipe early.
-    import os
     import subprocess
     import sys
 
