@@ -143,6 +143,26 @@ def test_the_chart_is_written_and_never_overwritten_by_surprise(tmp_path, capsys
     assert code == 0
 
 
+def test_the_chart_of_two_options_says_which_file_is_a_and_which_b(tmp_path, capsys, monkeypatch):
+    # The chart travels alone (into slides): its a: and b: labels need a key.
+    import xlfuncs._tornado_chart as chart_module
+
+    drawn = {}
+    monkeypatch.setattr(
+        chart_module, "draw_tornado", lambda table, path, what, note="": drawn.update(note=note)
+    )
+    args = [str(EXAMPLES / "efficient.csv"), "--other", str(EXAMPLES / "frontier.csv")]
+    code, _, _ = run(
+        capsys, *args, "--shared", str(EXAMPLES / "both.csv"), "--png", str(tmp_path / "t.png")
+    )
+    assert code == 0
+    assert drawn["note"] == "a: efficient.csv; b: frontier.csv; shared: both.csv"
+    code, _, _ = run(
+        capsys, args[0], "--shared", str(EXAMPLES / "both.csv"), "--png", str(tmp_path / "t.png")
+    )
+    assert drawn["note"] == ""  # one option: no prefixes to explain
+
+
 @pytest.mark.parametrize("name", ["tornado.txt", "tornado", "tornado.pdf"])
 def test_a_chart_file_not_ending_in_png_is_refused_and_nothing_is_written(tmp_path, capsys, name):
     # Without .png the plotting library would write another format, or add

@@ -86,7 +86,7 @@ def run(arguments: argparse.Namespace) -> int:
         from ._tornado_chart import draw_tornado
 
         try:
-            draw_tornado(table, arguments.png, what)
+            draw_tornado(table, arguments.png, what, note=_which_is_which(files, name_only=True))
         except MissingDependencyError as error:
             return _fail(str(error))
         except OSError as error:
@@ -160,6 +160,16 @@ def _value(value: float) -> str:
     return f"{value:,.15g}"
 
 
+def _which_is_which(files: dict[str, Path], name_only: bool = False) -> str:
+    """What the prefixes a:, b: and shared: stand for; empty for a single block."""
+    if "other_block" not in files:
+        return ""
+    names = {"option_block": "a", "other_block": "b", "shared_block": "shared"}
+    return "; ".join(
+        f"{names[argument]}: {path.name if name_only else path}" for argument, path in files.items()
+    )
+
+
 def _print_table(table, what: str, files: dict[str, Path]) -> None:
     lines = [_HEADERS]
     for name, low, high, at_low, at_high, swing in table.tolist():
@@ -169,8 +179,7 @@ def _print_table(table, what: str, files: dict[str, Path]) -> None:
     widths = [max(len(row[i]) for row in lines) for i in range(len(_HEADERS))]
     print(f"{what}, with one input at a time at its low and its high value (money)")
     if "other_block" in files:
-        names = {"option_block": "a", "other_block": "b", "shared_block": "shared"}
-        print("; ".join(f"{names[argument]}: {path}" for argument, path in files.items()))
+        print(_which_is_which(files))
     for row in lines:
         cells = [
             cell.ljust(w) if i == 0 else cell.rjust(w)
