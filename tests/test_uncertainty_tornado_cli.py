@@ -236,6 +236,22 @@ def test_bad_files_are_named(tmp_path, capsys, content, message):
     assert "Traceback" not in err
 
 
+def test_a_workbook_given_for_a_csv_file_gets_a_plain_message(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [["tasks_per_month", 10_000], ["cost_per_task", 0.003], ["accuracy", 0.9]]:
+        book.active.append(row)
+    workbook = tmp_path / "block.xlsx"
+    book.save(workbook)
+    code, out, err = run(capsys, str(workbook))
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        f"xlfuncs tornado: {workbook}: is a workbook, not a CSV file; save the sheet with the "
+        "block as CSV (in Excel: File > Save As > CSV UTF-8) and give that file"
+    )
+
+
 def test_a_missing_file_is_named(tmp_path, capsys):
     code, _, err = run(capsys, str(tmp_path / "nowhere.csv"))
     assert code == 1

@@ -107,6 +107,11 @@ def read_block_file(path: Path) -> list[list[object]]:
     from .batch.tables import csv_records
 
     file = str(path)
+    if _is_workbook(path):
+        raise ScenarioFileError(
+            f"{file}: is a workbook, not a CSV file; save the sheet with the block as CSV "
+            "(in Excel: File > Save As > CSV UTF-8) and give that file"
+        )
     try:
         with csv_records(path, file) as (records, decimal):
             rows = [[_cell(text, decimal) for text in cells] for _, cells in records]
@@ -122,6 +127,19 @@ def read_block_file(path: Path) -> list[list[object]]:
     if not width:
         raise ScenarioFileError(f"{file}: the file is empty")
     return [row[:width] + [None] * (width - len(row)) for row in rows]
+
+
+#: How workbook files begin: XLSX/XLSM/ODS are zip archives, XLS an OLE2 compound file.
+_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            start = stream.read(8)
+    except OSError:
+        return False  # the reader says what is wrong with it
+    return start.startswith(_WORKBOOK_SIGNATURES)
 
 
 def _cell(text: str, decimal: str) -> object:
