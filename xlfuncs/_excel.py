@@ -389,8 +389,13 @@ def _check_input_span(name: str, numeric_arguments: list) -> None:
     machine has. Each cell takes at least 4 bytes of JSON ("0.0,"), so that
     lower bound decides here; the exact size is measured after computing.
     """
+    shapes = [_shape(a) for a in numeric_arguments]
+    rows = max((s[-2] for s in shapes if len(s) >= 2), default=1)
+    columns = max((s[-1] for s in shapes if len(s) >= 1), default=1)
+    if 4 * rows * columns <= MAX_RESULT_BYTES and _MAX_RESULT_BYTES_VARIABLE not in os.environ:
+        return  # the usual call: a few cells, the default limit
     try:
-        shape = np.broadcast_shapes(*(_shape(a) for a in numeric_arguments))
+        shape = np.broadcast_shapes(*shapes)
     except ValueError:
         return  # ranges that do not fit together: the core says which
     cells = math.prod(shape)
