@@ -22,8 +22,9 @@ fail() {
     exit 1
 }
 
-# 1. A virtual environment of our own, made once.
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "" 2>/dev/null; then
+# 1. A virtual environment of our own, made once. One cut short while it was
+#    being made (no pip yet) is completed by making it again over itself.
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -I -m pip --version >/dev/null 2>&1; then
     say "Using the virtual environment in $venv"
 else
     command -v "$python" >/dev/null 2>&1 ||
@@ -43,7 +44,9 @@ then run this command again."
 fi
 
 # 2. xlfuncs from this folder, installed once (editable: a git pull updates it).
-if "$venv/bin/python" -c "import xlfuncs" >/dev/null 2>&1; then
+#    -I: the xlfuncs folder beside this script must not pass for an installed
+#    package when an earlier install was interrupted before reaching xlfuncs.
+if "$venv/bin/python" -I -c "import xlfuncs" >/dev/null 2>&1 && [ -x "$venv/bin/xlfuncs" ]; then
     say "xlfuncs is installed in $venv"
 else
     say "Installing xlfuncs and its dependencies into $venv (about a minute)"

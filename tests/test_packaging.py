@@ -119,6 +119,15 @@ def test_install_hints_name_the_missing_package_with_its_declared_versions():
         assert 'pip install "xlfuncs' not in module.read_text(encoding="utf-8"), module
 
 
+@pytest.mark.parametrize("page", ["README.md", "docs/hosts.md", "docs/uncertainty.md"])
+def test_the_user_guide_asks_pip_for_xlfuncs_only_where_it_speaks_of_pypi(page):
+    # pip install "xlfuncs[plot]" fails ("No matching distribution") until the
+    # first release; only the sentence on what changes then may show it.
+    for paragraph in (ROOT / page).read_text(encoding="utf-8").split("\n\n"):
+        if re.search(r'pip install (--upgrade )?"?xlfuncs(?![\w.-])', paragraph):
+            assert "on PyPI" in paragraph, paragraph
+
+
 def test_ci_ends_with_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     development = readme.split("\n## Development\n", 1)[1]

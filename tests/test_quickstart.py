@@ -66,6 +66,7 @@ def ready_root(tmp_path) -> Path:
     root.mkdir()
     shutil.copy(SCRIPT, root)
     executable(root / ".venv" / "bin" / "python", f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    executable(root / ".venv" / "bin" / "xlfuncs", "#!/bin/sh\nexit 0\n")  # the console script
     return root
 
 
@@ -159,3 +160,45 @@ def test_a_fresh_copy_of_the_repository_installs_and_runs(tmp_path):
         check=True,
     )
     assert Path(where.stdout.strip()).resolve().is_relative_to(root.resolve())
+
+
+def _base_python() -> str:
+    """A Python without xlfuncs installed: the one this test run's environment was made from."""
+    return str(Path(sys.base_prefix) / "bin" / "python3")
+
+
+def test_an_install_cut_short_before_xlfuncs_is_finished_on_the_next_run(tmp_path):
+    """Killed after the dependencies went in but before xlfuncs itself did.
+
+    The xlfuncs folder beside the script is importable from there; it must not
+    pass for an installed package (no console script, nothing works elsewhere).
+    """
+    root = tmp_path / "xlfuncs"
+    (root / "xlfuncs").mkdir(parents=True)
+    shutil.copy(SCRIPT, root)
+    (root / "xlfuncs" / "__init__.py").write_text("")  # the source folder, not installed
+    pip_calls = tmp_path / "pip-calls"
+    executable(
+        root / ".venv" / "bin" / "python",
+        "#!/bin/sh\n"
+        'case "$*" in *"pip --version"*) exit 0;; esac\n'  # an environment with pip
+        f'case "$*" in *"pip install"*) echo "$*" >> "{pip_calls}"; exit 0;; esac\n'
+        f'exec "{_base_python()}" "$@"\n',
+    )
+    done = run(root)
+    assert "Installing xlfuncs" in done.stdout, done.stdout + done.stderr
+    assert pip_calls.exists()
+
+
+def test_an_environment_cut_short_before_pip_is_completed_on_the_next_run(tmp_path):
+    """Killed while the virtual environment was being made: Python is there, pip is not."""
+    root = tmp_path / "xlfuncs"
+    root.mkdir()
+    shutil.copy(SCRIPT, root)
+    subprocess.run([_base_python(), "-m", "venv", "--without-pip", str(root / ".venv")], check=True)
+    # Only the environment is checked here: the install from this bare folder then fails.
+    done = run(root, env={"PYTHON": _base_python()})
+    assert "No module named pip" not in done.stderr
+    assert "Making a virtual environment" in done.stdout, done.stdout + done.stderr
+    pip = subprocess.run([str(root / ".venv" / "bin" / "python"), "-m", "pip", "--version"])
+    assert pip.returncode == 0

@@ -675,6 +675,31 @@ def test_a_result_larger_than_the_limit_is_refused_with_its_size(excel_limited):
     ), problem.message
 
 
+def test_ranges_that_span_too_many_cells_are_refused_before_computing(excel_limited):
+    # A 1,000-row column against a 1,000-column row spans 1,000,000 cells: at
+    # least 4 bytes of JSON each ("0.0,"), 4 MB, above the 100,000 bytes allowed.
+    volumes = [[float(v)] for v in range(1, 1001)]
+    accuracies = [[0.5 + i / 2500 for i in range(1000)]]
+    problem = expect_input_error(lambda: excel_limited.call("TCO", volumes, 0.01, accuracies, 8))
+    assert problem.message == (
+        "TCO: the ranges given span 1,000 rows x 1,000 columns, at least 4.0 MB to send to "
+        "Excel, more than the limit of 100 KB (use smaller ranges, or raise the limit with "
+        "the setting XLFUNCS_MAX_RESULT_BYTES)"
+    )
+
+
+def test_whole_columns_against_whole_rows_are_refused_not_computed(excel):
+    # =TCO(A:A, 0.01, 1:1, 8): 1,048,576 x 16,384 cells, some 17 billion, which
+    # no machine could hold; the host must answer, and stay up for the next call.
+    column = [[float(v)] for v in range(1, 1_048_577)]
+    row = [[0.9] * 16_384]
+    problem = expect_input_error(lambda: excel.call("TCO", column, 0.01, row, 8))
+    assert problem.message.startswith(
+        "TCO: the ranges given span 1,048,576 rows x 16,384 columns, at least 68,719.5 MB"
+    ), problem.message
+    assert excel.call("TCO", 1000, 0.01, 0.9, 8) == [[pytest.approx(12 * 1000 * 0.81)]]
+
+
 def test_a_result_within_the_limit_is_sent(excel_limited):
     # 10 x 100 cells: about 18 KB, below the limit.
     volumes = [[v] for v in range(1000, 11000, 1000)]

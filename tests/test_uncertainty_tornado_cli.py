@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from pathlib import Path
 
@@ -142,6 +143,43 @@ def test_the_chart_is_written_and_never_overwritten_by_surprise(tmp_path, capsys
     assert code == 0
 
 
+def test_the_chart_of_two_options_says_which_file_is_a_and_which_b(tmp_path, capsys, monkeypatch):
+    # The chart travels alone (into slides): its a: and b: labels need a key.
+    import xlfuncs._tornado_chart as chart_module
+
+    drawn = {}
+    monkeypatch.setattr(
+        chart_module, "draw_tornado", lambda table, path, what, note="": drawn.update(note=note)
+    )
+    args = [str(EXAMPLES / "efficient.csv"), "--other", str(EXAMPLES / "frontier.csv")]
+    code, _, _ = run(
+        capsys, *args, "--shared", str(EXAMPLES / "both.csv"), "--png", str(tmp_path / "t.png")
+    )
+    assert code == 0
+    assert drawn["note"] == "a: efficient.csv; b: frontier.csv; shared: both.csv"
+    code, _, _ = run(
+        capsys, args[0], "--shared", str(EXAMPLES / "both.csv"), "--png", str(tmp_path / "t.png")
+    )
+    assert drawn["note"] == ""  # one option: no prefixes to explain
+
+
+@pytest.mark.parametrize("name", ["tornado.txt", "tornado", "tornado.pdf"])
+def test_a_chart_file_not_ending_in_png_is_refused_and_nothing_is_written(tmp_path, capsys, name):
+    # Without .png the plotting library would write another format, or add
+    # ".png" itself and replace a tornado.png already there without asking.
+    kept = tmp_path / "tornado.png"
+    kept.write_bytes(b"the user's own chart")
+    chart = tmp_path / name
+    code, out, err = run(capsys, str(EXAMPLES / "efficient.csv"), "--png", str(chart))
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        f"xlfuncs tornado: --png {chart}: the chart is a PNG picture, so the file name "
+        "must end in .png"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tornado.png"]
+    assert kept.read_bytes() == b"the user's own chart"
+
+
 def test_without_matplotlib_the_message_says_what_to_install(tmp_path, capsys, monkeypatch):
     import sys
 
@@ -198,32 +236,50 @@ def test_bad_files_are_named(tmp_path, capsys, content, message):
     assert "Traceback" not in err
 
 
+def test_a_workbook_given_for_a_csv_file_gets_a_plain_message(tmp_path, capsys):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in [["tasks_per_month", 10_000], ["cost_per_task", 0.003], ["accuracy", 0.9]]:
+        book.active.append(row)
+    workbook = tmp_path / "block.xlsx"
+    book.save(workbook)
+    code, out, err = run(capsys, str(workbook))
+    assert code == 1 and out == ""
+    assert err.strip() == (
+        f"xlfuncs tornado: {workbook}: is a workbook, not a CSV file; save the sheet with the "
+        "block as CSV (in Excel: File > Save As > CSV UTF-8) and give that file"
+    )
+
+
 def test_a_missing_file_is_named(tmp_path, capsys):
     code, _, err = run(capsys, str(tmp_path / "nowhere.csv"))
     assert code == 1
     assert err.strip() == f"xlfuncs tornado: {tmp_path / 'nowhere.csv'}: no such file"
 
 
-def test_the_user_guide_shows_the_command_output():
-    # docs/uncertainty.md quotes the table of the example files; it must be
-    # what the command prints today.
+def test_the_user_guide_command_runs_as_written_and_prints_what_it_shows(tmp_path):
+    # docs/uncertainty.md gives a command to run in the repository folder and
+    # quotes the table it prints: both must hold today, word for word.
+    import shlex
+    import shutil
     import subprocess
     import sys
 
     guide = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
-    command = [
-        sys.executable,
-        "-m",
-        "xlfuncs.cli",
-        "tornado",
-        "docs/examples/efficient.csv",
-        "--other",
-        "docs/examples/frontier.csv",
-        "--shared",
-        "docs/examples/both.csv",
-    ]
-    printed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert printed in guide
+    line = re.search(r"^xlfuncs tornado .*$", guide, flags=re.MULTILINE).group(0)
+    shutil.copytree(EXAMPLES, tmp_path / "docs" / "examples")  # a repository folder
+    command = [sys.executable, "-m", "xlfuncs.cli", *shlex.split(line)[1:]]
+    done = subprocess.run(
+        command,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout in guide
+    assert (tmp_path / "tornado.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_the_user_guide_python_example_runs():
@@ -234,3 +290,34 @@ def test_the_user_guide_python_example_runs():
     assert blocks
     for block in blocks:
         exec(compile(block, "uncertainty.md", "exec"), {})
+
+
+def test_output_cut_short_by_its_reader_ends_without_a_traceback():
+    # xlfuncs tornado ... --csv | head -1: the reader closes the pipe early.
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "xlfuncs.cli",
+                "tornado",
+                str(EXAMPLES / "efficient.csv"),
+                "--shared",
+                str(EXAMPLES / "both.csv"),
+                "--csv",
+            ],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 1
+    assert done.stderr == ""

@@ -60,6 +60,10 @@ def run(arguments: argparse.Namespace) -> int:
         files["other_block"] = arguments.other
     if arguments.shared is not None:
         files["shared_block"] = arguments.shared
+    if arguments.png is not None and arguments.png.suffix.lower() != ".png":
+        return _fail(
+            f"--png {arguments.png}: the chart is a PNG picture, so the file name must end in .png"
+        )
     if arguments.png is not None and arguments.png.exists() and not arguments.overwrite:
         return _fail(f"{arguments.png} already exists (use --overwrite to replace it)")
     try:
@@ -82,7 +86,7 @@ def run(arguments: argparse.Namespace) -> int:
         from ._tornado_chart import draw_tornado
 
         try:
-            draw_tornado(table, arguments.png, what)
+            draw_tornado(table, arguments.png, what, note=_which_is_which(files, name_only=True))
         except MissingDependencyError as error:
             return _fail(str(error))
         except OSError as error:
@@ -103,6 +107,11 @@ def read_block_file(path: Path) -> list[list[object]]:
     from .batch.tables import csv_records
 
     file = str(path)
+    if _is_workbook(path):
+        raise ScenarioFileError(
+            f"{file}: is a workbook, not a CSV file; save the sheet with the block as CSV "
+            "(in Excel: File > Save As > CSV UTF-8) and give that file"
+        )
     try:
         with csv_records(path, file) as (records, decimal):
             rows = [[_cell(text, decimal) for text in cells] for _, cells in records]
@@ -118,6 +127,19 @@ def read_block_file(path: Path) -> list[list[object]]:
     if not width:
         raise ScenarioFileError(f"{file}: the file is empty")
     return [row[:width] + [None] * (width - len(row)) for row in rows]
+
+
+#: How workbook files begin: XLSX/XLSM/ODS are zip archives, XLS an OLE2 compound file.
+_WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with open(path, "rb") as stream:
+            start = stream.read(8)
+    except OSError:
+        return False  # the reader says what is wrong with it
+    return start.startswith(_WORKBOOK_SIGNATURES)
 
 
 def _cell(text: str, decimal: str) -> object:
@@ -156,6 +178,16 @@ def _value(value: float) -> str:
     return f"{value:,.15g}"
 
 
+def _which_is_which(files: dict[str, Path], name_only: bool = False) -> str:
+    """What the prefixes a:, b: and shared: stand for; empty for a single block."""
+    if "other_block" not in files:
+        return ""
+    names = {"option_block": "a", "other_block": "b", "shared_block": "shared"}
+    return "; ".join(
+        f"{names[argument]}: {path.name if name_only else path}" for argument, path in files.items()
+    )
+
+
 def _print_table(table, what: str, files: dict[str, Path]) -> None:
     lines = [_HEADERS]
     for name, low, high, at_low, at_high, swing in table.tolist():
@@ -165,8 +197,7 @@ def _print_table(table, what: str, files: dict[str, Path]) -> None:
     widths = [max(len(row[i]) for row in lines) for i in range(len(_HEADERS))]
     print(f"{what}, with one input at a time at its low and its high value (money)")
     if "other_block" in files:
-        names = {"option_block": "a", "other_block": "b", "shared_block": "shared"}
-        print("; ".join(f"{names[argument]}: {path}" for argument, path in files.items()))
+        print(_which_is_which(files))
     for row in lines:
         cells = [
             cell.ljust(w) if i == 0 else cell.rjust(w)

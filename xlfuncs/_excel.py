@@ -372,6 +372,46 @@ def _check_wire_size(name: str, rows: list) -> None:
     )
 
 
+def _shape(argument: object) -> tuple[int, ...]:
+    if isinstance(argument, np.ndarray):
+        return argument.shape
+    if isinstance(argument, list) and all(isinstance(row, list) for row in argument):
+        widths = {len(row) for row in argument}
+        return (len(argument), widths.pop()) if len(widths) == 1 else ()
+    return ()
+
+
+def _check_input_span(name: str, numeric_arguments: list) -> None:
+    """Refuse, before computing, ranges that broadcast to a result too large to send.
+
+    A column against a row spans every combination: whole columns and rows
+    (=TCO(A:A, ..., 1:1)) would be some 17 billion cells, more memory than a
+    machine has. Each cell takes at least 4 bytes of JSON ("0.0,"), so that
+    lower bound decides here; the exact size is measured after computing.
+    """
+    shapes = [_shape(a) for a in numeric_arguments]
+    rows = max((s[-2] for s in shapes if len(s) >= 2), default=1)
+    columns = max((s[-1] for s in shapes if len(s) >= 1), default=1)
+    if 4 * rows * columns <= MAX_RESULT_BYTES and _MAX_RESULT_BYTES_VARIABLE not in os.environ:
+        return  # the usual call: a few cells, the default limit
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        return  # ranges that do not fit together: the core says which
+    cells = math.prod(shape)
+    at_least = 4 * cells
+    limit = _max_result_bytes(name)
+    if at_least <= limit:
+        return
+    n_rows, n_columns = (*shape, 1, 1)[:2] if len(shape) < 2 else shape[-2:]
+    raise FunctionInputError(
+        f"{name}: the ranges given span {n_rows:,} row{'s' * (n_rows != 1)} x {n_columns:,} "
+        f"column{'s' * (n_columns != 1)}, at least {_size_in_words(at_least)} to send to "
+        f"Excel, more than the limit of {_size_in_words(limit)} (use smaller ranges, or raise "
+        f"the limit with the setting {_MAX_RESULT_BYTES_VARIABLE})"
+    )
+
+
 def _table_cell(cell: object, no_answer: str) -> object:
     if cell is None:
         return ""
@@ -403,6 +443,9 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
             if error.text in _COM_ERRORS:
                 return _error_value(error.text)
             break  # one Excel cannot be handed back (#SPILL!, ...): the core says what it got
+    if not _CLASSIC_WINDOWS:
+        numeric = [a for f, a in zip(_converters(core), converted, strict=True) if f is _argument]
+        _check_input_span(name, numeric)
     try:
         result = core(*converted)
     except NotFoundError:

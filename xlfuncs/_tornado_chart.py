@@ -30,10 +30,13 @@ def _value(value: float) -> str:
     return f"{value:,.15g}" if abs(value) >= 1000 else format_number(value)
 
 
-def draw_tornado(table: np.ndarray, path: Path, title: str, unit: str = "money") -> None:
+def draw_tornado(
+    table: np.ndarray, path: Path, title: str, unit: str = "money", note: str = ""
+) -> None:
     """Write the tornado chart of ``table`` to ``path`` (PNG, or any format matplotlib knows).
 
-    ``title`` names the figure, e.g. ``TCO`` or ``TCO difference (a - b)``.
+    ``title`` names the figure, e.g. ``TCO`` or ``TCO difference (a - b)``;
+    ``note``, if given, is a line under it, e.g. what ``a`` and ``b`` are.
 
     One horizontal bar per input, largest swing on top, from the base result
     to the result at the input's low (blue) and high (orange) values; the
@@ -78,5 +81,5 @@ def draw_tornado(table: np.ndarray, path: Path, title: str, unit: str = "money")
         fontsize=8,
         frameon=False,
     )
-    axes.set_title(f"What moves the {title} most", fontsize=11)
+    axes.set_title(f"What moves the {title} most" + (f"\n{note}" if note else ""), fontsize=11)
     figure.savefig(path, dpi=150)

@@ -9,7 +9,9 @@ those keep heavy imports (openpyxl, price data) inside their handler.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -43,7 +45,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return 2
-    return int(handler(arguments) or 0)
+    try:
+        return int(handler(arguments) or 0)
+    except BrokenPipeError:
+        # Whoever reads the output stopped early (xlfuncs tornado --csv | head):
+        # nothing is wrong here, so no traceback; and nothing more to write.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover
