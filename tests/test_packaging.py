@@ -119,7 +119,9 @@ def test_install_hints_name_the_missing_package_with_its_declared_versions():
         assert 'pip install "xlfuncs' not in module.read_text(encoding="utf-8"), module
 
 
-@pytest.mark.parametrize("page", ["README.md", "docs/hosts.md", "docs/uncertainty.md"])
+@pytest.mark.parametrize(
+    "page", ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md"))]
+)
 def test_the_user_guide_asks_pip_for_xlfuncs_only_where_it_speaks_of_pypi(page):
     # pip install "xlfuncs[plot]" fails ("No matching distribution") until the
     # first release; only the sentence on what changes then may show it.
