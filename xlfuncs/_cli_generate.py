@@ -48,6 +48,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="store calculated values in the workbooks too (needs LibreOffice)",
     )
+    parser.add_argument(
+        "--csv-decimal",
+        choices=(".", ","),
+        default=".",
+        metavar="MARK",
+        help="decimal mark of summary.csv: '.' (fields separated by ',', the default) or "
+        "',' (fields separated by ';', for Excel in German, French and other languages)",
+    )
     parser.set_defaults(handler=run, parser=parser)
 
 
@@ -80,6 +88,7 @@ def run(arguments: argparse.Namespace) -> int:
             skip_existing=arguments.skip_existing,
             fail_fast=arguments.fail_fast,
             recalc=arguments.recalc,
+            csv_decimal=arguments.csv_decimal,
             progress=progress.update,
         )
     except (ValueError, OSError) as error:  # unknown template, unwritable folder ...

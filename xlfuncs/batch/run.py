@@ -212,6 +212,7 @@ def generate(
     fail_fast: bool = False,
     recalc: bool = False,
     summary: bool = True,
+    csv_decimal: str = ".",
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
     """Write one filled workbook per scenario, and a summary table comparing them all.
@@ -250,6 +251,10 @@ def generate(
         written workbooks, for readers that do not calculate.
     summary : bool, default True
         Write ``summary.xlsx`` and ``summary.csv``.
+    csv_decimal : {".", ","}, default "."
+        The decimal mark of ``summary.csv``: ``"."`` with fields separated
+        by ``,``, or ``","`` with fields separated by ``;`` (as Excel in
+        German, French and many other languages reads CSV files).
     progress : callable, optional
         Called with each scenario's :class:`Outcome` as it completes.
 
@@ -262,7 +267,8 @@ def generate(
     Raises
     ------
     ValueError
-        An unknown template, or ``overwrite`` together with ``skip_existing``.
+        An unknown template, ``overwrite`` together with ``skip_existing``,
+        or a ``csv_decimal`` other than ``"."`` or ``","``.
 
     Examples
     --------
@@ -278,6 +284,8 @@ def generate(
     """
     if overwrite and skip_existing:
         raise ValueError("generate: choose overwrite or skip_existing, not both")
+    if csv_decimal not in (".", ","):
+        raise ValueError(f"generate: csv_decimal must be '.' or ',', got {csv_decimal!r}")
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     chosen = resolve_template(template)
     layout = Layout.of(chosen)
@@ -366,7 +374,9 @@ def generate(
         )
     elif summary and len(report.summary):
         try:
-            report.summary_files = report.summary.write(folder, overwrite=mode != "refuse")
+            report.summary_files = report.summary.write(
+                folder, overwrite=mode != "refuse", csv_decimal=csv_decimal
+            )
         except FileExistsError as error:
             name = str(error)
             reason = f"{name} already exists (--overwrite or --skip-existing replace it)"

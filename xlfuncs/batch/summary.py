@@ -152,10 +152,10 @@ class SummaryTable:
                 numbers = [_value(figures[key][row, column]) for key, _, _ in FIGURES]
                 yield [scenario, option, file, reference, *numbers, cheapest]
 
-    def write(self, out_dir: Path, overwrite: bool) -> list[Path]:
+    def write(self, out_dir: Path, overwrite: bool, csv_decimal: str = ".") -> list[Path]:
         """Write summary.xlsx and summary.csv; returns their paths."""
         # Rows are made twice from the compact columns rather than held in a list.
-        return summary_files.write(self.rows, COLUMNS, out_dir, overwrite)
+        return summary_files.write(self.rows, COLUMNS, out_dir, overwrite, csv_decimal)
 
 
 def summarise(
