@@ -8,11 +8,11 @@ A file that already exists is never replaced unless ``--overwrite`` is given.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
+from ._printable import printable
 from .templates import TEMPLATE_NAMES  # light: the package imports openpyxl lazily
 
 __all__ = ["register"]
@@ -82,11 +82,17 @@ def _write_templates(arguments: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from .batch.writer import save_atomically, write_bytes
+
     out: Path = arguments.out
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        print(f"xlfuncs templates: cannot create the folder {out}: {error}", file=sys.stderr)
+        print(
+            f"xlfuncs templates: cannot create the folder {printable(str(out))}: "
+            f"{printable(error.strerror or str(error))}",
+            file=sys.stderr,
+        )
         return 1
     kept = 0
     for name in names:
@@ -94,20 +100,23 @@ def _write_templates(arguments: argparse.Namespace) -> int:
         target = out / filename
         if target.exists() and not arguments.overwrite:
             print(
-                f"kept {target}: it already exists (use --overwrite to replace it)",
+                f"kept {printable(str(target))}: it already exists (use --overwrite to replace it)",
                 file=sys.stderr,
             )
             kept += 1
             continue
         data = _packaged(filename) or _built(name)
-        # Write beside the target, then rename: never a half-written workbook.
-        handle, temporary = tempfile.mkstemp(dir=out, prefix=".xlfuncs-", suffix=".xlsx")
+        # Written beside the target, then renamed: never a half-written workbook.
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        print(f"wrote {target}")
+            save_atomically(
+                lambda path, data=data: write_bytes(path, data), target, arguments.overwrite
+            )
+        except FileExistsError:  # appeared meanwhile
+            print(
+                f"kept {printable(str(target))}: it already exists (use --overwrite to replace it)",
+                file=sys.stderr,
+            )
+            kept += 1
+            continue
+        print(f"wrote {printable(str(target))}")
     return 1 if kept else 0

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import collections
+import contextlib
+import multiprocessing
 import os
+import select
+import signal
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Mapping
@@ -12,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .filenames import UniqueNames
+from .outputs import output_problem, prepare_folder
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
 from .summary import SummaryTable, has_figures
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
@@ -20,13 +25,17 @@ from .writer import (
     TemplateNotFillableError,
     illegal_text,
     quoted_inputs,
+    remove_stale_parts,
     save_atomically,
     write_bytes,
 )
 
-__all__ = ["BatchReport", "Outcome", "generate"]
+__all__ = ["BatchReport", "Outcome", "generate", "pool_context"]
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+# A worker's status when the output folder cannot be written at all: the
+# scenario failed, and the batch stops.
+_UNWRITABLE = "unwritable"
 SUMMARY_NAMES = ("summary",)
 # Scenarios sent to a worker at a time: few enough to keep every worker busy
 # to the end, enough to make the cost of sending them small.
@@ -56,6 +65,9 @@ class BatchReport:
     recalculated: bool = False
     #: Remarks that are not failures, e.g. why no summary was written.
     notes: list[str] = field(default_factory=list)
+    #: Why the batch stopped before its end (the output folder could not be
+    #: written), with what to do; empty when it ran to the end.
+    stopped: str = ""
 
     @property
     def written(self) -> list[Path]:
@@ -104,6 +116,79 @@ def _install_fillers(fillers: dict[tuple, Filler | None]) -> None:
         _FILLERS.update(fillers)
 
 
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How the batch starts its worker processes: never by a bare ``fork``.
+
+    ``fork`` copies a process whatever its threads hold (locks of logging,
+    of the import system, of a progress bar ...), and a worker can hang
+    forever on a lock whose owner was not copied; Python 3.12 warns of it.
+    A fork server (one clean process that forks the workers) where the
+    system has one, else ``spawn`` (a fresh interpreter per worker).
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the batch once, so each worker starts at once; and
+    # it does not import the user's script (``__main__``).
+    context.set_forkserver_preload(["xlfuncs.batch.run"])
+    return context
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """Hold Ctrl-C and SIGTERM back while a worker is being started.
+
+    A worker reads its start-up data from this process; stopped half-way,
+    it would die with a traceback. The signal arrives when the block ends.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_worker(parent: int, fillers: dict[tuple, Filler | None]) -> None:
+    """Set up a worker process of the batch's own pool.
+
+    Ctrl-C is for the batch to handle: the worker finishes the workbooks it
+    was given. And it ends when the batch's process ends, however that ends
+    (even killed outright): a worker is a child of the fork server, which
+    would keep it running.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _install_fillers(fillers)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True, name="xlfuncs-parent").start()
+
+
+def _end_with(parent: int) -> None:
+    """Wait for the process ``parent`` to end, then end this one at once."""
+    try:
+        handle = os.pidfd_open(parent)  # Linux 5.3+: readable when the process ends
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                break
+            except OSError:
+                pass
+            threading.Event().wait(0.5)
+    # Nothing to tell anyone: a temporary file being written stays behind,
+    # and the next run in the folder removes it.
+    os._exit(1)
+
+
 def _exists_reason(file: str) -> str:
     return f"{file} already exists (--overwrite replaces it, --skip-existing keeps it)"
 
@@ -125,6 +210,11 @@ def make_workbook(
             save_atomically(lambda path: template.build(values, path), target, mode == "overwrite")
     except FileExistsError:
         return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
+    except OSError as error:
+        problem = output_problem(error, os.path.dirname(target) or ".")
+        if problem is not None:
+            return _UNWRITABLE, problem
+        return FAILED, f"{name} could not be written: {error.strerror or error}"
     except Exception as error:  # a worker reports, it never stops the batch
         return FAILED, str(error) or type(error).__name__
     return WRITTEN, ""
@@ -155,6 +245,8 @@ class _Dispatcher:
         self, executor: Executor | None, workers: int, template_ref, out_dir: Path, mode: str
     ):
         self.executor, self.template_ref = executor, template_ref
+        #: Hold signals back while submitting (which may start a worker of our pool).
+        self.own_pool = False
         self.out_dir, self.mode = str(out_dir), mode
         self.limit = max(2, 3 * workers)
         self.chunk: list[tuple[Mapping[str, float | str], str]] = []
@@ -179,9 +271,10 @@ class _Dispatcher:
             results = make_workbooks(self.template_ref, jobs, self.out_dir, self.mode)
             yield from zip(slots, results, strict=True)
             return
-        future = self.executor.submit(
-            make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
-        )
+        with _signals_deferred() if self.own_pool else contextlib.nullcontext():
+            future = self.executor.submit(
+                make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
+            )
         self.in_flight.append((future, slots))
         while len(self.in_flight) >= self.limit:
             yield from self._collect_oldest()
@@ -290,8 +383,13 @@ def generate(
     chosen = resolve_template(template)
     layout = Layout.of(chosen)
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    prepare_folder(folder)
     report = BatchReport(folder, chosen.name, summary=SummaryTable(layout))
+    stale = remove_stale_parts(folder)
+    if stale:
+        report.notes.append(
+            f"removed {len(stale)} temporary file(s) left by an interrupted run in this folder"
+        )
     outcomes: list[Outcome | None] = []
     # Each outcome's row in the summary table, -1 for none (kept compact for long batches).
     summary_rows = array("l")
@@ -303,18 +401,27 @@ def generate(
     if own_pool:
         # The workers get the filler made here rather than each making its own.
         _filler(chosen, frozenset())
-        pool = ProcessPoolExecutor(jobs, initializer=_install_fillers, initargs=(dict(_FILLERS),))
+        pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=pool_context(),
+            initializer=_start_worker,
+            initargs=(os.getpid(), dict(_FILLERS)),
+        )
     else:
         pool = executor
     dispatcher = _Dispatcher(
         pool, jobs if own_pool else max(jobs, os.cpu_count() or 1), template_ref, folder, mode
     )
+    dispatcher.own_pool = own_pool
     names = UniqueNames(reserved=SUMMARY_NAMES)
     stop = False
 
     def settle(done: Iterable[tuple[int, tuple[str, str]]]) -> None:
         nonlocal stop
         for slot, (status, reason) in done:
+            if status == _UNWRITABLE:
+                status, stop = FAILED, True
+                report.stopped = report.stopped or reason
             pending = outcomes[slot]
             outcome = Outcome(pending.scenario, pending.file, status, reason)
             outcomes[slot] = outcome
@@ -358,9 +465,14 @@ def generate(
             settle(dispatcher.add(slot, item.values, file))
         settle(dispatcher.finish())
     finally:
+        # On Ctrl-C too: the workers (which ignore it) finish the workbooks
+        # they hold, so that no temporary file is left behind.
         if own_pool:
             pool.shutdown(cancel_futures=True)
     report.outcomes = outcomes
+    if report.stopped:
+        report.notes.append("no summary: the batch stopped before its end")
+        return report
 
     if recalc and report.written:
         from .recalc import recalculate_in_place
@@ -381,6 +493,12 @@ def generate(
             name = str(error)
             reason = f"{name} already exists (--overwrite or --skip-existing replace it)"
             report.outcomes.append(Outcome("(summary)", name, FAILED, reason))
+        except OSError as error:
+            problem = output_problem(error, folder)
+            reason = problem or f"could not be written: {error.strerror or error}"
+            report.outcomes.append(Outcome("(summary)", "summary.xlsx", FAILED, reason))
+            if problem:
+                report.stopped = problem
     return report
 
 

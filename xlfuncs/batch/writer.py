@@ -12,8 +12,10 @@ in the marked cells; a template whose layout depends on its values (or that
 hides a value anywhere else) is built afresh for every scenario instead.
 
 **Saving.** Each workbook is written to a temporary file in the output folder
-(its name ends in ``.part``, never ``.xlsx``) and moved into place in one
-step, so a run killed at any moment leaves only complete workbooks. Without
+(``.NAME.PID@HOST.RANDOM.part``, never ``.xlsx``) and moved into place in
+one step, so a run killed at any moment leaves only complete workbooks; the
+next run removes the temporary files of processes of this machine that no
+longer run, and never those of a run still writing. Without
 ``overwrite`` the move refuses to replace an existing file, even one that
 appeared while the workbook was being made.
 """
@@ -24,6 +26,8 @@ import io
 import math
 import os
 import re
+import secrets
+import socket
 import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
@@ -38,6 +42,7 @@ __all__ = [
     "TemplateNotFillableError",
     "illegal_text",
     "quoted_inputs",
+    "remove_stale_parts",
     "save_atomically",
     "write_bytes",
 ]
@@ -251,15 +256,14 @@ def save_atomically(
 
     ``write(path)`` writes the content to ``path`` (a string). Without
     ``overwrite``, :class:`FileExistsError` is raised if ``target`` exists,
-    and the temporary file is removed.
+    and the temporary file is removed. The file gets the permissions the
+    user's umask gives, as any other program's new files do.
     """
     # Plain strings rather than pathlib: pathlib interns every name it parses,
     # which a batch of many thousand files would keep in memory.
     target = os.fspath(target)
     folder, name = os.path.split(target)
-    stem = os.path.splitext(name)[0]
-    handle, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{stem[:40]}.", suffix=".part")
-    os.close(handle)
+    temporary = _new_part(folder or ".", os.path.splitext(name)[0])
     try:
         write(temporary)
         if overwrite:
@@ -269,6 +273,74 @@ def save_atomically(
     finally:
         if os.path.lexists(temporary):
             os.unlink(temporary)
+
+
+# A temporary file is named ``.STEM.PID@HOST.RANDOM.part``: whoever finds it
+# later can tell whether the process writing it may still be running.
+_PART = re.compile(r"^\..*\.(\d+)@([A-Za-z0-9-]*)\.[0-9a-f]+\.part$")
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:30]
+
+
+def _new_part(folder: str, stem: str) -> str:
+    """Create an empty temporary file in ``folder``, named after the target and this process.
+
+    Created with mode 0666 less the umask (``mkstemp`` would give 0600),
+    and never over an existing file.
+    """
+    tag = f"{os.getpid()}@{_host()}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        path = os.path.join(folder, f".{stem[:40]}.{tag}.{secrets.token_hex(4)}.part")
+        try:
+            os.close(os.open(path, flags, 0o666))
+        except FileExistsError:
+            continue
+        return path
+
+
+def remove_stale_parts(folder: str | os.PathLike[str]) -> list[str]:
+    """Remove the temporary files that runs killed on this machine left in ``folder``.
+
+    Only files named as :func:`save_atomically` names them, made on this
+    machine by a process that no longer runs; a run still writing into the
+    folder, or one on another machine sharing it, keeps its files. Returns
+    the names removed.
+    """
+    host, removed = _host(), []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _PART.match(entry.name)
+        if found is None or found.group(2) != host or _running(int(found.group(1))):
+            continue
+        try:
+            os.unlink(entry.path)
+        except FileNotFoundError:
+            continue
+        removed.append(entry.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs here (in doubt, yes: its file is kept)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    try:  # Linux: a process that ended but was not yet reaped is a zombie
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
 
 
 def write_bytes(path: str, data: bytes) -> None:
