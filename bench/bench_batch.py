@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import xlfuncs
-from xlfuncs.batch.scenarios import read_scenarios
+from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.summary import SummaryTable, summarise
 from xlfuncs.batch.template import Layout, resolve_template
 

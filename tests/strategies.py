@@ -48,15 +48,15 @@ tasks = _non_negative(1e7)
 positive_tasks = _floats(1e-3, 1e7)
 #: Horizon: whole months 1 to 600, as int or as a whole float (12.0 is fine).
 months = st.integers(1, 600).flatmap(lambda n: st.sampled_from([n, float(n)]))
-#: Monthly volume growth, > -1; within +-50 % a month.
+#: Monthly volume growth, > -1 and <= 1; within +-50 % a month.
 monthly_growth = _floats(-0.5, 0.5)
-#: Effective annual discount rate, > -1; from -50 % to +100 %.
+#: Effective annual discount rate, > -1 and <= 1; from -50 % to +100 %.
 annual_discount_rate = _floats(-0.5, 1.0)
-#: Yearly price or cost change, in whole basis points from -90 % to +200 %,
+#: Yearly price or cost change, in whole basis points from -90 % to +100 %,
 #: as a finance user types them. Distinct changes then differ by at least
 #: 0.0001, which keeps YEARS_TO_ZERO_MARGIN's ln((1 + a) / (1 + b)) well
 #: conditioned.
-annual_changes = st.integers(-9000, 20000).map(lambda bp: bp / 10000)
+annual_changes = st.integers(-9000, 10000).map(lambda bp: bp / 10000)
 #: Whole years 1 to 100 (MARGIN_PATH).
 years = st.integers(1, 100)
 

@@ -16,6 +16,12 @@ import re
 
 import numpy as np
 import pytest
+from bad_values import (
+    ALLOWED,
+    NOT_NUMBERS,
+    POSITIVE,
+    POSITIVE_FRACTION,
+)
 
 import xlfuncs
 
@@ -80,81 +86,6 @@ VALID = {
     },
 }
 
-# Out-of-range values per kind of argument, with what the message says.
-NON_NEGATIVE = [(-1, "must be 0 or more, got -1"), (-0.01, "must be 0 or more, got -0.01")]
-POSITIVE = [(0, "must be greater than 0, got 0"), (-2.5, "must be greater than 0, got -2.5")]
-FRACTION = [
-    (-0.1, "must be between 0 and 1, got -0.1"),
-    # 95 meant as 95 %: the message says how to enter it
-    (95, "must be between 0 and 1, got 95 (enter 95% or 0.95)"),
-    (1.5, "must be between 0 and 1, got 1.5 (enter 1.5% or 0.015)"),
-    (100, "must be between 0 and 1, got 100 (enter 100% or 1)"),
-    # above 100 it cannot be a percentage typed without the % sign
-    (250, "must be between 0 and 1, got 250"),
-]
-POSITIVE_FRACTION = [
-    (0, "must be greater than 0 and at most 1, got 0"),
-    (95, "must be greater than 0 and at most 1, got 95 (enter 95% or 0.95)"),
-]
-CHANGE = [(-1, "must be greater than -1, got -1"), (-1.5, "must be greater than -1, got -1.5")]
-MONTHS = [
-    (0, "must be a whole number from 1 to 600, got 0"),
-    (601, "must be a whole number from 1 to 600, got 601"),
-    (12.5, "must be a whole number from 1 to 600, got 12.5"),
-]
-YEARS = [
-    (0, "must be a whole number from 1 to 100, got 0"),
-    (101, "must be a whole number from 1 to 100, got 101"),
-    (2.5, "must be a whole number from 1 to 100, got 2.5"),
-]
-
-#: The contract's table of allowed values, by argument name.
-ALLOWED = {
-    **dict.fromkeys(
-        [
-            "input_tokens",
-            "output_tokens",
-            "reasoning_tokens",
-            "calls",
-            "input_price",
-            "output_price",
-            "cached_price",
-            "gpu_hour_price",
-            "tokens_per_task",
-            "cost_per_error",
-            "cost_per_caught_error",
-            "cost_per_task",
-            "value_per_correct",
-            "efficient_cost_per_task",
-            "frontier_cost_per_task",
-            "a_cost_per_task",
-            "b_cost_per_task",
-            "tasks_per_month",
-            "upfront",
-            "monthly_fixed",
-            "efficient_monthly_fixed",
-            "frontier_monthly_fixed",
-            "a_monthly_fixed",
-            "b_monthly_fixed",
-            "cost",
-        ],
-        NON_NEGATIVE,
-    ),
-    **dict.fromkeys(
-        ["accuracy", "efficient_accuracy", "frontier_accuracy", "catch_rate", "cached_share"],
-        FRACTION,
-    ),
-    **dict.fromkeys(
-        ["monthly_growth", "annual_discount_rate", "annual_price_change", "annual_cost_change"],
-        CHANGE,
-    ),
-    "months": MONTHS,
-    "years": YEARS,
-    "tokens_per_second": POSITIVE,
-    "utilization": POSITIVE_FRACTION,
-    "price": POSITIVE,
-}
-
 #: Where a function's own entry in the contract is stricter than the table.
 STRICTER = {
     (xlfuncs.cost_per_correct, "accuracy"): POSITIVE_FRACTION,
@@ -163,19 +94,6 @@ STRICTER = {
     (xlfuncs.breakeven_error_cost, "tasks_per_month"): POSITIVE,
     (xlfuncs.years_to_zero_margin, "cost"): POSITIVE,
 }
-
-#: Bad for any numeric argument.
-NOT_NUMBERS = [
-    ("abc", "must be a number, got the text 'abc'"),
-    # text that looks like a number is still text: nothing is guessed
-    ("5", "must be a number, got the text '5'"),
-    ("", "must be a number, got a blank"),
-    (True, "must be a number, got TRUE"),
-    (False, "must be a number, got FALSE"),
-    (math.nan, "must be a number, got NaN"),
-    (math.inf, "must be a finite number, got infinity"),
-    (-math.inf, "must be a finite number, got minus infinity"),
-]
 
 
 def excel_name(function) -> str:

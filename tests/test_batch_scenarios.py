@@ -14,8 +14,8 @@ from xlfuncs.batch.scenarios import (
     ScenarioFileError,
     ScenarioProblem,
     parse_number,
-    read_scenarios,
 )
+from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.template import Layout
 
 LAYOUT = Layout.of(STANDIN)

@@ -8,7 +8,7 @@ import random
 import pytest
 from batch_standin import STANDIN
 
-from xlfuncs.batch.scenarios import read_scenarios
+from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.summary import SummaryTable, neutralise
 from xlfuncs.batch.template import Layout
 

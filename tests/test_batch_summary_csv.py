@@ -169,7 +169,7 @@ def test_decimal_commas_read_as_the_same_numbers_in_a_german_locale(tmp_path):
         ("a;=1", "a;'=1"),
         ("a, -1", "a, '-1"),
         ('a;"@x', "a;\"'@x"),
-        ("a\r\n+1", "a\r'\n'+1"),
+        ("a\r\n+1", "a\r\n'+1"),
         ("Email drafting - errors are cheap", "Email drafting - errors are cheap"),
     ],
 )

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from tco_comparison_oracle import expected_figures, tolerance
 from template_support import compare_figures, error_cells, recalculated, require_libreoffice
-from test_template_tco_comparison import expected_figures, tolerance
 
 import xlfuncs
 from xlfuncs.templates import template

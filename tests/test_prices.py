@@ -14,10 +14,10 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from bad_values import ALLOWED, NOT_NUMBERS
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl.utils.datetime import from_excel
-from test_bad_input import ALLOWED, NOT_NUMBERS
 
 import xlfuncs
 from xlfuncs import InputError, NotFoundError, model_price, model_token_cost, token_cost

@@ -184,12 +184,15 @@ def test_tco_range_of_months():
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        # No tasks, volume growing 1000 % a month for 600 months: 11 ** 599
-        # overflows a float, but 0 tasks cost 0 whatever the growth: only the
-        # build is left, 100.
-        ((0, 0.01, 0.95, 2.0, 100, 0, 600, 10.0, 0.0), 100.0),
-        # Free, perfect tasks under the same growth: 5 + 600 * 7
-        ((1000, 0.0, 1.0, 2.0, 5, 7, 600, 10.0, 0.0), 4205.0),
+        # No tasks, volume doubling every month for 600 months and a discount
+        # rate of -99.99999999 % a year: the discounted volume factor
+        # 2 ** 599 / (1e-10 ** (1/12)) ** 600 ~ 1e680 overflows a float, but
+        # 0 tasks cost 0 whatever the factor: only the build is left, 100.
+        ((0, 0.01, 0.95, 2.0, 100, 0, 600, 1.0, -0.9999999999), 100.0),
+        # Free, perfect tasks under the same factor, no monthly fixed cost: the build, 5
+        ((1000, 0.0, 1.0, 2.0, 5, 0, 600, 1.0, -0.9999999999), 5.0),
+        # The highest growth allowed without discounting: 5 + 600 * 7
+        ((1000, 0.0, 1.0, 2.0, 5, 7, 600, 1.0, 0.0), 4205.0),
     ],
 )
 def test_tco_zero_costs_stay_zero_when_the_growth_factor_overflows(args, expected):

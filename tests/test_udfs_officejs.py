@@ -325,8 +325,10 @@ def test_a_blank_required_argument_is_an_error_naming_it(excel, name, argument, 
         ("BREAKEVEN_VOLUME", (0.001, 6000, [[0.001], [0.013]], 0), 0),
         # Price rising 10 % a year while cost falls 20 %: the margin never reaches zero.
         ("YEARS_TO_ZERO_MARGIN", (10, 4, [[-0.5], [0.1]], -0.2), 1),
-        # 11 times the volume every month for 600 months is beyond any float.
-        ("TCO", (1000, 0.01, 0.9, 1, OMIT, OMIT, 600, [[0.01], [10]]), 1),
+        # Volume doubling every month for 600 months, discounted at -99.99999999 %
+        # a year (each month's cost 13.6 times the last month's in today's money):
+        # beyond any float.
+        ("TCO", (1000, 0.01, 0.9, 1, OMIT, OMIT, 600, 1, [[0.01], [-0.9999999999]]), 1),
     ],
 )
 def test_a_cell_without_an_answer_is_an_excel_error(excel, name, args, no_answer):
@@ -343,7 +345,7 @@ def test_a_cell_without_an_answer_is_an_excel_error(excel, name, args, no_answer
         ("BREAKEVEN_ERROR_COST", (0.001, 0.95, 0.05, 0.95), "Div0"),
         ("BREAKEVEN_VOLUME", (0.001, 6000, 0.001, 0), "Div0"),
         ("YEARS_TO_ZERO_MARGIN", (10, 4, 0.1, -0.2), "NotAvailable"),
-        ("TCO", (1000, 0.01, 0.9, 1, OMIT, OMIT, 600, 10), "Num"),
+        ("TCO", (1000, 0.01, 0.9, 1, OMIT, OMIT, 600, 1, -0.9999999999), "Num"),
     ],
 )
 def test_a_single_cell_without_an_answer_is_an_excel_error(excel, name, args, error_type):
@@ -530,7 +532,7 @@ def test_each_parameter_says_unit_range_and_default(excel, name):
         # The contract's table of allowed values, and the functions' own rules.
         ("TCO", "accuracy", "Must be between 0 and 1."),
         ("TCO", "months", "Must be a whole number from 1 to 600."),
-        ("TCO", "monthly_growth", "Must be greater than -1."),
+        ("TCO", "monthly_growth", "Must be greater than -1 and at most 1."),
         ("MARGIN_PATH", "years", "Must be a whole number from 1 to 100."),
         ("SELFHOST_COST", "utilization", "Must be greater than 0 and at most 1."),
         ("SELFHOST_COST", "tokens_per_second", "Must be greater than 0."),

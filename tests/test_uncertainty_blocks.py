@@ -170,7 +170,7 @@ def test_a_guess_out_of_order_is_an_error(guess, words):
         ),
         (
             ["monthly_growth", -1, 0, 0.1],
-            "row 5: monthly_growth low must be greater than -1, got -1",
+            "row 5: monthly_growth low must be greater than -1 and at most 1, got -1",
         ),
         (["upfront", -5, "", ""], "row 5: upfront must be 0 or more, got -5"),
     ],

@@ -5,10 +5,18 @@ a plain float for single values. Rates, shares and accuracies are fractions
 (0.95 is 95 %), token prices are money per 1,000,000 tokens, and the period
 is a month. Bad input raises :class:`InputError`; a model or provider that
 the price data does not know raises :class:`NotFoundError` (one of them).
+Every error xlfuncs raises on purpose is an :class:`XlfuncsError`.
 """
 
 from ._breakeven import breakeven_accuracy, breakeven_error_cost, breakeven_volume
-from ._errors import InputError, NotFoundError
+from ._errors import (
+    ArgumentError,
+    InputError,
+    LibreOfficeError,
+    MissingDependencyError,
+    NotFoundError,
+    XlfuncsError,
+)
 from ._margins import margin, margin_path, years_to_zero_margin
 from ._prices import model_price, model_token_cost
 from ._tco import tco
@@ -18,8 +26,12 @@ from ._unit_costs import cost_per_correct, error_cost, net_value, selfhost_cost,
 __version__ = "0.1.0"
 
 __all__ = [
+    "ArgumentError",
     "InputError",
+    "LibreOfficeError",
+    "MissingDependencyError",
     "NotFoundError",
+    "XlfuncsError",
     "__version__",
     "breakeven_accuracy",
     "breakeven_error_cost",

@@ -12,8 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ._errors import InputError
 from ._printable import printable
-from .templates import TEMPLATE_NAMES  # light: the package imports openpyxl lazily
+from .templates import TEMPLATE_NAMES, check_name  # light: the package imports openpyxl lazily
 
 __all__ = ["register"]
 
@@ -74,13 +75,10 @@ def _write_templates(arguments: argparse.Namespace) -> int:
             return 2
         return 0
     names = arguments.names or list(TEMPLATE_NAMES)
-    unknown = [n for n in names if n not in TEMPLATE_NAMES]
-    if unknown:
-        print(
-            f"xlfuncs templates: unknown template {unknown[0]!r}; choose from "
-            + ", ".join(TEMPLATE_NAMES),
-            file=sys.stderr,
-        )
+    try:
+        names = [check_name(n) for n in names]
+    except InputError as error:
+        print(f"xlfuncs templates: {error}", file=sys.stderr)
         return 2
     from .batch.writer import save_atomically, write_bytes
 

@@ -49,7 +49,7 @@ def margin_path(price, cost, annual_price_change, annual_cost_change, years):
     cost : float
         Money to serve that unit today (>= 0).
     annual_price_change, annual_cost_change : float
-        Yearly change, compounding (> -1; -0.5 means it halves each year).
+        Yearly change, compounding (> -1 and <= 1; -0.5 means it halves each year).
     years : int
         Whole number of years, 1 to 100.
 
@@ -91,7 +91,7 @@ def years_to_zero_margin(price, cost, annual_price_change, annual_cost_change):
     cost : float or array_like
         Money to serve that unit today (> 0).
     annual_price_change, annual_cost_change : float or array_like
-        Yearly change, compounding (> -1).
+        Yearly change, compounding (> -1 and <= 1).
 
     Returns
     -------

@@ -21,6 +21,8 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ._errors import InputError, LibreOfficeError
+
 __all__ = ["INSTALL_HINT", "LibreOfficeError", "export_pdf", "find_soffice", "recalculate"]
 
 #: soffice --convert-to targets, by the suffix of the file it writes.
@@ -44,10 +46,6 @@ _ALWAYS_RECALCULATE = """<?xml version="1.0" encoding="UTF-8"?>
  <prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-
-
-class LibreOfficeError(RuntimeError):
-    """soffice is missing, failed, or did not write every recalculated file."""
 
 
 def find_soffice() -> str | None:
@@ -121,10 +119,16 @@ def _convert(
     sources = [Path(w).resolve() for w in workbooks]
     names = [s.name for s in sources]
     if len(set(names)) != len(names):
-        raise ValueError("recalculate: the workbooks' file names must differ")
+        raise InputError(
+            "recalculate: the workbooks' file names must differ", function="recalculate"
+        )
     out = Path(out_dir).resolve()
     if any(s.parent == out for s in sources):
-        raise ValueError("recalculate: out_dir must not hold the workbooks themselves")
+        raise InputError(
+            "recalculate: out_dir must not hold the workbooks themselves",
+            function="recalculate",
+            argument="out_dir",
+        )
     if not sources:
         return []
     soffice = find_soffice()

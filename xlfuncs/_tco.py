@@ -103,9 +103,9 @@ def tco(
     months : int or array_like, default 12
         Horizon in whole months, 1 to 600.
     monthly_growth : float or array_like, default 0
-        Monthly growth of the task volume, compounding (> -1).
+        Monthly growth of the task volume, compounding (> -1 and <= 1).
     annual_discount_rate : float or array_like, default 0
-        Effective annual discount rate (> -1).
+        Effective annual discount rate (> -1 and <= 1).
 
     Returns
     -------

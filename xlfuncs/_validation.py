@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._errors import InputError
+from ._errors import ArgumentError, InputError
 
 __all__ = [
     "RULES",
@@ -36,10 +36,16 @@ _INF = math.inf
 
 
 class Rule:
-    """The allowed values of one argument: an interval, perhaps whole numbers.
+    """The allowed values of one kind of input: an interval, perhaps whole numbers.
 
-    ``fraction`` marks a share, rate or accuracy, where 95 is most likely
-    meant as 95 %, so the message suggests 0.95.
+    A rule is the one place an input kind's checking lives: the Python and
+    Excel functions, the templates' data validation and Checks rows, and the
+    scenario reader all ask the same rule, and its :meth:`refusal` words
+    every message the same way.
+
+    ``fraction`` marks a share, rate or accuracy, held as a fraction
+    (0.95 is 95 %). For such an input a refused value that looks like a
+    percentage typed without its % sign gets a hint (see :meth:`hint`).
     """
 
     # A plain class rather than a dataclass: this module is imported when
@@ -81,6 +87,52 @@ class Rule:
             ok &= np.floor(values) == values
         return ok
 
+    def hint(self, value: float) -> str:
+        """What a refused value probably meant, e.g. ``enter 8% or 0.08``; else ``""``.
+
+        Only for a fraction-kind rule, and only for a value that looks like a
+        percentage typed without the % sign: its size above 1 and at most
+        100, with at most two decimals (8, 2.5 and -30 qualify; 1.0000000001
+        and 250 do not), and whose hundredth the rule allows.
+
+        Examples
+        --------
+        >>> RULES["annual_discount_rate"].hint(8)
+        'enter 8% or 0.08'
+        >>> RULES["monthly_growth"].hint(-30)
+        'enter -30% or -0.3'
+        >>> RULES["catch_rate"].hint(1.0000000001)
+        ''
+        """
+        if not self.fraction or not math.isfinite(value) or not 1 < abs(value) <= 100:
+            return ""
+        if round(value, 2) != value or not self.admits_number(value / 100):
+            return ""
+        return f"enter {format_number(value)}% or {format_number(value / 100)}"
+
+    def refusal(self, value: float) -> tuple[str, str] | None:
+        """Why this rule refuses one number, or ``None`` when it is allowed.
+
+        Returns what is required (e.g. ``must be between 0 and 1``) and the
+        hint of :meth:`hint` (``""`` when there is none). Every face words its
+        message from these two, so they read the same everywhere.
+
+        Examples
+        --------
+        >>> RULES["accuracy"].refusal(95)
+        ('must be between 0 and 1', 'enter 95% or 0.95')
+        >>> RULES["accuracy"].refusal(0.95) is None
+        True
+        """
+        if self.admits_number(value):
+            return None
+        if math.isnan(value):
+            return "must be a number", ""
+        if math.isinf(value):
+            # "must be 0 or more, got infinity" would read as a contradiction.
+            return "must be a finite number", ""
+        return f"must be {self.describe()}", self.hint(value)
+
     def describe(self) -> str:
         """What is allowed, in words, e.g. ``between 0 and 1``."""
         low, high = format_number(self.low), format_number(self.high)
@@ -101,7 +153,9 @@ NON_NEGATIVE = Rule(low=0.0)
 POSITIVE = Rule(low=0.0, low_open=True)
 FRACTION = Rule(low=0.0, high=1.0, fraction=True)
 POSITIVE_FRACTION = Rule(low=0.0, high=1.0, low_open=True, fraction=True)
-CHANGE = Rule(low=-1.0, low_open=True)
+#: Growth, discount and price or cost change rates: above 100 % a year (or a
+#: month) is almost always a percentage typed as a whole number.
+CHANGE = Rule(low=-1.0, high=1.0, low_open=True, fraction=True)
 MONTHS = Rule(low=1.0, high=600.0, whole=True)
 YEARS = Rule(low=1.0, high=100.0, whole=True)
 
@@ -251,15 +305,9 @@ def violation(rule: Rule, value: float, where: str = "") -> str:
 
     ``where`` (e.g. `` in row 2, column 1``) follows the value received.
     """
-    if math.isnan(value):
-        return f"must be a number, got NaN{where}"
-    if math.isinf(value):
-        # "must be 0 or more, got infinity" would read as a contradiction.
-        return f"must be a finite number, got {format_number(value)}{where}"
-    text = f"must be {rule.describe()}, got {format_number(value)}{where}"
-    if rule.fraction and 1 < value <= 100:
-        text += f" (enter {format_number(value)}% or {format_number(value / 100)})"
-    return text
+    required, hint = rule.refusal(value) or (f"must be {rule.describe()}", "")
+    text = f"{required}, got {format_number(value)}{where}"
+    return f"{text} ({hint})" if hint else text
 
 
 def _check_rule(function: str, name: str, array: np.ndarray, rule: Rule) -> None:
@@ -325,15 +373,15 @@ def checked(
         @functools.wraps(arithmetic)
         def wrapper(*args: object, **kwargs: object) -> object:
             if len(args) > len(names):
-                raise TypeError(
+                raise ArgumentError(
                     f"{arithmetic.__name__}() takes {len(names)} arguments, got {len(args)}"
                 )
             values = dict(zip(names, args, strict=False))
             for key, val in kwargs.items():
                 if key not in signature.parameters:
-                    raise TypeError(f"{arithmetic.__name__}() has no argument {key!r}")
+                    raise ArgumentError(f"{arithmetic.__name__}() has no argument {key!r}")
                 if key in values:
-                    raise TypeError(f"{arithmetic.__name__}() got {key!r} twice")
+                    raise ArgumentError(f"{arithmetic.__name__}() got {key!r} twice")
                 values[key] = val
             arrays: list[np.ndarray | None] = []
             for name, rule in zip(names, arg_rules, strict=True):

@@ -10,6 +10,8 @@ from __future__ import annotations
 import errno
 import os
 
+from .._errors import XlfuncsError
+
 __all__ = ["OutputFolderError", "output_problem", "prepare_folder"]
 
 # Errors that no other scenario can escape either: the batch stops.
@@ -24,7 +26,7 @@ _FATAL = {
 }
 
 
-class OutputFolderError(OSError):
+class OutputFolderError(XlfuncsError, OSError):
     """The output folder cannot be made or written; the message says what to do."""
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .writer import save_atomically, write_bytes
 
-__all__ = ["recalculate_in_place", "store_values"]
+__all__ = ["recalculate_workbooks", "store_values"]
 
 # Workbooks per soffice run: start-up is paid once, a failure costs one chunk.
 _CHUNK = 200
@@ -123,11 +123,3 @@ def recalculate_workbooks(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
                     save_atomically(lambda target, data=data: write_bytes(target, data), path, True)
                 except Exception as error:  # one unreadable copy must not stop the others
                     yield path, f"could not store calculated values: {error}"
-
-
-def recalculate_in_place(report) -> Iterator:
-    """Outcomes for the workbooks whose values could not be calculated (none on success)."""
-    from .run import FAILED, Outcome
-
-    for path, problem in recalculate_workbooks(report.written):
-        yield Outcome(path.stem, path.name, FAILED, f"--recalc: {problem}")

@@ -15,9 +15,11 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .._errors import InputError
 from .filenames import UniqueNames
 from .outputs import output_problem, prepare_folder
-from .scenarios import Scenario, ScenarioFileError, ScenarioProblem, read_scenarios
+from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
+from .sources import read_scenarios
 from .summary import SummaryTable, has_figures
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import (
@@ -359,9 +361,10 @@ def generate(
 
     Raises
     ------
-    ValueError
+    xlfuncs.InputError
         An unknown template, ``overwrite`` together with ``skip_existing``,
-        or a ``csv_decimal`` other than ``"."`` or ``","``.
+        or a ``csv_decimal`` other than ``"."`` or ``","`` (a ``ValueError``,
+        like every :class:`xlfuncs.XlfuncsError` of bad input).
 
     Examples
     --------
@@ -376,9 +379,15 @@ def generate(
     'Email drafting - errors are cheap.xlsx'
     """
     if overwrite and skip_existing:
-        raise ValueError("generate: choose overwrite or skip_existing, not both")
+        raise InputError(
+            "generate: choose overwrite or skip_existing, not both", function="generate"
+        )
     if csv_decimal not in (".", ","):
-        raise ValueError(f"generate: csv_decimal must be '.' or ',', got {csv_decimal!r}")
+        raise InputError(
+            f"generate: csv_decimal must be '.' or ',', got {csv_decimal!r}",
+            function="generate",
+            argument="csv_decimal",
+        )
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     chosen = resolve_template(template)
     layout = Layout.of(chosen)
@@ -475,10 +484,10 @@ def generate(
         return report
 
     if recalc and report.written:
-        from .recalc import recalculate_in_place
+        from .recalc import recalculate_workbooks
 
-        for outcome in recalculate_in_place(report):
-            report.outcomes.append(outcome)
+        for path, problem in recalculate_workbooks(report.written):
+            report.outcomes.append(Outcome(path.stem, path.name, FAILED, f"--recalc: {problem}"))
         report.recalculated = True
     if summary and len(report.summary) and not has_figures(layout):
         report.notes.append(

@@ -13,7 +13,8 @@ models) with their own inputs. YAML and JSON files nest them::
           - name: Frontier model
             accuracy: 0.99
 
-CSV and XLSX files are a long table (see :mod:`xlfuncs.batch.tables`).
+CSV and XLSX files are a long table (see :mod:`xlfuncs.batch.tables`);
+:func:`xlfuncs.batch.sources.read_scenarios` reads a file of any kind.
 
 Readers yield scenarios in file order and never stop at a bad one: a bad
 scenario comes out as a :class:`ScenarioProblem` saying where (file, row or
@@ -29,7 +30,6 @@ import difflib
 import functools
 import json
 import math
-import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -45,7 +45,6 @@ __all__ = [
     "ScenarioProblem",
     "ValueChecker",
     "parse_number",
-    "read_scenarios",
     "suggest",
 ]
 
@@ -196,11 +195,12 @@ class ValueChecker:
             return spec.default
         else:
             number = float(raw)
-        if not spec.rule.admits_number(number):
-            hint = ""
-            if spec.rule.fraction and 1 < number <= 100:
-                hint = f"enter {format_number(number)}% or {format_number(number / 100)}"
-            self.fail(where, key, number, f"{key} must be {spec.rule.describe()}", hint)
+        refusal = spec.rule.refusal(number)
+        if refusal is not None:
+            required, hint = refusal
+            if isinstance(raw, str) and raw.strip().endswith("%"):
+                hint = ""  # typed with its % sign: no need to suggest one
+            self.fail(where, key, number, f"{key} {required}", hint)
         return number
 
     def _text(self, spec: InputDeclaration, raw: object, where: str, key: str) -> str:
@@ -518,37 +518,3 @@ def _json_document(path: Path, file: str) -> object:
         raise ScenarioFileError(
             f"{file}, line {error.lineno}: not valid JSON: {error.msg}"
         ) from None
-
-
-def read_scenarios(
-    source: str | os.PathLike[str] | Mapping | Iterable, layout: Layout
-) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from a file (by its suffix) or from Python objects, in order.
-
-    Raises :class:`ScenarioFileError` when the file cannot be read at all;
-    a bad scenario is yielded as a :class:`ScenarioProblem` instead.
-    """
-    if not isinstance(source, (str, os.PathLike)):
-        return read_nested(source, layout, "")
-    path = Path(source)
-    file = str(source)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise ScenarioFileError(
-            f"{file}: scenario files end in {', '.join(SUFFIXES)}; "
-            f"got {path.suffix or 'no suffix'!r}"
-        )
-    if not path.is_file():
-        raise ScenarioFileError(f"{file}: no such file")
-    if kind == "yaml":
-        document, locate = _yaml_document(path, file)
-        return read_nested(document, layout, file, locate)
-    if kind == "json":
-        return read_nested(_json_document(path, file), layout, file)
-    from . import tables
-
-    return (
-        tables.read_csv(path, layout, file)
-        if kind == "csv"
-        else tables.read_xlsx(path, layout, file)
-    )

@@ -15,7 +15,6 @@ the scenario's shared inputs, and per option the option inputs by key.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 from collections.abc import Mapping, Sequence
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Protocol, runtime_checkable
 
+from .._errors import ArgumentError
 from .._validation import Rule
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "ModuleTemplate",
     "Template",
     "resolve_template",
-    "template_names",
 ]
 
 #: The template a batch uses when none is named.
@@ -186,28 +185,15 @@ class ModuleTemplate:
         return (resolve_template, (self.name,))
 
 
-def template_names() -> list[str]:
-    """Names of the templates that ship with xlfuncs."""
-    from .. import templates
-
-    return list(templates.TEMPLATE_NAMES)
-
-
-def _by_name(name: str) -> Template:
-    from .. import templates
-
-    known = template_names()
-    if name not in known:
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ValueError(f"unknown template {name!r}{hint}; the templates are {', '.join(known)}")
-    return ModuleTemplate(templates.template(name), name)
-
-
 def resolve_template(template: str | Template) -> Template:
-    """The template object for a name (a module of :mod:`xlfuncs.templates`) or the object."""
+    """The template object for a name (looked up in :mod:`xlfuncs.templates`) or the object.
+
+    An unknown name is an :class:`~xlfuncs.InputError` that lists the templates.
+    """
     if isinstance(template, str):
-        return _by_name(template)
+        from .. import templates
+
+        return ModuleTemplate(templates.template(template), template)
     if not isinstance(template, Template):
-        raise TypeError(f"template must be a template name or object, got {template!r}")
+        raise ArgumentError(f"template must be a template name or object, got {template!r}")
     return template

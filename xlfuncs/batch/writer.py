@@ -33,6 +33,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from .._errors import XlfuncsError
 from ..templates._workbook import starts_like_formula
 from .template import Template
 
@@ -60,7 +61,7 @@ def illegal_text(text: str) -> str | None:
     return None if found is None else repr(found.group())[1:-1]
 
 
-class TemplateNotFillableError(Exception):
+class TemplateNotFillableError(XlfuncsError):
     """The template's output depends on its values beyond the input cells."""
 
 

@@ -1,6 +1,9 @@
 """The template workbooks: prebuilt comparison sheets that calculate without Python.
 
-Each template is a module (named in ``TEMPLATE_MODULES``) with ``INPUTS``
+This is the one registry of templates: the command line, :func:`build_all`
+and batch generation (:func:`xlfuncs.batch.template.resolve_template`) all
+look templates up here. Each template is a module (named in
+``TEMPLATE_MODULES``) with ``INPUTS``
 (the one declaration of its inputs: name, unit, default, allowed range,
 description), ``FILENAME`` and
 ``build(inputs, path)``, which writes the workbook with ``inputs`` over the
@@ -13,12 +16,15 @@ import it.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["TEMPLATE_MODULES", "TEMPLATE_NAMES", "build_all", "template"]
+from .._errors import InputError
+
+__all__ = ["TEMPLATE_MODULES", "TEMPLATE_NAMES", "build_all", "check_name", "template"]
 
 #: Template name -> its module in this package, in the order they are listed.
 #: (The test-time-compute template's module is not named test_*.py, which
@@ -35,13 +41,26 @@ TEMPLATE_MODULES = {
 TEMPLATE_NAMES = tuple(TEMPLATE_MODULES)
 
 
+def check_name(name: object) -> str:
+    """``name`` if it is a template's name, else :class:`~xlfuncs.InputError` saying the names.
+
+    >>> check_name("margin_trap")
+    'margin_trap'
+    """
+    if isinstance(name, str) and name in TEMPLATE_MODULES:
+        return name
+    close = difflib.get_close_matches(str(name), TEMPLATE_NAMES, n=1)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise InputError(
+        f"unknown template {name!r}{hint}; the templates are {', '.join(TEMPLATE_NAMES)}",
+        function="template",
+        argument="name",
+    )
+
+
 def template(name: str) -> ModuleType:
     """The module of one template, e.g. ``template("margin_trap").build({}, "m.xlsx")``."""
-    if name not in TEMPLATE_NAMES:
-        raise ValueError(
-            f"unknown template {name!r}; the templates are {', '.join(TEMPLATE_NAMES)}"
-        )
-    return importlib.import_module(f"{__name__}.{TEMPLATE_MODULES[name]}")
+    return importlib.import_module(f"{__name__}.{TEMPLATE_MODULES[check_name(name)]}")
 
 
 def build_all(folder: str | Path, names: Iterable[str] = TEMPLATE_NAMES) -> list[Path]:

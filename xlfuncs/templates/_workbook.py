@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -37,7 +36,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .. import __version__
 from .._errors import InputError
-from .._validation import Rule, format_number
+from .._validation import Rule, format_number, is_number, violation
 
 __all__ = [
     "COUNT",
@@ -155,29 +154,26 @@ class InputSpec:
         return self.rule.describe()
 
     def check(self, template: str, value: object) -> float | str:
-        """The value if allowed, else :class:`InputError` naming template, input and value."""
+        """The value if allowed, else :class:`InputError` naming template, input and value.
 
-        def fail(got: str) -> InputError:
+        Numbers are checked by the input's :class:`Rule`, which words the
+        message (and any percent hint) as the functions and scenario files do.
+        """
+
+        def fail(text: str) -> InputError:
             return InputError(
-                f"{template}: {self.name} must be {self.allowed()}, got {got}",
-                function=template,
-                argument=self.name,
+                f"{template}: {self.name} {text}", function=template, argument=self.name
             )
 
         if self.rule is None:
-            if not isinstance(value, str):
-                raise fail(repr(value))
-            if self.choices and value not in self.choices:
-                raise fail(repr(value))
+            if not isinstance(value, str) or (self.choices and value not in self.choices):
+                raise fail(f"must be {self.allowed()}, got {value!r}")
             return value
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise fail(repr(value))
+        if not is_number(value):
+            raise fail(f"must be {self.allowed()}, got {value!r}")
         number = float(value)
-        if not bool(self.rule.admits(np.asarray(number))):
-            got = format_number(number)
-            if self.rule.fraction and 1 < number <= 100:
-                got += f" (enter {got}% or {format_number(number / 100)})"
-            raise fail(got)
+        if self.rule.refusal(number) is not None:
+            raise fail(violation(self.rule, number))
         return number
 
 
