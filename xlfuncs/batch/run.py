@@ -18,6 +18,7 @@ from pathlib import Path
 from .._errors import InputError
 from .filenames import UniqueNames
 from .outputs import output_problem, prepare_folder
+from .provenance import fingerprint, recorded_fingerprint, stamp
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
 from .sources import read_scenarios
 from .summary import SummaryTable, has_figures
@@ -195,23 +196,57 @@ def _exists_reason(file: str) -> str:
     return f"{file} already exists (--overwrite replaces it, --skip-existing keeps it)"
 
 
-def make_workbook(
-    template: Template | str, values: Mapping[str, float | str], target: str, mode: str
-) -> tuple[str, str]:
-    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``."""
+def _kept(target: str, made_from: str) -> tuple[str, str]:
+    """A workbook found in place with ``--skip-existing``: kept if it was made from the same."""
     name = os.path.basename(target)
-    if mode != "overwrite" and os.path.lexists(target):
-        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
+    recorded = recorded_fingerprint(target)
+    if recorded == made_from:
+        return SKIPPED, ""
+    if recorded is None:
+        why = "does not record what it was made from (made elsewhere, or by an older xlfuncs)"
+    else:
+        why = "was made from other inputs than the scenario now gives (or another template)"
+    return FAILED, f"{name} exists but {why}: use --overwrite to replace it"
+
+
+def make_workbook(
+    template: Template | str,
+    values: Mapping[str, float | str],
+    target: str,
+    mode: str,
+    title: str | None = None,
+) -> tuple[str, str]:
+    """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``.
+
+    The workbook records what it was made from (see :mod:`.provenance`);
+    ``title`` becomes its document title (by default its file name).
+    """
+    name = os.path.basename(target)
     try:
         template = resolve_template(template)
+        made_from = fingerprint(template.name, values, getattr(template, "version", None))
+    except Exception as error:
+        return FAILED, str(error) or type(error).__name__
+    if title is None:
+        title = os.path.splitext(name)[0]
+    if mode != "overwrite" and os.path.lexists(target):
+        return _kept(target, made_from) if mode == "skip" else (FAILED, _exists_reason(name))
+    try:
         filler = _filler(template, quoted_inputs(values))
         if filler is not None:
-            data = filler.workbook_bytes(values)
+            data = stamp(filler.workbook_bytes(values), made_from, title)
             save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
         else:
-            save_atomically(lambda path: template.build(values, path), target, mode == "overwrite")
+
+            def build(path: str) -> None:
+                template.build(values, path)
+                with open(path, "rb") as stream:
+                    built = stream.read()
+                write_bytes(path, stamp(built, made_from, title))
+
+            save_atomically(build, target, mode == "overwrite")
     except FileExistsError:
-        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
+        return _kept(target, made_from) if mode == "skip" else (FAILED, _exists_reason(name))
     except OSError as error:
         problem = output_problem(error, os.path.dirname(target) or ".")
         if problem is not None:
@@ -224,13 +259,17 @@ def make_workbook(
 
 def make_workbooks(
     template: Template | str,
-    jobs: list[tuple[Mapping[str, float | str], str]],
+    jobs: list[tuple],
     out_dir: str,
     mode: str,
 ) -> list[tuple[str, str]]:
-    """:func:`make_workbook` for a chunk of scenarios: one task for an executor."""
+    """:func:`make_workbook` for a chunk of scenarios: one task for an executor.
+
+    Each job is ``(values, file)`` or ``(values, file, title)``.
+    """
     return [
-        make_workbook(template, values, os.path.join(out_dir, file), mode) for values, file in jobs
+        make_workbook(template, job[0], os.path.join(out_dir, job[1]), mode, *job[2:])
+        for job in jobs
     ]
 
 
@@ -251,14 +290,14 @@ class _Dispatcher:
         self.own_pool = False
         self.out_dir, self.mode = str(out_dir), mode
         self.limit = max(2, 3 * workers)
-        self.chunk: list[tuple[Mapping[str, float | str], str]] = []
+        self.chunk: list[tuple] = []
         self.chunk_slots: list[int] = []
         self.in_flight: collections.deque[tuple[Future | list, list[int]]] = collections.deque()
 
     def add(
-        self, slot: int, values: Mapping[str, float | str], file: str
+        self, slot: int, values: Mapping[str, float | str], file: str, title: str | None = None
     ) -> Iterable[tuple[int, tuple[str, str]]]:
-        self.chunk.append((values, file))
+        self.chunk.append((values, file) if title is None else (values, file, title))
         self.chunk_slots.append(slot)
         size = 1 if self.executor is None else _CHUNK
         if len(self.chunk) >= size:
@@ -471,7 +510,7 @@ def generate(
             outcomes.append(Outcome(item.name, file, "pending"))
             summary_rows.append(len(report.summary))
             report.summary.add(item, file)
-            settle(dispatcher.add(slot, item.values, file))
+            settle(dispatcher.add(slot, item.values, file, item.name))
         settle(dispatcher.finish())
     finally:
         # On Ctrl-C too: the workers (which ignore it) finish the workbooks

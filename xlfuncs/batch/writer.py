@@ -22,6 +22,7 @@ appeared while the workbook was being made.
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import os
@@ -281,6 +282,7 @@ def save_atomically(
 _PART = re.compile(r"^\..*\.(\d+)@([A-Za-z0-9-]*)\.[0-9a-f]+\.part$")
 
 
+@functools.lru_cache(maxsize=1)
 def _host() -> str:
     return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:30]
 
