@@ -12,6 +12,12 @@ Run: ``python bench/bench_uncertainty.py``.
    two ``tco_sim_trials`` runs (what a comparison cannot avoid).
 4. One ``TCO_SIM`` call with 10,000 trials through xlwings' Office.js path
    against a pass-through function given the same raw arguments.
+5. One ``TCO_TORNADO`` call on a block of 9 uncertain inputs through the
+   Office.js path against one scalar ``TCO`` call through the same path.
+6. ``PROB_CHEAPER`` with ``correlation=0.5``, 1,000,000 trials, on fixed
+   blocks with two inputs uncertain in both, against ``correlation=1``.
+7. Beta-PERT draws for 1,000,000 trials against triangular draws of the same
+   uniforms (the inverse functions alone, and in ``tco_sim_trials``).
 """
 
 from __future__ import annotations
@@ -40,6 +46,35 @@ BLOCK = {
     "annual_discount_rate": 0.08,
 }
 FRONTIER = {**BLOCK, "cost_per_task": 0.05, "accuracy": (0.96, 0.98, 0.99), "upfront": 10_000}
+#: Two options with two inputs uncertain in both (accuracy, cost_per_error), an
+#: input uncertain in one (upfront), and a shared uncertain volume: fixed, so
+#: that the correlation figures compare from run to run.
+PAIRED_A = {
+    "cost_per_task": 0.004,
+    "accuracy": (0.88, 0.94, 0.97),
+    "cost_per_error": (0.5, 2.0, 15.0),
+    "upfront": (20_000, 60_000, 150_000),
+    "monthly_fixed": 1_500,
+}
+PAIRED_B = {**PAIRED_A, "cost_per_task": 0.05, "accuracy": (0.96, 0.98, 0.99), "upfront": 10_000}
+PAIRED_SHARED = {
+    "tasks_per_month": (5_000, 20_000, 60_000),
+    "months": 36,
+    "monthly_growth": 0.02,
+    "annual_discount_rate": 0.08,
+}
+#: Every TCO argument uncertain: nine swings, nineteen cases.
+NINE = {
+    "tasks_per_month": (5_000, 20_000, 60_000),
+    "cost_per_task": (0.002, 0.004, 0.01),
+    "accuracy": (0.88, 0.94, 0.97),
+    "cost_per_error": (0.5, 2.0, 15.0),
+    "upfront": (20_000, 60_000, 150_000),
+    "monthly_fixed": (1_000, 1_500, 3_000),
+    "months": (24, 36, 48),
+    "monthly_growth": (0.0, 0.02, 0.05),
+    "annual_discount_rate": (0.05, 0.08, 0.12),
+}
 MILLION = 1_000_000
 BUDGET_SECONDS = 1.0
 BUDGET_MB = 600
@@ -138,6 +173,51 @@ def excel_call():
     return statistics.median(sim_times), statistics.median(pass_times)
 
 
+def tornado_against_scalar_tco():
+    rows = [["Parameter", "Low", "Most likely", "High"]]
+    rows += [[name, *value] for name, value in NINE.items()]
+    tornado_call = payload("TCO_TORNADO", [rows, None, None])
+    likely = [[[value[1]]] for value in NINE.values()]
+    tco_call = payload("TCO", likely)
+    cells = call(tornado_call, udfs)
+    assert len(cells) == 10 and len(cells[0]) == 6, cells
+    tornado_times, tco_times = [], []
+    for _ in range(7):  # interleave so that drift hits both alike
+        tornado_times.append(best_of(lambda: call(tornado_call, udfs, 50), 1) / 50)
+        tco_times.append(best_of(lambda: call(tco_call, udfs, 50), 1) / 50)
+    return statistics.median(tornado_times), statistics.median(tco_times)
+
+
+def correlation_against_common_draws():
+    def run(rho):
+        return xlfuncs.prob_cheaper(PAIRED_A, PAIRED_B, PAIRED_SHARED, MILLION, 0, rho)
+
+    run(0.5)  # the normal table is built on first use
+    copula, common = [], []
+    for _ in range(5):
+        copula.append(best_of(lambda: run(0.5), 1))
+        common.append(best_of(lambda: run(1.0), 1))
+    return min(copula), min(common)
+
+
+def pert_against_triangular():
+    from xlfuncs._distributions import _lower_half, pert_ppf, triangular_ppf
+
+    uniforms = np.random.default_rng(0).random(MILLION)
+    guess = (0.5, 2.0, 15.0)
+    _lower_half.cache_clear()
+    cold = best_of(lambda: pert_ppf(uniforms, *guess), 1)  # builds the two half-tables
+    pert = best_of(lambda: pert_ppf(uniforms, *guess), 7)
+    triangle = best_of(lambda: triangular_ppf(uniforms, *guess), 7)
+    pert_block = {
+        name: (*value, "pert") if isinstance(value, tuple) else value
+        for name, value in BLOCK.items()
+    }
+    in_sim_pert = best_of(lambda: xlfuncs.tco_sim_trials(pert_block, MILLION), 3)
+    in_sim_triangle = best_of(lambda: xlfuncs.tco_sim_trials(BLOCK, MILLION), 3)
+    return cold, pert, triangle, in_sim_pert, in_sim_triangle
+
+
 def main():
     vectorised, looped = simulation_against_loop()
     print("1. tco_sim, 1,000,000 trials, months=36, four uncertain inputs")
@@ -175,6 +255,31 @@ def main():
         f"   ratio: {sim / passthrough:.1f}; share of the {BUDGET_EXCEL_MS} ms budget: "
         f"{sim * 1e3 / BUDGET_EXCEL_MS:.2f}   (target <= 1)"
     )
+
+    tornado, scalar = tornado_against_scalar_tco()
+    print("5. TCO_TORNADO, 9 uncertain inputs (19 cases), through custom_functions_call")
+    print(f"   TCO_TORNADO {tornado * 1e3:.2f} ms, one scalar TCO call {scalar * 1e3:.2f} ms")
+    print(f"   ratio: {tornado / scalar:.2f}   (target <= 3)")
+
+    copula, common = correlation_against_common_draws()
+    print("6. prob_cheaper, 1,000,000 trials, two inputs uncertain in both blocks")
+    print(f"   correlation=0.5 {copula:.3f} s, correlation=1 {common:.3f} s")
+    print(
+        f"   ratio: {copula / common:.2f}   (goal <= 2); share of the {BUDGET_SECONDS:g} s "
+        f"budget: {copula / BUDGET_SECONDS:.2f}   (target <= 1)"
+    )
+
+    cold, pert, triangle, in_sim_pert, in_sim_triangle = pert_against_triangular()
+    print("7. Beta-PERT draws, 1,000,000 trials (tabulated inverse, error < 1e-6 of the range)")
+    print(
+        f"   inverse alone: PERT {pert:.3f} s ({cold:.3f} s with building the table), "
+        f"triangular {triangle:.3f} s, ratio {pert / triangle:.1f}"
+    )
+    print(
+        f"   tco_sim_trials, four uncertain rows: PERT {in_sim_pert:.3f} s, triangular "
+        f"{in_sim_triangle:.3f} s, ratio {in_sim_pert / in_sim_triangle:.2f}"
+    )
+    print(f"   share of the 1.5 s budget: {in_sim_pert / 1.5:.2f}   (target <= 1)")
 
 
 if __name__ == "__main__":

@@ -447,9 +447,21 @@ MONTE_CARLO_VALID = {
         "block_b": _OPTION,
         "shared_block": {"tasks_per_month": 1000},
     },
+    xlfuncs.prob_cheaper_trials: {
+        "block_a": _OPTION,
+        "block_b": _OPTION,
+        "shared_block": {"tasks_per_month": 1000},
+    },
+    xlfuncs.tco_tornado: {
+        "option_block": {**_OPTION, "accuracy": (0.9, 0.95, 0.97)},
+        "shared_block": {"tasks_per_month": 1000},
+    },
 }
 
-COLUMNS = "must have 2 columns (name, value) or 4 (name, low, most likely, high)"
+COLUMNS = (
+    "must have 2 columns (name, value), 4 (name, low, most likely, high) "
+    "or 5 (the same and a distribution)"
+)
 #: Bad for any block argument: not a range of names and values.
 NOT_BLOCKS = [
     ("abc", f"{COLUMNS}, got 1"),
@@ -460,7 +472,9 @@ NOT_BLOCKS = [
     ([["tasks_per_month", 1000], ["accuracy", 0.9, 0.95, 0.97]], "must be a rectangular range"),
 ]
 MONTE_CARLO_ALLOWED = {
-    **dict.fromkeys(["option_block", "block_a", "block_b", "shared_block"], NOT_BLOCKS),
+    **dict.fromkeys(
+        ["option_block", "other_block", "block_a", "block_b", "shared_block"], NOT_BLOCKS
+    ),
     "percentiles": [
         *NOT_NUMBERS,
         (0, "must be greater than 0 and less than 1, got 0"),
@@ -480,6 +494,16 @@ MONTE_CARLO_ALLOWED = {
         (1_000_000_001, "must be a whole number from 0 to 1000000000, got 1000000001"),
         (0.5, "must be a whole number from 0 to 1000000000, got 0.5"),
     ],
+    "correlation": [
+        *NOT_NUMBERS,
+        (-1.01, "must be between -1 and 1, got -1.01 (enter -1.01% or -0.0101)"),
+        (1.5, "must be between -1 and 1, got 1.5 (enter 1.5% or 0.015)"),
+        # a rank correlation typed as a percentage without the % sign
+        (50, "must be between -1 and 1, got 50 (enter 50% or 0.5)"),
+        (-2, "must be between -1 and 1, got -2 (enter -2% or -0.02)"),
+        # above 100 it cannot be a percentage typed without the % sign
+        (150, "must be between -1 and 1, got 150"),
+    ],
 }
 
 
@@ -491,12 +515,17 @@ def _monte_carlo_sweep():
 def test_every_monte_carlo_argument_rejects_bad_values(function, name, value, message):
     with pytest.raises(xlfuncs.InputError) as excinfo:
         function(**dict(MONTE_CARLO_VALID[function], **{name: value}))
-    if name in ("percentiles", "trials", "seed"):
+    if name in ("percentiles", "trials", "seed", "correlation"):
         check_message(excinfo, message, function, name)
     else:  # a block's message may go on to say what the columns are for
         assert str(excinfo.value).startswith(message)
         assert excinfo.value.function == excel_name(function)
         assert excinfo.value.argument == name
+
+
+def _same(result, expected) -> bool:
+    """Equal results; a table's blank cells (NaN) count as equal."""
+    return repr(np.asarray(result).tolist()) == repr(np.asarray(expected).tolist())
 
 
 @pytest.mark.parametrize("function", list(MONTE_CARLO_VALID), ids=lambda f: f.__name__)
@@ -507,7 +536,7 @@ def test_blank_monte_carlo_setting_means_the_default(function):
     for name in optional:
         if name == "shared_block":  # it holds the volume here; without it, see below
             continue
-        assert np.array_equal(function(**dict(valid, **{name: None})), expected), name
+        assert _same(function(**dict(valid, **{name: None})), expected), name
     if function is xlfuncs.prob_cheaper:
         with_volume = dict(_OPTION, tasks_per_month=1000)
         blank = function(with_volume, with_volume, None)

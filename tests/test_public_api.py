@@ -32,7 +32,8 @@ SPEC_SIGNATURES = [
     "MARGIN_PATH(price, cost, annual_price_change, annual_cost_change, years)",
     "YEARS_TO_ZERO_MARGIN(price, cost, annual_price_change, annual_cost_change)",
     "TCO_SIM(option_block, [percentiles={0.1,0.5,0.9}], [trials=10000], [seed=0])",
-    "PROB_CHEAPER(block_a, block_b, [shared_block], [trials=10000], [seed=0])",
+    "PROB_CHEAPER(block_a, block_b, [shared_block], [trials=10000], [seed=0], [correlation=1])",
+    "TCO_TORNADO(option_block, [other_block], [shared_block])",
     # From the model-prices issue, which stands where the contract is silent.
     'MODEL_PRICE(model, [kind="output"], [provider], [as_of])',
     "MODEL_TOKEN_COST(model, input_tokens, output_tokens, [reasoning_tokens=0], [calls=1], "
@@ -89,8 +90,12 @@ def parse_spec(signature: str) -> tuple[str, list[tuple[str, object]]]:
     return name.lower(), arguments
 
 
-#: Python-only functions, in the same notation: the raw trials behind TCO_SIM.
-PYTHON_ONLY_SIGNATURES = ["TCO_SIM_TRIALS(option_block, [trials=10000], [seed=0])"]
+#: Python-only functions, in the same notation: the raw trials behind TCO_SIM and PROB_CHEAPER.
+PYTHON_ONLY_SIGNATURES = [
+    "TCO_SIM_TRIALS(option_block, [trials=10000], [seed=0])",
+    "PROB_CHEAPER_TRIALS(block_a, block_b, [shared_block], [trials=10000], [seed=0], "
+    "[correlation=1])",
+]
 
 SPEC = dict(parse_spec(s) for s in SPEC_SIGNATURES + PYTHON_ONLY_SIGNATURES)
 

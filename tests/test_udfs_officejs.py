@@ -488,7 +488,7 @@ def _registered(excel) -> dict[str, dict]:
 #: The functions that look prices up by model name (tests in test_prices_excel.py).
 PRICE_FUNCTIONS = ["MODEL_PRICE", "MODEL_TOKEN_COST"]
 #: Functions that take option blocks (tests in test_uncertainty_excel.py).
-MONTE_CARLO = ["TCO_SIM", "PROB_CHEAPER"]
+MONTE_CARLO = ["TCO_SIM", "PROB_CHEAPER", "TCO_TORNADO"]
 
 
 def test_exactly_the_excel_functions_are_registered_under_upper_case_names(excel):

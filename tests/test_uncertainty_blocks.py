@@ -221,12 +221,12 @@ def test_a_number_where_a_name_belongs_is_an_error():
     )
 
 
-@pytest.mark.parametrize("width", [1, 3, 5])
-def test_a_block_has_two_or_four_columns(width):
+@pytest.mark.parametrize("width", [1, 3, 6])
+def test_a_block_has_two_four_or_five_columns(width):
     rows = [row[:width] + [""] * (width - len(row)) for row in REQUIRED_ROWS]
     assert str(error_of(rows)) == (
-        "TCO_SIM: option_block must have 2 columns (name, value) or 4 (name, low, most likely, "
-        f"high), got {width}"
+        "TCO_SIM: option_block must have 2 columns (name, value), 4 (name, low, most likely, "
+        f"high) or 5 (the same and a distribution), got {width}"
     )
 
 

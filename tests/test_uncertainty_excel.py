@@ -128,8 +128,8 @@ def test_a_cell_formatted_as_currency_counts_as_its_number(excel):
         ),
         (
             [row[:3] for row in SHEET_BLOCK],
-            "TCO_SIM: option_block must have 2 columns (name, value) or 4 (name, low, most likely, "
-            "high), got 3",
+            "TCO_SIM: option_block must have 2 columns (name, value), 4 (name, low, most likely, "
+            "high) or 5 (the same and a distribution), got 3",
         ),
         (
             [row for row in SHEET_BLOCK if row[0] != "cost_per_error"],
@@ -214,7 +214,7 @@ def _registered(excel, name):
     return function
 
 
-@pytest.mark.parametrize("name", ["TCO_SIM", "PROB_CHEAPER"])
+@pytest.mark.parametrize("name", ["TCO_SIM", "PROB_CHEAPER", "TCO_TORNADO"])
 def test_the_functions_are_documented(excel, name):
     function = _registered(excel, name)
     assert 0 < len(function["description"]) <= 255 and "\n" not in function["description"]
@@ -224,8 +224,8 @@ def test_the_functions_are_documented(excel, name):
         assert 0 < len(text) <= 255 and "\n" not in text
         assert "Must be " in text
         if parameter["name"] in core.block_arguments:
-            assert "Must be a range of 2 or 4 columns: " in text
-            assert "then a value or low, most likely, high." in text
+            assert "Must be 2, 4 or 5 columns: " in text
+            assert "then a value or low, most likely, high (and triangular or pert)." in text
 
 
 def test_the_shared_block_says_which_names_it_takes(excel):
@@ -284,3 +284,145 @@ def test_the_worked_example_with_headings_in_every_block(excel):
     one_option = [*efficient, *both[1:]]
     expected_row = xlfuncs.tco_sim({**as_mapping(efficient[1:]), **as_mapping(both[1:])})
     assert excel.call("TCO_SIM", one_option) == [expected_row.tolist()]
+
+
+# --- PROB_CHEAPER's correlation, PERT rows ---------------------------------------------------
+
+
+def test_prob_cheaper_takes_the_correlation_from_a_cell(excel):
+    shared = {"tasks_per_month": (5_000, 10_000, 30_000)}
+    for rho in (0, 0.5, -1):
+        expected = xlfuncs.prob_cheaper(
+            as_mapping(EFFICIENT), as_mapping(FRONTIER), shared, 10_000, 0, rho
+        )
+        got = excel.call("PROB_CHEAPER", EFFICIENT, FRONTIER, SHARED, OMIT, OMIT, rho)
+        assert got == [[expected]]
+    # A blank correlation is 1: the figure of before.
+    assert excel.call("PROB_CHEAPER", EFFICIENT, FRONTIER, SHARED, OMIT, OMIT, [[""]]) == (
+        excel.call("PROB_CHEAPER", EFFICIENT, FRONTIER, SHARED)
+    )
+    assert excel.call("PROB_CHEAPER", EFFICIENT, EFFICIENT, SHARED, OMIT, OMIT, 0) != [[0.0]]
+
+
+def test_a_bad_correlation_shows_the_message(excel):
+    error = excel_error(
+        lambda: excel.call("PROB_CHEAPER", EFFICIENT, FRONTIER, SHARED, OMIT, OMIT, 50)
+    )
+    assert error.message == (
+        "PROB_CHEAPER: correlation must be between -1 and 1, got 50 (enter 50% or 0.5)"
+    )
+
+
+#: A five-column block: the last column names each row's distribution.
+PERT_BLOCK = [
+    ["Parameter", "Low", "Most likely", "High", "Distribution"],
+    ["tasks_per_month", 800, 1000, 1500, "PERT"],
+    ["cost_per_task", 0.012, "", "", ""],
+    ["accuracy", 0.9, 0.95, 0.97, "triangular"],
+    ["cost_per_error", 1, 2, 10, "pert"],
+    ["months", 36, "", "", ""],
+]
+PERT_MAPPING = {
+    "tasks_per_month": (800, 1000, 1500, "pert"),
+    "cost_per_task": 0.012,
+    "accuracy": (0.9, 0.95, 0.97),
+    "cost_per_error": (1, 2, 10, "pert"),
+    "months": 36,
+}
+
+
+def test_a_five_column_block_gives_the_python_figures(excel):
+    assert excel.call("TCO_SIM", PERT_BLOCK) == [xlfuncs.tco_sim(PERT_MAPPING).tolist()]
+
+
+def test_an_unknown_distribution_shows_the_row(excel):
+    block = [row if row[0] != "accuracy" else [*row[:4], "normal"] for row in PERT_BLOCK]
+    error = excel_error(lambda: excel.call("TCO_SIM", block))
+    assert error.message == (
+        "TCO_SIM: option_block row 4: the accuracy distribution must be triangular or pert "
+        "(or blank for triangular), got the text 'normal'"
+    )
+
+
+# --- TCO_TORNADO ----------------------------------------------------------------------------
+
+
+def _as_cells(table):
+    """The Python table as Excel shows it: the base row's low and high cells empty."""
+    cells = [[name, low, high, a, b, s] for name, low, high, a, b, s in table.tolist()]
+    cells[0][1] = cells[0][2] = ""
+    return cells
+
+
+def test_tco_tornado_spills_six_columns_base_row_first(excel):
+    cells = excel.call("TCO_TORNADO", SHEET_BLOCK)
+    assert len(cells) == 4 and all(len(row) == 6 for row in cells)  # base + 3 uncertain rows
+    base = xlfuncs.tco(1000, 0.012, 0.95, 2, months=36)
+    assert cells[0][:3] == ["base", "", ""]
+    assert cells[0][3] == cells[0][4] == pytest.approx(base, rel=1e-12)
+    assert cells[0][5] == 0
+    assert [row[0] for row in cells[1:]] == ["cost_per_error", "accuracy", "tasks_per_month"]
+    assert cells[1][1:3] == [1, 10]
+    assert cells[1][3] == pytest.approx(xlfuncs.tco(1000, 0.012, 0.95, 1, months=36), rel=1e-12)
+    assert cells == _as_cells(xlfuncs.tco_tornado(SAME_BLOCK))
+
+
+def test_tco_tornado_of_two_options_and_a_one_row_shared_block(excel):
+    cells = excel.call("TCO_TORNADO", EFFICIENT, FRONTIER, SHARED)
+    expected = xlfuncs.tco_tornado(
+        as_mapping(EFFICIENT), as_mapping(FRONTIER), {"tasks_per_month": (5_000, 10_000, 30_000)}
+    )
+    assert cells == _as_cells(expected)
+    assert {row[0] for row in cells[1:]} == {
+        "a:accuracy",
+        "a:cost_per_error",
+        "b:accuracy",
+        "b:cost_per_error",
+        "shared:tasks_per_month",
+    }
+    # With the other block left out (and the shared one given), no prefixes.
+    alone = excel.call("TCO_TORNADO", EFFICIENT, OMIT, SHARED)
+    assert [row[0] for row in alone[1:]] == [
+        row[0]
+        for row in _as_cells(
+            xlfuncs.tco_tornado(
+                as_mapping(EFFICIENT), None, {"tasks_per_month": (5_000, 10_000, 30_000)}
+            )
+        )[1:]
+    ]
+
+
+def test_tco_tornado_reads_a_five_column_block(excel):
+    assert excel.call("TCO_TORNADO", PERT_BLOCK) == _as_cells(xlfuncs.tco_tornado(PERT_MAPPING))
+
+
+def test_an_overflowing_case_shows_num(excel):
+    block = [
+        ["tasks_per_month", 1e300, "", ""],
+        ["cost_per_task", 0.01, 0.02, 0.03],
+        ["accuracy", 0.95, "", ""],
+        ["cost_per_error", 2, "", ""],
+        ["months", 1, 1, 600],
+        ["monthly_growth", 1, "", ""],
+    ]
+    cells = excel.call("TCO_TORNADO", block)
+    assert cells[2][0] == "months"
+    assert cells[2][4] == {"type": "Error", "errorType": "Num"}
+    assert cells[2][5] == {"type": "Error", "errorType": "Num"}
+
+
+def test_tco_tornado_without_an_uncertain_row_shows_the_message(excel):
+    error = excel_error(lambda: excel.call("TCO_TORNADO", FIXED_ROWS))
+    assert error.message == (
+        "TCO_TORNADO: no input is uncertain, so nothing can swing; give at least one row of "
+        "option_block a low below its high"
+    )
+
+
+def test_tco_tornado_is_documented(excel):
+    function = _registered(excel, "TCO_TORNADO")
+    assert 0 < len(function["description"]) <= 255
+    texts = {p["name"]: p["description"] for p in function["parameters"]}
+    assert list(texts) == ["option_block", "other_block", "shared_block"]
+    assert texts["other_block"].endswith("Optional, default none.")
+    assert all(0 < len(t) <= 255 and "\n" not in t for t in texts.values())

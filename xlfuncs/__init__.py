@@ -20,7 +20,8 @@ from ._errors import (
 from ._margins import margin, margin_path, years_to_zero_margin
 from ._prices import model_price, model_token_cost
 from ._tco import tco
-from ._uncertainty import prob_cheaper, tco_sim, tco_sim_trials
+from ._tornado import tco_tornado
+from ._uncertainty import prob_cheaper, prob_cheaper_trials, tco_sim, tco_sim_trials
 from ._unit_costs import cost_per_correct, error_cost, net_value, selfhost_cost, token_cost
 
 __version__ = "0.1.0"
@@ -45,10 +46,12 @@ __all__ = [
     "model_token_cost",
     "net_value",
     "prob_cheaper",
+    "prob_cheaper_trials",
     "selfhost_cost",
     "tco",
     "tco_sim",
     "tco_sim_trials",
+    "tco_tornado",
     "token_cost",
     "years_to_zero_margin",
 ]

@@ -107,7 +107,9 @@ _ARGUMENT_TEXT = {
     "option_block": "The option's inputs, each fixed or a low / most likely / high guess (option block)",
     "block_a": "Option A's inputs, each fixed or a low / most likely / high guess (option block)",
     "block_b": "Option B's inputs, laid out as block_a (option block)",
-    "shared_block": "Inputs drawn once per trial and used by both options (option block)",
+    "shared_block": "Inputs drawn once per trial for both options (option block)",
+    "other_block": "Second option's inputs; results become TCO(option) - TCO(other) (option block)",
+    "correlation": "Rank correlation of the draws of an input uncertain in both blocks: 1 same percentile, 0 independent (fraction)",
     "percentiles": "Percentiles to report: 0.9 gives the TCO that 90% of trials stay at or below (fraction, 90% = 0.9)",
     "trials": "Number of Monte Carlo trials (whole count)",
     "seed": "Random seed: the same seed gives the same figures (whole number)",
@@ -123,12 +125,14 @@ _ARGUMENT_TEXT_IN = {
         "TCO",
         "tasks_per_month",
     ): "Tasks in the first month; later months grow by monthly_growth (count)",
+    ("TCO_TORNADO", "shared_block"): "Inputs of both options, swung together (option block)",
 }
 
 _DEFAULT_WORDS = {
     "cached_price": "input_price",
     "percentiles": "{0.1,0.5,0.9}",
     "shared_block": "none",
+    "other_block": "none",
     "kind": '"output"',
     "provider": "the model's own",
     "as_of": "today",
@@ -234,7 +238,13 @@ def _error_value(code: str) -> object:
 
 
 def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
-    """The core's answer as Excel cells: numbers, and error values where there is none."""
+    """The core's answer as Excel cells: numbers, and error values where there is none.
+
+    A list of rows (a table with text, such as TCO_TORNADO's) keeps its text,
+    shows ``None`` as an empty cell and a missing number as an error value.
+    """
+    if isinstance(result, list):
+        return [[_table_cell(cell, no_answer) for cell in row] for row in result]
     if isinstance(result, float):
         if math.isfinite(result):
             return result
@@ -246,6 +256,14 @@ def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
     for r, c in np.argwhere(~np.isfinite(array)):
         rows[r][c] = _error_value(no_answer if math.isnan(array[r, c]) else _OVERFLOW)
     return rows
+
+
+def _table_cell(cell: object, no_answer: str) -> object:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and not math.isfinite(cell):
+        return _error_value(no_answer if math.isnan(cell) else _OVERFLOW)
+    return cell
 
 
 @functools.cache

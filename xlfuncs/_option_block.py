@@ -1,23 +1,27 @@
 """Option blocks: the inputs of one option, each a fixed value or a low / most likely / high guess.
 
-In a sheet an option block is a range of 2 or 4 columns. The first column
-holds TCO's argument names (any case); the next holds one value (fixed), or
-the next three hold low, most likely and high (a triangular distribution)::
+In a sheet an option block is a range of 2, 4 or 5 columns. The first
+column holds TCO's argument names (any case); the next holds one value
+(fixed), or the next three hold low, most likely and high (a triangular
+distribution); an optional fifth column names the distribution of the row,
+``triangular`` (also when blank) or ``pert`` (Beta-PERT)::
 
     tasks_per_month   800    1000   1500
     cost_per_task     0.012
-    accuracy          0.90   0.95   0.97
+    accuracy          0.90   0.95   0.97   pert
     cost_per_error    1      2      10
 
-In a 4-column block a fixed row leaves the last two cells blank. Wholly
+In a 4- or 5-column block a fixed row leaves the low and high cells blank,
+and its distribution cell is ignored when it names a known distribution. Wholly
 blank rows are skipped, and so is a first row that holds no number and no
 argument name (a heading such as ``name | low | likely | high``). A named
 row with no value at all means the argument's default, as an empty cell does
 everywhere else; a required argument must have a value.
 
 From Python the same block is a mapping ``{name: value or (low, mode, high)}``
-(``None`` for "default"); a list of rows as a sheet gives it is read as a
-range. :func:`read_block` checks every value against the argument's allowed
+(``None`` for "default"; ``(low, mode, high, "pert")`` for a Beta-PERT
+guess); a list of rows as a sheet gives it is read as a range.
+:func:`read_block` checks every value against the argument's allowed
 range (:data:`xlfuncs._validation.RULES`) and says which row is wrong.
 """
 
@@ -34,12 +38,13 @@ from ._tco import tco
 from ._validation import RULES, describe_element, format_number, is_number, violation
 
 __all__ = [
+    "DISTRIBUTIONS",
     "OPTION_BLOCK",
     "REQUIRED",
     "TCO_ARGUMENTS",
     "TCO_DEFAULTS",
     "BlockRule",
-    "Triangle",
+    "Guess",
     "read_block",
 ]
 
@@ -55,25 +60,30 @@ REQUIRED: tuple[str, ...] = tuple(n for n in TCO_ARGUMENTS if n not in TCO_DEFAU
 
 _VALUE_WORDS = ("low", "most likely", "high")
 
+#: The names a distribution cell may hold (any case); a blank means the first.
+DISTRIBUTIONS = ("triangular", "pert")
 
-class Triangle:
-    """A triangular distribution from ``low`` to ``high``, most likely ``mode``.
 
-    ``low == mode == high`` is a fixed value: it takes no random draws.
+class Guess:
+    """One input: a distribution from ``low`` to ``high``, most likely ``mode``.
+
+    ``distribution`` is ``"triangular"`` or ``"pert"`` (Beta-PERT).
+    ``low == high`` is a fixed value: it takes no random draws.
     """
 
     # Plain classes rather than dataclasses: this module is imported when
     # Excel starts the function server, and every millisecond shows.
-    __slots__ = ("high", "low", "mode")
+    __slots__ = ("distribution", "high", "low", "mode")
 
-    def __init__(self, low: float, mode: float, high: float):
+    def __init__(self, low: float, mode: float, high: float, distribution: str = "triangular"):
         self.low, self.mode, self.high = low, mode, high
+        self.distribution = distribution
 
     def __repr__(self) -> str:
-        return f"Triangle({self.low!r}, {self.mode!r}, {self.high!r})"
+        return f"Guess({self.low!r}, {self.mode!r}, {self.high!r}, {self.distribution!r})"
 
     @classmethod
-    def fixed_at(cls, value: float) -> Triangle:
+    def fixed_at(cls, value: float) -> Guess:
         return cls(value, value, value)
 
     @property
@@ -103,11 +113,20 @@ class BlockRule:
             names = "TCO argument names"
         else:
             names = "names from " + ", ".join(self.allowed)
-        return f"a range of 2 or 4 columns: {names}, then a value or low, most likely, high"
+        return (
+            f"2, 4 or 5 columns: {names}, then a value or low, most likely, high "
+            "(and triangular or pert)"
+        )
 
 
 #: An option block: any of TCO's arguments.
 OPTION_BLOCK = BlockRule()
+
+#: What a block's width must be, in words.
+COLUMNS = (
+    "must have 2 columns (name, value), 4 (name, low, most likely, high) "
+    "or 5 (the same and a distribution)"
+)
 
 
 def _is_blank(cell: object) -> bool:
@@ -120,7 +139,7 @@ def _is_blank(cell: object) -> bool:
 
 def read_block(
     function: str, argument: str, block: object, rule: BlockRule = OPTION_BLOCK
-) -> dict[str, Triangle]:
+) -> dict[str, Guess]:
     """The arguments an option block gives, checked, by lower-case name.
 
     ``function`` and ``argument`` name the block in messages; ``rule`` says
@@ -136,12 +155,8 @@ def read_block(
         return reader.found
     rows = _rows(reader, block)
     width = len(rows[0])
-    if width not in (2, 4):
-        raise reader.fail(
-            "",
-            f"must have 2 columns (name, value) or 4 (name, low, most likely, high), got {width}",
-            predicate=True,
-        )
+    if width not in (2, 4, 5):
+        raise reader.fail("", f"{COLUMNS}, got {width}", predicate=True)
     for number, row in enumerate(rows, start=1):
         if number == 1 and _is_heading(row):
             continue
@@ -162,7 +177,7 @@ class _Reader:
         self.function = function
         self.argument = argument
         self.allowed = allowed
-        self.found: dict[str, Triangle] = {}
+        self.found: dict[str, Guess] = {}
         self.given: dict[str, str] = {}  # name -> where it was given
 
     def fail(self, where: str, text: str, *, predicate: bool = False) -> InputError:
@@ -202,7 +217,12 @@ class _Reader:
         return name
 
     def values(self, where: str, name: str, cells: list[object]) -> None:
-        """Record one argument from its value cells: all blank, one value, or three."""
+        """Record one argument from its value cells: all blank, one value, or three.
+
+        A fourth cell, if any, names the distribution.
+        """
+        distribution = self.distribution(where, name, cells[3]) if len(cells) == 4 else None
+        cells = cells[:3]
         filled = [not _is_blank(cell) for cell in cells]
         if not any(filled):
             if name in REQUIRED:
@@ -231,7 +251,7 @@ class _Reader:
                 raise self.fail(where, f"{label} {violation(rule, number)}")
             numbers.append(number)
         if len(numbers) == 1:
-            self.found[name] = Triangle.fixed_at(numbers[0])
+            self.found[name] = Guess.fixed_at(numbers[0])
             return
         low, mode, high = numbers
         for a, a_word, b, b_word in (
@@ -244,17 +264,36 @@ class _Reader:
                     f"{name} {a_word} {format_number(a)} is above {b_word} {format_number(b)} "
                     "(enter low <= most likely <= high)",
                 )
-        self.found[name] = Triangle(low, mode, high)
+        self.found[name] = Guess(low, mode, high, distribution or DISTRIBUTIONS[0])
+
+    def distribution(self, where: str, name: str, cell: object) -> str | None:
+        """The distribution a row names: ``None`` when blank; an unknown one is an error."""
+        if _is_blank(cell):
+            return None
+        if isinstance(cell, str) and cell.strip().lower() in DISTRIBUTIONS:
+            return cell.strip().lower()
+        raise self.fail(
+            where,
+            f"the {name} distribution must be triangular or pert (or blank for triangular), "
+            f"got {describe_element(cell)}",
+        )
 
 
 def _mapping_values(reader: _Reader, name: str, value: object) -> list[object]:
-    """A mapping's value as value cells: a number, ``None``, or (low, most likely, high)."""
+    """A mapping's value as cells: a number, ``None``, (low, most likely, high) and a distribution.
+
+    Always four cells (the last two blank for a single value), so that a
+    fixed value and a guess are read alike.
+    """
     if value is None or is_number(value) or isinstance(value, (str, bool, np.bool_)):
-        return [value]
-    if isinstance(value, (list, tuple, np.ndarray)) and len(value) in (1, 3):
-        return list(np.asarray(value, dtype=object).ravel())
+        return [value, None, None, None]
+    if isinstance(value, (list, tuple, np.ndarray)) and len(value) in (1, 3, 4):
+        cells = list(np.asarray(value, dtype=object).ravel())
+        return cells + [None] * (4 - len(cells))
     raise reader.fail(
-        "", f"{name} must be one number or three (low, most likely, high), got {value!r}"
+        "",
+        f"{name} must be one number or three (low, most likely, high), the three "
+        f"optionally followed by a distribution, got {value!r}",
     )
 
 

@@ -1,9 +1,10 @@
 """Monte Carlo TCO: percentiles of an uncertain option, and the chance that one is cheaper.
 
-Each input of an option is a fixed value or a triangular guess (low, most
-likely, high), given as an option block (see :mod:`xlfuncs._option_block`).
-A trial draws every uncertain input once and computes TCO with the closed
-form of :func:`xlfuncs.tco`, so no months axis is built.
+Each input of an option is a fixed value or a guess (low, most likely,
+high) read as a triangular or a Beta-PERT distribution, given as an option
+block (see :mod:`xlfuncs._option_block`). A trial draws every uncertain input
+once and computes TCO with the closed form of :func:`xlfuncs.tco`, so no
+months axis is built.
 
 How the draws are made, so that a workbook recalculates to the same figures:
 
@@ -12,21 +13,32 @@ How the draws are made, so that a workbook recalculates to the same figures:
   is the argument's place in TCO's signature. An argument's draws therefore
   do not change when another row of the block is added, removed, reordered or
   made fixed.
-* A triangular value is the inverse of the triangular distribution function
-  applied to one uniform number from the argument's stream (not
+* A drawn value is the inverse of the row's distribution function applied to
+  one uniform number from the argument's stream (not
   ``Generator.triangular``): the same uniform gives the same percentile of
-  any triangle, and the uniforms are numpy's most stable output.
-* A fixed value (including a triangle with low = most likely = high) takes
+  any guess, and the uniforms are numpy's most stable output. The inverse
+  functions are in :mod:`xlfuncs._distributions`.
+* A fixed value (including a guess with low = most likely = high) takes
   no draws.
 * A drawn ``months`` is rounded to the nearest whole month.
 * Trials are computed in batches of about a million (all of a batch in one
   vectorised pass), which bounds memory; the figures are the same as in one
   pass, since each stream is read in order.
 
-In :func:`prob_cheaper` the two options read the same streams: in a trial,
-an argument uncertain in both blocks sits at the same percentile of each
-block's own range (common random numbers). ``shared_block`` goes further: one
-draw, one value, for both options.
+In :func:`prob_cheaper` the two options read the same streams: with the
+default ``correlation=1``, in a trial an argument uncertain in both blocks
+sits at the same percentile of each block's own range (common random
+numbers). Below 1, such an argument goes through a symmetric Gaussian copula:
+``z1`` is the normal quantile of the argument's uniform and ``z2`` that of a
+uniform from the argument's companion stream (seeded by
+``SeedSequence(seed, spawn_key=(position, 0))``, the first child of the
+argument's stream); one option gets the percentile ``Phi(c z1 + s z2)``, the
+other ``Phi(c z1 - s z2)`` (which one is fixed by comparing the two options'
+inputs, so that swapping the options swaps their draws), where ``c = sqrt((1 + q) / 2)``,
+``s = sqrt((1 - q) / 2)`` and ``q = 2 sin(pi rho / 6)`` is the Pearson
+correlation of the normals that gives the rank (Spearman) correlation
+``rho``. ``shared_block`` goes further: one draw, one value, for both
+options.
 """
 
 from __future__ import annotations
@@ -35,6 +47,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ._distributions import copula_percentiles, pert_ppf, triangular_ppf
 from ._errors import InputError
 from ._option_block import (
     OPTION_BLOCK,
@@ -42,13 +55,21 @@ from ._option_block import (
     TCO_ARGUMENTS,
     TCO_DEFAULTS,
     BlockRule,
-    Triangle,
+    Guess,
     read_block,
 )
 from ._tco import tco
 from ._validation import Rule, check_argument, described
 
-__all__ = ["SHAREABLE", "prob_cheaper", "tco_sim", "tco_sim_trials"]
+__all__ = [
+    "SHAREABLE",
+    "copula_weights",
+    "draw",
+    "prob_cheaper",
+    "prob_cheaper_trials",
+    "tco_sim",
+    "tco_sim_trials",
+]
 
 #: Arguments that describe the situation rather than the option, which
 #: ``shared_block`` may hold.
@@ -58,10 +79,12 @@ _SHARED_BLOCK = BlockRule(SHAREABLE)
 _PERCENTILES = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=True)
 _TRIALS = Rule(low=100.0, high=10_000_000.0, whole=True)
 _SEED = Rule(low=0.0, high=1e9, whole=True)
+_CORRELATION = Rule(low=-1.0, high=1.0, fraction=True)
 _DEFAULT_PERCENTILES = (0.1, 0.5, 0.9)
 # The signatures' defaults, also what a blank cell means.
 _DEFAULT_TRIALS = 10_000
 _DEFAULT_SEED = 0
+_DEFAULT_CORRELATION = 1.0
 
 #: Trials per vectorised batch: large enough that numpy dominates, small
 #: enough that the batch's arrays stay near 100 MB.
@@ -76,16 +99,17 @@ def tco_sim_trials(option_block, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
     """The TCO of every Monte Carlo trial of one option.
 
     Each trial draws every uncertain input of ``option_block`` from its
-    triangular distribution and returns :func:`xlfuncs.tco` of the drawn
+    triangular or Beta-PERT distribution and returns :func:`xlfuncs.tco` of the drawn
     values; inputs the block does not name take TCO's defaults.
     :func:`tco_sim` reports percentiles of this array.
 
     Parameters
     ----------
     option_block : mapping or range
-        TCO's arguments, each a fixed value or ``(low, most_likely, high)``,
-        as ``{name: value}`` or as a sheet range of 2 or 4 columns (names
-        first). ``tasks_per_month``, ``cost_per_task``, ``accuracy`` and
+        TCO's arguments, each a fixed value, ``(low, most_likely, high)``
+        (triangular) or ``(low, most_likely, high, "pert")`` (Beta-PERT), as
+        ``{name: value}`` or as a sheet range of 2, 4 or 5 columns (names
+        first, distributions last). ``tasks_per_month``, ``cost_per_task``, ``accuracy`` and
         ``cost_per_error`` are required.
     trials : int, default 10000
         Number of trials, a whole number from 100 to 10,000,000.
@@ -177,17 +201,25 @@ def tco_sim(option_block, percentiles=None, trials=_DEFAULT_TRIALS, seed=_DEFAUL
     return float(values[0]) if wanted.ndim == 0 else values
 
 
-@described(
-    "PROB_CHEAPER",
-    {
-        "block_a": OPTION_BLOCK,
-        "block_b": OPTION_BLOCK,
-        "shared_block": _SHARED_BLOCK,
-        "trials": _TRIALS,
-        "seed": _SEED,
-    },
-)
-def prob_cheaper(block_a, block_b, shared_block=None, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
+_PROB_CHEAPER_RULES = {
+    "block_a": OPTION_BLOCK,
+    "block_b": OPTION_BLOCK,
+    "shared_block": _SHARED_BLOCK,
+    "trials": _TRIALS,
+    "seed": _SEED,
+    "correlation": _CORRELATION,
+}
+
+
+@described("PROB_CHEAPER", _PROB_CHEAPER_RULES)
+def prob_cheaper(
+    block_a,
+    block_b,
+    shared_block=None,
+    trials=_DEFAULT_TRIALS,
+    seed=_DEFAULT_SEED,
+    correlation=_DEFAULT_CORRELATION,
+):
     """The probability that option A's TCO is strictly below option B's.
 
     Both options are simulated over the same ``trials``; the result is the
@@ -207,6 +239,11 @@ def prob_cheaper(block_a, block_b, shared_block=None, trials=_DEFAULT_TRIALS, se
         Number of trials, a whole number from 100 to 10,000,000.
     seed : int, default 0
         Whole number from 0 to 1,000,000,000; the same seed gives the same figure.
+    correlation : float, default 1
+        From -1 to 1: the rank (Spearman) correlation between the two
+        options' draws of an argument that is uncertain in both blocks. 1
+        draws both at the same percentile of their own range in every
+        trial; 0 draws them independently; -1 at opposite percentiles.
 
     Returns
     -------
@@ -215,10 +252,15 @@ def prob_cheaper(block_a, block_b, shared_block=None, trials=_DEFAULT_TRIALS, se
 
     Notes
     -----
-    An argument that is uncertain in both blocks is drawn from the same
-    uniform numbers for both options (see the module notes): in a trial
-    where A's accuracy is at the 20th percentile of A's range, B's is at the
-    20th percentile of B's.
+    With ``correlation=1`` an argument that is uncertain in both blocks is
+    drawn from the same uniform numbers for both options: in a trial where
+    A's accuracy is at the 20th percentile of A's range, B's is at the 20th
+    percentile of B's. That is right when both figures measure one thing
+    (the same task difficulty hurts both models, one error costs the same
+    whoever made it). Below 1 the draws go through a symmetric Gaussian
+    copula (see the module notes); 0 is right for two models measured
+    separately whose errors have nothing in common.
+    :func:`prob_cheaper_trials` returns the paired TCOs behind the figure.
 
     Examples
     --------
@@ -233,12 +275,93 @@ def prob_cheaper(block_a, block_b, shared_block=None, trials=_DEFAULT_TRIALS, se
     >>> volume = {"tasks_per_month": (5000, 10_000, 30_000)}
     >>> round(prob_cheaper(efficient, frontier, volume), 2)
     0.16
+
+    If the two accuracies and error costs vary independently instead:
+
+    >>> round(prob_cheaper(efficient, frontier, volume, correlation=0), 2)
+    0.3
     """
     function = prob_cheaper.excel_name
+    options, paired, count, seed, rho = _comparison(
+        function, block_a, block_b, shared_block, trials, seed, correlation
+    )
+    batches = _batches(options, count, seed, paired, rho)
+    cheaper = sum(int(np.count_nonzero(a < b)) for a, b in batches)
+    return cheaper / count
+
+
+@described("PROB_CHEAPER_TRIALS", _PROB_CHEAPER_RULES)
+def prob_cheaper_trials(
+    block_a,
+    block_b,
+    shared_block=None,
+    trials=_DEFAULT_TRIALS,
+    seed=_DEFAULT_SEED,
+    correlation=_DEFAULT_CORRELATION,
+):
+    """The TCO of both options in every Monte Carlo trial of :func:`prob_cheaper`.
+
+    The share of rows where the first column is below the second is
+    :func:`prob_cheaper`'s result for the same arguments.
+
+    Parameters
+    ----------
+    block_a, block_b : mapping or range
+        Each option's inputs: see :func:`tco_sim_trials`.
+    shared_block : mapping or range, optional
+        Inputs drawn once per trial for both options: see :func:`prob_cheaper`.
+    trials : int, default 10000
+        Number of trials, a whole number from 100 to 10,000,000.
+    seed : int, default 0
+        Whole number from 0 to 1,000,000,000; the same seed gives the same trials.
+    correlation : float, default 1
+        From -1 to 1: the rank correlation of the draws of an argument that
+        is uncertain in both blocks (see :func:`prob_cheaper`).
+
+    Returns
+    -------
+    ndarray
+        Shape ``(trials, 2)``, float64, money: option A's TCO in column 0 and
+        option B's in column 1, one row per trial in trial order.
+
+    Examples
+    --------
+    The same accuracy guess for two models that differ only in price per
+    task (0.01 against 0.02), 1,000 tasks a month for a year, errors at 2:
+
+    >>> guess = {"tasks_per_month": 1000, "accuracy": (0.9, 0.95, 0.99), "cost_per_error": 2}
+    >>> a, b = {**guess, "cost_per_task": 0.01}, {**guess, "cost_per_task": 0.02}
+    >>> pairs = prob_cheaper_trials(a, b, trials=1000)
+    >>> bool(np.allclose(pairs[:, 1] - pairs[:, 0], 120.0))
+    True
+
+    B costs ``12 * 1000 * (0.01 - 2 * (accuracy_b - accuracy_a))`` more, so
+    drawn independently, B is cheaper only when its accuracy comes out more
+    than 0.005 above A's:
+
+    >>> pairs = prob_cheaper_trials(a, b, trials=100_000, correlation=0)
+    >>> round(float(np.mean(pairs[:, 0] < pairs[:, 1])), 2)
+    0.57
+    """
+    function = prob_cheaper_trials.excel_name
+    options, paired, count, seed, rho = _comparison(
+        function, block_a, block_b, shared_block, trials, seed, correlation
+    )
+    result = np.empty((count, 2))
+    start = 0
+    for a, b in _batches(options, count, seed, paired, rho):
+        result[start : start + a.size, 0] = a
+        result[start : start + a.size, 1] = b
+        start += a.size
+    return result
+
+
+def _comparison(function, block_a, block_b, shared_block, trials, seed, correlation):
+    """Both options completed, the arguments uncertain in both, and the settings checked."""
     shared = {}
     if shared_block is not None:
         shared = read_block(function, "shared_block", shared_block, _SHARED_BLOCK)
-    options = []
+    options, given_blocks = [], []
     for argument, block in (("block_a", block_a), ("block_b", block_b)):
         given = read_block(function, argument, block)
         both = sorted(set(given) & set(shared))
@@ -248,10 +371,18 @@ def prob_cheaper(block_a, block_b, shared_block=None, trials=_DEFAULT_TRIALS, se
                 function=function,
                 argument=argument,
             )
+        given_blocks.append(given)
         options.append(_complete(function, argument, {**given, **shared}))
     count, seed = _trial_settings(function, trials, seed)
-    cheaper = sum(int(np.count_nonzero(a < b)) for a, b in _batches(options, count, seed))
-    return cheaper / count
+    correlation = _DEFAULT_CORRELATION if correlation is None else correlation
+    rho = float(check_argument(function, "correlation", correlation, _CORRELATION, single=True))
+    a, b = given_blocks
+    paired = tuple(
+        name
+        for name in TCO_ARGUMENTS
+        if name in a and name in b and not a[name].is_fixed and not b[name].is_fixed
+    )
+    return options, paired, count, seed, rho
 
 
 def _simulated_trials(function: str, option_block: object, trials: object, seed: object):
@@ -266,7 +397,7 @@ def _simulated_trials(function: str, option_block: object, trials: object, seed:
     return result
 
 
-def _complete(function: str, argument: str, given: dict[str, Triangle]) -> dict[str, Triangle]:
+def _complete(function: str, argument: str, given: dict[str, Guess]) -> dict[str, Guess]:
     """Every TCO argument of one option: the given ones, and defaults for the rest."""
     for name in REQUIRED:
         if name not in given:
@@ -276,7 +407,7 @@ def _complete(function: str, argument: str, given: dict[str, Triangle]) -> dict[
                 argument=argument,
             )
     return {
-        name: given[name] if name in given else Triangle.fixed_at(TCO_DEFAULTS[name])
+        name: given[name] if name in given else Guess.fixed_at(TCO_DEFAULTS[name])
         for name in TCO_ARGUMENTS
     }
 
@@ -290,51 +421,86 @@ def _trial_settings(function: str, trials: object, seed: object) -> tuple[int, i
     return int(count), int(seed)
 
 
-def _stream(seed: int, name: str) -> np.random.Generator:
-    """The random stream of one TCO argument: the same for a name and seed whatever else varies."""
-    sequence = np.random.SeedSequence(seed, spawn_key=(TCO_ARGUMENTS.index(name),))
+def _stream(seed: int, name: str, *companion: int) -> np.random.Generator:
+    """The random stream of one TCO argument (or its companion): the same whatever else varies."""
+    sequence = np.random.SeedSequence(seed, spawn_key=(TCO_ARGUMENTS.index(name), *companion))
     return np.random.Generator(np.random.PCG64(sequence))
 
 
-def _batches(options: list[dict[str, Triangle]], trials: int, seed: int) -> Iterator[list]:
-    """Per batch of trials, the TCO array of each option (all from the same draws)."""
+def copula_weights(rho: float) -> tuple[float, float]:
+    """``c`` and ``s`` of the symmetric Gaussian copula for the rank correlation ``rho``.
+
+    The normals ``c z1 + s z2`` and ``c z1 - s z2`` have the Pearson
+    correlation ``c**2 - s**2 = q = 2 sin(pi rho / 6)``, which is the normal
+    correlation whose ranks correlate by ``rho`` (Pearson, 1907).
+
+    >>> [round(w, 6) for w in copula_weights(0.0)]
+    [0.707107, 0.707107]
+    """
+    q = 2.0 * np.sin(np.pi * rho / 6.0)
+    return float(np.sqrt((1.0 + q) / 2.0)), float(np.sqrt(max(1.0 - q, 0.0) / 2.0))
+
+
+def _batches(
+    options: list[dict[str, Guess]],
+    trials: int,
+    seed: int,
+    paired: tuple[str, ...] = (),
+    rho: float = 1.0,
+) -> Iterator[list]:
+    """Per batch of trials, the TCO array of each option.
+
+    Every option reads the same uniforms, except that with ``rho`` below 1
+    the arguments in ``paired`` (uncertain in both of two options) go
+    through the copula. Which option takes ``c z1 + s z2`` is decided by the
+    options' inputs, not by their order, so that swapping the two options
+    swaps their draws exactly.
+    """
     uncertain = [n for n in TCO_ARGUMENTS if any(not o[n].is_fixed for o in options)]
     streams = {name: _stream(seed, name) for name in uncertain}
+    coupled = paired if rho != 1.0 else ()  # 1: exactly the common draws, no transformation
+    companions = {name: _stream(seed, name, 0) for name in coupled}
+    c, s = copula_weights(rho)
+    plus_first = not coupled or _canonical(options[0]) <= _canonical(options[1])
     for start in range(0, trials, _BATCH):
         size = min(_BATCH, trials - start)
-        uniforms = {name: stream.random(size) for name, stream in streams.items()}
-        yield [_option_tcos(option, uniforms, size) for option in options]
+        uniforms = [{name: stream.random(size) for name, stream in streams.items()}]
+        if coupled:
+            uniforms.append(dict(uniforms[0]))
+            for name, companion in companions.items():
+                plus, minus = copula_percentiles(uniforms[0][name], companion.random(size), c, s)
+                uniforms[0][name], uniforms[1][name] = (
+                    (plus, minus) if plus_first else (minus, plus)
+                )
+        yield [
+            _option_tcos(option, uniforms[min(i, len(uniforms) - 1)], size)
+            for i, option in enumerate(options)
+        ]
+
+
+def _canonical(option: dict[str, Guess]) -> tuple:
+    """An order of options that does not depend on which was given first."""
+    return tuple((g.low, g.mode, g.high, g.distribution) for g in option.values())
 
 
 def _option_tcos(
-    option: dict[str, Triangle], uniforms: dict[str, np.ndarray], size: int
+    option: dict[str, Guess], uniforms: dict[str, np.ndarray], size: int
 ) -> np.ndarray:
     """One option's TCO in each trial of a batch, from the batch's uniform numbers."""
     arguments = []
     for name in TCO_ARGUMENTS:
-        triangle = option[name]
-        if triangle.is_fixed:
-            arguments.append(np.float64(triangle.low))
+        guess = option[name]
+        if guess.is_fixed:
+            arguments.append(np.float64(guess.low))
             continue
-        values = _triangular(uniforms[name], triangle)
+        values = draw(uniforms[name], guess)
         arguments.append(np.rint(values) if name == "months" else values)
     with np.errstate(all="ignore"):  # as for TCO: an overflow is an infinite TCO (#NUM! in Excel)
         result = _tco_arithmetic(*arguments)
     return np.broadcast_to(result, (size,))
 
 
-def _triangular(uniform: np.ndarray, triangle: Triangle) -> np.ndarray:
-    """Inverse of the triangular distribution function at each uniform number in [0, 1).
-
-    ``F(x) = (x - low)**2 / ((high - low) (mode - low))`` up to the mode, and
-    ``1 - (high - x)**2 / ((high - low) (high - mode))`` above it.
-    """
-    low, mode, high = triangle.low, triangle.mode, triangle.high
-    width = high - low
-    below_mode = uniform * width < mode - low
-    values = np.where(
-        below_mode,
-        low + np.sqrt(uniform * width * (mode - low)),
-        high - np.sqrt((1.0 - uniform) * width * (high - mode)),
-    )
-    return np.clip(values, low, high, out=values)  # rounding must not leave the allowed range
+def draw(uniform: np.ndarray, guess: Guess) -> np.ndarray:
+    """The values of an uncertain guess at the given percentiles (uniform numbers in [0, 1])."""
+    inverse = pert_ppf if guess.distribution == "pert" else triangular_ppf
+    return inverse(uniform, guess.low, guess.mode, guess.high)

@@ -20,6 +20,7 @@ COMMAND_MODULES: list[str] = [
     "xlfuncs._cli_prices",
     "xlfuncs._cli_templates",
     "xlfuncs._cli_generate",
+    "xlfuncs._cli_tornado",
 ]
 
 

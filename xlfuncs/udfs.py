@@ -19,7 +19,7 @@ try:
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError('The Excel functions need xlwings: pip install "xlfuncs[excel]"') from error
 
-from . import _breakeven, _margins, _prices, _tco, _uncertainty, _unit_costs
+from . import _breakeven, _margins, _prices, _tco, _tornado, _uncertainty, _unit_costs
 from ._excel import evaluate, excel_function
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "SELFHOST_COST",
     "TCO",
     "TCO_SIM",
+    "TCO_TORNADO",
     "TOKEN_COST",
     "YEARS_TO_ZERO_MARGIN",
 ]
@@ -211,9 +212,17 @@ def TCO_SIM(option_block, percentiles=None, trials=None, seed=None):
 
 
 @excel_function(_uncertainty.prob_cheaper)
-def PROB_CHEAPER(block_a, block_b, shared_block=None, trials=None, seed=None):
+def PROB_CHEAPER(block_a, block_b, shared_block=None, trials=None, seed=None, correlation=None):
     """Probability that option A's TCO is below option B's, from Monte Carlo trials; ties count as not cheaper (fraction)."""
-    return evaluate(_uncertainty.prob_cheaper, block_a, block_b, shared_block, trials, seed)
+    return evaluate(
+        _uncertainty.prob_cheaper, block_a, block_b, shared_block, trials, seed, correlation
+    )
+
+
+@excel_function(_tornado.tco_tornado)
+def TCO_TORNADO(option_block, other_block=None, shared_block=None):
+    """Which input moves TCO (or a TCO difference) most: low and high of each guess, largest swing first; spills a table (money)."""
+    return evaluate(_tornado.tornado_rows, option_block, other_block, shared_block)
 
 
 @excel_function(_prices.model_price)

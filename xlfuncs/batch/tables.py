@@ -20,6 +20,7 @@ decimal comma (``0,95``); thousands separators and ``95%`` are accepted.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import itertools
 from collections.abc import Iterable, Iterator
@@ -40,7 +41,7 @@ from .scenarios import (
 )
 from .template import Layout
 
-__all__ = ["read_csv", "read_xlsx"]
+__all__ = ["csv_records", "read_csv", "read_xlsx"]
 
 SCENARIO, OPTION = "scenario", "option"
 
@@ -187,8 +188,15 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def read_csv(path: Path, layout: Layout, file: str) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from a CSV long table, one at a time."""
+@contextlib.contextmanager
+def csv_records(path: Path, file: str) -> Iterator[tuple[Iterator[tuple[int, list[str]]], str]]:
+    """Open a CSV file as Excel writes it: its records (line number, cells) and its decimal mark.
+
+    The decimal mark (``"."`` or ``","``) is what :func:`parse_number` needs
+    for the file's numbers. An undecodable or malformed file raises
+    :class:`ScenarioFileError` naming ``file``. Other tables (option blocks
+    for ``xlfuncs tornado``) read CSV files through this too.
+    """
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             first = stream.readline()
@@ -199,7 +207,7 @@ def read_csv(path: Path, layout: Layout, file: str) -> Iterator[Scenario | Scena
             reader = csv.reader(stream, delimiter=delimiter)
             records = ((reader.line_num, cells) for cells in reader)
             decimal = "," if delimiter == ";" else "."
-            yield from _group(_rows(records, layout, file), layout, file, decimal)
+            yield records, decimal
     except UnicodeDecodeError as error:
         raise ScenarioFileError(
             f"{file}: not UTF-8 text (byte {error.start}); in Excel, save it with "
@@ -207,6 +215,12 @@ def read_csv(path: Path, layout: Layout, file: str) -> Iterator[Scenario | Scena
         ) from None
     except csv.Error as error:
         raise ScenarioFileError(f"{file}: not a readable CSV file: {error}") from None
+
+
+def read_csv(path: Path, layout: Layout, file: str) -> Iterator[Scenario | ScenarioProblem]:
+    """Scenarios from a CSV long table, one at a time."""
+    with csv_records(path, file) as (records, decimal):
+        yield from _group(_rows(records, layout, file), layout, file, decimal)
 
 
 def read_xlsx(path: Path, layout: Layout, file: str) -> Iterator[Scenario | ScenarioProblem]:

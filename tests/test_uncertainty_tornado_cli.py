@@ -1,0 +1,236 @@
+"""``xlfuncs tornado``: block files in, the tornado table and chart out.
+
+The expected tables are ``xlfuncs.tco_tornado`` of the same blocks typed in
+as Python mappings, so the tests check the file reading (separators, decimal
+commas, percentages, headings) and the printing; the figures themselves are
+checked in test_uncertainty_tornado.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+import xlfuncs
+from xlfuncs.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "docs" / "examples"
+
+EFFICIENT = {
+    "cost_per_task": 0.002,
+    "accuracy": (0.90, 0.95, 0.97, "pert"),
+    "cost_per_error": (0.2, 0.5, 2.0),
+    "upfront": (20_000, 40_000, 90_000),
+    "monthly_fixed": 500,
+}
+FRONTIER = {
+    "cost_per_task": 0.04,
+    "accuracy": (0.97, 0.98, 0.99, "pert"),
+    "cost_per_error": (0.2, 0.5, 2.0),
+    "upfront": 5_000,
+}
+BOTH = {
+    "tasks_per_month": (20_000, 50_000, 150_000),
+    "months": 36,
+    "monthly_growth": (0.0, 0.02, 0.05),
+    "annual_discount_rate": 0.08,
+}
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(["tornado", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def csv_table(out: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(out)))
+
+
+def expected_csv(table) -> list[list[str]]:
+    rows = [["input", "low", "high", "result_at_low", "result_at_high", "swing"]]
+    for name, *numbers in table.tolist():
+        rows.append([name, *("" if v != v else format(v, ".15g") for v in numbers)])
+    return rows
+
+
+def test_the_example_files_give_the_python_table(capsys):
+    code, out, _ = run(
+        capsys,
+        str(EXAMPLES / "efficient.csv"),
+        "--other",
+        str(EXAMPLES / "frontier.csv"),
+        "--shared",
+        str(EXAMPLES / "both.csv"),
+        "--csv",
+    )
+    assert code == 0
+    assert csv_table(out) == expected_csv(xlfuncs.tco_tornado(EFFICIENT, FRONTIER, BOTH))
+
+
+def test_the_table_has_a_header_and_aligned_columns(capsys):
+    code, out, _ = run(
+        capsys, str(EXAMPLES / "efficient.csv"), "--shared", str(EXAMPLES / "both.csv")
+    )
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "TCO, with one input at a time at its low and its high value (money)"
+    assert re.fullmatch(r"input +low +high +result at low +result at high +swing", lines[1])
+    table = xlfuncs.tco_tornado(EFFICIENT, None, BOTH)
+    assert lines[2].split() == ["base", *[f"{table[0]['result_at_low']:,.2f}"] * 2, "0.00"]
+    assert [line.split()[0] for line in lines[3:]] == table["input"][1:].tolist()
+    # the swing column, right-aligned money with two decimals
+    assert lines[3].split()[-1] == f"{table[1]['swing']:,.2f}"
+    assert len({len(line) for line in lines[2:]}) <= 2  # columns line up
+
+
+def test_semicolons_decimal_commas_and_a_byte_order_mark(tmp_path, capsys):
+    # As Excel saves CSV where the decimal mark is a comma.
+    block = tmp_path / "block.csv"
+    block.write_text(
+        "\ufeffParameter;Low;Most likely;High\n"
+        "tasks_per_month;1.000;1.500;2.500\n"
+        "cost_per_task;0,012;;\n"
+        "accuracy;90%;95%;97%\n"
+        "cost_per_error;1,5;2;10\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, str(block), "--csv")
+    assert code == 0
+    expected = {
+        "tasks_per_month": (1000, 1500, 2500),
+        "cost_per_task": 0.012,
+        "accuracy": (0.9, 0.95, 0.97),
+        "cost_per_error": (1.5, 2, 10),
+    }
+    assert csv_table(out) == expected_csv(xlfuncs.tco_tornado(expected))
+
+
+def test_short_rows_and_empty_trailing_columns_are_fine(tmp_path, capsys):
+    block = tmp_path / "block.csv"
+    block.write_text(
+        "tasks_per_month,1000,,,,\ncost_per_task,0.01\naccuracy,0.9,0.95,0.97,,\ncost_per_error,2\n"
+    )
+    code, out, _ = run(capsys, str(block), "--csv")
+    assert code == 0
+    expected = {
+        "tasks_per_month": 1000,
+        "cost_per_task": 0.01,
+        "accuracy": (0.9, 0.95, 0.97),
+        "cost_per_error": 2,
+    }
+    assert csv_table(out) == expected_csv(xlfuncs.tco_tornado(expected))
+
+
+def test_the_chart_is_written_and_never_overwritten_by_surprise(tmp_path, capsys):
+    chart = tmp_path / "tornado.png"
+    args = [str(EXAMPLES / "efficient.csv"), "--shared", str(EXAMPLES / "both.csv")]
+    code, _, err = run(capsys, *args, "--png", str(chart))
+    assert code == 0 and f"Chart written to {chart}" in err
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    written = chart.stat().st_mtime_ns
+    code, out, err = run(capsys, *args, "--png", str(chart))
+    assert code == 1 and out == ""
+    assert err.strip() == f"xlfuncs tornado: {chart} already exists (use --overwrite to replace it)"
+    assert chart.stat().st_mtime_ns == written
+    code, _, _ = run(capsys, *args, "--png", str(chart), "--overwrite")
+    assert code == 0
+
+
+def test_without_matplotlib_the_message_says_what_to_install(tmp_path, capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.backends.backend_agg", None)
+    code, _, err = run(
+        capsys,
+        str(EXAMPLES / "efficient.csv"),
+        "--shared",
+        str(EXAMPLES / "both.csv"),
+        "--png",
+        str(tmp_path / "t.png"),
+    )
+    assert code == 1
+    assert err.strip() == (
+        'xlfuncs tornado: drawing the chart needs matplotlib: pip install "xlfuncs[plot]"'
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "tasks_per_month,1000\ncost_per_task,0.01\naccuracy,0.9,0.95,1.2\ncost_per_error,2\n",
+            "{file} row 3: accuracy high must be between 0 and 1, got 1.2 (enter 1.2% or 0.012)",
+        ),
+        (
+            "tasks_per_month,1000\ncost_per_task,0.01\naccuracy,0.95\ncost_per_error,2\n",
+            "no input is uncertain, so nothing can swing; give at least one row of "
+            "option_block a low below its high",
+        ),
+        (
+            "tasks_per_month,1000,,,\ncost_per_task,0.01\naccuracy,0.9,0.95,0.97,normal\n"
+            "cost_per_error,2\n",
+            "{file} row 3: the accuracy distribution must be triangular or pert (or blank for "
+            "triangular), got the text 'normal'",
+        ),
+        ("", "{file}: the file is empty"),
+        (
+            b"\xff\xfe\x00a",
+            "{file}: not UTF-8 text (byte 0); in Excel, save it with File > Save As",
+        ),
+    ],
+)
+def test_bad_files_are_named(tmp_path, capsys, content, message):
+    block = tmp_path / "block.csv"
+    if isinstance(content, bytes):
+        block.write_bytes(content)
+    else:
+        block.write_text(content)
+    code, out, err = run(capsys, str(block))
+    assert code == 1 and out == ""
+    assert err.startswith("xlfuncs tornado: " + message.format(file=block))
+    assert "Traceback" not in err
+
+
+def test_a_missing_file_is_named(tmp_path, capsys):
+    code, _, err = run(capsys, str(tmp_path / "nowhere.csv"))
+    assert code == 1
+    assert err.strip() == f"xlfuncs tornado: {tmp_path / 'nowhere.csv'}: no such file"
+
+
+def test_the_user_guide_shows_the_command_output():
+    # docs/uncertainty.md quotes the table of the example files; it must be
+    # what the command prints today.
+    import subprocess
+    import sys
+
+    guide = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
+    command = [
+        sys.executable,
+        "-m",
+        "xlfuncs.cli",
+        "tornado",
+        "docs/examples/efficient.csv",
+        "--other",
+        "docs/examples/frontier.csv",
+        "--shared",
+        "docs/examples/both.csv",
+    ]
+    printed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert printed in guide
+
+
+def test_the_user_guide_python_example_runs():
+    import re as regex
+
+    guide = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
+    blocks = regex.findall(r"```python\n(.*?)```", guide, flags=regex.DOTALL)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "uncertainty.md", "exec"), {})
