@@ -177,3 +177,23 @@ def test_a_full_disk_stops_the_batch_and_reports_what_was_written(tmp_path):
     assert 1 <= len(written) < 200
     assert "Traceback" not in result.stdout
     assert "no summary: the batch stopped before its end" in result.stdout
+
+
+def test_templates_into_a_read_only_folder(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    templates = " ".join(
+        f"'{part}'" for part in [sys.executable, "-m", "xlfuncs.cli", "templates", "--out", folder]
+    )
+    result = subprocess.run(
+        confined(f"mount --bind -o ro '{folder}' '{folder}'\nexec {templates}"),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"xlfuncs templates: the output folder {folder} is on a read-only file system: "
+        "choose another folder with --out\n"
+    )

@@ -116,5 +116,13 @@ def _write_templates(arguments: argparse.Namespace) -> int:
             )
             kept += 1
             continue
+        except OSError as error:  # read-only, full, not ours ...
+            from .batch.outputs import output_problem
+
+            problem = output_problem(error, out) or (
+                f"cannot write {target}: {error.strerror or error}"
+            )
+            print(f"xlfuncs templates: {printable(problem)}", file=sys.stderr)
+            return 1
         print(f"wrote {printable(str(target))}")
     return 1 if kept else 0
