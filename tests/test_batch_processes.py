@@ -177,3 +177,23 @@ def test_no_fork_warning_with_threads_running(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "fork" not in result.stderr
+
+
+def test_a_script_without_a_main_guard_is_told_what_to_do(tmp_path):
+    # Workers started the safe way import the script; one that starts the
+    # batch at import cannot have workers. It must say so, and end.
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import sys, xlfuncs\n"
+        "report = xlfuncs.generate(sys.argv[1], sys.argv[2], jobs=2)\n"
+        "print(report.failures[0].reason if report.failures else 'ok')\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script), str(EXAMPLE), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'under `if __name__ == "__main__":`' in result.stdout

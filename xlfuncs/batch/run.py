@@ -11,7 +11,7 @@ import signal
 import threading
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +39,12 @@ WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
 # A worker's status when the output folder cannot be written at all: the
 # scenario failed, and the batch stops.
 _UNWRITABLE = "unwritable"
+# The pool's workers are gone: the scenario failed, and the batch stops.
+_BROKEN = "broken"
+_BROKEN_POOL = (
+    "the worker processes stopped ({error}); in a Python script, call generate() "
+    'under `if __name__ == "__main__":`, since each worker process imports the script'
+)
 SUMMARY_NAMES = ("summary",)
 # Scenarios sent to a worker at a time: few enough to keep every worker busy
 # to the end, enough to make the cost of sending them small.
@@ -312,10 +318,14 @@ class _Dispatcher:
             results = make_workbooks(self.template_ref, jobs, self.out_dir, self.mode)
             yield from zip(slots, results, strict=True)
             return
-        with _signals_deferred() if self.own_pool else contextlib.nullcontext():
-            future = self.executor.submit(
-                make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
-            )
+        try:
+            with _signals_deferred() if self.own_pool else contextlib.nullcontext():
+                future = self.executor.submit(
+                    make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
+                )
+        except (BrokenExecutor, BrokenPipeError) as error:  # a worker died starting
+            yield from zip(slots, [self._failed(error)] * len(slots), strict=True)
+            return
         self.in_flight.append((future, slots))
         while len(self.in_flight) >= self.limit:
             yield from self._collect_oldest()
@@ -325,8 +335,13 @@ class _Dispatcher:
         try:
             results = future.result()
         except Exception as error:  # a worker that died, a lost cluster node ...
-            results = [(FAILED, f"the worker failed: {type(error).__name__}: {error}")] * len(slots)
+            results = [self._failed(error)] * len(slots)
         yield from zip(slots, results, strict=True)
+
+    def _failed(self, error: Exception) -> tuple[str, str]:
+        if self.own_pool and isinstance(error, (BrokenExecutor, BrokenPipeError)):
+            return _BROKEN, _BROKEN_POOL.format(error=type(error).__name__)
+        return FAILED, f"the worker failed: {type(error).__name__}: {error}"
 
     def finish(self) -> Iterable[tuple[int, tuple[str, str]]]:
         yield from self._send()
@@ -470,6 +485,8 @@ def generate(
             if status == _UNWRITABLE:
                 status, stop = FAILED, True
                 report.stopped = report.stopped or reason
+            elif status == _BROKEN:
+                status, stop = FAILED, True
             pending = outcomes[slot]
             outcome = Outcome(pending.scenario, pending.file, status, reason)
             outcomes[slot] = outcome
