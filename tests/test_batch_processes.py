@@ -20,7 +20,8 @@ from batch_processes_support import command, session_processes, wait_for, write_
 
 import xlfuncs
 from xlfuncs.batch import run as batch_run
-from xlfuncs.batch.writer import remove_stale_parts, save_atomically, write_bytes
+from xlfuncs.batch.parts import remove_stale_parts
+from xlfuncs.batch.writer import save_atomically, write_bytes
 
 EXAMPLE = Path(xlfuncs.__file__).parent / "batch" / "example_scenarios.yaml"
 

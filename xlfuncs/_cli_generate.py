@@ -71,10 +71,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled as Ctrl-C is: finish the workbooks in hand, then stop."""
-
-
 def run(arguments: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = arguments.parser
     if arguments.example == bool(arguments.scenarios):
@@ -95,7 +91,8 @@ def run(arguments: argparse.Namespace) -> int:
 
     source = EXAMPLE_SCENARIOS if arguments.example else Path(arguments.scenarios)
     progress = _Progress()
-    previous = _on_sigterm()
+    terminated: list[int] = []
+    previous = _on_sigterm(terminated)
     try:
         report = generate(
             source,
@@ -109,15 +106,15 @@ def run(arguments: argparse.Namespace) -> int:
             csv_decimal=arguments.csv_decimal,
             progress=progress.update,
         )
-    except KeyboardInterrupt as interrupt:
+    except KeyboardInterrupt:
         progress.close()
-        how = "stopped (SIGTERM)" if isinstance(interrupt, _Terminated) else "interrupted (Ctrl-C)"
+        how = "stopped (SIGTERM)" if terminated else "interrupted (Ctrl-C)"
         print(
             f"xlfuncs generate: {how}; the workbooks already written are complete: "
             "run again with --skip-existing to finish",
             file=sys.stderr,
         )
-        return EXIT_TERMINATED if isinstance(interrupt, _Terminated) else EXIT_INTERRUPTED
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except OutputFolderError as error:
         progress.close()
         print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
@@ -136,11 +133,12 @@ def run(arguments: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
-def _on_sigterm():
-    """Handle SIGTERM as Ctrl-C; returns the handler it replaces."""
+def _on_sigterm(received: list[int]):
+    """Handle SIGTERM as Ctrl-C is handled (noted in ``received``); returns the old handler."""
 
     def stop(signum, frame):
-        raise _Terminated
+        received.append(signum)
+        raise KeyboardInterrupt
 
     try:
         return signal.signal(signal.SIGTERM, stop)

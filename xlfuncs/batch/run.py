@@ -18,6 +18,7 @@ from pathlib import Path
 from .._errors import InputError
 from .filenames import UniqueNames
 from .outputs import output_problem, prepare_folder
+from .parts import remove_stale_parts
 from .provenance import fingerprint, recorded_fingerprint, stamp
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
 from .sources import read_scenarios
@@ -28,7 +29,6 @@ from .writer import (
     TemplateNotFillableError,
     illegal_text,
     quoted_inputs,
-    remove_stale_parts,
     save_atomically,
     write_bytes,
 )

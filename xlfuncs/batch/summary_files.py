@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._errors import InputError
 from ..templates._workbook import starts_like_formula
 from .writer import save_atomically
 
@@ -86,7 +87,10 @@ def write(
     decimal mark: ``"."`` (fields separated by ``,``) or ``","`` (by ``;``).
     """
     if decimal not in CSV_SEPARATORS:
-        raise ValueError(f"the CSV decimal mark must be '.' or ',', got {decimal!r}")
+        raise InputError(
+            f"summary.csv: the decimal mark must be '.' or ',', got {decimal!r}",
+            argument="csv_decimal",
+        )
     paths = [out_dir / "summary.xlsx", out_dir / "summary.csv"]
     for path in paths:
         if not overwrite and path.exists():
