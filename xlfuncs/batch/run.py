@@ -140,6 +140,11 @@ def pool_context() -> multiprocessing.context.BaseContext:
     # The server imports the batch once, so each worker starts at once; and
     # it does not import the user's script (``__main__``).
     context.set_forkserver_preload(["xlfuncs.batch.run"])
+    # Started now, it imports while this process reads the scenarios and
+    # prepares the template, rather than when the first worker is needed.
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
     return context
 
 
@@ -443,6 +448,8 @@ def generate(
             argument="csv_decimal",
         )
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
+    own_pool = executor is None and jobs > 1
+    context = pool_context() if own_pool else None
     chosen = resolve_template(template)
     layout = Layout.of(chosen)
     folder = Path(out_dir)
@@ -459,14 +466,13 @@ def generate(
     # A registered template travels to workers by name, any other by pickling.
     template_ref = template if isinstance(template, str) else chosen
 
-    own_pool = executor is None and jobs > 1
     pool = None
     if own_pool:
         # The workers get the filler made here rather than each making its own.
         _filler(chosen, frozenset())
         pool = ProcessPoolExecutor(
             jobs,
-            mp_context=pool_context(),
+            mp_context=context,
             initializer=_start_worker,
             initargs=(os.getpid(), dict(_FILLERS)),
         )
