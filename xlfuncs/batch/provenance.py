@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import os
 import re
 import struct
@@ -73,14 +74,13 @@ def fingerprint(
     >>> a.startswith("sha256:")
     True
     """
-    # Each item with its length in front, so that no value can pass for two;
-    # numbers by their exact binary value.
-    parts = [_FORMAT, template_name, template_version or __version__]
-    for key in sorted(values):
-        value = values[key]
-        parts.append(key)
-        parts.append("t" + value if isinstance(value, str) else float(value).hex())
-    text = "".join(f"{len(part)}:{part}" for part in parts)
+    # Python's repr of text and numbers is exact and unambiguous (a float's
+    # repr reads back as the same float).
+    inputs = [
+        (key, value if isinstance(value, str) else float(value))
+        for key, value in sorted(values.items())
+    ]
+    text = repr((_FORMAT, template_name, template_version or __version__, inputs))
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -88,27 +88,60 @@ def stamp(data: bytes, fingerprint_text: str, title: str | None = None) -> bytes
     """The workbook ``data`` with the fingerprint in its custom properties, and its title set."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
-        changed = {
-            name: archive.read(name).decode("utf-8")
-            for name in (_CUSTOM, _CORE, _TYPES, _RELS)
-            if name in archive.NameToInfo
-        }
         end_of_entries = archive.start_dir
-    changed[_CUSTOM] = _with_property(changed.get(_CUSTOM, _PROPERTIES), fingerprint_text)
-    if title is not None and _CORE in changed:
-        changed[_CORE] = _with_title(changed[_CORE], title)
-    if _TYPES in changed and "/docProps/custom.xml" not in changed[_TYPES]:
+    starts = [*sorted(i.header_offset for i in infos), end_of_entries]
+    span = dict(itertools.pairwise(starts))
+    # The parts that are the same in every workbook of a batch are read,
+    # changed and compressed once; the two that differ are stored as they are.
+    texts = {
+        i.filename: _text(data[i.header_offset : span[i.header_offset]])
+        for i in infos
+        if i.filename in (_CUSTOM, _CORE, _TYPES, _RELS)
+    }
+    changed: dict[str, tuple[bytes, bool]] = {
+        _CUSTOM: (_with_property(texts.get(_CUSTOM, _PROPERTIES), fingerprint_text), False)
+    }
+    if title is not None and _CORE in texts:
+        changed[_CORE] = (_with_title(texts[_CORE], title), False)
+    if _TYPES in texts:
+        changed[_TYPES] = (_with_custom_type(texts[_TYPES]), True)
+    if _RELS in texts:
+        changed[_RELS] = (_with_custom_relation(texts[_RELS]), True)
+    return _rewritten(data, infos, span, changed)
+
+
+@functools.lru_cache(maxsize=64)
+def _text(entry: bytes) -> str:
+    """The text of a zip entry (local header and data), as found in the archive."""
+    name_length, extra_length = struct.unpack_from("<HH", entry, 26)
+    method, compressed = (
+        struct.unpack_from("<H", entry, 8)[0],
+        struct.unpack_from("<L", entry, 18)[0],
+    )
+    start = 30 + name_length + extra_length
+    body = entry[start : start + compressed] if compressed else entry[start:]
+    if method == zipfile.ZIP_DEFLATED:
+        body = zlib.decompressobj(-15).decompress(body)
+    return body.decode("utf-8")
+
+
+@functools.lru_cache(maxsize=16)
+def _with_custom_type(xml: str) -> bytes:
+    if "/docProps/custom.xml" not in xml:
         override = f'<Override PartName="/docProps/custom.xml" ContentType="{_CUSTOM_TYPE}"/>'
-        changed[_TYPES] = changed[_TYPES].replace("</Types>", override + "</Types>")
-    if _RELS in changed and _CUSTOM_REL not in changed[_RELS]:
+        xml = xml.replace("</Types>", override + "</Types>")
+    return xml.encode("utf-8")
+
+
+@functools.lru_cache(maxsize=16)
+def _with_custom_relation(xml: str) -> bytes:
+    if _CUSTOM_REL not in xml:
         relation = (
             f'<Relationship Id="rIdXlfuncsCustom" Type="{_CUSTOM_REL}" '
             'Target="docProps/custom.xml"/>'
         )
-        changed[_RELS] = changed[_RELS].replace("</Relationships>", relation + "</Relationships>")
-    return _rewritten(
-        data, infos, end_of_entries, {k: v.encode("utf-8") for k, v in changed.items()}
-    )
+        xml = xml.replace("</Relationships>", relation + "</Relationships>")
+    return xml.encode("utf-8")
 
 
 def recorded_fingerprint(path: str | os.PathLike[str]) -> str | None:
@@ -133,7 +166,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _with_property(xml: str, value: str) -> str:
+def _with_property(xml: str, value: str) -> bytes:
     pattern = rf'<property [^>]*name="{FINGERPRINT_PROPERTY}"[^>]*>.*?</property>'
     xml = re.sub(pattern, "", xml, flags=re.DOTALL)
     pids = [int(p) for p in re.findall(r'\bpid="(\d+)"', xml)]
@@ -144,20 +177,22 @@ def _with_property(xml: str, value: str) -> str:
     )
     if xml.rstrip().endswith("/>") and "</Properties>" not in xml:  # <Properties ... />
         xml = xml.rstrip()[:-2] + "></Properties>"
-    return xml.replace("</Properties>", entry + "</Properties>")
+    return xml.replace("</Properties>", entry + "</Properties>").encode("utf-8")
 
 
-def _with_title(xml: str, title: str) -> str:
+def _with_title(xml: str, title: str) -> bytes:
     element = f"<dc:title>{_escape(title)}</dc:title>"
     if re.search(r"<dc:title\s*/>|<dc:title>.*?</dc:title>", xml, flags=re.DOTALL):
-        return re.sub(
+        xml = re.sub(
             r"<dc:title\s*/>|<dc:title>.*?</dc:title>",
             lambda _: element,
             xml,
             count=1,
             flags=re.DOTALL,
         )
-    return xml.replace("</cp:coreProperties>", element + "</cp:coreProperties>")
+    else:
+        xml = xml.replace("</cp:coreProperties>", element + "</cp:coreProperties>")
+    return xml.encode("utf-8")
 
 
 # A small zip writer: unchanged entries are copied byte for byte (local
@@ -165,16 +200,19 @@ def _with_title(xml: str, title: str) -> str:
 
 
 def _rewritten(
-    data: bytes, infos: list[zipfile.ZipInfo], end_of_entries: int, changed: dict[str, bytes]
+    data: bytes,
+    infos: list[zipfile.ZipInfo],
+    span: dict[int, int],
+    changed: dict[str, tuple[bytes, bool]],
 ) -> bytes:
-    starts = [*sorted(i.header_offset for i in infos), end_of_entries]
-    span = {s: starts[k + 1] for k, s in enumerate(starts[:-1])}
     out = io.BytesIO()
     directory = []
     for info in infos:
         offset = out.tell()
         if info.filename in changed:
-            entry, record = _entry(info.filename, changed.pop(info.filename), info.date_time)
+            content, compress = changed.pop(info.filename)
+            make = _entry if compress else _stored_entry
+            entry, record = make(info.filename, content, info.date_time)
             out.write(entry)
             record = {**record, "external_attr": info.external_attr}
         else:
@@ -193,9 +231,9 @@ def _rewritten(
         record["offset"] = offset
         directory.append(record)
     date_time = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
-    for name, content in changed.items():  # parts the workbook did not have
+    for name, (content, compress) in changed.items():  # parts the workbook did not have
         offset = out.tell()
-        entry, record = _entry(name, content, date_time)
+        entry, record = (_entry if compress else _stored_entry)(name, content, date_time)
         out.write(entry)
         record = {**record, "offset": offset}
         directory.append(record)
@@ -271,6 +309,41 @@ def _entry(name: str, content: bytes, date_time) -> tuple[bytes, dict]:
         "external_attr": 0o600 << 16,
         "version": 20,
     }
+
+
+def _stored_entry(name: str, content: bytes, date_time) -> tuple[bytes, dict]:
+    """A zip entry holding ``content`` uncompressed (for small parts that differ each time)."""
+    encoded = name.encode("utf-8")
+    time, date = _dos(date_time)
+    crc = zlib.crc32(content)
+    size = len(content)
+    header = struct.pack(
+        "<4s2B4HL2L2H",
+        b"PK\x03\x04",
+        10,
+        0,
+        0,
+        zipfile.ZIP_STORED,
+        time,
+        date,
+        crc,
+        size,
+        size,
+        len(encoded),
+        0,
+    )
+    record = {
+        "name": encoded,
+        "flags": 0,
+        "method": zipfile.ZIP_STORED,
+        "date_time": date_time,
+        "crc": crc,
+        "compressed": size,
+        "size": size,
+        "external_attr": 0o600 << 16,
+        "version": 10,
+    }
+    return header + encoded + content, record
 
 
 def _dos(date_time) -> tuple[int, int]:
