@@ -44,6 +44,7 @@ def payload(func_name, args):
         "client": "Office.js",
         "runtime": "1.4",
         "culture_info_name": "en-US",
+        "content_language": "en-US",  # what older xlwings (0.33) reads instead
         "date_format": "M/d/yyyy",
         "caller_address": "Sheet1!A1",
     }

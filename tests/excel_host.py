@@ -85,8 +85,8 @@ def _check_cells(func_name: str, result: object) -> None:
 class ExcelHost:
     """The Office.js host process, and calls into it that look like Excel's."""
 
-    def __init__(self, stderr_path: Path):
-        env = dict(os.environ)
+    def __init__(self, stderr_path: Path, env: dict[str, str] | None = None):
+        env = {**os.environ, **(env or {})}
         env["XLWINGS_ON_SERVER"] = "true"
         env["XLWINGS_LICENSE_KEY"] = "noncommercial"
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -176,6 +176,7 @@ def _serve() -> None:  # pragma: no cover - runs in the host process
                     "client": "Office.js",
                     "runtime": "1.4",
                     "culture_info_name": "en-US",
+                    "content_language": "en-US",  # what older xlwings (0.33) reads instead
                     "date_format": "M/d/yyyy",
                     "caller_address": "Sheet1!A1",
                 }

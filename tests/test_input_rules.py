@@ -387,3 +387,107 @@ def test_scenario_file_option_rates_in_margin_trap(tmp_path):
     assert isinstance(problem, ScenarioProblem) and not problem.more
     assert problem.key == "annual_price_change"
     assert str(problem).endswith(f"{RATE_RULE}, got -50 (enter -50% or -0.5)")
+
+
+# Scenario values: the reader's checker -----------------------------------------------------
+
+TCO_LAYOUT = Layout.of(resolve_template("tco_comparison"))
+
+
+def _one_scenario(shared=None, changes=()):
+    """A tco_comparison scenario with every value given, then ``changes`` (option, key, value)."""
+    options = _complete_options(TCO_LAYOUT)
+    for option, key, value in changes:
+        options[option][key] = value
+    document = {"scenarios": [{"name": "Case", **(shared or {}), "options": options}]}
+    (result,) = read_scenarios(document, TCO_LAYOUT)
+    return result
+
+
+@pytest.mark.parametrize(
+    ("given", "letter"),
+    [("Option B", "B"), ("d", "D"), ("C", "C"), (" Option A ", "A")],
+)
+def test_reference_option_by_name_or_by_letter(given, letter):
+    scenario = _one_scenario({"reference_option": given})
+    assert isinstance(scenario, Scenario), str(scenario)
+    assert scenario.values["reference_option"] == letter
+
+
+def test_reference_option_named_by_a_number_typed_as_a_name():
+    scenario = _one_scenario({"reference_option": 2024}, [(3, "name", 2024)])
+    assert scenario.values["reference_option"] == "D"
+    assert scenario.values["d_name"] == "2024"
+
+
+def test_an_unknown_reference_option_is_named_with_what_is_allowed():
+    problem = _one_scenario({"reference_option": "Option E"})
+    assert str(problem) == (
+        "scenario 1, key 'reference_option': reference_option must be one of this "
+        "scenario's options, by name or by letter (A, B, C, D), got 'Option E'"
+    )
+
+
+def test_choices_are_matched_whatever_their_case_and_yaml_booleans_are_yes_and_no():
+    scenario = _one_scenario(
+        changes=[
+            (0, "include", False),
+            (1, "include", "YES"),
+            (2, "include", True),
+            (0, "pricing", "api"),
+            (1, "pricing", " self-hosted "),
+        ]
+    )
+    values = scenario.values
+    assert (values["a_include"], values["b_include"], values["c_include"]) == ("No", "Yes", "Yes")
+    assert (values["a_pricing"], values["b_pricing"]) == ("API", "Self-hosted")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            (0, "include", "maybe"),
+            "scenario 1, option 1, key 'include': include must be one of Yes, No, got 'maybe'",
+        ),
+        (
+            (1, "pricing", ["API"]),
+            "scenario 1, option 2, key 'pricing': pricing must be text, got ['API']",
+        ),
+        (
+            (0, "pricing", True),
+            "scenario 1, option 1, key 'pricing': pricing must be text, got TRUE",
+        ),
+        (
+            (2, "accuracy", "ninety"),
+            "scenario 1, option 3, key 'accuracy': accuracy must be a number (fraction), "
+            "got 'ninety'",
+        ),
+        (
+            (0, "accuracy", True),
+            "scenario 1, option 1, key 'accuracy': accuracy must be a number (fraction), got TRUE",
+        ),
+        (
+            (0, "accuracy", [0.9]),
+            "scenario 1, option 1, key 'accuracy': accuracy must be a number (fraction), got [0.9]",
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_named_with_its_place(change, message):
+    problem = _one_scenario(changes=[change])
+    assert isinstance(problem, ScenarioProblem)
+    assert str(problem) == message
+
+
+def test_a_blank_value_takes_the_declared_default():
+    declared = TCO_LAYOUT.options["A"]
+    scenario = _one_scenario(changes=[(0, "accuracy", "  "), (0, "pricing", None)])
+    assert scenario.values["a_accuracy"] == declared["accuracy"].default
+    assert scenario.values["a_pricing"] == declared["pricing"].default
+
+
+def test_numbers_in_scenario_text_follow_the_file_convention():
+    # "0,95" can only be a decimal comma; "1,000" is a thousands separator with "." decimals.
+    scenario = _one_scenario({"tasks_per_month": "1,000"}, [(0, "accuracy", "0,95")])
+    assert scenario.values["tasks_per_month"] == 1000
+    assert scenario.values["a_accuracy"] == 0.95

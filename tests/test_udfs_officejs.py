@@ -19,7 +19,7 @@ import sys
 
 import numpy as np
 import pytest
-from excel_host import OMIT, ROOT, ExcelFunctionError
+from excel_host import OMIT, ROOT, ExcelFunctionError, ExcelHost
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -355,6 +355,10 @@ def test_a_single_cell_without_an_answer_is_an_excel_error(excel, name, args, er
 # Bad input: the short message, through the Excel path ----------------------------------------
 
 DIV0_CELL = {"type": "Error", "errorType": "Div0", "basicValue": "#DIV/0!"}
+NA_CELL = {"type": "Error", "errorType": "NotAvailable", "basicValue": "#N/A"}
+SPILL_CELL = {"type": "Error", "errorType": "Spill", "basicValue": "#SPILL!"}
+#: A Stocks cell as Office.js hands it to a custom function.
+LINKED_DATA_CELL = {"type": "LinkedEntity", "text": "Microsoft Corp", "id": {"domainId": "x"}}
 TCO_ARGS = (1000, 0.01, 0.9, 1)
 
 
@@ -445,15 +449,30 @@ TCO_ARGS = (1000, 0.01, 0.9, 1)
         ),
         pytest.param(
             "TCO",
-            (1000, 0.01, DIV0_CELL, 1),
-            "TCO: accuracy must be a number, got the error value #DIV/0!",
-            id="error-cell",
+            (1000, 0.01, SPILL_CELL, 1),
+            "TCO: accuracy must be a number, got the error value #SPILL!",
+            id="error-cell-excel-cannot-be-handed-back",
         ),
         pytest.param(
             "TCO",
-            ([[1000], [DIV0_CELL]], 0.01, 0.9, 1),
-            "TCO: tasks_per_month must be a number, got the error value #DIV/0! in row 2, column 1",
-            id="error-cell-in-range",
+            (1000, 0.01, LINKED_DATA_CELL, 1),
+            "TCO: accuracy must be a number, got a Stocks or Geography data type "
+            "(refer to one of its fields, e.g. =A2.Price)",
+            id="linked-data-type",
+        ),
+        pytest.param(
+            "TCO",
+            ([[1000], [LINKED_DATA_CELL]], 0.01, 0.9, 1),
+            "TCO: tasks_per_month must be a number, got a Stocks or Geography data type "
+            "(refer to one of its fields, e.g. =A2.Price) in row 2, column 1",
+            id="linked-data-type-in-range",
+        ),
+        pytest.param(
+            "TCO",
+            ("__xlwings_not_an_object_handle__", 0.01, 0.9, 1),
+            "TCO: tasks_per_month must be a number, got a Stocks or Geography data type "
+            "(refer to one of its fields, e.g. =A2.Price)",
+            id="linked-data-type-as-xlwings-server-sends-it",
         ),
         pytest.param(
             "TCO",
@@ -581,3 +600,107 @@ def test_a_formatted_number_cell_counts_as_its_number(excel):
     price = {"type": "FormattedNumber", "basicValue": 10, "numberFormat": "$#,##0.00"}
     assert excel.call("MARGIN", [[price]], 4) == [[0.6]]
     assert excel.call("MARGIN", [[price], [price]], 4) == [[0.6], [0.6]]
+
+
+# Error values as arguments: the first one is the answer, as with Excel's own functions ----
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "expected"),
+    [
+        pytest.param("TCO", (1000, 0.01, DIV0_CELL, 1), "Div0", id="a-single-cell"),
+        pytest.param("TCO", ([[1000], [DIV0_CELL]], 0.01, 0.9, 1), "Div0", id="a-cell-of-a-range"),
+        pytest.param(
+            "TCO", (1000, NA_CELL, DIV0_CELL, 1), "NotAvailable", id="the-first-argument-wins"
+        ),
+        pytest.param(
+            "TCO",
+            ([[1000, NA_CELL], [DIV0_CELL, 4000]], 0.01, 0.9, 1),
+            "NotAvailable",
+            id="row-by-row-within-a-range",
+        ),
+        pytest.param(
+            # Bad input elsewhere does not hide the error value: Excel's own
+            # functions also answer with the error they were given.
+            "TCO",
+            (1000, -0.01, DIV0_CELL, 1),
+            "Div0",
+            id="before-any-check",
+        ),
+        pytest.param(
+            "TCO",
+            (1000, 0.01, {"type": "Error", "errorType": "Num"}, 1),
+            "Num",
+            id="without-its-text",
+        ),
+        pytest.param(
+            "MARGIN",
+            (10, [[{"type": "Error", "errorType": "Ref", "basicValue": "#REF!"}]]),
+            "Ref",
+            id="ref",
+        ),
+    ],
+)
+def test_an_error_value_among_the_arguments_is_the_answer(excel, name, args, expected):
+    assert excel.call(name, *args) == [[error(expected)]]
+
+
+# The wire: results too large for Office.js are refused with their size -----------------
+
+
+@pytest.fixture(scope="module")
+def excel_limited(tmp_path_factory):
+    """An Office.js host whose result limit is set to 100,000 bytes."""
+    host = ExcelHost(
+        tmp_path_factory.mktemp("excel_host_limited") / "stderr.txt",
+        env={"XLFUNCS_MAX_RESULT_BYTES": "100000"},
+    )
+    yield host
+    host.close()
+
+
+def test_a_result_larger_than_the_limit_is_refused_with_its_size(excel_limited):
+    # 100 x 100 = 10,000 cells of about 17 characters each: about 180 KB of JSON,
+    # above the 100,000 bytes the host was started with.
+    volumes = [[v] for v in range(1000, 101000, 1000)]
+    accuracies = [[0.5 + i / 250 for i in range(100)]]
+    problem = expect_input_error(
+        lambda: excel_limited.call("TCO", volumes, 0.013, accuracies, 7.5, OMIT, OMIT, 36)
+    )
+    assert re.fullmatch(
+        r"TCO: the result is 100 rows x 100 columns, about 1\d\d KB to send to Excel, more "
+        r"than the limit of 100 KB \(use smaller ranges, or raise the limit with the setting "
+        r"XLFUNCS_MAX_RESULT_BYTES\)",
+        problem.message,
+    ), problem.message
+
+
+def test_a_result_within_the_limit_is_sent(excel_limited):
+    # 10 x 100 cells: about 18 KB, below the limit.
+    volumes = [[v] for v in range(1000, 11000, 1000)]
+    accuracies = [[0.5 + i / 250 for i in range(100)]]
+    table = excel_limited.call("TCO", volumes, 0.013, accuracies, 7.5)
+    expected = xlfuncs.tco(np.array(volumes), 0.013, np.array(accuracies), 7.5)
+    assert table == expected.tolist()
+
+
+def test_the_default_limit_is_five_megabytes_and_spares_a_100000_row_column(excel):
+    from xlfuncs._excel import MAX_RESULT_BYTES
+
+    assert MAX_RESULT_BYTES == 5_000_000  # Microsoft's documented payload limit, 5 MB
+    volumes = [[float(v)] for v in range(1, 100_001)]
+    table = excel.call("TCO", volumes, 0.01, 0.9, 1)
+    assert len(table) == 100_000 and table[-1] == [pytest.approx(12 * 100_000 * 0.11)]
+
+
+@pytest.mark.parametrize("setting", ["0", "-5", "five megabytes"])
+def test_a_bad_limit_setting_is_named(monkeypatch, setting):
+    from xlfuncs._excel import FunctionInputError, _max_result_bytes
+
+    monkeypatch.setenv("XLFUNCS_MAX_RESULT_BYTES", setting)
+    with pytest.raises(FunctionInputError) as caught:
+        _max_result_bytes("TCO")
+    assert str(caught.value) == (
+        "TCO: the setting XLFUNCS_MAX_RESULT_BYTES must be a whole number of bytes, 1 or more, "
+        f"got {setting!r}"
+    )

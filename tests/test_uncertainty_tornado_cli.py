@@ -157,7 +157,7 @@ def test_without_matplotlib_the_message_says_what_to_install(tmp_path, capsys, m
     )
     assert code == 1
     assert err.strip() == (
-        'xlfuncs tornado: drawing the chart needs matplotlib: pip install "xlfuncs[plot]"'
+        'xlfuncs tornado: drawing the chart needs matplotlib: pip install "matplotlib>=3.7"'
     )
 
 

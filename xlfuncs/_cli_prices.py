@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Print the input, output and cache-read list prices of each model, in US dollars "
             "per 1,000,000 tokens, from the price data bundled with genai-prices "
-            '(pip install "xlfuncs[prices]"), with the date of that data.'
+            '(pip install "genai-prices>=0.0.23"), with the date of that data.'
         ),
     )
     parser.add_argument("models", nargs="+", metavar="MODEL", help="model name, e.g. gpt-4o")

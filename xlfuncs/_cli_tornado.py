@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "uncertain input of the blocks at its low and at its high value, every other "
             "input at its most likely value, and print the inputs by swing, largest first "
             "(as the Excel function TCO_TORNADO does). With --png, also draw the tornado "
-            'chart (needs matplotlib: pip install "xlfuncs[plot]").'
+            'chart (needs matplotlib: pip install "matplotlib>=3.7").'
         ),
     )
     parser.add_argument(

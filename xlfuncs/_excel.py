@@ -8,7 +8,10 @@ error value (``#DIV/0!``, ``#N/A``, ``#NUM!``) in any cell without an answer.
 Bad input becomes :class:`FunctionInputError`, which every xlwings host shows
 as an error with the short message, never a traceback. A name that the price
 data does not know (:class:`~xlfuncs.NotFoundError`) becomes ``#N/A``, as in
-Excel's own lookups.
+Excel's own lookups. An error value among the arguments is the answer, as with
+Excel's own functions: the first one, in argument order and row by row. On the
+Office.js hosts a result too large to send to Excel reliably is refused with
+a message naming its size and the limit (``XLFUNCS_MAX_RESULT_BYTES``).
 
 This module is the only one that knows about xlwings.
 """
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import math
 import os
 import sys
@@ -28,13 +32,29 @@ import xlwings as xw
 from ._errors import InputError, MissingDependencyError, NotFoundError
 from ._validation import contains_bool, format_number
 
-__all__ = ["CATEGORY", "FunctionInputError", "argument_doc", "evaluate", "excel_function"]
+__all__ = [
+    "CATEGORY",
+    "MAX_RESULT_BYTES",
+    "FunctionInputError",
+    "argument_doc",
+    "evaluate",
+    "excel_function",
+]
 
 CATEGORY = "AI economics"
 
 #: Classic xlwings on Windows talks COM; every other host (xlwings Server,
 #: xlwings Lite) talks Office.js, where xlwings turns "#DIV/0!" into an error.
 _CLASSIC_WINDOWS = sys.platform == "win32" and os.environ.get("XLWINGS_ON_SERVER") != "true"
+
+# The decorators that register a function with the host. On the Office.js
+# hosts they are xlwings.server's: xlwings 0.37 hands them out as xw.func and
+# xw.arg, but older releases (the floor is 0.33) do so only on Windows.
+if os.environ.get("XLWINGS_ON_SERVER") == "true":
+    from xlwings.server import arg as _register_argument
+    from xlwings.server import func as _register_function
+else:
+    _register_argument, _register_function = xw.arg, xw.func
 
 #: What Excel shows in a cell whose equation has no answer (the core gives NaN).
 _NO_ANSWER = {
@@ -61,6 +81,32 @@ _COM_ERRORS = {
     "#VALUE!": -2146826273,
 }
 _COM_ERROR_TEXT = {code: text for text, code in _COM_ERRORS.items()}
+
+# Office.js names of the same error values, for an error cell that arrives
+# without its text.
+_OFFICEJS_ERROR_TEXT = {
+    "Div0": "#DIV/0!",
+    "NotAvailable": "#N/A",
+    "Name": "#NAME?",
+    "Null": "#NULL!",
+    "Num": "#NUM!",
+    "Ref": "#REF!",
+    "Value": "#VALUE!",
+}
+
+#: What xlwings Server's JavaScript sends instead of a linked data type cell
+#: (Stocks, Geography), and the Office.js types of such cells.
+_LINKED_DATA_MARKER = "__xlwings_not_an_object_handle__"
+_LINKED_DATA_TYPES = {"Entity", "LinkedEntity"}
+
+#: The largest result sent to Excel through Office.js, in bytes of JSON, unless
+#: XLFUNCS_MAX_RESULT_BYTES says otherwise. Microsoft documents a 5 MB payload
+#: limit for requests and responses of Excel's JavaScript API on the web.
+MAX_RESULT_BYTES = 5_000_000
+_MAX_RESULT_BYTES_VARIABLE = "XLFUNCS_MAX_RESULT_BYTES"
+# A cell in compact JSON is at most this long: a float's repr is at most 24
+# characters, an error value {"type":"Error","errorType":"NotAvailable"} 43.
+_MAX_CELL_BYTES = 48
 
 #: What each argument is and its unit; the allowed range and the default are
 #: added from the core's own rules and signature.
@@ -172,17 +218,31 @@ class _CellError:
         return f"the error value {self.text}"
 
 
+class _LinkedDataType:
+    """A linked data type cell (Stocks, Geography): a record, not one value."""
+
+    def __repr__(self) -> str:
+        return "a Stocks or Geography data type (refer to one of its fields, e.g. =A2.Price)"
+
+
+_LINKED_DATA = _LinkedDataType()
+
+
 def _cell(value: object) -> object:
     """One cell's value as the core understands it (None for a blank)."""
     if value is None or type(value).__name__ == "JsNull":
         return None
     if isinstance(value, float) and math.isnan(value):
         return None
-    if isinstance(value, str) and value == "":
-        return None
+    if isinstance(value, str) and (value == "" or value == _LINKED_DATA_MARKER):
+        return None if value == "" else _LINKED_DATA
     if isinstance(value, dict):  # an Excel data type, e.g. a formatted number
-        if value.get("type") == "Error":
-            return _CellError(str(value.get("basicValue", "#VALUE!")))
+        kind = value.get("type")
+        if kind == "Error":
+            text = value.get("basicValue") or _OFFICEJS_ERROR_TEXT.get(value.get("errorType"))
+            return _CellError(str(text or "#VALUE!"))
+        if kind in _LINKED_DATA_TYPES:
+            return _LINKED_DATA
         if "basicValue" in value:
             return _cell(value["basicValue"])
     if _CLASSIC_WINDOWS and type(value) is int and value in _COM_ERROR_TEXT:
@@ -258,6 +318,60 @@ def _cells(result: object, no_answer: str, as_row: bool = False) -> object:
     return rows
 
 
+def _first_error(argument: object) -> _CellError | None:
+    """The first error value in a converted argument (a cell, or rows of cells), if any."""
+    if isinstance(argument, _CellError):
+        return argument
+    if isinstance(argument, list):
+        for row in argument:
+            for cell in row if isinstance(row, list) else (row,):
+                if isinstance(cell, _CellError):
+                    return cell
+    return None
+
+
+def _max_result_bytes(name: str) -> int:
+    """The Office.js result limit in force: XLFUNCS_MAX_RESULT_BYTES, or the default."""
+    setting = os.environ.get(_MAX_RESULT_BYTES_VARIABLE, "").strip()
+    if not setting:
+        return MAX_RESULT_BYTES
+    try:
+        limit = int(setting)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise FunctionInputError(
+            f"{name}: the setting {_MAX_RESULT_BYTES_VARIABLE} must be a whole number of "
+            f"bytes, 1 or more, got {setting!r}"
+        )
+    return limit
+
+
+def _size_in_words(size: int) -> str:
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:,.1f} MB"
+    if size >= 1_000:
+        return f"{size / 1_000:,.0f} KB"
+    return f"{size:,} bytes"
+
+
+def _check_wire_size(name: str, rows: list) -> None:
+    """Refuse a result that is too large to send to Excel through Office.js."""
+    limit = _max_result_bytes(name)
+    n_rows, n_columns = len(rows), len(rows[0])
+    if n_rows * (n_columns * _MAX_CELL_BYTES + 2) + 16 <= limit:
+        return  # surely small enough: no need to measure it
+    size = len(json.dumps({"result": rows}, separators=(",", ":")))
+    if size <= limit:
+        return
+    raise FunctionInputError(
+        f"{name}: the result is {n_rows:,} row{'s' * (n_rows != 1)} x {n_columns:,} "
+        f"column{'s' * (n_columns != 1)}, about {_size_in_words(size)} to send to Excel, "
+        f"more than the limit of {_size_in_words(limit)} (use smaller ranges, or raise "
+        f"the limit with the setting {_MAX_RESULT_BYTES_VARIABLE})"
+    )
+
+
 def _table_cell(cell: object, no_answer: str) -> object:
     if cell is None:
         return ""
@@ -278,13 +392,19 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
 
     Arguments the core lists in ``block_arguments`` (option blocks) are
     passed on as rows of cells; every other one is converted as a number or
-    a range of numbers.
+    a range of numbers. An error value among them is the answer, as with
+    Excel's own functions, if Excel can be given it back.
     """
     name = core.excel_name
+    converted = [convert(a) for convert, a in zip(_converters(core), arguments, strict=True)]
+    for argument in converted:
+        error = _first_error(argument)
+        if error is not None:
+            if error.text in _COM_ERRORS:
+                return _error_value(error.text)
+            break  # one Excel cannot be handed back (#SPILL!, ...): the core says what it got
     try:
-        result = core(
-            *(convert(a) for convert, a in zip(_converters(core), arguments, strict=True))
-        )
+        result = core(*converted)
     except NotFoundError:
         # Office.js shows a message only with #VALUE!; #N/A is what a lookup gives
         # for an unknown name, and IFNA can then fall back to a typed-in price.
@@ -295,7 +415,10 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
         raise FunctionInputError(
             f"{name}: could not calculate ({type(error).__name__}: {error})"
         ) from None
-    return _cells(result, _NO_ANSWER.get(name, _OVERFLOW), as_row=name in _ROW_RESULTS)
+    cells = _cells(result, _NO_ANSWER.get(name, _OVERFLOW), as_row=name in _ROW_RESULTS)
+    if isinstance(cells, list) and not _CLASSIC_WINDOWS:
+        _check_wire_size(name, cells)
+    return cells
 
 
 def excel_function(core: Callable[..., object]) -> Callable[[Callable[..., object]], Callable]:
@@ -312,8 +435,8 @@ def excel_function(core: Callable[..., object]) -> Callable[[Callable[..., objec
         if names != list(_parameters(core)):
             raise TypeError(f"{wrapper.__name__} must take the arguments of {core.__name__}")
         for name in names:
-            wrapper = xw.arg(name, "raw", doc=argument_doc(core, name))(wrapper)
-        wrapper = xw.func(category=CATEGORY)(wrapper)
+            wrapper = _register_argument(name, "raw", doc=argument_doc(core, name))(wrapper)
+        wrapper = _register_function(category=CATEGORY)(wrapper)
         wrapper.core = core
         return wrapper
 

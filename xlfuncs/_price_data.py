@@ -1,7 +1,7 @@
 """The genai-prices side of the price functions: finding a model and its prices on a day.
 
 The prices come from genai-prices, pydantic's open database of model prices,
-installed as an optional extra (``pip install "xlfuncs[prices]"``). Only the
+installed as an optional extra (``prices``). Only the
 snapshot bundled with that package is read: nothing here reaches the network.
 A program that starts genai-prices' own ``UpdatePrices`` has asked for fresher
 data, and the lookups then follow it.
@@ -32,7 +32,7 @@ __all__ = [
     "price_source",
 ]
 
-INSTALL_COMMAND = 'pip install "xlfuncs[prices]"'
+INSTALL_COMMAND = 'pip install "genai-prices>=0.0.23"'
 UPGRADE_COMMAND = "pip install --upgrade genai-prices"
 
 _MINUTES_PER_DAY = 24 * 60

@@ -1,6 +1,6 @@
 """The tornado chart of a :func:`xlfuncs.tco_tornado` table, drawn with matplotlib.
 
-matplotlib is an optional extra (``pip install "xlfuncs[plot]"``), imported
+matplotlib is an optional extra (``plot``), imported
 only when a chart is drawn; the Excel functions never need it.
 """
 
@@ -46,7 +46,7 @@ def draw_tornado(table: np.ndarray, path: Path, title: str, unit: str = "money")
         from matplotlib.patches import Patch
     except ImportError:
         raise MissingDependencyError(
-            'drawing the chart needs matplotlib: pip install "xlfuncs[plot]"'
+            'drawing the chart needs matplotlib: pip install "matplotlib>=3.7"'
         ) from None
 
     base = float(table["result_at_low"][0])

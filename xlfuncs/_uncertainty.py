@@ -43,6 +43,7 @@ options.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 import numpy as np
@@ -437,8 +438,12 @@ def copula_weights(rho: float) -> tuple[float, float]:
     >>> [round(w, 6) for w in copula_weights(0.0)]
     [0.707107, 0.707107]
     """
-    q = 2.0 * np.sin(np.pi * rho / 6.0)
-    return float(np.sqrt((1.0 + q) / 2.0)), float(np.sqrt(max(1.0 - q, 0.0) / 2.0))
+    # At the ends sin(pi / 6) is exactly 1/2; computed, it falls a unit in the
+    # last place short on some platforms, which would leave a weight of 7e-9
+    # where the contract has 0. math.sin, not numpy's, gives the same q
+    # whatever numpy version is installed.
+    q = float(rho) if abs(rho) == 1 else 2.0 * math.sin(math.pi * rho / 6.0)
+    return math.sqrt((1.0 + q) / 2.0), math.sqrt(max(1.0 - q, 0.0) / 2.0)
 
 
 def _batches(

@@ -303,9 +303,12 @@ def _to_float_array(function: str, name: str, value: object) -> np.ndarray:
 def violation(rule: Rule, value: float, where: str = "") -> str:
     """Why ``rule`` refuses ``value``, e.g. ``must be between 0 and 1, got 95 (enter 95% or 0.95)``.
 
-    ``where`` (e.g. `` in row 2, column 1``) follows the value received.
+    ``value`` is one the rule refuses; ``where`` (e.g. `` in row 2, column
+    1``) follows the value received.
     """
-    required, hint = rule.refusal(value) or (f"must be {rule.describe()}", "")
+    refusal = rule.refusal(value)
+    assert refusal is not None, f"{value} is allowed"
+    required, hint = refusal
     text = f"{required}, got {format_number(value)}{where}"
     return f"{text} ({hint})" if hint else text
 

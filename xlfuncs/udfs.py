@@ -17,7 +17,7 @@ from __future__ import annotations
 try:
     import xlwings  # noqa: F401
 except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError('The Excel functions need xlwings: pip install "xlfuncs[excel]"') from error
+    raise ImportError('The Excel functions need xlwings: pip install "xlwings>=0.33"') from error
 
 from . import _breakeven, _margins, _prices, _tco, _tornado, _uncertainty, _unit_costs
 from ._excel import evaluate, excel_function
