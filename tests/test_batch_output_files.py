@@ -197,3 +197,15 @@ def test_templates_into_a_read_only_folder(tmp_path):
         f"xlfuncs templates: the output folder {folder} is on a read-only file system: "
         "choose another folder with --out\n"
     )
+
+
+def test_templates_out_pointing_at_a_file(tmp_path, capsys):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine", encoding="utf-8")
+    assert main(["templates", "--out", str(target)]) == 1
+    _, err = capsys.readouterr()
+    assert err == (
+        f"xlfuncs templates: --out {target} is a file, not a folder: give a folder with --out "
+        "(it is created if missing)\n"
+    )
+    assert target.read_text(encoding="utf-8") == "mine"

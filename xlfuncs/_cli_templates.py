@@ -83,14 +83,12 @@ def _write_templates(arguments: argparse.Namespace) -> int:
     from .batch.writer import save_atomically, write_bytes
 
     out: Path = arguments.out
+    from .batch.outputs import OutputFolderError, prepare_folder
+
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        print(
-            f"xlfuncs templates: cannot create the folder {printable(str(out))}: "
-            f"{printable(error.strerror or str(error))}",
-            file=sys.stderr,
-        )
+        prepare_folder(out)
+    except OutputFolderError as error:
+        print(f"xlfuncs templates: {printable(str(error))}", file=sys.stderr)
         return 1
     kept = 0
     for name in names:
