@@ -64,6 +64,10 @@ def scenario(number: int) -> dict:
             "build_hours": rng.randint(0, 3000),
             "monthly_maintenance": rng.randint(0, 10000),
             "monthly_fixed": rng.randint(0, 2000),
+            # What a scenario file must give (no neutral default), fixed as they were.
+            "cost_per_error": 40,
+            "review_cost": 2,
+            "hourly_rate": 120,
         }
 
     return {

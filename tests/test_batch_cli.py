@@ -12,13 +12,16 @@ from xlfuncs.cli import main
 GOOD_AND_BAD = """\
 scenarios:
   - name: good
+    tasks_per_month: 1000
     reference_option: B
     options:
       - {name: a, pricing: API, accuracy: 0.9, reasoning_tokens: 0, calls: 1, input_price: 1,
+         input_tokens: 2000, output_tokens: 500, cost_per_error: 40,
          output_price: 2, cached_share: 0, cached_price: 0, gpu_hour_price: 0,
          tokens_per_second: 1000, utilization: 1, catch_rate: 0, review_share: 0,
          build_hours: 0, monthly_maintenance: 0, monthly_fixed: 0}
       - {name: b, pricing: API, accuracy: 0.99, reasoning_tokens: 0, calls: 1, input_price: 3,
+         input_tokens: 2000, output_tokens: 500, cost_per_error: 40,
          output_price: 15, cached_share: 0, cached_price: 0, gpu_hour_price: 0,
          tokens_per_second: 1000, utilization: 1, catch_rate: 0, review_share: 0,
          build_hours: 0, monthly_maintenance: 0, monthly_fixed: 0}
@@ -109,6 +112,6 @@ def test_the_installed_command_runs(tmp_path):
 def test_templates_describe_lists_the_inputs_of_the_declaration(capsys):
     assert main(["templates", "--describe", "tco_comparison"]) == 0
     out = capsys.readouterr().out
-    assert "  tasks_per_month (tasks): 0 or more; default 20000" in out
+    assert "  tasks_per_month (tasks): 0 or more; required" in out
     assert main(["templates", "--describe", "tco_compare"]) == 2
     assert "did you mean tco_comparison?" in capsys.readouterr().err

@@ -44,10 +44,18 @@ def standin_scenarios(count, prefix="case"):
         {
             "name": f"{prefix} {i}",
             "tasks_per_month": 1000 + i,
-            "options": [{"name": f"option {k}", "accuracy": 0.9 + k / 100} for k in range(3)],
+            "cost_per_error": 10,
+            "options": [
+                {"name": f"option {k}", "accuracy": 0.9 + k / 100, "cost_per_task": 0.01}
+                for k in range(3)
+            ],
         }
         for i in range(count)
     ]
+
+
+# What a stand-in option must give: its cost and its accuracy (no neutral default).
+STANDIN_OPTION = {"accuracy": 0.9, "cost_per_task": 0.01}
 
 
 def parts(path_or_bytes):
@@ -162,16 +170,16 @@ def test_existing_files_are_kept_unless_overwrite_and_skip_resumes(tmp_path):
 
 def bad_csv(path):
     rows = [
-        "scenario,option,tasks_per_month,accuracy",
-        "good 1,a,100,0.9",
-        "good 1,b,100,0.9",
-        "good 1,c,100,0.9",
-        "bad,a,100,95",
-        "bad,b,100,0.9",
-        "bad,c,100,0.9",
-        "good 2,a,100,0.9",
-        "good 2,b,100,0.9",
-        "good 2,c,100,0.9",
+        "scenario,option,tasks_per_month,accuracy,cost_per_task,cost_per_error",
+        "good 1,a,100,0.9,0.01,10",
+        "good 1,b,100,0.9,0.01,10",
+        "good 1,c,100,0.9,0.01,10",
+        "bad,a,100,95,0.01,10",
+        "bad,b,100,0.9,0.01,10",
+        "bad,c,100,0.9,0.01,10",
+        "good 2,a,100,0.9,0.01,10",
+        "good 2,b,100,0.9,0.01,10",
+        "good 2,c,100,0.9,0.01,10",
     ]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -212,6 +220,7 @@ def test_text_from_scenario_files_never_becomes_a_formula(tmp_path):
     scenarios = [
         {
             "name": payload,
+            "tasks_per_month": 1000,
             "reference_option": "A",
             "options": [{"name": p, "pricing": "API", **API_OPTION} for p in PAYLOADS[:4]],
         }
@@ -240,6 +249,8 @@ def test_text_from_scenario_files_never_becomes_a_formula(tmp_path):
 
 
 API_OPTION = {
+    "input_tokens": 2000,
+    "output_tokens": 500,
     "reasoning_tokens": 0,
     "calls": 1,
     "input_price": 3,
@@ -251,8 +262,10 @@ API_OPTION = {
     "utilization": 1,
     "accuracy": 0.95,
     "catch_rate": 0.5,
+    "cost_per_error": 40,
     "review_share": 0,
     "build_hours": 100,
+    "hourly_rate": 120,
     "monthly_maintenance": 0,
     "monthly_fixed": 0,
 }
@@ -276,7 +289,13 @@ def test_hostile_scenario_names_give_safe_distinct_files_in_the_folder(tmp_path)
         "summary",
     ]
     scenarios = [
-        {"name": n, "options": [{"name": k} for k in "xyz"]} for n in [*names, "nul\x00byte"]
+        {
+            "name": n,
+            "tasks_per_month": 10,
+            "cost_per_error": 10,
+            "options": [{"name": k, **STANDIN_OPTION} for k in "xyz"],
+        }
+        for n in [*names, "nul\x00byte"]
     ]
     out = tmp_path / "out"
     report = xlfuncs.generate(scenarios, out, template=STANDIN)
@@ -296,8 +315,8 @@ KILLED_RUN = textwrap.dedent(
     import sys
     import xlfuncs
     scenarios = (
-        {{"name": f"case {{i}}", "tasks_per_month": 1000 + i,
-          "options": [{{"name": k}} for k in "xyz"]}}
+        {{"name": f"case {{i}}", "tasks_per_month": 1000 + i, "cost_per_error": 10,
+          "options": [{{"name": k, "accuracy": 0.9, "cost_per_task": 0.01}} for k in "xyz"]}}
         for i in range({count})
     )
     sys.path.insert(0, {tests!r})

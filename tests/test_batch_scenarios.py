@@ -25,6 +25,7 @@ scenarios:
   - name: Support desk
     tasks_per_month: 20000
     months: 36
+    cost_per_error: 10
     options:
       - name: Efficient
         cost_per_task: 0.002
@@ -34,13 +35,14 @@ scenarios:
         accuracy: 0.99
       - name: Reasoning
         cost_per_task: 0.4
+        accuracy: 0.9
   - name: Claims
     tasks_per_month: 500
     cost_per_error: 500
     options:
-      - {name: Efficient, accuracy: 0.9}
-      - {name: Frontier, accuracy: 0.97}
-      - {name: Reasoning, accuracy: 0.99, upfront: 1000}
+      - {name: Efficient, accuracy: 0.9, cost_per_task: 0.01}
+      - {name: Frontier, accuracy: 0.97, cost_per_task: 0.01}
+      - {name: Reasoning, accuracy: 0.99, cost_per_task: 0.01, upfront: 1000}
 """
 
 # The same two scenarios as the YAML, written as Excel writes a long table.
@@ -55,12 +57,12 @@ CSV_ROWS = [
         "accuracy",
         "upfront",
     ],
-    ["Support desk", "Efficient", "20000", "36", "", "0.002", "95%", ""],
+    ["Support desk", "Efficient", "20000", "36", "10", "0.002", "95%", ""],
     ["Support desk", "Frontier", "20000", "", "", "0.05", "0.99", ""],
-    ["Support desk", "Reasoning", "", "36", "", "0.4", "", ""],
-    ["Claims", "Efficient", "500", "", "500", "", "0.9", ""],
-    ["Claims", "Frontier", "500", "", "500", "", "0.97", ""],
-    ["Claims", "Reasoning", "500", "", "500", "", "0.99", "1000"],
+    ["Support desk", "Reasoning", "", "36", "", "0.4", "0.9", ""],
+    ["Claims", "Efficient", "500", "", "500", "0.01", "0.9", ""],
+    ["Claims", "Frontier", "500", "", "500", "0.01", "0.97", ""],
+    ["Claims", "Reasoning", "500", "", "500", "0.01", "0.99", "1000"],
 ]
 
 
@@ -102,10 +104,12 @@ def test_yaml_nests_shared_inputs_and_options_and_fills_defaults(tmp_path):
     assert desk.option_names == ("Efficient", "Frontier", "Reasoning")
     assert desk.values["scenario"] == "Support desk"
     assert desk.values["a_accuracy"] == 0.95  # written 95%
-    assert desk.values["c_accuracy"] == 0.9  # the declared default
-    assert desk.values["cost_per_error"] == 10.0  # default
+    assert desk.values["c_accuracy"] == 0.9
+    assert desk.values["cost_per_error"] == 10.0
+    assert desk.values["a_upfront"] == 0.0  # the neutral default
+    assert desk.values["monthly_growth"] == 0.0  # the neutral default, not the template's
     assert claims.values["c_upfront"] == 1000
-    assert claims.values["a_cost_per_task"] == 0.01  # default
+    assert claims.values["months"] == 12.0  # the neutral default (as TCO's)
 
 
 def test_all_four_formats_give_the_same_scenarios(tmp_path):
@@ -137,7 +141,8 @@ def test_csv_as_excel_writes_it_in_any_locale(tmp_path, delimiter, decimal, bom)
         ("95%", ".", 0.95),
         ("95 %", ",", 0.95),  # French Excel puts a space before %
         ("99,5%", ",", 0.995),
-        ("0,95", ".", 0.95),  # a decimal comma that cannot be a thousands separator
+        ("0,95", ".", None),  # a decimal comma, in a file of decimal points: not a number
+        ("0,95", None, 0.95),  # a decimal comma that cannot be a thousands separator
         ("20,000", ".", 20000.0),  # en-US thousands
         ("20.000", ",", 20000.0),  # de-DE thousands
         ("1.234.567,5", ",", 1234567.5),
@@ -161,7 +166,9 @@ def test_an_unknown_key_suggests_the_closest_known_name(tmp_path):
     path.write_text(YAML.replace("accuracy: 95%", "acuracy: 95%"), encoding="utf-8")
     desk, claims = read(path)
     assert isinstance(desk, ScenarioProblem) and isinstance(claims, Scenario)
-    assert str(desk) == f"{path}, line 8, key 'acuracy': unknown key (did you mean accuracy?)"
+    assert str(desk).startswith(
+        f"{path}, line 9, key 'acuracy': unknown key (did you mean accuracy?); "
+    )
     assert desk.scenario == "Support desk"
 
 
@@ -177,8 +184,8 @@ def test_an_unknown_column_suggests_the_closest_known_name(tmp_path):
 
 def test_headings_are_matched_like_a_person_would_write_them(tmp_path):
     rows = [
-        ["Scenario", "Option", "Tasks per month", "Cost-per-task", "ACCURACY"],
-        *[["A", n, "10", "0.1", "0.9"] for n in ("x", "y", "z")],
+        ["Scenario", "Option", "Tasks per month", "Cost-per-task", "ACCURACY", "Cost Per Error"],
+        *[["A", n, "10", "0.1", "0.9", "5"] for n in ("x", "y", "z")],
     ]
     (scenario,) = scenarios(write_csv(tmp_path / "cases.csv", rows))
     assert scenario.values["tasks_per_month"] == 10
@@ -196,16 +203,15 @@ def test_an_out_of_range_value_names_file_line_key_value_and_rule(tmp_path):
     path.write_text(YAML.replace("accuracy: 0.99", "accuracy: 99"), encoding="utf-8")
     problem = read(path)[0]
     assert str(problem) == (
-        f"{path}, line 11, key 'accuracy': accuracy must be between 0 and 1, got 99 "
+        f"{path}, line 12, key 'accuracy': accuracy must be between 0 and 1, got 99 "
         "(enter 99% or 0.99)"
     )
-    assert (problem.key, problem.value, problem.where) == ("accuracy", 99.0, "line 11")
+    assert (problem.key, problem.value, problem.where) == ("accuracy", 99.0, "line 12")
 
 
 def test_a_bad_csv_cell_names_row_column_value_and_rule(tmp_path):
     rows = [list(r) for r in CSV_ROWS]
-    rows[5][2:] = ["500", "", "500", "", "ninety", ""]  # row 6 of the file (the heading is row 1)
-    rows[5][6] = "ninety"
+    rows[5][6] = "ninety"  # row 6 of the file (the heading is row 1)
     path = write_csv(tmp_path / "cases.csv", rows)
     desk, claims = read(path)
     assert isinstance(desk, Scenario)
@@ -250,7 +256,8 @@ def test_a_scenarios_rows_must_be_together(tmp_path):
 
 def test_a_wrong_number_of_options_is_a_problem_of_that_scenario(tmp_path):
     path = tmp_path / "cases.yaml"
-    path.write_text(YAML.replace("      - {name: Reasoning, accuracy: 0.99, upfront: 1000}\n", ""))
+    third = "      - {name: Reasoning, accuracy: 0.99, cost_per_task: 0.01, upfront: 1000}\n"
+    path.write_text(YAML.replace(third, ""))
     desk, claims = read(path)
     assert isinstance(desk, Scenario)
     assert "a scenario of standin needs 3 options, this one has 2" in str(claims)
@@ -289,7 +296,9 @@ def test_json_syntax_errors_give_the_line(tmp_path):
 
 
 def test_scenarios_in_memory_are_read_like_a_file():
-    document = {"scenarios": [{"name": "a", "options": [{"name": n} for n in "xyz"]}]}
+    options = [{"name": n, "cost_per_task": 0.1, "accuracy": 0.9} for n in "xyz"]
+    scenario = {"name": "a", "tasks_per_month": 10, "cost_per_error": 5, "options": options}
+    document = {"scenarios": [scenario]}
     (scenario,) = scenarios(document)
     assert scenario.option_names == ("x", "y", "z")
     (scenario,) = scenarios(document["scenarios"])
@@ -356,3 +365,24 @@ def test_an_xml_bomb_in_a_workbook_is_refused(tmp_path):
     while root.__cause__ or root.__context__:
         root = root.__cause__ or root.__context__
     assert type(root).__name__ == "EntitiesForbidden"  # defusedxml refused it
+
+
+def test_an_option_input_beside_the_scenarios_name_is_for_every_option(tmp_path):
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        "scenarios:\n"
+        "  - name: Desk\n"
+        "    tasks_per_month: 100\n"
+        "    cost_per_error: 10\n"
+        "    cost_per_task: 0.5\n"
+        "    accuracy: 90%\n"
+        "    options:\n"
+        "      - {name: a}\n"
+        "      - {name: b, accuracy: 0.99}\n"
+        "      - {name: c, cost_per_task: 2}\n",
+        encoding="utf-8",
+    )
+    (desk,) = scenarios(path)
+    v = desk.values
+    assert (v["a_cost_per_task"], v["b_cost_per_task"], v["c_cost_per_task"]) == (0.5, 0.5, 2)
+    assert (v["a_accuracy"], v["b_accuracy"], v["c_accuracy"]) == (0.9, 0.99, 0.9)

@@ -106,9 +106,23 @@ def test_describe_lists_the_declared_inputs_and_what_must_be_given():
     from xlfuncs.batch.describe import describe
 
     text = describe("tco_comparison")
-    assert "  months (months): a whole number from 1 to 60; default 36" in text
+    # Neutral defaults (TCO's own), not the template's illustrative figures.
+    assert "  months (months): a whole number from 1 to 60; default 12" in text
+    assert "  tasks_per_month (tasks): 0 or more; required" in text
+    assert "  reference_option (letter): one of A, B, C, D, or an option's name; " in text
+    assert "default: the last option given" in text
     assert "  name (text): required; the option's name" in text
     assert (
-        "  pricing (API/Self-hosted): one of API, Self-hosted; default by option "
-        "(A: Self-hosted, B: API, C: API, D: API); must be given"
+        "  pricing (API/Self-hosted): one of API, Self-hosted; default API, or Self-hosted when "
+        "the option gives gpu_hour_price and no input_price, output_price or model"
     ) in text
+    assert "  calls (calls): 0 or more; default 1" in text
+    assert "  accuracy (fraction): between 0 and 1; required" in text
+    assert "  cached_price (money per 1M tokens): 0 or more; default: the same as input_price" in (
+        text
+    )
+    assert (
+        "  hourly_rate (money per hour): 0 or more; required when build_hours is above 0 "
+        "(otherwise default 0)"
+    ) in text
+    assert "must be given" not in text

@@ -336,7 +336,10 @@ def _read_yaml(tmp_path, template_name: str, shared: str, options_yaml: str = ""
 
     options = yaml.safe_dump(_complete_options(layout), sort_keys=False)
     options = "\n".join("      " + line for line in options.splitlines())
-    text = f"scenarios:\n  - name: Case\n{shared}    options:\n{options}\n"
+    # tasks_per_month has no neutral default in a scenario file: give it.
+    text = (
+        f"scenarios:\n  - name: Case\n    tasks_per_month: 1000\n{shared}    options:\n{options}\n"
+    )
     path = tmp_path / "cases.yaml"
     path.write_text(text, encoding="utf-8")
     return list(read_scenarios(path, layout))
@@ -399,7 +402,9 @@ def _one_scenario(shared=None, changes=()):
     options = _complete_options(TCO_LAYOUT)
     for option, key, value in changes:
         options[option][key] = value
-    document = {"scenarios": [{"name": "Case", **(shared or {}), "options": options}]}
+    # tasks_per_month has no neutral default in a scenario file: give it.
+    scenario = {"name": "Case", "tasks_per_month": 1000, **(shared or {}), "options": options}
+    document = {"scenarios": [scenario]}
     (result,) = read_scenarios(document, TCO_LAYOUT)
     return result
 
@@ -452,11 +457,13 @@ def test_choices_are_matched_whatever_their_case_and_yaml_booleans_are_yes_and_n
         ),
         (
             (1, "pricing", ["API"]),
-            "scenario 1, option 2, key 'pricing': pricing must be text, got ['API']",
+            "scenario 1, option 2, key 'pricing': pricing must be text, got a list; write it in "
+            'quotes ("...") to keep it as text',
         ),
         (
             (0, "pricing", True),
-            "scenario 1, option 1, key 'pricing': pricing must be text, got TRUE",
+            "scenario 1, option 1, key 'pricing': pricing must be text, got TRUE/FALSE; write it "
+            'in quotes ("...") to keep it as text',
         ),
         (
             (2, "accuracy", "ninety"),
@@ -469,7 +476,8 @@ def test_choices_are_matched_whatever_their_case_and_yaml_booleans_are_yes_and_n
         ),
         (
             (0, "accuracy", [0.9]),
-            "scenario 1, option 1, key 'accuracy': accuracy must be a number (fraction), got [0.9]",
+            "scenario 1, option 1, key 'accuracy': accuracy must be a number (fraction), "
+            "got a list",
         ),
     ],
 )
@@ -479,15 +487,22 @@ def test_a_value_of_the_wrong_kind_is_named_with_its_place(change, message):
     assert str(problem) == message
 
 
-def test_a_blank_value_takes_the_declared_default():
-    declared = TCO_LAYOUT.options["A"]
-    scenario = _one_scenario(changes=[(0, "accuracy", "  "), (0, "pricing", None)])
-    assert scenario.values["a_accuracy"] == declared["accuracy"].default
-    assert scenario.values["a_pricing"] == declared["pricing"].default
+def test_a_blank_value_is_left_out_neutral_default_or_required():
+    # Left out, pricing is API (the neutral rule, not option A's illustrative Self-hosted);
+    # accuracy has no neutral value, so a blank one is missing.
+    scenario = _one_scenario(changes=[(0, "pricing", None)])
+    assert scenario.values["a_pricing"] == "API"
+    problem = _one_scenario(changes=[(0, "accuracy", "  ")])
+    assert str(problem) == (
+        "scenario 1, option 1: option 'Option A' needs accuracy, which has no neutral default"
+    )
 
 
 def test_numbers_in_scenario_text_follow_the_file_convention():
-    # "0,95" can only be a decimal comma; "1,000" is a thousands separator with "." decimals.
-    scenario = _one_scenario({"tasks_per_month": "1,000"}, [(0, "accuracy", "0,95")])
+    # "0,95" can only have a decimal comma, which settles the mark for every number of the
+    # scenarios: "1.000" is then a thousand, and "1,000" one.
+    scenario = _one_scenario({"tasks_per_month": "1.000"}, [(0, "accuracy", "0,95")])
     assert scenario.values["tasks_per_month"] == 1000
     assert scenario.values["a_accuracy"] == 0.95
+    scenario = _one_scenario({"tasks_per_month": "1,000"}, [(0, "accuracy", "0,95")])
+    assert scenario.values["tasks_per_month"] == 1

@@ -181,8 +181,8 @@ def test_without_matplotlib_the_message_says_what_to_install(tmp_path, capsys, m
         ),
         ("", "{file}: the file is empty"),
         (
-            b"\xff\xfe\x00a",
-            "{file}: not UTF-8 text (byte 0); in Excel, save it with File > Save As",
+            "name,Zürich\n".encode("cp1252"),  # neither UTF-8 nor UTF-16
+            "{file}: not UTF-8 or UTF-16 text (byte 6); save it as UTF-8",
         ),
     ],
 )

@@ -56,6 +56,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="store calculated values in the workbooks too (needs LibreOffice)",
     )
     parser.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        default=None,
+        metavar="MARK",
+        help="decimal mark of the scenario file's numbers, '.' or ','; by default the file's "
+        "own numbers settle it (0.075 or 0,95 can only be read one way)",
+    )
+    parser.add_argument(
         "--csv-decimal",
         choices=(".", ","),
         default=".",
@@ -103,6 +111,7 @@ def run(arguments: argparse.Namespace) -> int:
             skip_existing=arguments.skip_existing,
             fail_fast=arguments.fail_fast,
             recalc=arguments.recalc,
+            decimal=arguments.decimal,
             csv_decimal=arguments.csv_decimal,
             progress=progress.update,
         )

@@ -366,6 +366,7 @@ def generate(
     fail_fast: bool = False,
     recalc: bool = False,
     summary: bool = True,
+    decimal: str | None = None,
     csv_decimal: str = ".",
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
@@ -405,6 +406,11 @@ def generate(
         written workbooks, for readers that do not calculate.
     summary : bool, default True
         Write ``summary.xlsx`` and ``summary.csv``.
+    decimal : {".", ","}, optional
+        The decimal mark of numbers written as text in the scenario file.
+        By default the file's own numbers settle it (``0.075`` can only have
+        a decimal point); needed only for a file whose numbers all read the
+        same either way but one, such as ``2.500``.
     csv_decimal : {".", ","}, default "."
         The decimal mark of ``summary.csv``: ``"."`` with fields separated
         by ``,``, or ``","`` with fields separated by ``;`` (as Excel in
@@ -512,7 +518,7 @@ def generate(
             progress(outcome)
 
     try:
-        items = iter(read_scenarios(scenarios, layout))
+        items = iter(read_scenarios(scenarios, layout, decimal))
         while not stop:
             try:
                 item = next(items)

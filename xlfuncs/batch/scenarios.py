@@ -20,7 +20,10 @@ Readers yield scenarios in file order and never stop at a bad one: a bad
 scenario comes out as a :class:`ScenarioProblem` saying where (file, row or
 line, column or key), the value and the rule it broke, and reading goes on.
 Only a file that cannot be read at all raises :class:`ScenarioFileError`.
-Values are checked with the declaration's rules (:mod:`xlfuncs._validation`).
+Values are checked with the declaration's rules (:mod:`xlfuncs._validation`);
+numbers written as text are read with the file's one decimal mark
+(:mod:`.numbers`); every text goes through one check (:mod:`.limits`); an
+input left out takes a neutral default or must be given (:mod:`.defaults`).
 """
 
 from __future__ import annotations
@@ -28,15 +31,23 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import json
-import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .._errors import InputError
 from .._validation import format_number
+from . import defaults
+from .files import Formula, JsonNumber, NumberText
+from .limits import LIMITS, text_problem
+from .numbers import (
+    POINT,
+    DecimalMark,
+    UnsettledNumberError,
+    count_digits,
+    parse_number,
+)
+from .prices import PRICE_KEYS, PriceBook
 from .template import InputDeclaration, Layout
 
 __all__ = [
@@ -93,7 +104,8 @@ class ScenarioProblem:
         return "; ".join([text, *map(str, self.more)])
 
     def _key_words(self) -> str:
-        return f"column {self.key!r}" if self.where.startswith("row") else f"key {self.key!r}"
+        key = _shorten(self.key)
+        return f"column {key!r}" if self.where.startswith("row") else f"key {key!r}"
 
 
 class ScenarioFileError(InputError):
@@ -101,20 +113,40 @@ class ScenarioFileError(InputError):
 
 
 _NO_VALUE = object()
+# The option inputs a model name stands for.
+_PRICE_INPUTS = ("input_price", "output_price", "cached_price")
+# Integers below this need no check of their length.
+_PLAIN_INT = 10**15
+# Values are shown in messages up to this length.
+_SHOWN = 60
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}... ({len(text):,} characters)"
 
 
 def _show(value: object) -> str:
+    if isinstance(value, Formula):
+        return repr(value)
     if isinstance(value, str):
-        return "a blank" if not value.strip() else repr(value)
+        return "a blank" if not value.strip() else repr(_shorten(str(value)))
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return format_number(value)
-    return repr(value)
+    if isinstance(value, int):
+        return format_number(float(value)) if value.bit_length() < 1000 else "a very long number"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return _shorten(repr(value))
 
 
 def suggest(word: str, known: Iterable[str]) -> str:
     """`` (did you mean X?)`` for the closest known name, or nothing."""
+    if len(word) > 100:
+        return ""
     close = difflib.get_close_matches(word.lower(), list(known), n=1, cutoff=0.6)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -125,59 +157,78 @@ def normalise_key(key: object) -> str:
     return re.sub(r"[\s\-]+", "_", str(key).strip().lower())
 
 
-# Numbers ------------------------------------------------------------------
-
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-# Thousands groups as Excel writes them: "20,000.5" (decimal point) or "20.000,5" (decimal comma).
-_GROUPED = {
-    ".": re.compile(r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?"),
-    ",": re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d+)?"),
-}
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_number(text: str, decimal: str = ".") -> float | None:
-    """A number written as a person or a spreadsheet writes it; ``None`` when it is not one.
-
-    Accepts a percentage (``95%`` is 0.95), thousands separators in the
-    file's convention (``decimal`` is ``"."`` or ``","``), spaces between
-    digit groups, and a decimal comma wherever it cannot be a thousands
-    separator.
-
-    Examples
-    --------
-    >>> parse_number("95%"), parse_number("95 %"), parse_number("0,95")
-    (0.95, 0.95, 0.95)
-    >>> parse_number("20,000"), parse_number("20.000", decimal=","), parse_number("20 000")
-    (20000.0, 20000.0, 20000.0)
-    >>> parse_number("1,5", decimal=","), parse_number("nan"), parse_number("ten")
-    (1.5, None, None)
-    """
-    compact = _SPACES.sub("", text)
-    percent = compact.endswith("%")
-    if percent:
-        compact = compact[:-1]
-    if _GROUPED[decimal].fullmatch(compact):
-        compact = compact.replace("," if decimal == "." else ".", "").replace(",", ".")
-    elif "," in compact and "." not in compact and compact.count(",") == 1:
-        compact = compact.replace(",", ".")
-    if not _PLAIN.fullmatch(compact):
-        return None
-    value = float(compact)
-    if not math.isfinite(value):
-        return None
-    return value / 100 if percent else value
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "TRUE/FALSE"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    return type(value).__name__
 
 
 class ValueChecker:
-    """Checks one raw value against its declared input; collects what is wrong."""
+    """Checks one raw value against its declared input; collects what is wrong.
 
-    def __init__(self, template: str, file: str, decimal: str = "."):
-        self.template, self.file, self.decimal = template, file, decimal
+    ``decimal`` is the file's :class:`~.numbers.DecimalMark` (or a mark,
+    ``"."`` or ``","``, or ``None`` to settle nothing).
+    """
+
+    def __init__(self, template: str, file: str, decimal: DecimalMark | str | None = POINT):
+        self.template, self.file = template, file
+        self.mark = decimal if isinstance(decimal, DecimalMark) else DecimalMark(decimal)
         self.problems: list[ScenarioProblem] = []
 
     def fail(self, where: str, key: str | None, value: object, rule: str, hint: str = "") -> None:
         self.problems.append(ScenarioProblem(self.file, where, key, value, rule, hint=hint))
+
+    def number(self, raw: object, where: str, key: str, unit: str) -> float | None:
+        """A raw value as a number, or ``None`` with a problem recorded."""
+        kind = type(raw)
+        if kind is float or (kind is int and -_PLAIN_INT < raw < _PLAIN_INT):
+            return float(raw)  # the common case from Python objects: nothing to read
+        if isinstance(raw, Formula):
+            self.fail(where, key, _NO_VALUE, raw.problem())
+            return None
+        if isinstance(raw, str):
+            digits = count_digits(raw)
+            if digits > LIMITS["digits"].size:
+                self.fail(
+                    where,
+                    key,
+                    _NO_VALUE,
+                    f"{key} has {digits:,} digits; a number here has at most "
+                    f"{LIMITS['digits'].size}",
+                )
+                return None
+            try:
+                # JSON's own numbers have a decimal point whatever the file's strings use.
+                number = (
+                    parse_number(raw, POINT) if isinstance(raw, JsonNumber) else self.mark.read(raw)
+                )
+            except UnsettledNumberError as unsettled:
+                self.fail(where, key, _NO_VALUE, f"{key}: {unsettled}")
+                return None
+            if number is None:
+                words = self.mark.describe() if parse_number(raw, None) is not None else ""
+                self.fail(where, key, raw, f"{key} must be a number ({unit})", words)
+            return number
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            self.fail(where, key, raw, f"{key} must be a number ({unit})")
+            return None
+        if isinstance(raw, int) and raw.bit_length() > 3.33 * LIMITS["digits"].size:
+            self.fail(
+                where,
+                key,
+                _NO_VALUE,
+                f"{key} is a number of more than {LIMITS['digits'].size} digits",
+            )
+            return None
+        return float(raw)
 
     def check(self, spec: InputDeclaration, raw: object, where: str, key: str) -> float | str:
         """The checked value, the default for a blank; a problem is recorded otherwise."""
@@ -185,16 +236,9 @@ class ValueChecker:
             return spec.default
         if spec.rule is None:
             return self._text(spec, raw, where, key)
-        if isinstance(raw, str):
-            number = parse_number(raw, self.decimal)
-            if number is None:
-                self.fail(where, key, raw, f"{key} must be a number ({spec.unit})")
-                return spec.default
-        elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            self.fail(where, key, raw, f"{key} must be a number ({spec.unit})")
+        number = self.number(raw, where, key, spec.unit)
+        if number is None:
             return spec.default
-        else:
-            number = float(raw)
         refusal = spec.rule.refusal(number)
         if refusal is not None:
             required, hint = refusal
@@ -203,59 +247,187 @@ class ValueChecker:
             self.fail(where, key, number, f"{key} {required}", hint)
         return number
 
+    def text(self, raw: object, where: str, key: str) -> str:
+        """Any text from a scenario file: a name, an option's name, a text input.
+
+        A number stands for the text it was written as; a list, a mapping or
+        TRUE/FALSE (YAML's reading of an unquoted yes, no, on, off) is an
+        error that says to quote it; so is text a workbook cannot hold.
+        Returns ``""`` for a blank or a problem.
+        """
+        if raw is None:
+            return ""
+        if isinstance(raw, Formula):
+            self.fail(where, key, _NO_VALUE, raw.problem())
+            return ""
+        if isinstance(raw, str):
+            text = str(raw).strip()
+        elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            self.fail(
+                where,
+                key,
+                _NO_VALUE,
+                f'{key} must be text, got {_kind(raw)}; write it in quotes ("...") to keep '
+                "it as text",
+            )
+            return ""
+        elif isinstance(raw, int):
+            if raw.bit_length() > 3.33 * 1000:
+                self.fail(where, key, _NO_VALUE, f"{key} is a number too long to be a name")
+                return ""
+            text = str(raw)
+        else:
+            text = format_number(raw)
+        problem = text_problem(text)
+        if problem:
+            self.fail(where, key, _NO_VALUE, f"{key} {problem}")
+            return ""
+        return text
+
     def _text(self, spec: InputDeclaration, raw: object, where: str, key: str) -> str:
         choices = tuple(getattr(spec, "choices", ()) or ())
         if isinstance(raw, bool) and choices == ("Yes", "No"):
             return "Yes" if raw else "No"  # YAML reads yes and no as true and false
-        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            self.fail(where, key, raw, f"{key} must be text")
+        text = self.text(raw, where, key)
+        if not text:
             return str(spec.default)
-        text = raw if isinstance(raw, str) else format_number(float(raw))
         if choices:
-            matching = [c for c in choices if c.casefold() == text.strip().casefold()]
+            matching = [c for c in choices if c.casefold() == text.casefold()]
             if not matching:
                 self.fail(where, key, text, f"{key} must be one of {', '.join(choices)}")
                 return str(spec.default)
             return matching[0]
         return text
 
-    def require_varying(
-        self, layout: Layout, options: Sequence[tuple[str, Mapping[str, object]]], where: str
+    def complete_shared(
+        self, layout: Layout, shared: dict[str, float | str], where: str
+    ) -> dict[str, float | str]:
+        """The shared inputs with neutral defaults for those left out; missing ones reported."""
+        missing = []
+        for key in layout.shared_keys:
+            if key in shared or key == layout.reference_input:
+                continue
+            rule = defaults.shared_rule(key, layout.shared[key].default, bool(layout.letters))
+            if rule.value is None:
+                missing.append(key)
+            else:
+                shared[key] = rule.value
+        if missing:
+            self.fail(
+                where,
+                None,
+                _NO_VALUE,
+                f"the scenario needs {_listing(missing)}, which {_has(missing)} no neutral default",
+            )
+        return shared
+
+    def complete_option(
+        self,
+        layout: Layout,
+        name: str,
+        given: dict[str, float | str],
+        extras: Mapping[str, object],
+        where: Callable[[str | None], str],
+        prices: PriceBook,
+    ) -> dict[str, float | str]:
+        """One option's values: prices looked up by model name, neutral defaults filled in,
+        and one problem naming every input it must give and does not."""
+        values = dict(given)
+        self._model_prices(layout, values, extras, where, prices)
+        if not _blank(extras.get("model")):
+            # The model stands for the prices, even when its lookup failed (reported above).
+            for key in ("input_price", "output_price", "cached_price"):
+                if key in layout.value_keys:
+                    values.setdefault(key, 0.0)
+        if "pricing" in layout.value_keys and "pricing" not in values:
+            values["pricing"] = defaults.default_pricing({**given, **extras})
+        missing: dict[str, list[str]] = {}  # by the condition that makes them required
+        for key in layout.value_keys:
+            if key in values:
+                continue
+            rule = defaults.option_rule(
+                key, [layout.options[x][key].default for x in layout.letters]
+            )
+            if rule.needed is not None:
+                if rule.needed(values):
+                    missing.setdefault(rule.needed_words.removeprefix("when "), []).append(key)
+                elif not rule.unused_otherwise:
+                    values[key] = rule.value
+            elif rule.same_as is not None:
+                if rule.same_as in values:
+                    values[key] = values[rule.same_as]
+            elif rule.value is None:
+                missing.setdefault("", []).append(key)
+            else:
+                values[key] = rule.value
+        if missing:
+            keys = [k for group in missing.values() for k in group]
+            parts = [_listing(g) + (f" ({c})" if c else "") for c, g in missing.items()]
+            self.fail(
+                where(None),
+                None,
+                _NO_VALUE,
+                f"option {_shorten(name)!r} needs {_listing(parts)}, which "
+                f"{_has(keys)} no neutral default",
+            )
+        return values
+
+    def _model_prices(
+        self,
+        layout: Layout,
+        values: dict[str, float | str],
+        extras: Mapping[str, object],
+        where: Callable[[str | None], str],
+        prices: PriceBook,
     ) -> None:
-        """Each option must give the inputs whose default depends on its position."""
-        for key, defaults in layout.varying_keys.items():
-            missing = [name for name, given in options if key not in given]
-            if missing:
-                self.fail(
-                    where,
-                    key,
-                    _NO_VALUE,
-                    f"{key} is not given for option {missing[0]!r}; "
-                    f"the template's default differs by option ({defaults}), so give it "
-                    "for every option",
-                )
+        """Token prices from the model's name, when the option gives one."""
+        texts = {k: self.text(extras.get(k), where(k), k) for k in ("model", "provider")}
+        as_of = extras.get("as_of")
+        if not texts["model"]:
+            for key in ("provider", "as_of"):
+                if not _blank(extras.get(key)):
+                    self.fail(
+                        where(key), key, _NO_VALUE, f"{key} goes with model, which is not given"
+                    )
+            return
+        typed = [k for k in ("input_price", "output_price", "cached_price") if k in values]
+        if typed:
+            self.fail(
+                where("model"),
+                "model",
+                _NO_VALUE,
+                f"give the option's model or its prices, not both ({typed[0]} is given too)",
+            )
+            return
+        if isinstance(as_of, (NumberText, JsonNumber)):
+            as_of = self.number(as_of, where("as_of"), "as_of", "date")
+            if as_of is None:
+                return
+        try:
+            found, source = prices.prices(texts["model"], texts["provider"] or None, as_of)
+        except InputError as error:
+            self.fail(where("model"), "model", _NO_VALUE, str(error))
+            return
+        values.update(found)
+        if "source" in layout.value_keys and "source" not in values:
+            values["source"] = source
 
     def reference(
         self, layout: Layout, raw: object, option_names: Sequence[str], where: str
     ) -> dict[str, str]:
-        """The reference option's letter, given as a letter or as an option's name."""
+        """The reference option's letter, given as a letter or as an option's name.
+
+        Left out, it is the last option given.
+        """
         key = layout.reference_input
         if key is None:
             return {}
         letters = layout.letters[: len(option_names)]
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            letter = str(layout.shared[key].default)
-            if letter not in letters:
-                self.fail(
-                    where,
-                    key,
-                    _NO_VALUE,
-                    f"{key} is not given and its default, option "
-                    f"{letter}, is not among this scenario's {len(letters)} options; name "
-                    "the reference option",
-                )
-            return {key: letter}
-        text = text_name(raw)
+        if _blank(raw):
+            return {key: letters[-1]} if letters else {}
+        text = self.text(raw, where, key)
+        if not text:
+            return {}
         by_name = [x for x, n in zip(letters, option_names, strict=False) if n == text]
         if by_name:
             return {key: by_name[0]}
@@ -271,10 +443,20 @@ class ValueChecker:
         return {}
 
 
+def _listing(keys: Sequence[str]) -> str:
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} and {keys[-1]}"
+
+
+def _has(keys: Sequence[str]) -> str:
+    return "has" if len(keys) == 1 else "have"
+
+
 def text_name(raw: object) -> str:
-    """A scenario or option name as text (a number typed as a name is kept as written)."""
+    """A scenario or option name as text, for grouping rows (checked elsewhere)."""
     if isinstance(raw, float):
         return format_number(raw)
+    if isinstance(raw, Formula):
+        return repr(raw)
     return "" if raw is None else str(raw).strip()
 
 
@@ -288,7 +470,7 @@ def check_option_count(
             where,
             key,
             _NO_VALUE,
-            f"a scenario of {layout.template_name} needs {wanted} options, this one has {count}",
+            f"a scenario of {layout.template_name} needs {wanted} options, this one has {count:,}",
         )
 
 
@@ -334,11 +516,45 @@ def finish(
     return dataclasses.replace(first, scenario=scenario, more=tuple(more))
 
 
+def option_extras(layout: Layout) -> tuple[str, ...]:
+    """Option keys a file may give beyond the template's inputs: a model name for prices."""
+    takes_prices = {"input_price", "output_price"} <= set(layout.value_keys)
+    return PRICE_KEYS if takes_prices else ()
+
+
 # Nested files: YAML, JSON, objects in memory ---------------------------------
 
 
+def _number_keys(layout: Layout) -> tuple[set[str], set[str]]:
+    """Shared and option keys whose values are numbers."""
+    first = layout.options[layout.letters[0]] if layout.letters else {}
+    shared = {k for k in layout.shared_keys if layout.shared[k].rule is not None}
+    return shared, {k for k in layout.value_keys if first[k].rule is not None}
+
+
+def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, locate) -> None:
+    """Show the decimal mark every number written as text, before any is read."""
+    shared_keys, option_keys = _number_keys(layout)
+
+    def see(mapping: object, keys: set[str], place: str) -> None:
+        if not isinstance(mapping, Mapping):
+            return
+        for raw_key, raw in mapping.items():
+            if not isinstance(raw, str) or isinstance(raw, JsonNumber):
+                continue  # numbers stored as numbers need no mark
+            if normalise_key(raw_key) in keys:
+                mark.see(raw, locate(mapping, raw_key) or place)
+
+    for number, item in enumerate(items, start=1):
+        see(item, shared_keys | option_keys, f"scenario {number}")
+        options = item.get("options") if isinstance(item, Mapping) else None
+        if isinstance(options, list):
+            for index, option in enumerate(options, start=1):
+                see(option, option_keys, f"scenario {number}, option {index}")
+
+
 def _nested_scenario(
-    item: object, number: int, layout: Layout, checker: ValueChecker, locate
+    item: object, number: int, layout: Layout, checker: ValueChecker, locate, prices: PriceBook
 ) -> Scenario | ScenarioProblem:
     """One scenario from a mapping; ``locate(mapping, key)`` says where a key is."""
     where = locate(item, None) or f"scenario {number}"
@@ -347,33 +563,43 @@ def _nested_scenario(
             where, None, item, "a scenario must be a mapping of inputs with a list of options"
         )
         return finish(checker, f"scenario {number}", None)
-    name = text_name(item.get("name"))
+    name = checker.text(item.get("name"), locate(item, "name") or where, "name")
     label = name or f"scenario {number}"
-    if not name:
+    if not name and not checker.problems:
         checker.fail(
             locate(item, "name") or where,
             "name",
             item.get("name", ""),
             "every scenario needs a name",
         )
-    known = ("name", "options", *layout.shared_keys)
+    known = ("name", "options", *layout.shared_keys, *layout.value_keys)
+    first_specs = layout.options[layout.letters[0]] if layout.letters else {}
     shared: dict[str, float | str] = {}
+    # An option's input given beside the scenario's name: for every option without its own.
+    for_every: dict[str, float | str] = {}
     for raw_key, raw in item.items():
         key = normalise_key(raw_key)
         if key in ("name", "options"):
             continue
         if key == layout.reference_input:
             continue
+        if key in layout.value_keys and key not in layout.shared_keys:
+            if not _blank(raw):
+                spot = locate(item, raw_key) or where
+                for_every[key] = checker.check(first_specs[key], raw, spot, key)
+            continue
         if key not in layout.shared_keys:
-            hint = " (an option's input: put it under options)" if key in layout.value_keys else ""
             checker.fail(
                 locate(item, raw_key) or where,
                 str(raw_key),
                 _NO_VALUE,
-                f"unknown key{hint or suggest(key, known)}",
+                f"unknown key{suggest(key, known)}",
             )
             continue
+        if _blank(raw):
+            continue
         shared[key] = checker.check(layout.shared[key], raw, locate(item, raw_key) or where, key)
+    checker.complete_shared(layout, shared, where)
     raw_options = item.get("options")
     options: list[tuple[str, dict[str, float | str]]] = []
     if not layout.letters and raw_options is None:
@@ -389,20 +615,29 @@ def _nested_scenario(
     check_option_count(
         layout, len(raw_options), checker, locate(item, "options") or where, "options"
     )
-    first_specs = layout.options[layout.letters[0]] if layout.letters else {}
-    option_known = ("name", *layout.value_keys)
+    extras_known = option_extras(layout)
+    option_known = ("name", *layout.value_keys, *extras_known)
     for index, option in enumerate(raw_options[: len(layout.letters)], start=1):
         spot = locate(option, None) or f"{where}, option {index}"
         if not isinstance(option, Mapping):
             checker.fail(spot, None, option, "an option must be a mapping of its inputs")
             continue
-        option_name = text_name(option.get("name"))
-        if not option_name:
+        option_name = checker.text(option.get("name"), locate(option, "name") or spot, "name")
+        if not option_name and _blank(option.get("name")):
             checker.fail(spot, "name", option.get("name", ""), "every option needs a name")
-        given: dict[str, float | str] = {}
+        own_model = any(normalise_key(k) == "model" for k in option)
+        given: dict[str, float | str] = {
+            k: v for k, v in for_every.items() if not (own_model and k in _PRICE_INPUTS)
+        }
+        extras: dict[str, object] = {}
+        keys_at: dict[str, object] = {}
         for raw_key, raw in option.items():
             key = normalise_key(raw_key)
+            keys_at[key] = raw_key
             if key == "name":
+                continue
+            if key in extras_known:
+                extras[key] = raw
                 continue
             if key not in layout.value_keys:
                 hint = (
@@ -417,9 +652,17 @@ def _nested_scenario(
                     f"unknown key{hint or suggest(key, option_known)}",
                 )
                 continue
+            if _blank(raw):
+                continue
             given[key] = checker.check(first_specs[key], raw, locate(option, raw_key) or spot, key)
-        options.append((option_name, given))
-    checker.require_varying(layout, options, locate(item, "options") or where)
+
+        def where_in_option(key, option=option, spot=spot, keys_at=keys_at):
+            return (locate(option, keys_at[key]) if key in keys_at else "") or spot
+
+        values = checker.complete_option(
+            layout, option_name or f"option {index}", given, extras, where_in_option, prices
+        )
+        options.append((option_name, values))
     reference_key = layout.reference_input
     raw_reference = next((v for k, v in item.items() if normalise_key(k) == reference_key), None)
     names = [n for n, _ in options]
@@ -437,84 +680,43 @@ def _no_location(mapping: object, key: object) -> str:
 
 
 def read_nested(
-    document: object, layout: Layout, file: str, locate=_no_location
+    document: object,
+    layout: Layout,
+    file: str,
+    locate=_no_location,
+    decimal: str | None = None,
+    prices: PriceBook | None = None,
 ) -> Iterator[Scenario | ScenarioProblem]:
     """Scenarios from a parsed YAML or JSON document, or from Python objects."""
     items = document.get("scenarios") if isinstance(document, Mapping) else document
     if isinstance(document, Mapping):
-        extra = [k for k in document if k not in ("scenarios", "template", "note")]
+        # Keys starting with x- hold YAML anchors (&base) for merge keys to share.
+        extra = [
+            k
+            for k in document
+            if k not in ("scenarios", "template", "note") and not str(k).startswith("x-")
+        ]
         if extra:
             raise ScenarioFileError(
-                f"{file}: unknown key {extra[0]!r} at the top"
-                f"{suggest(str(extra[0]), ['scenarios'])}; the file holds a list named scenarios"
+                f"{file}: unknown key {_shorten(str(extra[0]))!r} at the top"
+                f"{suggest(str(extra[0]), ['scenarios'])}; the file holds a list named scenarios "
+                "(and keys starting with x- for YAML anchors)"
             )
     if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
         raise ScenarioFileError(f"{file}: expected a list of scenarios (a key named scenarios)")
-    checker = ValueChecker(layout.template_name, file)
+    mark = DecimalMark(decimal)
+    if isinstance(items, Sequence):
+        limit = LIMITS["scenarios"]
+        if file and len(items) > limit.size:
+            raise limit.refuse(file, found=f"it has {len(items):,}")
+        if file and not items:
+            raise ScenarioFileError(f"{file}: no scenarios: the list named scenarios is empty")
+        _survey_nested(items, layout, mark, locate)
+        mark.check(file or "the scenarios")
+    checker = ValueChecker(layout.template_name, file, mark)
+    prices = prices or PriceBook()
     for number, item in enumerate(items, start=1):
-        yield _nested_scenario(item, number, layout, checker, locate)
-
-
-# YAML with line numbers ------------------------------------------------------
-
-
-def _yaml_document(path: Path, file: str) -> tuple[object, object]:
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class LineLoader(base):  # a safe loader: only plain data, never Python objects
-        pass
-
-    class Located(dict):
-        line = 0
-        key_lines: dict
-
-    def mapping(loader, node):
-        data = Located()
-        data.line = node.start_mark.line + 1
-        data.key_lines = {}
-        yield data
-        seen: set = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node)
-            if key in seen:
-                raise ScenarioFileError(
-                    f"{file}, line {key_node.start_mark.line + 1}: key {key!r} given twice"
-                )
-            seen.add(key)
-            data.key_lines[key] = key_node.start_mark.line + 1
-        data.update(loader.construct_mapping(node))
-
-    LineLoader.add_constructor("tag:yaml.org,2002:map", mapping)
-
-    def locate(item: object, key: object) -> str:
-        if not isinstance(item, Located):
-            return ""
-        return f"line {item.key_lines.get(key, item.line) if key is not None else item.line}"
-
-    try:
-        with path.open(encoding="utf-8-sig") as stream:
-            return yaml.load(stream, Loader=LineLoader), locate  # LineLoader is a SafeLoader
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = f", line {mark.line + 1}" if mark else ""
-        raise ScenarioFileError(f"{file}{line}: not valid YAML: {error.problem}") from None
-    except yaml.YAMLError as error:
-        raise ScenarioFileError(f"{file}: not valid YAML: {error}") from None
-
-
-def _json_document(path: Path, file: str) -> object:
-    def pairs(items: list[tuple[str, object]]) -> dict:
-        keys = [k for k, _ in items]
-        twice = {k for k in keys if keys.count(k) > 1}
-        if twice:
-            raise ScenarioFileError(f"{file}: key {sorted(twice)[0]!r} given twice in one object")
-        return dict(items)
-
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"), object_pairs_hook=pairs)
-    except json.JSONDecodeError as error:
-        raise ScenarioFileError(
-            f"{file}, line {error.lineno}: not valid JSON: {error.msg}"
-        ) from None
+        if not isinstance(items, Sequence):  # a generator: learn the mark as it comes
+            _survey_nested([item], layout, mark, locate)
+            mark.check(file or "the scenarios")
+        yield _nested_scenario(item, number, layout, checker, locate, prices)

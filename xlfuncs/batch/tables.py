@@ -14,8 +14,10 @@ A scenario's rows must be next to each other, which lets a file of any
 length be read row by row.
 
 CSV is read as Excel writes it in any locale: UTF-8 with or without a byte
-order mark, ``,`` or ``;`` between cells (or a tab), and with ``;`` a
-decimal comma (``0,95``); thousands separators and ``95%`` are accepted.
+order mark (or UTF-16), ``,`` or ``;`` between cells (or a tab); a decimal
+point or a decimal comma, the same for every number of the file (see
+:mod:`xlfuncs.batch.numbers`); thousands separators and ``95%`` are accepted.
+XLSX cells are read as stored: a formula by its stored value.
 """
 
 from __future__ import annotations
@@ -23,41 +25,56 @@ from __future__ import annotations
 import contextlib
 import csv
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .files import FileReadError, JsonNumber, open_text
+from .limits import CELL_TEXT, LIMITS, LimitError
+from .numbers import DecimalMark, MixedDecimalMarksError
+from .prices import PriceBook
 from .scenarios import (
     _NO_VALUE,
     Scenario,
     ScenarioFileError,
     ScenarioProblem,
     ValueChecker,
+    _blank,
+    _shorten,
     assemble,
     check_option_count,
     finish,
     normalise_key,
+    option_extras,
     suggest,
     text_name,
 )
 from .template import Layout
+from .xlsx_files import xlsx_rows
 
 __all__ = ["csv_records", "read_csv", "read_xlsx"]
 
 SCENARIO, OPTION = "scenario", "option"
 
+Records = Iterator[tuple[int, list[object]]]
+
 
 def _columns(headings: Iterable[object], layout: Layout, file: str) -> list[str | None]:
     """Each column's input name (``None`` for a column without a heading); unknown is an error."""
-    known = (SCENARIO, OPTION, *layout.shared_keys, *layout.value_keys)
+    known = (SCENARIO, OPTION, *layout.shared_keys, *layout.value_keys, *option_extras(layout))
     names: list[str | None] = []
     for number, heading in enumerate(headings, start=1):
-        name = normalise_key(heading) if heading is not None else ""
+        name = normalise_key(heading) if isinstance(heading, str) else ""
+        if heading is not None and not isinstance(heading, str):
+            raise ScenarioFileError(
+                f"{file}, column {number}: a heading must be text, got {text_name(heading)!r}"
+            )
         if not name:
             names.append(None)
             continue
         if name not in known:
             raise ScenarioFileError(
-                f"{file}, column {number}: unknown column {str(heading)!r}{suggest(name, known)}"
+                f"{file}, column {number}: unknown column {_shorten(str(heading))!r}"
+                f"{suggest(name, known)}"
             )
         if name in names:
             raise ScenarioFileError(f"{file}, column {number}: column {name!r} appears twice")
@@ -68,23 +85,24 @@ def _columns(headings: Iterable[object], layout: Layout, file: str) -> list[str 
     return names
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _group(
-    rows: Iterator[tuple[int, dict[str, object]]], layout: Layout, file: str, decimal: str
+    rows: Iterator[tuple[int, dict[str, object]]],
+    layout: Layout,
+    checker: ValueChecker,
+    prices: PriceBook,
 ) -> Iterator[Scenario | ScenarioProblem]:
     """Consecutive rows with the same scenario name make one scenario."""
-    checker = ValueChecker(layout.template_name, file, decimal)
     seen: set[str] = set()
     rows_with_names = (
         (text_name(row.get(SCENARIO)), number, row)
         for number, row in rows
         if not all(_blank(v) for v in row.values())
     )
+    # A scenario has at most one row per option; rows beyond that are counted, not kept.
+    most = max(len(layout.letters), 1) + 1
     for name, group in itertools.groupby(rows_with_names, key=lambda item: item[0]):
-        members = [(number, row) for _, number, row in group]
+        members = [(number, row) for _, number, row in itertools.islice(group, most)]
+        extra = sum(1 for _ in group)
         if not name:
             for number, row in members:
                 checker.fail(
@@ -103,17 +121,23 @@ def _group(
                 "this scenario's rows must be next to each other, and its name appears "
                 "higher up after other scenarios",
             )
-            yield finish(checker, name, None)
+            yield finish(checker, _shorten(name), None)
             continue
         seen.add(name)
-        yield _scenario(name, members, layout, checker)
+        yield _scenario(name, members, extra, layout, checker, prices)
 
 
 def _scenario(
-    name: str, members: list[tuple[int, dict[str, object]]], layout: Layout, checker: ValueChecker
+    raw_name: str,
+    members: list[tuple[int, dict[str, object]]],
+    extra: int,
+    layout: Layout,
+    checker: ValueChecker,
+    prices: PriceBook,
 ) -> Scenario | ScenarioProblem:
     first, last = members[0][0], members[-1][0]
-    where = f"row {first}" if first == last else f"rows {first}-{last}"
+    where = f"row {first}" if first == last and not extra else f"rows {first}-{last}"
+    name = checker.text(members[0][1].get(SCENARIO), f"row {first}", SCENARIO)
     shared: dict[str, float | str] = {}
     for key in layout.shared_keys:
         given = [(n, row[key]) for n, row in members if not _blank(row.get(key))]
@@ -135,37 +159,44 @@ def _scenario(
                 if isinstance(v1, float) and isinstance(v2, float)
                 else f"a scenario's rows must agree on its shared input {key}",
             )
-        elif checked:
+        if checked:
             shared[key] = checked[0][1]
-    check_option_count(layout, len(members), checker, where, OPTION)
+    checker.complete_shared(layout, shared, where)
+    check_option_count(layout, len(members) + extra, checker, where, OPTION)
     specs = layout.options[layout.letters[0]] if layout.letters else {}
+    extras_known = option_extras(layout)
     options = []
     for number, row in members[: len(layout.letters)]:
-        option_name = text_name(row.get(OPTION))
-        if not option_name:
+        option_name = checker.text(row.get(OPTION), f"row {number}", OPTION)
+        if _blank(row.get(OPTION)):
             checker.fail(
                 f"row {number}", OPTION, row.get(OPTION, ""), "every row needs an option name"
             )
-        values = {
+        given = {
             key: checker.check(specs[key], row[key], f"row {number}", key)
             for key in layout.value_keys
             if not _blank(row.get(key))
         }
+        extras = {k: row[k] for k in extras_known if not _blank(row.get(k))}
+
+        def at_row(key, number=number):
+            return f"row {number}"
+
+        values = checker.complete_option(
+            layout, option_name or f"row {number}", given, extras, at_row, prices
+        )
         options.append((option_name, values))
-    checker.require_varying(layout, options, where)
     if layout.reference_input:
         key = layout.reference_input
         raw = next((row[key] for _, row in members if not _blank(row.get(key))), None)
         shared.update(checker.reference(layout, raw, [n for n, _ in options], where))
     if checker.problems:
-        return finish(checker, name, None)
+        return finish(checker, name or where, None)
     values = assemble(layout, name, shared, options)
     return Scenario(name, values, tuple(n for n, _ in options), f"{checker.file}, {where}")
 
 
-def _rows(
-    records: Iterator[tuple[int, list[object]]], layout: Layout, file: str
-) -> Iterator[tuple[int, dict[str, object]]]:
+def _rows(records: Records, layout: Layout, file: str) -> Iterator[tuple[int, dict[str, object]]]:
     """Rows as mappings from input name to raw value, after the heading row."""
     for _, cells in records:
         if any(not _blank(c) for c in cells):
@@ -178,9 +209,55 @@ def _rows(
         extra = [c for c in cells[width:] if not _blank(c)]
         if extra:
             raise ScenarioFileError(
-                f"{file}, row {number}: a value beyond the last heading ({extra[0]!r})"
+                f"{file}, row {number}: a value beyond the last heading "
+                f"({_shorten(text_name(extra[0]))!r})"
             )
         yield number, {c: v for c, v in zip(columns, cells, strict=False) if c is not None}
+
+
+def _survey(records: Records, layout: Layout, file: str, mark: DecimalMark) -> None:
+    """One pass before reading: the limits, the headings, and the file's decimal mark.
+
+    Refuses a file with no scenarios, and one whose numbers use both decimal marks.
+    """
+    shared = {k for k in layout.shared_keys if layout.shared[k].rule is not None}
+    first = layout.options[layout.letters[0]] if layout.letters else {}
+    numeric = shared | {k for k in layout.value_keys if first[k].rule is not None}
+    scenarios, last = 0, None
+    limit = LIMITS["scenarios"]
+    for number, row in _rows(records, layout, file):
+        if all(_blank(v) for v in row.values()):
+            continue
+        name = text_name(row.get(SCENARIO))
+        if name != last:
+            scenarios, last = scenarios + 1, name
+            if scenarios > limit.size:
+                raise limit.refuse(file, f"row {number:,}")
+        for key, value in row.items():
+            if key in numeric and isinstance(value, str) and not isinstance(value, JsonNumber):
+                mark.see(value, f"row {number}")
+    if not scenarios:
+        raise ScenarioFileError(
+            f"{file}: no scenarios: the file has its headings but no rows below them"
+        )
+    mark.check(file)
+
+
+def _read_table(
+    records: Callable[[], Records],
+    layout: Layout,
+    file: str,
+    decimal: str | None,
+    prices: PriceBook,
+    count_first: bool = False,
+) -> Iterator[Scenario | ScenarioProblem]:
+    mark = DecimalMark(decimal)
+    if count_first:
+        for _ in records():  # the row and column limits, before any work on the rows
+            pass
+    _survey(records(), layout, file, mark)
+    checker = ValueChecker(layout.template_name, file, mark)
+    yield from _group(_rows(records(), layout, file), layout, checker, prices)
 
 
 def _delimiter(first_line: str) -> str:
@@ -188,67 +265,81 @@ def _delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-@contextlib.contextmanager
-def csv_records(path: Path, file: str) -> Iterator[tuple[Iterator[tuple[int, list[str]]], str]]:
-    """Open a CSV file as Excel writes it: its records (line number, cells) and its decimal mark.
-
-    The decimal mark (``"."`` or ``","``) is what :func:`parse_number` needs
-    for the file's numbers. An undecodable or malformed file raises
-    :class:`ScenarioFileError` naming ``file``. Other tables (option blocks
-    for ``xlfuncs tornado``) read CSV files through this too.
-    """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
+def _csv_records(path: Path, file: str) -> Records:
+    """The CSV file's rows ``(line, cells)``, within the limits."""
+    rows_limit, columns_limit = LIMITS["rows"], LIMITS["columns"]
+    with open_text(path, file) as stream:
+        first = stream.readline()
+        while first and not first.strip(" \r\n,;\t"):
             first = stream.readline()
-            while first and not first.strip(" \r\n,;\t"):
-                first = stream.readline()
-            delimiter = _delimiter(first)
-            stream.seek(0)
-            reader = csv.reader(stream, delimiter=delimiter)
-            records = ((reader.line_num, cells) for cells in reader)
-            decimal = "," if delimiter == ";" else "."
-            yield records, decimal
-    except UnicodeDecodeError as error:
-        raise ScenarioFileError(
-            f"{file}: not UTF-8 text (byte {error.start}); in Excel, save it with "
-            "File > Save As > CSV UTF-8"
-        ) from None
-    except csv.Error as error:
-        raise ScenarioFileError(f"{file}: not a readable CSV file: {error}") from None
+        delimiter = _delimiter(first)
+        stream.seek(0)
+        reader = csv.reader(stream, delimiter=delimiter)
+        count = 0
+        try:
+            for cells in reader:
+                if len(cells) > columns_limit.size and any(
+                    not _blank(c) for c in cells[columns_limit.size :]
+                ):
+                    raise columns_limit.refuse(file, f"line {reader.line_num:,}")
+                count += 1
+                if count > rows_limit.size + 1:  # the headings and the rows below them
+                    raise rows_limit.refuse(file, f"line {reader.line_num:,}")
+                yield reader.line_num, cells
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise FileReadError(
+                    f"{file}, line {reader.line_num + 1}: a cell holds more than "
+                    f"{csv.field_size_limit():,} characters; a spreadsheet cell holds at most "
+                    f"{CELL_TEXT:,}"
+                ) from None
+            raise FileReadError(f"{file}: not a readable CSV file: {error}") from None
 
 
-def read_csv(path: Path, layout: Layout, file: str) -> Iterator[Scenario | ScenarioProblem]:
+@contextlib.contextmanager
+def csv_records(path: Path, file: str) -> Iterator[tuple[Records, str | None]]:
+    """Open any CSV table as Excel writes it: its records (line, cells) and its decimal mark.
+
+    The mark (``"."`` or ``","``) is settled by the file's own numbers, as
+    for scenario files; ``None`` when nothing settles it, and then
+    :func:`~xlfuncs.batch.numbers.parse_number` refuses only the numbers that
+    read two ways. The limits on scenario files apply. A file that cannot be
+    read, or whose numbers use both marks, raises :class:`ScenarioFileError`
+    naming ``file``. Other tables (option blocks for ``xlfuncs tornado``)
+    are read through this too.
+    """
+    mark = DecimalMark()
+    try:
+        for number, cells in _csv_records(path, file):
+            for cell in cells:
+                mark.see(cell, f"line {number}")
+        mark.check(file)
+        yield _csv_records(path, file), mark.mark
+    except (FileReadError, LimitError, MixedDecimalMarksError) as error:
+        raise ScenarioFileError(str(error)) from None
+
+
+def read_csv(
+    path: Path,
+    layout: Layout,
+    file: str,
+    decimal: str | None = None,
+    prices: PriceBook | None = None,
+) -> Iterator[Scenario | ScenarioProblem]:
     """Scenarios from a CSV long table, one at a time."""
-    with csv_records(path, file) as (records, decimal):
-        yield from _group(_rows(records, layout, file), layout, file, decimal)
+    yield from _read_table(
+        lambda: _csv_records(path, file), layout, file, decimal, prices or PriceBook(), True
+    )
 
 
-def read_xlsx(path: Path, layout: Layout, file: str) -> Iterator[Scenario | ScenarioProblem]:
+def read_xlsx(
+    path: Path,
+    layout: Layout,
+    file: str,
+    decimal: str | None = None,
+    prices: PriceBook | None = None,
+) -> Iterator[Scenario | ScenarioProblem]:
     """Scenarios from the sheet ``Scenarios`` (or the first sheet) of a workbook."""
-    from openpyxl import load_workbook
-
-    try:
-        # openpyxl parses with defusedxml when it is installed (a dependency of
-        # xlfuncs), which refuses entity declarations: no XML bombs.
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # zip, XML or openpyxl errors of all kinds
-        raise ScenarioFileError(f"{file}: cannot read this workbook ({_reason(error)})") from error
-    try:
-        sheet = book["Scenarios"] if "Scenarios" in book.sheetnames else book.worksheets[0]
-        records = enumerate((list(r) for r in sheet.iter_rows(values_only=True)), start=1)
-        yield from _group(_rows(records, layout, file), layout, file, ".")
-    except ScenarioFileError:
-        raise
-    except Exception as error:
-        raise ScenarioFileError(f"{file}: cannot read this workbook ({_reason(error)})") from error
-    finally:
-        book.close()
-
-
-def _reason(error: BaseException) -> str:
-    """The first cause of a failed read, in words."""
-    while error.__cause__ is not None or error.__context__ is not None:
-        error = error.__cause__ or error.__context__
-    if type(error).__module__.startswith("defusedxml"):
-        return "it declares XML entities, which are refused as a possible XML bomb"
-    return f"{type(error).__name__}: {error}"
+    yield from _read_table(
+        lambda: xlsx_rows(path, file), layout, file, decimal, prices or PriceBook()
+    )

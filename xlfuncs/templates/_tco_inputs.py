@@ -145,7 +145,6 @@ INPUTS: list[InputSpec] = [
         "money per 1M tokens",
         [0, 0.15, 3, 15],
         "Price per 1,000,000 input tokens (API pricing only).",
-        sources=_LIST_PRICES,
     ),
     *_per_option(
         "output_price",
@@ -153,7 +152,6 @@ INPUTS: list[InputSpec] = [
         "money per 1M tokens",
         [0, 0.6, 15, 60],
         "Price per 1,000,000 output tokens, reasoning included (API pricing only).",
-        sources=_LIST_PRICES,
     ),
     *_per_option(
         "cached_share",
@@ -169,7 +167,15 @@ INPUTS: list[InputSpec] = [
         "money per 1M tokens",
         [0, 0.075, 0.3, 7.5],
         "Price per 1,000,000 input tokens read from the prompt cache.",
-        sources=_LIST_PRICES,
+    ),
+    *_per_option(
+        "source",
+        "Source of the prices",
+        "text",
+        ["Self-hosted: priced by GPU time, not by token", *(_LIST_PRICES[x] for x in "BCD")],
+        "Where the three token prices above come from, and the day they were read.",
+        rule=None,
+        fmt="@",
     ),
     *_per_option(
         "gpu_hour_price",
