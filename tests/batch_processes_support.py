@@ -14,6 +14,10 @@ import pytest
 
 API_OPTION = {
     "pricing": "API",
+    "input_tokens": 2000,
+    "output_tokens": 500,
+    "cost_per_error": 40,
+    "hourly_rate": 100,
     "reasoning_tokens": 0,
     "calls": 1,
     "input_price": 3,

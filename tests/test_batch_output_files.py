@@ -66,24 +66,25 @@ ESCAPES = ["\x1b[2K\r", "\x1b]0;title\x07", "\u202e", "\x9b31m"]
 
 def test_control_characters_in_names_are_shown_escaped_not_sent(tmp_path, capsys):
     names = [f"case{i}{escape}ok" for i, escape in enumerate(ESCAPES)]
-    # Each fails (a negative volume), so that its name is printed.
-    source = write_batch(tmp_path / "cases.json", len(names), names, tasks_per_month=-10)
+    # Each fails (a negative volume), so that its name and file are printed;
+    # the file's name and the folder's hold escapes too.
+    source = write_batch(tmp_path / "cases\x1b[2K\r.json", len(names), names, tasks_per_month=-10)
     main(["generate", str(source), "--out", str(tmp_path / "out\x1b[31m")])
     out, err = capsys.readouterr()
     for text in (out, err):
         assert "\x1b" not in text and "\r" not in text and "\u202e" not in text
         assert "\x07" not in text and "\x9b" not in text
-    assert "case0\\x1b[2K\\rok" in out  # the failure names the scenario, escaped
+    assert "cases\\x1b[2K\\r.json" in out  # the failures name the file, escaped
     assert "out\\x1b[31m" in out  # the folder too
 
 
 def test_on_a_terminal_failures_are_escaped_too(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    source = write_batch(tmp_path / "cases.json", 1, ["bad\x1b[2Kname"], tasks_per_month=-10)
+    source = write_batch(tmp_path / "bad\x1b[2K.json", 1, ["bad"], tasks_per_month=-10)
     main(["generate", str(source), "--out", str(tmp_path / "out")])
     out, err = capsys.readouterr()
     assert "\x1b[2K" not in out + err.replace("\x1b[A", "")
-    assert "bad\\x1b[2Kname" in err
+    assert "bad\\x1b[2K.json" in err
 
 
 def test_with_stderr_not_a_terminal_each_result_is_printed_once(tmp_path):

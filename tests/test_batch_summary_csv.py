@@ -21,6 +21,10 @@ from xlfuncs.batch.summary_files import neutralise
 
 API_OPTION = {
     "pricing": "API",
+    "input_tokens": 2000,
+    "output_tokens": 500,
+    "cost_per_error": 40,
+    "hourly_rate": 100,
     "reasoning_tokens": 0,
     "calls": 1,
     "input_price": 3,
@@ -60,6 +64,7 @@ def hostile_batch():
     return [
         {
             "name": name,
+            "tasks_per_month": 1000,
             "reference_option": "A",
             "options": [
                 {"name": HOSTILE[(i + 1) % len(HOSTILE)], **API_OPTION},
