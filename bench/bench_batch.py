@@ -14,6 +14,10 @@ Run: ``python bench/bench_batch.py`` (about two minutes on two cores).
 4. The summary's key figures for 10,000 scenarios, computed at once by the
    broadcasting core, against a loop of scalar calls (timed on a sample and
    scaled). Target: the summary in at most 1 second.
+5. The batch of 1. on a Dask ``LocalCluster`` of two worker processes (one
+   thread each, on 127.0.0.1) through ``Client.get_executor()``, against
+   ``jobs=2`` on this machine. No target: the ratio is the cost of going
+   through a cluster's scheduler rather than a local pool.
 """
 
 from __future__ import annotations
@@ -102,6 +106,8 @@ def throughput(folder: Path, count: int = 1000, sample: int = 60) -> None:
         )
 
     one, two = run(1), run(2)
+    global _JOBS2
+    _JOBS2 = two
     values = [s.values for s in read_scenarios(batch[:sample], LAYOUT)]
     plain_folder = folder / "plain"
     plain_folder.mkdir()
@@ -178,12 +184,49 @@ def summary_speed(count: int = 10_000, sample: int = 200) -> None:
     print(f"   speed-up:                  {looped / blocks:7.1f}x")
 
 
+_JOBS2 = 0.0
+
+
+def on_dask(folder: Path, count: int = 1000) -> None:
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        print("5. Dask: not installed (pip install 'dask[distributed]'), skipped")
+        return
+    batch = list(scenarios(count))
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=40,
+    )
+    with cluster, Client(cluster) as client:
+        executor = client.get_executor()
+        # A first batch warms the workers (imports, the template's filler), as jobs=2 has.
+        _check(xlfuncs.generate(batch[:50], folder / "dask-warm", executor=executor))
+        dask = min(
+            timed(
+                lambda: _check(
+                    xlfuncs.generate(batch, folder / "dask", executor=executor, overwrite=True)
+                )
+            )
+            for _ in range(2)
+        )
+    print(f"5. {count} workbooks on a 2-worker Dask LocalCluster")
+    print(f"   Dask, 2 workers:                   {dask:7.2f} s")
+    print(f"   jobs=2 over Dask:                  {_JOBS2 / dask:7.2f}x")
+
+
 def main() -> None:
     print(f"xlfuncs {xlfuncs.__version__}, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="xlfuncs-bench-") as folder:
         throughput(Path(folder))
         peak_memory(Path(folder))
     summary_speed()
+    with tempfile.TemporaryDirectory(prefix="xlfuncs-bench-") as folder:
+        on_dask(Path(folder))
 
 
 if __name__ == "__main__":

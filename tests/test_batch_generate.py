@@ -154,8 +154,10 @@ def test_existing_files_are_kept_unless_overwrite_and_skip_resumes(tmp_path):
     assert (tmp_path / "summary.csv").read_bytes() == b"my own summary"
 
     resumed = xlfuncs.generate(scenarios, tmp_path, template=STANDIN, skip_existing=True)
-    assert resumed.ok
-    assert [o.status for o in resumed.outcomes] == ["skipped"] * 3
+    # The two this batch made are kept; the file it did not make is kept too,
+    # but as a failure: nothing says it holds the scenario.
+    assert [o.status for o in resumed.outcomes[:3]] == ["failed", "skipped", "skipped"]
+    assert "use --overwrite to replace it" in resumed.outcomes[0].reason
     assert mine.read_bytes() == b"my own work"
     assert len(resumed.summary_rows()) == 9  # the whole batch, skipped ones included
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import signal
 import sys
 import textwrap
 from pathlib import Path
+
+from ._printable import printable
 
 __all__ = ["register"]
 
 DESCRIPTION = """\
 Write one filled workbook per scenario of SCENARIOS (YAML, JSON, CSV or XLSX),
 and summary.xlsx and summary.csv comparing them all, into the folder --out.
-Exits with 0 only when every scenario was written (or kept, with --skip-existing).
+Exit codes: 0 every scenario was written (or kept, with --skip-existing);
+1 some scenario or the summary failed (the others were written); 2 the command
+was used wrongly; 3 the output folder cannot be used (not a folder, read-only,
+disk full): the batch stopped, and what was written is listed; 130 stopped
+with Ctrl-C, 143 stopped by SIGTERM (the workbooks written are complete).
 """
 
 
@@ -56,8 +63,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="decimal mark of the scenario file's numbers, '.' or ','; by default the file's "
         "own numbers settle it (0.075 or 0,95 can only be read one way)",
     )
+    parser.add_argument(
+        "--csv-decimal",
+        choices=(".", ","),
+        default=".",
+        metavar="MARK",
+        help="decimal mark of summary.csv: '.' (fields separated by ',', the default) or "
+        "',' (fields separated by ';', for Excel in German, French and other languages)",
+    )
     parser.add_argument("--recalc", action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run, parser=parser)
+
+
+#: Exit codes of ``xlfuncs generate``.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
 def run(arguments: argparse.Namespace) -> int:
@@ -78,14 +98,17 @@ def run(arguments: argparse.Namespace) -> int:
 
         if find_soffice() is None:
             print(f"xlfuncs generate: --verify: {INSTALL_HINT}.", file=sys.stderr)
-            return 1
+            return EXIT_FAILED
 
     from .batch import EXAMPLE_SCENARIOS
+    from .batch.outputs import OutputFolderError
     from .batch.run import generate
     from .batch.template import DEFAULT_TEMPLATE
 
     source = EXAMPLE_SCENARIOS if arguments.example else Path(arguments.scenarios)
     progress = _Progress()
+    terminated: list[int] = []
+    previous = _on_sigterm(terminated)
     try:
         report = generate(
             source,
@@ -97,23 +120,56 @@ def run(arguments: argparse.Namespace) -> int:
             fail_fast=arguments.fail_fast,
             verify=arguments.verify,
             decimal=arguments.decimal,
+            csv_decimal=arguments.csv_decimal,
             progress=progress.update,
         )
-    except (ValueError, OSError) as error:  # unknown template, unwritable folder ...
+    except KeyboardInterrupt:
         progress.close()
-        print(f"xlfuncs generate: {error}", file=sys.stderr)
-        return 1
+        how = "stopped (SIGTERM)" if terminated else "interrupted (Ctrl-C)"
+        print(
+            f"xlfuncs generate: {how}; the workbooks already written are complete: "
+            "run again with --skip-existing to finish",
+            file=sys.stderr,
+        )
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    except OutputFolderError as error:
+        progress.close()
+        print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except (ValueError, OSError) as error:  # unknown template, unreadable file ...
+        progress.close()
+        print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     progress.close()
-    print(final_table(report))
-    return 0 if report.ok else 1
+    print(final_table(report, results=not progress.streamed))
+    if report.stopped:
+        print(f"xlfuncs generate: {printable(report.stopped)}", file=sys.stderr)
+        return EXIT_OUTPUT
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _on_sigterm(received: list[int]):
+    """Handle SIGTERM as Ctrl-C is handled (noted in ``received``); returns the old handler."""
+
+    def stop(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        return signal.getsignal(signal.SIGTERM)
 
 
 class _Progress:
-    """A progress bar on a terminal; a plain line per scenario otherwise."""
+    """A progress bar on a terminal; otherwise each result once, as it comes, on stdout."""
 
     def __init__(self) -> None:
         self.bar = None
-        if sys.stderr.isatty():
+        self.streamed = not sys.stderr.isatty()
+        if not self.streamed:
             from tqdm import tqdm
 
             self.bar = tqdm(unit=" workbooks", desc="generate", file=sys.stderr)
@@ -122,36 +178,49 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(1)
             if outcome.status == "failed":
-                self.bar.write(f"failed: {outcome.scenario}: {outcome.reason}", file=sys.stderr)
+                line = f"failed: {outcome.scenario}: {outcome.reason}"
+                self.bar.write(printable(line), file=sys.stderr)
         else:
-            detail = outcome.file if outcome.status != "failed" else outcome.reason
-            print(f"{outcome.status}: {outcome.scenario or '(file)'}: {detail}", file=sys.stderr)
+            print("\n".join(result_lines(outcome, _width())), flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
 
 
-def final_table(report) -> str:
-    """What was written, kept and failed (with the reason), one line each, then totals."""
-    width = max(60, shutil.get_terminal_size((100, 20)).columns)
+def _width() -> int:
+    return max(60, shutil.get_terminal_size((100, 20)).columns)
+
+
+def result_lines(outcome, width: int) -> list[str]:
+    """One result: its status, then the file written or kept, or why it failed."""
+    if outcome.status == "failed":
+        detail = f"{outcome.scenario or '(scenario file)'}: {outcome.reason}"
+    else:
+        detail = outcome.file
+    wrapped = textwrap.wrap(printable(detail), width - 9, break_on_hyphens=False) or [""]
+    return [f"{outcome.status:<8} {wrapped[0]}", *(" " * 9 + more for more in wrapped[1:])]
+
+
+def final_table(report, results: bool = True) -> str:
+    """What was written, kept and failed (with the reason), one line each, then totals.
+
+    ``results=False`` leaves out the lines of the results, already printed.
+    """
+    width = _width()
     counts = {"written": 0, "skipped": 0, "failed": 0}
     lines = []
     for outcome in report.outcomes:
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        if outcome.status == "failed":
-            detail = f"{outcome.scenario or '(scenario file)'}: {outcome.reason}"
-        else:
-            detail = outcome.file
-        wrapped = textwrap.wrap(detail, width - 9, break_on_hyphens=False) or [""]
-        lines.append(f"{outcome.status:<8} {wrapped[0]}")
-        lines += [" " * 9 + more for more in wrapped[1:]]
-    lines.append("")
+        if results:
+            lines += result_lines(outcome, width)
+    if lines:
+        lines.append("")
     totals = ", ".join(f"{n} {status}" for status, n in counts.items())
-    lines.append(f"{totals}; folder {report.out_dir}")
+    lines.append(f"{totals}; folder {printable(str(report.out_dir))}")
     if report.summary_files:
-        lines.append("summary: " + ", ".join(p.name for p in report.summary_files))
-    lines += report.notes
+        lines.append("summary: " + ", ".join(printable(p.name) for p in report.summary_files))
+    lines += [printable(note) for note in report.notes]
     if report.verified:
         failed = any(o.reason.startswith("--verify:") for o in report.failures)
         lines.append(

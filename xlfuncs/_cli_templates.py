@@ -8,12 +8,12 @@ A file that already exists is never replaced unless ``--overwrite`` is given.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
 
 from ._errors import InputError
+from ._printable import printable
 from .templates import TEMPLATE_NAMES, check_name  # light: the package imports openpyxl lazily
 
 __all__ = ["register"]
@@ -80,11 +80,15 @@ def _write_templates(arguments: argparse.Namespace) -> int:
     except InputError as error:
         print(f"xlfuncs templates: {error}", file=sys.stderr)
         return 2
+    from .batch.writer import save_atomically, write_bytes
+
     out: Path = arguments.out
+    from .batch.outputs import OutputFolderError, prepare_folder
+
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        print(f"xlfuncs templates: cannot create the folder {out}: {error}", file=sys.stderr)
+        prepare_folder(out)
+    except OutputFolderError as error:
+        print(f"xlfuncs templates: {printable(str(error))}", file=sys.stderr)
         return 1
     kept = 0
     for name in names:
@@ -92,20 +96,31 @@ def _write_templates(arguments: argparse.Namespace) -> int:
         target = out / filename
         if target.exists() and not arguments.overwrite:
             print(
-                f"kept {target}: it already exists (use --overwrite to replace it)",
+                f"kept {printable(str(target))}: it already exists (use --overwrite to replace it)",
                 file=sys.stderr,
             )
             kept += 1
             continue
         data = _packaged(filename) or _built(name)
-        # Write beside the target, then rename: never a half-written workbook.
-        handle, temporary = tempfile.mkstemp(dir=out, prefix=".xlfuncs-", suffix=".xlsx")
+        # Written beside the target, then renamed: never a half-written workbook.
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        print(f"wrote {target}")
+            save_atomically(
+                lambda path, data=data: write_bytes(path, data), target, arguments.overwrite
+            )
+        except FileExistsError:  # appeared meanwhile
+            print(
+                f"kept {printable(str(target))}: it already exists (use --overwrite to replace it)",
+                file=sys.stderr,
+            )
+            kept += 1
+            continue
+        except OSError as error:  # read-only, full, not ours ...
+            from .batch.outputs import output_problem
+
+            problem = output_problem(error, out) or (
+                f"cannot write {target}: {error.strerror or error}"
+            )
+            print(f"xlfuncs templates: {printable(problem)}", file=sys.stderr)
+            return 1
+        print(f"wrote {printable(str(target))}")
     return 1 if kept else 0

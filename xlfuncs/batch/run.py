@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import collections
+import contextlib
+import multiprocessing
 import os
+import select
+import signal
 import threading
 import warnings
 from array import array
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import InputError
 from .filenames import UniqueNames
+from .outputs import output_problem, prepare_folder
+from .parts import remove_stale_parts
+from .provenance import fingerprint, recorded_fingerprint, stamp
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
 from .sources import read_scenarios
 from .summary import SummaryTable
@@ -27,9 +34,18 @@ from .writer import (
     write_bytes,
 )
 
-__all__ = ["BatchReport", "Outcome", "generate"]
+__all__ = ["BatchReport", "Outcome", "generate", "pool_context"]
 
 WRITTEN, SKIPPED, FAILED = "written", "skipped", "failed"
+# A worker's status when the output folder cannot be written at all: the
+# scenario failed, and the batch stops.
+_UNWRITABLE = "unwritable"
+# The pool's workers are gone: the scenario failed, and the batch stops.
+_BROKEN = "broken"
+_BROKEN_POOL = (
+    "the worker processes stopped ({error}); in a Python script, call generate() "
+    'under `if __name__ == "__main__":`, since each worker process imports the script'
+)
 SUMMARY_NAMES = ("summary",)
 # Scenarios sent to a worker at a time: few enough to keep every worker busy
 # to the end, enough to make the cost of sending them small and to compute
@@ -64,6 +80,9 @@ class BatchReport:
     verified: bool = False
     #: Remarks that are not failures, e.g. why no summary was written.
     notes: list[str] = field(default_factory=list)
+    #: Why the batch stopped before its end (the output folder could not be
+    #: written), with what to do; empty when it ran to the end.
+    stopped: str = ""
 
     @property
     def written(self) -> list[Path]:
@@ -117,8 +136,99 @@ def _install_fillers(fillers: dict[tuple, Filler | None]) -> None:
         _FILLERS.update(fillers)
 
 
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How the batch starts its worker processes: never by a bare ``fork``.
+
+    ``fork`` copies a process whatever its threads hold (locks of logging,
+    of the import system, of a progress bar ...), and a worker can hang
+    forever on a lock whose owner was not copied; Python 3.12 warns of it.
+    A fork server (one clean process that forks the workers) where the
+    system has one, else ``spawn`` (a fresh interpreter per worker).
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the batch once, so each worker starts at once; and
+    # it does not import the user's script (``__main__``).
+    context.set_forkserver_preload(["xlfuncs.batch.run"])
+    # Started now, it imports while this process reads the scenarios and
+    # prepares the template, rather than when the first worker is needed.
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """Hold Ctrl-C and SIGTERM back while a worker is being started.
+
+    A worker reads its start-up data from this process; stopped half-way,
+    it would die with a traceback. The signal arrives when the block ends.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+        threading.main_thread()
+    ):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _start_worker(parent: int, fillers: dict[tuple, Filler | None]) -> None:
+    """Set up a worker process of the batch's own pool.
+
+    Ctrl-C is for the batch to handle: the worker finishes the workbooks it
+    was given. And it ends when the batch's process ends, however that ends
+    (even killed outright): a worker is a child of the fork server, which
+    would keep it running.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _install_fillers(fillers)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True, name="xlfuncs-parent").start()
+
+
+def _end_with(parent: int) -> None:
+    """Wait for the process ``parent`` to end, then end this one at once."""
+    try:
+        handle = os.pidfd_open(parent)  # Linux 5.3+: readable when the process ends
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while True:
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                break
+            except OSError:
+                pass
+            threading.Event().wait(0.5)
+    # Nothing to tell anyone: a temporary file being written stays behind,
+    # and the next run in the folder removes it.
+    os._exit(1)
+
+
 def _exists_reason(file: str) -> str:
     return f"{file} already exists (--overwrite replaces it, --skip-existing keeps it)"
+
+
+def _kept(target: str, made_from: str) -> tuple[str, str]:
+    """A workbook found in place with ``--skip-existing``: kept if it was made from the same."""
+    name = os.path.basename(target)
+    recorded = recorded_fingerprint(target)
+    if recorded == made_from:
+        return SKIPPED, ""
+    if recorded is None:
+        why = "does not record what it was made from (made elsewhere, or by an older xlfuncs)"
+    else:
+        why = "was made from other inputs than the scenario now gives (or another template)"
+    return FAILED, f"{name} exists but {why}: use --overwrite to replace it"
 
 
 def make_workbook(
@@ -127,26 +237,48 @@ def make_workbook(
     target: str,
     mode: str,
     data: bytes | None = None,
+    title: str | None = None,
 ) -> tuple[str, str]:
     """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``.
 
-    ``data`` is the workbook already made (by :meth:`Filler.workbooks`), if it was.
+    ``data`` is the workbook already made (by :meth:`Filler.workbooks`), if it
+    was. The workbook records what it was made from (see :mod:`.provenance`);
+    ``title`` becomes its document title (by default its file name).
     """
     name = os.path.basename(target)
-    if mode != "overwrite" and os.path.lexists(target):
-        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
     try:
         template = resolve_template(template)
+        made_from = fingerprint(template.name, values, getattr(template, "version", None))
+    except Exception as error:
+        return FAILED, str(error) or type(error).__name__
+    if title is None:
+        title = os.path.splitext(name)[0]
+    if mode != "overwrite" and os.path.lexists(target):
+        return _kept(target, made_from) if mode == "skip" else (FAILED, _exists_reason(name))
+    try:
         if data is None:
             filler = _filler(template, quoted_inputs(values))
             if filler is not None:
                 data = filler.workbook_bytes(values)
         if data is not None:
+            data = stamp(data, made_from, title)
             save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
         else:
-            save_atomically(lambda path: template.build(values, path), target, mode == "overwrite")
+
+            def build(path: str) -> None:
+                template.build(values, path)
+                with open(path, "rb") as stream:
+                    built = stream.read()
+                write_bytes(path, stamp(built, made_from, title))
+
+            save_atomically(build, target, mode == "overwrite")
     except FileExistsError:
-        return (SKIPPED, "") if mode == "skip" else (FAILED, _exists_reason(name))
+        return _kept(target, made_from) if mode == "skip" else (FAILED, _exists_reason(name))
+    except OSError as error:
+        problem = output_problem(error, os.path.dirname(target) or ".")
+        if problem is not None:
+            return _UNWRITABLE, problem
+        return FAILED, f"{name} could not be written: {error.strerror or error}"
     except Exception as error:  # a worker reports, it never stops the batch
         return FAILED, str(error) or type(error).__name__
     return WRITTEN, ""
@@ -154,21 +286,22 @@ def make_workbook(
 
 def make_workbooks(
     template: Template | str,
-    jobs: list[tuple[Mapping[str, float | str], str]],
+    jobs: list[tuple],
     out_dir: str,
     mode: str,
 ) -> list[tuple[str, str]]:
     """:func:`make_workbook` for a chunk of scenarios: one task for an executor.
 
-    The stored values of the chunk's workbooks are computed in one evaluation.
+    Each job is ``(values, file)`` or ``(values, file, title)``. The stored
+    values of the chunk's workbooks are computed in one evaluation.
     """
     made: list[bytes | None] = [None] * len(jobs)
     try:
         chosen = resolve_template(template)
         groups: dict[frozenset[str], list[int]] = {}
-        for index, (values, file) in enumerate(jobs):
-            if mode == "overwrite" or not os.path.lexists(os.path.join(out_dir, file)):
-                groups.setdefault(quoted_inputs(values), []).append(index)
+        for index, job in enumerate(jobs):
+            if mode == "overwrite" or not os.path.lexists(os.path.join(out_dir, job[1])):
+                groups.setdefault(quoted_inputs(job[0]), []).append(index)
         for quoted, indices in groups.items():
             filler = _filler(chosen, quoted)
             if filler is not None:
@@ -178,8 +311,8 @@ def make_workbooks(
     except Exception:  # each scenario then reports its own failure
         made = [None] * len(jobs)
     return [
-        make_workbook(template, values, os.path.join(out_dir, file), mode, data)
-        for (values, file), data in zip(jobs, made, strict=True)
+        make_workbook(template, job[0], os.path.join(out_dir, job[1]), mode, data, *job[2:])
+        for job, data in zip(jobs, made, strict=True)
     ]
 
 
@@ -196,16 +329,18 @@ class _Dispatcher:
         self, executor: Executor | None, workers: int, template_ref, out_dir: Path, mode: str
     ):
         self.executor, self.template_ref = executor, template_ref
+        #: Hold signals back while submitting (which may start a worker of our pool).
+        self.own_pool = False
         self.out_dir, self.mode = str(out_dir), mode
         self.limit = max(2, 3 * workers)
-        self.chunk: list[tuple[Mapping[str, float | str], str]] = []
+        self.chunk: list[tuple] = []
         self.chunk_slots: list[int] = []
         self.in_flight: collections.deque[tuple[Future | list, list[int]]] = collections.deque()
 
     def add(
-        self, slot: int, values: Mapping[str, float | str], file: str
+        self, slot: int, values: Mapping[str, float | str], file: str, title: str | None = None
     ) -> Iterable[tuple[int, tuple[str, str]]]:
-        self.chunk.append((values, file))
+        self.chunk.append((values, file) if title is None else (values, file, title))
         self.chunk_slots.append(slot)
         size = _BLOCK if self.executor is None else _CHUNK
         if len(self.chunk) >= size:
@@ -220,9 +355,14 @@ class _Dispatcher:
             results = make_workbooks(self.template_ref, jobs, self.out_dir, self.mode)
             yield from zip(slots, results, strict=True)
             return
-        future = self.executor.submit(
-            make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
-        )
+        try:
+            with _signals_deferred() if self.own_pool else contextlib.nullcontext():
+                future = self.executor.submit(
+                    make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
+                )
+        except (BrokenExecutor, BrokenPipeError) as error:  # a worker died starting
+            yield from zip(slots, [self._failed(error)] * len(slots), strict=True)
+            return
         self.in_flight.append((future, slots))
         while len(self.in_flight) >= self.limit:
             yield from self._collect_oldest()
@@ -232,8 +372,13 @@ class _Dispatcher:
         try:
             results = future.result()
         except Exception as error:  # a worker that died, a lost cluster node ...
-            results = [(FAILED, f"the worker failed: {type(error).__name__}: {error}")] * len(slots)
+            results = [self._failed(error)] * len(slots)
         yield from zip(slots, results, strict=True)
+
+    def _failed(self, error: Exception) -> tuple[str, str]:
+        if self.own_pool and isinstance(error, (BrokenExecutor, BrokenPipeError)):
+            return _BROKEN, _BROKEN_POOL.format(error=type(error).__name__)
+        return FAILED, f"the worker failed: {type(error).__name__}: {error}"
 
     def finish(self) -> Iterable[tuple[int, tuple[str, str]]]:
         yield from self._send()
@@ -254,6 +399,7 @@ def generate(
     verify: bool = False,
     summary: bool = True,
     decimal: str | None = None,
+    csv_decimal: str = ".",
     recalc: bool = False,
     progress: Callable[[Outcome], None] | None = None,
 ) -> BatchReport:
@@ -300,6 +446,10 @@ def generate(
         By default the file's own numbers settle it (``0.075`` can only have
         a decimal point); needed only for a file whose numbers all read the
         same either way but one, such as ``2.500``.
+    csv_decimal : {".", ","}, default "."
+        The decimal mark of ``summary.csv``: ``"."`` with fields separated
+        by ``,``, or ``","`` with fields separated by ``;`` (as Excel in
+        German, French and many other languages reads CSV files).
     progress : callable, optional
         Called with each scenario's :class:`Outcome` as it completes.
     recalc : bool, default False
@@ -314,8 +464,9 @@ def generate(
     Raises
     ------
     xlfuncs.InputError
-        An unknown template, or ``overwrite`` together with ``skip_existing``
-        (a ``ValueError``, like every :class:`xlfuncs.XlfuncsError` of bad input).
+        An unknown template, ``overwrite`` together with ``skip_existing``,
+        or a ``csv_decimal`` other than ``"."`` or ``","`` (a ``ValueError``,
+        like every :class:`xlfuncs.XlfuncsError` of bad input).
 
     Examples
     --------
@@ -339,35 +490,58 @@ def generate(
         raise InputError(
             "generate: choose overwrite or skip_existing, not both", function="generate"
         )
+    if csv_decimal not in (".", ","):
+        raise InputError(
+            f"generate: csv_decimal must be '.' or ',', got {csv_decimal!r}",
+            function="generate",
+            argument="csv_decimal",
+        )
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
+    own_pool = executor is None and jobs > 1
+    context = pool_context() if own_pool else None
     chosen = resolve_template(template)
     layout = Layout.of(chosen)
     folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    prepare_folder(folder)
     report = BatchReport(folder, chosen.name, summary=SummaryTable(layout, chosen))
+    stale = remove_stale_parts(folder)
+    if stale:
+        report.notes.append(
+            f"removed {len(stale)} temporary file(s) left by an interrupted run in this folder"
+        )
     outcomes: list[Outcome | None] = []
     # Each outcome's row in the summary table, -1 for none (kept compact for long batches).
     summary_rows = array("l")
     # A registered template travels to workers by name, any other by pickling.
     template_ref = template if isinstance(template, str) else chosen
 
-    own_pool = executor is None and jobs > 1
     pool = None
     if own_pool:
         # The workers get the filler made here rather than each making its own.
         _filler(chosen, frozenset())
-        pool = ProcessPoolExecutor(jobs, initializer=_install_fillers, initargs=(dict(_FILLERS),))
+        pool = ProcessPoolExecutor(
+            jobs,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(), dict(_FILLERS)),
+        )
     else:
         pool = executor
     dispatcher = _Dispatcher(
         pool, jobs if own_pool else max(jobs, os.cpu_count() or 1), template_ref, folder, mode
     )
+    dispatcher.own_pool = own_pool
     names = UniqueNames(reserved=SUMMARY_NAMES)
     stop = False
 
     def settle(done: Iterable[tuple[int, tuple[str, str]]]) -> None:
         nonlocal stop
         for slot, (status, reason) in done:
+            if status == _UNWRITABLE:
+                status, stop = FAILED, True
+                report.stopped = report.stopped or reason
+            elif status == _BROKEN:
+                status, stop = FAILED, True
             pending = outcomes[slot]
             outcome = Outcome(pending.scenario, pending.file, status, reason)
             outcomes[slot] = outcome
@@ -408,12 +582,17 @@ def generate(
             outcomes.append(Outcome(item.name, file, "pending"))
             summary_rows.append(len(report.summary))
             report.summary.add(item, file)
-            settle(dispatcher.add(slot, item.values, file))
+            settle(dispatcher.add(slot, item.values, file, item.name))
         settle(dispatcher.finish())
     finally:
+        # On Ctrl-C too: the workers (which ignore it) finish the workbooks
+        # they hold, so that no temporary file is left behind.
         if own_pool:
             pool.shutdown(cancel_futures=True)
     report.outcomes = outcomes
+    if report.stopped:
+        report.notes.append("no summary: the batch stopped before its end")
+        return report
 
     if (verify or recalc) and report.written:
         from .recalc import verify_workbooks
@@ -427,11 +606,19 @@ def generate(
         report.notes.append(f"no summary: the template {chosen.name} declares no summary columns")
     elif summary and len(report.summary):
         try:
-            report.summary_files = report.summary.write(folder, overwrite=mode != "refuse")
+            report.summary_files = report.summary.write(
+                folder, overwrite=mode != "refuse", csv_decimal=csv_decimal
+            )
         except FileExistsError as error:
             name = str(error)
             reason = f"{name} already exists (--overwrite or --skip-existing replace it)"
             report.outcomes.append(Outcome("(summary)", name, FAILED, reason))
+        except OSError as error:
+            problem = output_problem(error, folder)
+            reason = problem or f"could not be written: {error.strerror or error}"
+            report.outcomes.append(Outcome("(summary)", "summary.xlsx", FAILED, reason))
+            if problem:
+                report.stopped = problem
     return report
 
 

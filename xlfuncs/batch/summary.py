@@ -182,10 +182,10 @@ class SummaryTable:
             for index, option in enumerate(joined.split(_SEPARATOR)):
                 yield [scenario, option, file, *(_at(column[row], index) for column in figures)]
 
-    def write(self, out_dir: Path, overwrite: bool) -> list[Path]:
+    def write(self, out_dir: Path, overwrite: bool, csv_decimal: str = ".") -> list[Path]:
         """Write summary.xlsx and summary.csv; returns their paths."""
         # Rows are made twice from the compact columns rather than held in a list.
-        return summary_files.write(self.rows, self.columns(), out_dir, overwrite)
+        return summary_files.write(self.rows, self.columns(), out_dir, overwrite, csv_decimal)
 
 
 def _only(calculator, cells: Sequence[tuple[str, str]]):

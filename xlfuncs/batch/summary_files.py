@@ -1,15 +1,23 @@
 """Writing the summary table to ``summary.xlsx`` and ``summary.csv``.
 
-``summary.xlsx`` holds values, never formulas, and names as text.
+``summary.xlsx`` holds values, never formulas, and names as text; it reads
+the same in every language of Excel and LibreOffice.
+
 ``summary.csv`` is UTF-8 with a byte order mark so that Excel reads accents
-right; a name that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-return is prefixed with a single quote, as OWASP recommends against CSV
-injection, so that no spreadsheet runs it as a formula.
+right. By default its fields are separated by ``,`` with ``.`` decimals; with
+``decimal=","`` by ``;`` with decimal commas, as Excel in German, French and
+many other languages expects. Every text field is quoted, and no text can be
+read as a formula whichever of ``,``, ``;`` or tab the reader splits the
+lines on: a reader that splits on another separator than the file's cuts
+text at that separator (quotes do not protect it: a quoted field followed by
+a character that is not the reader's separator is not a quoted field to it),
+so each piece it could cut off that starts with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return gets a ``'`` in front, as OWASP recommends against
+CSV injection.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -17,6 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._errors import InputError
 from .._ooxml import inline_string
 from ..templates._workbook import starts_like_formula
 from .writer import save_atomically
@@ -40,13 +49,29 @@ class Columns:
         return index not in self.formats
 
 
+# Where a reader could start a cell: the start of the text, or after a
+# separator it might split on or a line break it might end a row at. Spaces
+# and quotes a reader might strip come before the formula character.
+_PIECE_START = re.compile(r"""(?:^|(?<=[,;\t\r\n]))([ "]*)(?=[=+\-@\t\r])""")
+
+#: The decimal marks ``summary.csv`` can be written with, and the field separator of each.
+CSV_SEPARATORS = {".": ",", ",": ";"}
+
+
 def neutralise(text: str) -> str:
-    """Text made safe for a CSV cell: a leading formula character gets a ``'`` in front.
+    """Text made safe for a CSV cell however a reader splits it.
+
+    Every piece a reader could cut off at a ``,``, ``;``, tab or line break
+    (and the text itself) that starts with a formula character (``=``,
+    ``+``, ``-``, ``@``, a tab or a carriage return, after any spaces or
+    quotes) gets a ``'`` in front of that character.
 
     >>> neutralise("=HYPERLINK(\\"http://x\\")"), neutralise("Acme")
     ('\\'=HYPERLINK("http://x")', 'Acme')
+    >>> neutralise("x;=1+1;y"), neutralise("a, -b"), neutralise("Email - cheap")
+    ("x;'=1+1;y", "a, '-b", 'Email - cheap')
     """
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return _PIECE_START.sub(r"\1'", text)
 
 
 def write(
@@ -54,18 +79,25 @@ def write(
     columns: Columns,
     out_dir: Path,
     overwrite: bool,
+    decimal: str = ".",
 ) -> list[Path]:
     """Write summary.xlsx and summary.csv into ``out_dir``; returns their paths.
 
     ``rows()`` gives the rows afresh each time it is called: the rows are
-    made once per file rather than held in a list.
+    made once per file rather than held in a list. ``decimal`` is the CSV's
+    decimal mark: ``"."`` (fields separated by ``,``) or ``","`` (by ``;``).
     """
+    if decimal not in CSV_SEPARATORS:
+        raise InputError(
+            f"summary.csv: the decimal mark must be '.' or ',', got {decimal!r}",
+            argument="csv_decimal",
+        )
     paths = [out_dir / "summary.xlsx", out_dir / "summary.csv"]
     for path in paths:
         if not overwrite and path.exists():
             raise FileExistsError(path.name)
     save_atomically(lambda path: _write_xlsx(rows(), path, columns), paths[0], overwrite)
-    save_atomically(lambda path: _write_csv(rows(), path, columns), paths[1], overwrite)
+    save_atomically(lambda path: _write_csv(rows(), path, columns, decimal), paths[1], overwrite)
     return paths
 
 
@@ -168,12 +200,25 @@ def _row_xml(
     return f'<row r="{number}">{"".join(cells)}</row>'
 
 
-def _write_csv(rows: Iterable[Sequence[object]], path: str, columns: Columns) -> None:
+def _write_csv(
+    rows: Iterable[Sequence[object]], path: str, columns: Columns, decimal: str = "."
+) -> None:
+    separator = CSV_SEPARATORS[decimal]
     with open(path, "w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream)
-        writer.writerow(columns.headings)
+        stream.write(_csv_line(columns.headings, separator, decimal))
         for row in rows:
-            writer.writerow(
-                neutralise(v) if isinstance(v, str) else ("" if v is None else format(v, ".12g"))
-                for v in row
-            )
+            stream.write(_csv_line(row, separator, decimal))
+
+
+def _csv_line(row: Sequence[object], separator: str, decimal: str) -> str:
+    """One line of the CSV: text quoted and neutralised, numbers bare in the decimal mark."""
+    fields = []
+    for value in row:
+        if isinstance(value, str):
+            fields.append('"' + neutralise(value).replace('"', '""') + '"')
+        elif value is None:
+            fields.append("")
+        else:
+            number = format(value, ".12g")
+            fields.append(number.replace(".", ",") if decimal == "," else number)
+    return separator.join(fields) + "\r\n"

@@ -14,8 +14,10 @@ inputs. A template that does not say where its inputs are (a builder that
 returns no book with ``input_cells``) is built afresh for every scenario.
 
 **Saving.** Each workbook is written to a temporary file in the output folder
-(its name ends in ``.part``, never ``.xlsx``) and moved into place in one
-step, so a run killed at any moment leaves only complete workbooks. Without
+(``.NAME.PID@HOST.RANDOM.part``, never ``.xlsx``) and moved into place in
+one step, so a run killed at any moment leaves only complete workbooks; the
+next run removes the temporary files of processes of this machine that no
+longer run, and never those of a run still writing. Without
 ``overwrite`` the move refuses to replace an existing file, even one that
 appeared while the workbook was being made.
 """
@@ -42,6 +44,7 @@ from .._ooxml import (
     write_package,
 )
 from ..templates._workbook import starts_like_formula
+from .parts import new_part
 from .template import Template
 
 __all__ = [
@@ -269,15 +272,14 @@ def save_atomically(
 
     ``write(path)`` writes the content to ``path`` (a string). Without
     ``overwrite``, :class:`FileExistsError` is raised if ``target`` exists,
-    and the temporary file is removed.
+    and the temporary file is removed. The file gets the permissions the
+    user's umask gives, as any other program's new files do.
     """
     # Plain strings rather than pathlib: pathlib interns every name it parses,
     # which a batch of many thousand files would keep in memory.
     target = os.fspath(target)
     folder, name = os.path.split(target)
-    stem = os.path.splitext(name)[0]
-    handle, temporary = tempfile.mkstemp(dir=folder or ".", prefix=f".{stem[:40]}.", suffix=".part")
-    os.close(handle)
+    temporary = new_part(folder or ".", os.path.splitext(name)[0])
     try:
         write(temporary)
         if overwrite:

@@ -1,0 +1,86 @@
+"""Temporary files of the batch: named after their writer, so that stale ones can be told apart.
+
+A workbook is written to ``.STEM.PID@HOST.RANDOM.part`` beside its target
+and renamed into place. A run that is killed leaves such files; the next
+run in the folder removes those of processes of this machine that no
+longer run, and never those of a run still writing, nor those of another
+machine sharing the folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import secrets
+import socket
+
+__all__ = ["new_part", "remove_stale_parts"]
+
+# A temporary file is named ``.STEM.PID@HOST.RANDOM.part``: whoever finds it
+# later can tell whether the process writing it may still be running.
+_PART = re.compile(r"^\..*\.(\d+)@([A-Za-z0-9-]*)\.[0-9a-f]+\.part$")
+
+
+@functools.lru_cache(maxsize=1)
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:30]
+
+
+def new_part(folder: str, stem: str) -> str:
+    """Create an empty temporary file in ``folder``, named after the target and this process.
+
+    Created with mode 0666 less the umask (``mkstemp`` would give 0600),
+    and never over an existing file.
+    """
+    tag = f"{os.getpid()}@{_host()}"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        path = os.path.join(folder, f".{stem[:40]}.{tag}.{secrets.token_hex(4)}.part")
+        try:
+            os.close(os.open(path, flags, 0o666))
+        except FileExistsError:
+            continue
+        return path
+
+
+def remove_stale_parts(folder: str | os.PathLike[str]) -> list[str]:
+    """Remove the temporary files that runs killed on this machine left in ``folder``.
+
+    Only files named as :func:`save_atomically` names them, made on this
+    machine by a process that no longer runs; a run still writing into the
+    folder, or one on another machine sharing it, keeps its files. Returns
+    the names removed.
+    """
+    host, removed = _host(), []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        found = _PART.match(entry.name)
+        if found is None or found.group(2) != host or _running(int(found.group(1))):
+            continue
+        try:
+            os.unlink(entry.path)
+        except FileNotFoundError:
+            continue
+        removed.append(entry.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs here (in doubt, yes: its file is kept)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's process
+        return True
+    try:  # Linux: a process that ended but was not yet reaped is a zombie
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
