@@ -210,3 +210,26 @@ def test_templates_out_pointing_at_a_file(tmp_path, capsys):
         "(it is created if missing)\n"
     )
     assert target.read_text(encoding="utf-8") == "mine"
+
+
+def test_ctrl_c_while_a_file_is_written_waits_until_it_is_in_place(tmp_path):
+    """A Ctrl-C that comes while a workbook is being written stops the batch after it.
+
+    The interrupt arrives when the file is complete and in place, never with a
+    temporary file half-written or left behind (a stop between creating the
+    temporary file and writing it used to leave one).
+    """
+    import signal
+
+    from xlfuncs.batch.writer import save_atomically
+
+    target = tmp_path / "book.xlsx"
+
+    def write(path: str) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, in the middle of writing
+        Path(path).write_bytes(b"complete")
+
+    with pytest.raises(KeyboardInterrupt):
+        save_atomically(write, target, overwrite=False)
+    assert target.read_bytes() == b"complete"
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]

@@ -9,13 +9,16 @@ machine sharing the folder.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import secrets
+import signal
 import socket
+import threading
 
-__all__ = ["new_part", "remove_stale_parts"]
+__all__ = ["new_part", "remove_stale_parts", "signals_held"]
 
 # A temporary file is named ``.STEM.PID@HOST.RANDOM.part``: whoever finds it
 # later can tell whether the process writing it may still be running.
@@ -25,6 +28,39 @@ _PART = re.compile(r"^\..*\.(\d+)@([A-Za-z0-9-]*)\.[0-9a-f]+\.part$")
 @functools.lru_cache(maxsize=1)
 def _host() -> str:
     return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:30]
+
+
+@contextlib.contextmanager
+def signals_held():
+    """Hold Ctrl-C and SIGTERM back for a short step that must not stop half-way.
+
+    Writing a workbook through its temporary file, or starting a worker
+    (which reads its start-up data from this process): stopped in the middle,
+    either would leave a temporary file behind or a worker dying with a
+    traceback. A signal that comes meanwhile is noted and raised again when
+    the block ends. (Blocking it with a signal mask is not enough: numpy's
+    threads do not block it, so the kernel hands it to one of them and Python
+    raises it in the main thread all the same.) Only the main thread can set
+    handlers, so elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.getsignal(number) for number in held}
+    if any(handler is None for handler in previous.values()):  # set outside Python
+        yield
+        return
+    for number in held:
+        signal.signal(number, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if received:
+            signal.raise_signal(received[0])
 
 
 def new_part(folder: str, stem: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from .._errors import InputError
 from .filenames import UniqueNames
 from .outputs import output_problem, prepare_folder
-from .parts import remove_stale_parts
+from .parts import remove_stale_parts, signals_held
 from .provenance import fingerprint, recorded_fingerprint, stamp
 from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
 from .sources import read_scenarios
@@ -157,26 +157,6 @@ def pool_context() -> multiprocessing.context.BaseContext:
 
     forkserver.ensure_running()
     return context
-
-
-@contextlib.contextmanager
-def _signals_deferred():
-    """Hold Ctrl-C and SIGTERM back while a worker is being started.
-
-    A worker reads its start-up data from this process; stopped half-way,
-    it would die with a traceback. The signal arrives when the block ends.
-    """
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
-        threading.main_thread()
-    ):
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _start_worker(parent: int, fillers: dict[tuple, Filler | None]) -> None:
@@ -356,7 +336,7 @@ class _Dispatcher:
             yield from zip(slots, results, strict=True)
             return
         try:
-            with _signals_deferred() if self.own_pool else contextlib.nullcontext():
+            with signals_held() if self.own_pool else contextlib.nullcontext():
                 future = self.executor.submit(
                     make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
                 )

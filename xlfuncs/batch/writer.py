@@ -44,7 +44,7 @@ from .._ooxml import (
     write_package,
 )
 from ..templates._workbook import starts_like_formula
-from .parts import new_part
+from .parts import new_part, signals_held
 from .template import Template
 
 __all__ = [
@@ -279,16 +279,19 @@ def save_atomically(
     # which a batch of many thousand files would keep in memory.
     target = os.fspath(target)
     folder, name = os.path.split(target)
-    temporary = new_part(folder or ".", os.path.splitext(name)[0])
-    try:
-        write(temporary)
-        if overwrite:
-            os.replace(temporary, target)
-        else:
-            _move_without_replacing(temporary, target)
-    finally:
-        if os.path.lexists(temporary):
-            os.unlink(temporary)
+    # Ctrl-C waits until the file is in place (a workbook takes milliseconds):
+    # the temporary file never outlives this call.
+    with signals_held():
+        temporary = new_part(folder or ".", os.path.splitext(name)[0])
+        try:
+            write(temporary)
+            if overwrite:
+                os.replace(temporary, target)
+            else:
+                _move_without_replacing(temporary, target)
+        finally:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
 
 
 def write_bytes(path: str, data: bytes) -> None:
