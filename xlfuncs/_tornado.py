@@ -13,9 +13,9 @@ import math
 import numpy as np
 
 from ._errors import InputError
-from ._option_block import OPTION_BLOCK, TCO_ARGUMENTS, BlockRule, Guess, read_block
+from ._option_block import OPTION_BLOCK, TCO_ARGUMENTS, BlockRule, Guess
 from ._tco import tco
-from ._uncertainty import SHAREABLE, _complete
+from ._uncertainty import SHAREABLE, read_options
 from ._validation import described
 
 __all__ = ["TORNADO_COLUMNS", "tco_tornado", "tornado_rows"]
@@ -96,24 +96,15 @@ def tco_tornado(option_block, other_block=None, shared_block=None):
     ([1320.0, 720.0, 1056.0], [0.0, 5400.0, 924.0])
     """
     function = tco_tornado.excel_name
-    shared = {}
-    if shared_block is not None:
-        shared = read_block(function, "shared_block", shared_block, _RULES["shared_block"])
     blocks = [("option_block", "a", option_block)]
     if other_block is not None:
         blocks.append(("other_block", "b", other_block))
-    given_blocks, options = [], []
-    for argument, _, block in blocks:
-        given = read_block(function, argument, block)
-        both = sorted(set(given) & set(shared))
-        if both:
-            raise InputError(
-                f"{function}: {both[0]} is in shared_block and in {argument}; give it in one place",
-                function=function,
-                argument=argument,
-            )
-        given_blocks.append(given)
-        options.append(_complete(function, argument, {**given, **shared}))
+    given_blocks, options, shared = read_options(
+        function,
+        [(argument, block) for argument, _, block in blocks],
+        shared_block,
+        _RULES["shared_block"],
+    )
 
     # (label, which options the swing moves, argument, low, high), in the documented order
     prefixed = other_block is not None

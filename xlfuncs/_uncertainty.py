@@ -357,13 +357,20 @@ def prob_cheaper_trials(
     return result
 
 
-def _comparison(function, block_a, block_b, shared_block, trials, seed, correlation):
-    """Both options completed, the arguments uncertain in both, and the settings checked."""
+def read_options(
+    function: str, blocks: list[tuple[str, object]], shared_block: object, shared_rule
+) -> tuple[list[dict[str, Guess]], list[dict[str, Guess]], dict[str, Guess]]:
+    """Each option block as given and completed with the shared block, and the shared block.
+
+    ``blocks`` pairs each block with its argument name, for messages. A name
+    both in the shared block and in an option block is an error: it would
+    be unclear which one counts.
+    """
     shared = {}
     if shared_block is not None:
-        shared = read_block(function, "shared_block", shared_block, _SHARED_BLOCK)
-    options, given_blocks = [], []
-    for argument, block in (("block_a", block_a), ("block_b", block_b)):
+        shared = read_block(function, "shared_block", shared_block, shared_rule)
+    given_blocks, options = [], []
+    for argument, block in blocks:
         given = read_block(function, argument, block)
         both = sorted(set(given) & set(shared))
         if both:
@@ -374,6 +381,14 @@ def _comparison(function, block_a, block_b, shared_block, trials, seed, correlat
             )
         given_blocks.append(given)
         options.append(_complete(function, argument, {**given, **shared}))
+    return given_blocks, options, shared
+
+
+def _comparison(function, block_a, block_b, shared_block, trials, seed, correlation):
+    """Both options completed, the arguments uncertain in both, and the settings checked."""
+    given_blocks, options, _ = read_options(
+        function, [("block_a", block_a), ("block_b", block_b)], shared_block, _SHARED_BLOCK
+    )
     count, seed = _trial_settings(function, trials, seed)
     correlation = _DEFAULT_CORRELATION if correlation is None else correlation
     rho = float(check_argument(function, "correlation", correlation, _CORRELATION, single=True))
