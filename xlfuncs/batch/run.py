@@ -344,7 +344,11 @@ def generate(
     layout = Layout.of(chosen)
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    report = BatchReport(folder, chosen.name, summary=SummaryTable(layout, chosen))
+    report = BatchReport(
+        folder,
+        chosen.name,
+        summary=SummaryTable(layout, chosen, filler=lambda: _filler(chosen, frozenset())),
+    )
     outcomes: list[Outcome | None] = []
     # Each outcome's row in the summary table, -1 for none (kept compact for long batches).
     summary_rows = array("l")

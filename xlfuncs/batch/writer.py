@@ -204,6 +204,8 @@ class Filler:
             self.calculator = Calculator.of_book(book)
         except FormulaError as error:
             raise TemplateNotFillableError(str(error)) from error
+        #: The skeleton's book: where each figure is, for the batch summary.
+        self.book = book
         self.infos, self.fixed = read_package(data)
         formulas: dict[str, dict[str, tuple[str, str]]] = {}
         for sheet, coordinate in self.calculator.formula_cells:
