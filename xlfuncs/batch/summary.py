@@ -139,8 +139,7 @@ class SummaryTable:
         if not self._pending:
             return
         book = self._built()
-        names = list(self._calculator.inputs)
-        block = {name: [values[name] for values in self._pending] for name in names}
+        block = self._calculator.input_columns(self._pending)
         evaluation = self._calculator.evaluate(block, len(self._pending))
         for column, kept in zip(self.declared, self._results, strict=True):
             cells = [book.figures.get(key) or book.texts[key] for key in self._keys(column)]

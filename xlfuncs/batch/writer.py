@@ -233,7 +233,7 @@ class Filler:
         """The workbook bytes of each scenario of ``block`` (one evaluation for all)."""
         if not block:
             return []
-        columns = {name: [values[name] for values in block] for name in self.calculator.inputs}
+        columns = self.calculator.input_columns(block)
         evaluation = self.calculator.evaluate(columns, len(block))
         rendered = {part: sheet.render(block, evaluation) for part, sheet in self.sheets.items()}
         return [
