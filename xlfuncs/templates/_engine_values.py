@@ -104,14 +104,22 @@ _DATES = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
 
 def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
     """One input's values for a block of scenarios, shape (N, 1, 1)."""
-    array = np.asarray(values) if not isinstance(values, np.ndarray) else values
-    if array.dtype.kind in "fiu":
-        if array.shape != (size,):
-            raise FormulaError(f"expected {size} values, got shape {array.shape}")
-        return _V(array.astype(float).reshape(size, 1, 1))
+    # A column of texts alone (names, choices) skips numpy's copy to a text array.
+    types = set(map(type, values)) if isinstance(values, (list, tuple)) else None
+    if types != {str}:
+        array = np.asarray(values)
+        if array.dtype.kind in "fiu":
+            if array.shape != (size,):
+                raise FormulaError(f"expected {size} values, got shape {array.shape}")
+            return _V(array.astype(float).reshape(size, 1, 1))
     items = list(values)
     if len(items) != size:
         raise FormulaError(f"expected {size} values, got {len(items)}")
+    shape = (size, 1, 1)
+    if types == {str}:
+        text = np.empty(size, dtype=object)
+        text[:] = items
+        return _V(np.zeros(shape), np.full(shape, TEXT, np.int8), text.reshape(shape))
     num = np.zeros(size)
     kind = np.zeros(size, np.int8)
     text = np.full(size, None, dtype=object)
@@ -126,7 +134,6 @@ def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
             kind[i], text[i] = TEXT, item
         else:
             num[i] = float(to_excel(item) if isinstance(item, _DATES) else item)
-    shape = (size, 1, 1)
     has_text = bool((kind == TEXT).any())
     return _V(
         num.reshape(shape),
