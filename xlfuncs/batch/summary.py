@@ -109,7 +109,7 @@ class SummaryTable:
         if self._book is None:
             filler = self._filler() if self._filler is not None else None
             if filler is not None:
-                self._book, calculator = filler.book, filler.calculator
+                self._book, calculator = filler.places, filler.calculator
             else:
                 from ..templates._engine import Calculator
 

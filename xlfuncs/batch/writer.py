@@ -27,6 +27,7 @@ import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -204,8 +205,9 @@ class Filler:
             self.calculator = Calculator.of_book(book)
         except FormulaError as error:
             raise TemplateNotFillableError(str(error)) from error
-        #: The skeleton's book: where each figure is, for the batch summary.
-        self.book = book
+        #: Where each figure and text of the workbook is, for the batch summary
+        #: (the book itself holds closures, and a filler travels to worker processes).
+        self.places = SimpleNamespace(figures=dict(book.figures), texts=dict(book.texts))
         self.infos, self.fixed = read_package(data)
         formulas: dict[str, dict[str, tuple[str, str]]] = {}
         for sheet, coordinate in self.calculator.formula_cells:
