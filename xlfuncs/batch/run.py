@@ -483,7 +483,11 @@ def generate(
     layout = Layout.of(chosen)
     folder = Path(out_dir)
     prepare_folder(folder)
-    report = BatchReport(folder, chosen.name, summary=SummaryTable(layout, chosen))
+    report = BatchReport(
+        folder,
+        chosen.name,
+        summary=SummaryTable(layout, chosen, filler=lambda: _filler(chosen, frozenset())),
+    )
     stale = remove_stale_parts(folder)
     if stale:
         report.notes.append(

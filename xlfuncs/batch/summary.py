@@ -18,7 +18,7 @@ import copy
 import math
 import tempfile
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +56,17 @@ class SummaryTable:
     keeps every scenario and evaluates them in one go at the end.
     """
 
-    def __init__(self, layout: Layout, template: Template | None = None, chunk: int | None = 2048):
+    def __init__(
+        self,
+        layout: Layout,
+        template: Template | None = None,
+        chunk: int | None = 2048,
+        filler: Callable[[], object] | None = None,
+    ):
         self.layout = layout
+        # The batch writer's filler (see :mod:`.writer`), when it has one: its
+        # build and compiled formulas serve here too, rather than a second build.
+        self._filler = filler
         self.chunk = chunk
         self.template = template
         self.declared = _declared(template)
@@ -98,12 +107,17 @@ class SummaryTable:
     def _built(self):
         """The template built once with its defaults: the formulas and where each figure is."""
         if self._book is None:
-            defaults = {spec.name: spec.default for spec in self.template.inputs}
-            with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
-                self._book = self.template.build(defaults, Path(folder) / "summary.xlsx")
-            from ..templates._engine import Calculator
+            filler = self._filler() if self._filler is not None else None
+            if filler is not None:
+                self._book, calculator = filler.places, filler.calculator
+            else:
+                from ..templates._engine import Calculator
 
-            self._calculator = _only(Calculator.of_book(self._book), self._cells())
+                defaults = {spec.name: spec.default for spec in self.template.inputs}
+                with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
+                    self._book = self.template.build(defaults, Path(folder) / "summary.xlsx")
+                calculator = Calculator.of_book(self._book)
+            self._calculator = _only(calculator, self._cells())
         return self._book
 
     def _cells(self) -> list[tuple[str, str]]:
@@ -125,8 +139,7 @@ class SummaryTable:
         if not self._pending:
             return
         book = self._built()
-        names = list(self._calculator.inputs)
-        block = {name: [values[name] for values in self._pending] for name in names}
+        block = self._calculator.input_columns(self._pending)
         evaluation = self._calculator.evaluate(block, len(self._pending))
         for column, kept in zip(self.declared, self._results, strict=True):
             cells = [book.figures.get(key) or book.texts[key] for key in self._keys(column)]

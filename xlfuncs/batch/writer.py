@@ -29,6 +29,7 @@ import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -207,6 +208,9 @@ class Filler:
             self.calculator = Calculator.of_book(book)
         except FormulaError as error:
             raise TemplateNotFillableError(str(error)) from error
+        #: Where each figure and text of the workbook is, for the batch summary
+        #: (the book itself holds closures, and a filler travels to worker processes).
+        self.places = SimpleNamespace(figures=dict(book.figures), texts=dict(book.texts))
         self.infos, self.fixed = read_package(data)
         formulas: dict[str, dict[str, tuple[str, str]]] = {}
         for sheet, coordinate in self.calculator.formula_cells:
@@ -234,7 +238,7 @@ class Filler:
         """The workbook bytes of each scenario of ``block`` (one evaluation for all)."""
         if not block:
             return []
-        columns = {name: [values[name] for values in block] for name in self.calculator.inputs}
+        columns = self.calculator.input_columns(block)
         evaluation = self.calculator.evaluate(columns, len(block))
         rendered = {part: sheet.render(block, evaluation) for part, sheet in self.sheets.items()}
         return [

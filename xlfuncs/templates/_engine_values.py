@@ -104,14 +104,22 @@ _DATES = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
 
 def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
     """One input's values for a block of scenarios, shape (N, 1, 1)."""
-    array = np.asarray(values) if not isinstance(values, np.ndarray) else values
-    if array.dtype.kind in "fiu":
-        if array.shape != (size,):
-            raise FormulaError(f"expected {size} values, got shape {array.shape}")
-        return _V(array.astype(float).reshape(size, 1, 1))
+    # A column of texts alone (names, choices) skips numpy's copy to a text array.
+    types = set(map(type, values)) if isinstance(values, (list, tuple)) else None
+    if types != {str}:
+        array = np.asarray(values)
+        if array.dtype.kind in "fiu":
+            if array.shape != (size,):
+                raise FormulaError(f"expected {size} values, got shape {array.shape}")
+            return _V(array.astype(float).reshape(size, 1, 1))
     items = list(values)
     if len(items) != size:
         raise FormulaError(f"expected {size} values, got {len(items)}")
+    shape = (size, 1, 1)
+    if types == {str}:
+        text = np.empty(size, dtype=object)
+        text[:] = items
+        return _V(np.zeros(shape), np.full(shape, TEXT, np.int8), text.reshape(shape))
     num = np.zeros(size)
     kind = np.zeros(size, np.int8)
     text = np.full(size, None, dtype=object)
@@ -126,7 +134,6 @@ def _column_values(values: Sequence[object] | np.ndarray, size: int) -> _V:
             kind[i], text[i] = TEXT, item
         else:
             num[i] = float(to_excel(item) if isinstance(item, _DATES) else item)
-    shape = (size, 1, 1)
     has_text = bool((kind == TEXT).any())
     return _V(
         num.reshape(shape),
@@ -187,13 +194,16 @@ def _numbers(v: _V) -> tuple[np.ndarray, np.ndarray | None]:
     if is_text.any():
         num = num.copy()
         err = err.copy()
-        for index in zip(*np.nonzero(is_text), strict=True):
-            text = v.text[index]
-            if _PLAIN_NUMBER.fullmatch(text):
-                num[index] = float(text)
-            else:
-                err[index] = _VALUE
+        read = _per_distinct(np.broadcast_to(v.text, v.shape)[is_text], _plain_number)
+        plain = read != None  # noqa: E711 - elementwise on an object array
+        num[is_text] = np.where(plain, read, num[is_text]).astype(float)
+        err[is_text] = np.where(plain, err[is_text], _VALUE)
     return num, (err if err.any() else None)
+
+
+def _plain_number(text: str) -> float | None:
+    """The number a text reads as, or ``None`` when it is not a plain number."""
+    return float(text) if _PLAIN_NUMBER.fullmatch(text) else None
 
 
 def _general(number: float) -> str:
@@ -210,22 +220,28 @@ def _general(number: float) -> str:
 
 def _texts(v: _V) -> tuple[np.ndarray, np.ndarray | None]:
     """Every element as text (numbers in general format, TRUE/FALSE, blank ""), and errors."""
-    kind = v.kinds()
-    out = np.empty(v.shape, dtype=object)
-    flat_kind, flat_num, flat_out = kind.reshape(-1), v.num.reshape(-1), out.reshape(-1)
-    flat_text = None if v.text is None else v.text.reshape(-1)
-    if flat_kind.size != flat_num.size:  # a broadcast kind or text
-        flat_kind = np.broadcast_to(kind, v.shape).reshape(-1)
-    for i, k in enumerate(flat_kind.tolist()):
-        if k == NUMBER:
-            flat_out[i] = _general(float(flat_num[i]))
-        elif k == TEXT:
-            flat_out[i] = flat_text[i]
-        elif k == BOOLEAN:
-            flat_out[i] = "TRUE" if flat_num[i] else "FALSE"
-        else:
-            flat_out[i] = ""
+    shape = v.shape
+    kind = np.broadcast_to(v.kinds(), shape)
+    out = np.full(shape, "", dtype=object)
+    numbers = kind == NUMBER
+    if numbers.any():
+        # A block of scenarios holds few distinct numbers: each is formatted once.
+        out[numbers] = _per_distinct(v.num[numbers], lambda x: _general(float(x)))
+    texts = kind == TEXT
+    if texts.any():
+        out[texts] = np.broadcast_to(v.text, shape)[texts]
+    booleans = kind == BOOLEAN
+    if booleans.any():
+        out[booleans] = np.where(v.num[booleans] != 0, "TRUE", "FALSE").astype(object)
     return out, _error_codes(v)
+
+
+def _per_distinct(values: np.ndarray, function: Callable[[object], object]) -> np.ndarray:
+    """``function`` of each element (an object array), called once per distinct value."""
+    distinct, inverse = np.unique(values, return_inverse=True)
+    done = np.empty(len(distinct), dtype=object)
+    done[:] = [function(value) for value in distinct]
+    return done[inverse.reshape(values.shape)]
 
 
 def _text_result(text: np.ndarray, err: np.ndarray | None) -> _V:
@@ -327,14 +343,13 @@ def _arithmetic(op: str, a: _V, b: _V) -> _V:
     return _with_errors(np.asarray(result, dtype=float), err)
 
 
-def _lower_texts(v: _V, other_kind: np.ndarray) -> np.ndarray:
-    texts = v.texts()
+def _lower_texts(v: _V) -> np.ndarray:
+    """Texts in lower case for comparing, "" elsewhere; in ``v``'s own (unbroadcast) shape."""
     kind = v.kinds()
-    out = np.empty(np.broadcast_shapes(texts.shape, other_kind.shape), dtype=object)
-    texts, kind = np.broadcast_to(texts, out.shape), np.broadcast_to(kind, out.shape)
-    for index in np.ndindex(out.shape):
-        out[index] = texts[index].lower() if kind[index] == TEXT else ""
-    return out
+    if v.text is None or not (kind == TEXT).any():
+        return np.full(kind.shape, "", dtype=object)
+    texts = np.where(kind == TEXT, v.text, "")
+    return _per_distinct(texts, str.lower)
 
 
 def _compare(a: _V, b: _V) -> tuple[np.ndarray, np.ndarray | None]:
@@ -356,7 +371,7 @@ def _compare(a: _V, b: _V) -> tuple[np.ndarray, np.ndarray | None]:
     order = np.where(ra != rb, np.sign(ra.astype(np.int16) - rb), order).astype(np.int8)
     both_text = (ra == 1) & (rb == 1)
     if both_text.any():
-        ta, tb = _lower_texts(a, kb), _lower_texts(b, ka)
+        ta, tb = _lower_texts(a), _lower_texts(b)
         text_order = (ta > tb).astype(np.int8) - (ta < tb).astype(np.int8)
         order = np.where(both_text, text_order, order).astype(np.int8)
     return order, (err if err is not None and err.any() else None)
@@ -375,10 +390,9 @@ _COMPARE = {
 def _concatenate(parts: Sequence[_V]) -> _V:
     texts, errors = zip(*(_texts(p) for p in parts), strict=True)
     shape = np.broadcast_shapes(*(t.shape for t in texts))
-    out = np.empty(shape, dtype=object)
-    columns = [np.broadcast_to(t, shape) for t in texts]
-    for index in np.ndindex(shape):
-        out[index] = "".join(c[index] for c in columns)
+    out = np.full(shape, "", dtype=object)
+    for text in texts:
+        out = out + text  # object arrays: Python's str + per element, in numpy's loop
     err = _first(*(None if e is None else np.broadcast_to(e, shape) for e in errors))
     return _text_result(out, err)
 
