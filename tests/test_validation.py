@@ -113,3 +113,41 @@ def test_a_value_that_is_no_number_inside_a_range_is_shown_as_it_is():
     message = "TCO: cost_per_task must be a number, got (1+2j) in item 2"
     with pytest.raises(xlfuncs.InputError, match=f"^{re.escape(message)}$"):
         xlfuncs.tco(1000, costs, 0.95, 2.0)
+
+
+# A whole number too large for a float (a pasted ID, a runaway formula) -----------------
+
+_HUGE = 10**400  # a float holds up to about 1.8e308
+_VALID = {
+    "token_cost": (1000, 200, 3, 15),
+    "selfhost_cost": (2.5, 1000, 50),
+    "error_cost": (0.9, 10),
+    "cost_per_correct": (0.01, 0.9),
+    "net_value": (1, 0.9, 0.01, 10),
+    "tco": (1000, 0.01, 0.9, 10),
+    "breakeven_accuracy": (0.01, 0.05, 0.99, 10),
+    "breakeven_error_cost": (0.01, 0.9, 0.05, 0.99),
+    "breakeven_volume": (0.001, 1000, 0.01, 0),
+    "margin": (1, 0.4),
+    "margin_path": (1, 0.4, -0.1, -0.2, 3),
+    "years_to_zero_margin": (1, 0.4, -0.3, -0.1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_VALID))
+def test_a_whole_number_too_large_for_a_cell_is_bad_input_naming_its_size(name):
+    function = getattr(xlfuncs, name)
+    for position in range(len(_VALID[name])):
+        arguments = list(_VALID[name])
+        arguments[position] = _HUGE
+        with pytest.raises(xlfuncs.InputError) as caught:  # not OverflowError
+            function(*arguments)
+        assert "a whole number of 401 digits, more than any cell can hold" in str(caught.value)
+
+
+def test_a_whole_number_too_large_for_a_cell_in_an_option_block():
+    block = {"tasks_per_month": (1, 2, _HUGE), "cost_per_task": 0.01, "accuracy": 0.9}
+    with pytest.raises(xlfuncs.InputError, match="401 digits"):
+        xlfuncs.tco_sim(block | {"cost_per_error": 1})
+    # The largest whole number a float holds is still a number.
+    assert xlfuncs.margin(2**1023, 1) == pytest.approx(1.0)

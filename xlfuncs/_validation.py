@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import sys
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -247,13 +248,27 @@ def describe_element(element: object) -> str:
         return "TRUE" if element else "FALSE"
     if isinstance(element, str):
         return f"the text {element!r}"
+    if isinstance(element, (int, np.integer)) and abs(int(element)) > _LARGEST_WHOLE:
+        digits = len(str(abs(int(element))))
+        return f"a whole number of {digits:,} digits, more than any cell can hold"
     return repr(element)
 
 
+# The largest whole number a float, and so a spreadsheet cell, can hold (about 1.8e308).
+_LARGEST_WHOLE = int(sys.float_info.max)
+
+
 def is_number(element: object) -> bool:
-    """Whether a value is a number; TRUE and FALSE are not (numpy would take them as 1 and 0)."""
-    return isinstance(element, (int, float, np.integer, np.floating)) and not isinstance(
-        element, (bool, np.bool_)
+    """Whether a value is a number a cell can hold.
+
+    TRUE and FALSE are not (numpy would take them as 1 and 0), nor is a
+    Python integer too large for a float (hundreds of digits), which would
+    otherwise raise OverflowError deep in the arithmetic.
+    """
+    if isinstance(element, int) and not isinstance(element, bool):
+        return abs(element) <= _LARGEST_WHOLE
+    return isinstance(element, (float, np.integer, np.floating)) and not isinstance(
+        element, np.bool_
     )
 
 
