@@ -17,7 +17,6 @@ Run: ``python bench/bench_stored_values.py`` (about a minute on two cores).
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
 from bench_batch import scenarios  # noqa: E402
+from bench_templates import cold_seconds  # noqa: E402
 
 import xlfuncs  # noqa: E402
 from xlfuncs._recalc import recalculate  # noqa: E402
@@ -39,11 +39,6 @@ from xlfuncs.templates._workbook import TemplateBook, deterministic_bytes  # noq
 
 TEMPLATE = resolve_template("tco_comparison")
 COUNT = 1000
-COLD = (
-    "import time, tempfile; start = time.perf_counter(); "
-    "from xlfuncs.templates import build_all; build_all(tempfile.mkdtemp()); "
-    "print(time.perf_counter() - start)"
-)
 
 
 def timed(function) -> float:
@@ -90,16 +85,7 @@ def main() -> None:
     print(
         f"   speed-up over LibreOffice:         {with_libreoffice / stored:7.1f}x  (target >= 100)"
     )
-    cold = float(
-        subprocess.run(
-            [sys.executable, "-c", COLD],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env={"PYTHONPATH": str(ROOT), "PATH": ""},
-        ).stdout
-    )
+    cold = cold_seconds()
     print(f"3. all five templates with stored values, new process: {cold:.2f} s  (target < 2)")
     with tempfile.TemporaryDirectory(prefix="xlfuncs-bench-") as name:
         book = TEMPLATE.build(values[0], Path(name) / "one.xlsx")

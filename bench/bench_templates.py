@@ -26,6 +26,20 @@ COLD = (
 )
 
 
+def cold_seconds() -> float:
+    """Seconds to build all five templates in a new process, imports included."""
+    return float(
+        subprocess.run(
+            [sys.executable, "-c", COLD],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={"PYTHONPATH": str(ROOT), "PATH": ""},
+        ).stdout
+    )
+
+
 def best_of(repeat: int, action) -> float:
     times = []
     for _ in range(repeat):
@@ -48,16 +62,7 @@ def main() -> int:
         out = Path(folder)
         baseline = best_of(repeat, lambda: openpyxl.Workbook().save(out / "empty.xlsx"))
         warm = best_of(repeat, lambda: build_all(out / "templates"))
-    cold = float(
-        subprocess.run(
-            [sys.executable, "-c", COLD],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-            env={"PYTHONPATH": str(ROOT), "PATH": ""},
-        ).stdout
-    )
+    cold = cold_seconds()
     print(f"empty openpyxl workbook save (baseline): {baseline * 1000:8.1f} ms")
     print(
         f"all five templates, warm:                {warm * 1000:8.1f} ms "
