@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 _HEADERS = ["input", "low", "high", "result at low", "result at high", "swing"]
-_CSV_HEADERS = ["input", "low", "high", "result_at_low", "result_at_high", "swing"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(arguments: argparse.Namespace) -> int:
     from ._errors import InputError, MissingDependencyError
-    from ._tornado import tco_tornado
+    from ._tornado import TORNADO_COLUMNS, tco_tornado
 
     files = {"option_block": arguments.block}
     if arguments.other is not None:
@@ -77,7 +76,7 @@ def run(arguments: argparse.Namespace) -> int:
     what = "TCO difference (a - b)" if "other_block" in blocks else "TCO"
     if arguments.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(_CSV_HEADERS)
+        writer.writerow(TORNADO_COLUMNS)
         for name, *numbers in table.tolist():
             writer.writerow([name, *("" if math.isnan(v) else format(v, ".15g") for v in numbers)])
     else:

@@ -436,7 +436,8 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
     Excel's own functions, if Excel can be given it back.
     """
     name = core.excel_name
-    converted = [convert(a) for convert, a in zip(_converters(core), arguments, strict=True)]
+    converters = _converters(core)
+    converted = [convert(a) for convert, a in zip(converters, arguments, strict=True)]
     for argument in converted:
         error = _first_error(argument)
         if error is not None:
@@ -444,7 +445,7 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
                 return _error_value(error.text)
             break  # one Excel cannot be handed back (#SPILL!, ...): the core says what it got
     if not _CLASSIC_WINDOWS:
-        numeric = [a for f, a in zip(_converters(core), converted, strict=True) if f is _argument]
+        numeric = [a for f, a in zip(converters, converted, strict=True) if f is _argument]
         _check_input_span(name, numeric)
     try:
         result = core(*converted)
