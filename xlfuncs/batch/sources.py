@@ -26,7 +26,7 @@ from .scenarios import (
     ScenarioProblem,
     read_nested,
 )
-from .tables import read_csv, read_xlsx
+from .tables import read_table
 from .template import Layout
 from .yaml_files import yaml_document
 
@@ -78,10 +78,8 @@ def _read_file(
         yield from read_nested(
             json_document(path, file), layout, file, decimal=decimal, prices=prices
         )
-    elif kind == "csv":
-        yield from read_csv(path, layout, file, decimal, prices)
     else:
-        yield from read_xlsx(path, layout, file, decimal, prices)
+        yield from read_table(path, layout, file, decimal, prices)
 
 
 def _file_errors(

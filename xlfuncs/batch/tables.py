@@ -51,7 +51,7 @@ from .scenarios import (
 from .template import Layout
 from .xlsx_files import xlsx_rows
 
-__all__ = ["csv_records", "read_csv", "read_xlsx"]
+__all__ = ["csv_records", "read_table"]
 
 SCENARIO, OPTION = "scenario", "option"
 
@@ -319,27 +319,18 @@ def csv_records(path: Path, file: str) -> Iterator[tuple[Records, str | None]]:
         raise ScenarioFileError(str(error)) from None
 
 
-def read_csv(
+def read_table(
     path: Path,
     layout: Layout,
     file: str,
     decimal: str | None = None,
     prices: PriceBook | None = None,
 ) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from a CSV long table, one at a time."""
-    yield from _read_table(
-        lambda: _csv_records(path, file), layout, file, decimal, prices or PriceBook(), True
-    )
+    """Scenarios from a long table, one at a time.
 
-
-def read_xlsx(
-    path: Path,
-    layout: Layout,
-    file: str,
-    decimal: str | None = None,
-    prices: PriceBook | None = None,
-) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from the sheet ``Scenarios`` (or the first sheet) of a workbook."""
-    yield from _read_table(
-        lambda: xlsx_rows(path, file), layout, file, decimal, prices or PriceBook()
-    )
+    A ``.csv`` file is read as CSV; any other is a workbook, read from its
+    sheet ``Scenarios`` (or its first sheet).
+    """
+    is_csv = path.suffix.lower() == ".csv"
+    records = (lambda: _csv_records(path, file)) if is_csv else (lambda: xlsx_rows(path, file))
+    yield from _read_table(records, layout, file, decimal, prices or PriceBook(), is_csv)

@@ -152,23 +152,6 @@ class Layout:
         return tuple(k for k in self.option_keys if k != self.option_name_key)
 
     @functools.cached_property
-    def varying_keys(self) -> dict[str, str]:
-        """Option inputs whose default differs between options, with the defaults in words.
-
-        A scenario must give these: which default applies would depend only on
-        where the option stands in the list.
-        """
-        varying = {}
-        for key in self.value_keys:
-            defaults = [self.options[x][key].default for x in self.letters]
-            if key != self.include_key and len(set(defaults)) > 1:
-                varying[key] = ", ".join(
-                    f"{x}: {d:g}" if isinstance(d, (int, float)) else f"{x}: {d}"
-                    for x, d in zip(self.letters, defaults, strict=True)
-                )
-        return varying
-
-    @functools.cached_property
     def shared_keys(self) -> tuple[str, ...]:
         """Shared inputs a scenario file gives values for (the scenario name excluded)."""
         return tuple(k for k in self.shared if k != self.scenario_input)
