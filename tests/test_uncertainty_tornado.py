@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from test_uncertainty_correlation import BOTH, EFFICIENT, FRONTIER
 
 import xlfuncs
 
@@ -135,25 +136,7 @@ def test_equal_swings_keep_block_order_option_other_shared():
 
 
 def test_two_blocks_give_differences_with_prefixed_names():
-    efficient = {
-        "cost_per_task": 0.002,
-        "accuracy": (0.90, 0.95, 0.97),
-        "cost_per_error": (0.2, 0.5, 2.0),
-        "upfront": (20_000, 40_000, 90_000),
-        "monthly_fixed": 500,
-    }
-    frontier = {
-        "cost_per_task": 0.04,
-        "accuracy": (0.97, 0.98, 0.99),
-        "cost_per_error": (0.2, 0.5, 2.0),
-        "upfront": 5_000,
-    }
-    shared = {
-        "tasks_per_month": (20_000, 50_000, 150_000),
-        "months": 36,
-        "monthly_growth": (0.0, 0.02, 0.05),
-        "annual_discount_rate": 0.08,
-    }
+    efficient, frontier, shared = EFFICIENT, FRONTIER, BOTH
     table = xlfuncs.tco_tornado(efficient, frontier, shared)
     likely = {
         name: value[1] if isinstance(value, tuple) else value
