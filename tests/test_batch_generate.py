@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from batch_processes_support import API_OPTION
 from batch_standin import STANDIN
 from openpyxl import load_workbook
 
@@ -222,7 +223,7 @@ def test_text_from_scenario_files_never_becomes_a_formula(tmp_path):
             "name": payload,
             "tasks_per_month": 1000,
             "reference_option": "A",
-            "options": [{"name": p, "pricing": "API", **API_OPTION} for p in PAYLOADS[:4]],
+            "options": [{"name": p, **API_OPTION} for p in PAYLOADS[:4]],
         }
         for payload in PAYLOADS
     ]
@@ -247,29 +248,6 @@ def test_text_from_scenario_files_never_becomes_a_formula(tmp_path):
     for name in names:
         assert "'" + name in cells
         assert name not in cells
-
-
-API_OPTION = {
-    "input_tokens": 2000,
-    "output_tokens": 500,
-    "reasoning_tokens": 0,
-    "calls": 1,
-    "input_price": 3,
-    "output_price": 15,
-    "cached_share": 0,
-    "cached_price": 0.3,
-    "gpu_hour_price": 0,
-    "tokens_per_second": 1000,
-    "utilization": 1,
-    "accuracy": 0.95,
-    "catch_rate": 0.5,
-    "cost_per_error": 40,
-    "review_share": 0,
-    "build_hours": 100,
-    "hourly_rate": 120,
-    "monthly_maintenance": 0,
-    "monthly_fixed": 0,
-}
 
 
 def test_hostile_scenario_names_give_safe_distinct_files_in_the_folder(tmp_path):

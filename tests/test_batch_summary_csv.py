@@ -13,34 +13,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from batch_processes_support import API_OPTION
 from template_support import require_libreoffice
 
 import xlfuncs
 from xlfuncs._recalc import find_soffice
 from xlfuncs.batch.summary_files import neutralise
-
-API_OPTION = {
-    "pricing": "API",
-    "input_tokens": 2000,
-    "output_tokens": 500,
-    "cost_per_error": 40,
-    "hourly_rate": 100,
-    "reasoning_tokens": 0,
-    "calls": 1,
-    "input_price": 3,
-    "output_price": 15,
-    "cached_share": 0,
-    "cached_price": 0.3,
-    "gpu_hour_price": 0,
-    "tokens_per_second": 1000,
-    "utilization": 1,
-    "accuracy": 0.95,
-    "catch_rate": 0.5,
-    "review_share": 0,
-    "build_hours": 100,
-    "monthly_maintenance": 0,
-    "monthly_fixed": 0,
-}
 
 # Each hides a formula behind a separator other than the file's ``,``.
 HOSTILE = [
