@@ -525,7 +525,7 @@ def option_extras(layout: Layout) -> tuple[str, ...]:
 # Nested files: YAML, JSON, objects in memory ---------------------------------
 
 
-def _number_keys(layout: Layout) -> tuple[set[str], set[str]]:
+def number_keys(layout: Layout) -> tuple[set[str], set[str]]:
     """Shared and option keys whose values are numbers."""
     first = layout.options[layout.letters[0]] if layout.letters else {}
     shared = {k for k in layout.shared_keys if layout.shared[k].rule is not None}
@@ -534,7 +534,7 @@ def _number_keys(layout: Layout) -> tuple[set[str], set[str]]:
 
 def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, locate) -> None:
     """Show the decimal mark every number written as text, before any is read."""
-    shared_keys, option_keys = _number_keys(layout)
+    shared_keys, option_keys = number_keys(layout)
 
     def see(mapping: object, keys: set[str], place: str) -> None:
         if not isinstance(mapping, Mapping):

@@ -44,6 +44,7 @@ from .scenarios import (
     check_option_count,
     finish,
     normalise_key,
+    number_keys,
     option_extras,
     suggest,
     text_name,
@@ -220,9 +221,8 @@ def _survey(records: Records, layout: Layout, file: str, mark: DecimalMark) -> N
 
     Refuses a file with no scenarios, and one whose numbers use both decimal marks.
     """
-    shared = {k for k in layout.shared_keys if layout.shared[k].rule is not None}
-    first = layout.options[layout.letters[0]] if layout.letters else {}
-    numeric = shared | {k for k in layout.value_keys if first[k].rule is not None}
+    shared, option = number_keys(layout)
+    numeric = shared | option
     scenarios, last = 0, None
     limit = LIMITS["scenarios"]
     for number, row in _rows(records, layout, file):
