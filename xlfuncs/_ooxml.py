@@ -41,7 +41,6 @@ __all__ = [
     "number_text",
     "read_package",
     "sheet_parts",
-    "stored_number",
     "write_package",
 ]
 
@@ -101,11 +100,6 @@ def cell_reference(row: int, column: int, sheet: str | None = None, absolute: bo
         return where
     plain = _PLAIN_SHEET.fullmatch(sheet) and not _CELL_LIKE.fullmatch(sheet)
     return f"{sheet if plain else quote_sheetname(sheet)}!{where}"
-
-
-def stored_number(number: float) -> float:
-    """``number`` rounded to 15 significant digits, as a spreadsheet stores it."""
-    return float(number_text(number))
 
 
 def number_text(number: float) -> str:
