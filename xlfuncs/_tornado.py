@@ -108,18 +108,17 @@ def tco_tornado(option_block, other_block=None, shared_block=None):
 
     # (label, which options the swing moves, argument, low, high), in the documented order
     prefixed = other_block is not None
+    groups = [
+        (prefix, given, (index,))
+        for index, ((_, prefix, _), given) in enumerate(zip(blocks, given_blocks, strict=True))
+    ]
+    groups.append(("shared", shared, tuple(range(len(options)))))
     swings = []
-    for (_, prefix, _), given, index in zip(blocks, given_blocks, range(len(blocks)), strict=True):
+    for prefix, given, moved in groups:
         for name in TCO_ARGUMENTS:
             if name in given and not given[name].is_fixed:
                 label = f"{prefix}:{name}" if prefixed else name
-                swings.append((label, (index,), name, given[name].low, given[name].high))
-    for name in TCO_ARGUMENTS:
-        if name in shared and not shared[name].is_fixed:
-            label = f"shared:{name}" if prefixed else name
-            swings.append(
-                (label, tuple(range(len(options))), name, shared[name].low, shared[name].high)
-            )
+                swings.append((label, moved, name, given[name].low, given[name].high))
     if not swings:
         raise InputError(
             f"{function}: no input is uncertain, so nothing can swing; give at least one row "
