@@ -27,10 +27,6 @@ API
     ``values.python(i)`` gives scenario ``i`` as a Python value
     (:class:`ExcelError` for an error) and ``values.numbers()`` the numbers
     with NaN where a scenario has none.
-``evaluate_book(book, block)``
-    Both steps for a built book; ``book_values(book, evaluation, key)``
-    then gives a figure or text by its key in ``book.figures`` /
-    ``book.texts`` (e.g. ``"calc.tco.A"`` or ``"summary.ranking"``).
 
 Semantics
 ---------
@@ -123,8 +119,6 @@ __all__ = [
     "ExcelError",
     "FormulaError",
     "Values",
-    "book_values",
-    "evaluate_book",
 ]
 
 # Public results ----------------------------------------------------------------
@@ -376,19 +370,3 @@ def _evaluation_order(formulas: Mapping[tuple, tuple[Closure, list]]) -> list[tu
                 state[key] = 2
                 order.append(key)
     return order
-
-
-def evaluate_book(book, block: Mapping[str, object] | None = None) -> Evaluation:
-    """Evaluate a built :class:`~xlfuncs.templates._workbook.TemplateBook` for a block.
-
-    Without ``block``, the book's own input values (one scenario).
-    """
-    return Calculator.of_book(book).evaluate(block)
-
-
-def book_values(book, evaluation: Evaluation, key: str) -> Values:
-    """The values of a figure or text of ``book`` by its key (``book.figures``/``texts``)."""
-    where = book.figures.get(key) or book.texts.get(key)
-    if where is None:
-        raise FormulaError(f"{book.template} has no figure or text {key!r}")
-    return evaluation[where]
