@@ -336,7 +336,7 @@ class ValueChecker:
         self._model_prices(layout, values, extras, where, prices)
         if not _blank(extras.get("model")):
             # The model stands for the prices, even when its lookup failed (reported above).
-            for key in ("input_price", "output_price", "cached_price"):
+            for key in _PRICE_INPUTS:
                 if key in layout.value_keys:
                     values.setdefault(key, 0.0)
         if "pricing" in layout.value_keys and "pricing" not in values:
@@ -390,7 +390,7 @@ class ValueChecker:
                         where(key), key, _NO_VALUE, f"{key} goes with model, which is not given"
                     )
             return
-        typed = [k for k in ("input_price", "output_price", "cached_price") if k in values]
+        typed = [k for k in _PRICE_INPUTS if k in values]
         if typed:
             self.fail(
                 where("model"),
