@@ -21,14 +21,13 @@ from .filenames import UniqueNames
 from .outputs import output_problem, prepare_folder
 from .parts import remove_stale_parts, signals_held
 from .provenance import fingerprint, recorded_fingerprint, stamp
-from .scenarios import Scenario, ScenarioFileError, ScenarioProblem
+from .scenarios import ScenarioFileError, ScenarioProblem
 from .sources import read_scenarios
 from .summary import SummaryTable
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .writer import (
     Filler,
     TemplateNotFillableError,
-    illegal_text,
     quoted_inputs,
     save_atomically,
     write_bytes,
@@ -558,10 +557,6 @@ def generate(
                 fail(Outcome(item.scenario, "", FAILED, str(item)))
                 continue
             file = names.take(item.name, ".xlsx")
-            bad = _unwritable_text(item)
-            if bad:
-                fail(Outcome(item.name, file, FAILED, bad))
-                continue
             slot = len(outcomes)
             outcomes.append(Outcome(item.name, file, "pending"))
             summary_rows.append(len(report.summary))
@@ -604,15 +599,3 @@ def generate(
             if problem:
                 report.stopped = problem
     return report
-
-
-def _unwritable_text(scenario: Scenario) -> str:
-    for name, value in scenario.values.items():
-        if isinstance(value, str):
-            bad = illegal_text(value)
-            if bad:
-                return (
-                    f"{scenario.where}: {name} holds the control character {bad}, which a "
-                    "workbook cannot hold"
-                ).lstrip(": ")
-    return ""
