@@ -7,6 +7,8 @@ import csv
 import sys
 from datetime import date
 
+from ._price_data import INSTALL_COMMAND
+
 _HEADERS = ["model", "matched", "provider", "input", "output", "cached input", "since", "notes"]
 _CSV_HEADERS = [
     "model",
@@ -33,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Print the input, output and cache-read list prices of each model, in US dollars "
             "per 1,000,000 tokens, from the price data bundled with genai-prices "
-            '(pip install "genai-prices>=0.0.23"), with the date of that data.'
+            f"({INSTALL_COMMAND}), with the date of that data."
         ),
     )
     parser.add_argument("models", nargs="+", metavar="MODEL", help="model name, e.g. gpt-4o")
