@@ -29,7 +29,7 @@ from .scenarios import Scenario
 from .summary_files import neutralise
 from .template import Layout, Template
 
-__all__ = ["SummaryTable", "has_figures", "neutralise"]
+__all__ = ["SummaryTable", "neutralise"]
 
 # Between option names held in one string; a control character, which a
 # workbook cannot hold, so no name contains it.
@@ -39,11 +39,6 @@ _TEXT_WIDTH, _NUMBER_WIDTH = 24, 16
 
 def _declared(template: Template | None) -> tuple:
     return tuple(getattr(template, "summary_columns", ()) or ())
-
-
-def has_figures(template: Template | None) -> bool:
-    """Whether the template declares summary columns."""
-    return bool(_declared(template))
 
 
 class SummaryTable:
