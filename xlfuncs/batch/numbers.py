@@ -25,6 +25,7 @@ import math
 import re
 
 from .._errors import InputError
+from .._validation import format_number
 
 __all__ = [
     "COMMA",
@@ -104,18 +105,14 @@ class UnsettledNumberError(InputError):
     def __init__(self, text: str, values: dict[str, float]):
         self.text, self.values = text, values
         super().__init__(
-            f"{text!r} reads as {_plain(values[POINT])} with a decimal point and as "
-            f"{_plain(values[COMMA])} with a decimal comma, and no other number of the file "
+            f"{text!r} reads as {format_number(values[POINT])} with a decimal point and as "
+            f"{format_number(values[COMMA])} with a decimal comma, and no other number of the file "
             "settles which; state the decimal mark (--decimal . or --decimal ,)"
         )
 
 
 class MixedDecimalMarksError(InputError):
     """A file whose numbers use both decimal marks."""
-
-
-def _plain(value: float) -> str:
-    return str(int(value)) if value == int(value) and abs(value) < 1e15 else format(value, ".15g")
 
 
 def parse_number(text: str, decimal: str | None = POINT) -> float | None:
