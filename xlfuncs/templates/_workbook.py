@@ -869,13 +869,15 @@ class TemplateBook:
         from ._engine import Calculator
 
         evaluation = Calculator.of_book(self).evaluate()
-        return with_stored_values(deterministic_bytes(self.workbook), evaluation)
+        # Stored, not deflated: the parts are compressed once, when the values are in.
+        package = deterministic_bytes(self.workbook, zipfile.ZIP_STORED)
+        return with_stored_values(package, evaluation)
 
 
-def deterministic_bytes(workbook: Workbook) -> bytes:
+def deterministic_bytes(workbook: Workbook, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     """The .xlsx bytes of ``workbook``, the same on every run (fixed times everywhere)."""
     buffer = io.BytesIO()
-    archive = _FixedTimeZip(buffer, "w", zipfile.ZIP_DEFLATED)
+    archive = _FixedTimeZip(buffer, "w", compression)
     workbook.properties.modified = _BUILD_TIME
     ExcelWriter(workbook, archive).save()  # closes the archive
     return buffer.getvalue()
@@ -911,7 +913,7 @@ class _FixedTimeZip(zipfile.ZipFile):
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if isinstance(zinfo_or_arcname, str):
             zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            zinfo_or_arcname.compress_type = self.compression
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
