@@ -6,6 +6,8 @@ figure LibreOffice calculates in a workbook with these.
 
 from __future__ import annotations
 
+from template_support import timeline_figures
+
 import xlfuncs
 from xlfuncs.templates import tco_comparison as template
 
@@ -128,18 +130,11 @@ def expected_figures(values: dict) -> dict[str, object]:
         "timeline.month.0": 0,
     }
     r = (1 + d) ** (1 / 12) - 1
+    out |= timeline_figures(n, g, d, template.MAX_MONTHS)
     for m in range(1, template.MAX_MONTHS + 1):
-        flag = 1 if m <= n else 0
-        growth, discount = (1 + g) ** (m - 1), 1 / (1 + r) ** m
-        out |= {
-            f"timeline.month.{m}": m,
-            f"timeline.in_horizon.{m}": flag,
-            f"timeline.growth.{m}": growth,
-            f"timeline.discount.{m}": discount,
-            f"timeline.volume.{m}": flag * growth * discount,
-            f"timeline.fixed.{m}": flag * discount,
-            f"timeline.tasks.{m}": T * growth * flag,
-        }
+        out[f"timeline.tasks.{m}"] = (
+            T * out[f"timeline.growth.{m}"] * out[f"timeline.in_horizon.{m}"]
+        )
     for letter in OPTIONS:
         o, p = per[letter], letter.lower() + "_"
         args = (o["running_cost"], v[p + "accuracy"], o["cost_per_error_net"])

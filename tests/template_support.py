@@ -140,3 +140,21 @@ def scenario_texts(values: Mapping[str, object], subtitle: str) -> dict[str, str
         else (f"Scenario: {name}. The inputs are on the Inputs sheet.")
     )
     return {"about.scenario": f"Scenario: {name}", "summary.subtitle": shown}
+
+
+def timeline_figures(months: int, growth: float, annual_rate: float, max_months: int) -> dict:
+    """The monthly timeline's shared rows: month, in horizon, growth, discount, their products."""
+    r = (1 + annual_rate) ** (1 / 12) - 1
+    out: dict[str, object] = {}
+    for m in range(1, max_months + 1):
+        flag = 1 if m <= months else 0
+        g, discount = (1 + growth) ** (m - 1), 1 / (1 + r) ** m
+        out |= {
+            f"timeline.month.{m}": m,
+            f"timeline.in_horizon.{m}": flag,
+            f"timeline.growth.{m}": g,
+            f"timeline.discount.{m}": discount,
+            f"timeline.volume.{m}": flag * g * discount,
+            f"timeline.fixed.{m}": flag * discount,
+        }
+    return out

@@ -19,6 +19,7 @@ from template_support import (
     fixed,
     formula_cells,
     scenario_texts,
+    timeline_figures,
 )
 
 import xlfuncs
@@ -432,18 +433,7 @@ def scaffolding_expected(v: dict) -> tuple[dict, dict]:
         "breakeven_volume_steady",
     ):
         figures[f"summary.{key}"] = values[key]
-    r = (1 + d) ** (1 / 12) - 1
-    for m in range(1, scaffolding_build_vs_buy.MAX_MONTHS + 1):
-        flag = 1 if m <= n else 0
-        growth, discount = (1 + g) ** (m - 1), 1 / (1 + r) ** m
-        figures |= {
-            f"timeline.month.{m}": m,
-            f"timeline.in_horizon.{m}": flag,
-            f"timeline.growth.{m}": growth,
-            f"timeline.discount.{m}": discount,
-            f"timeline.volume.{m}": flag * growth * discount,
-            f"timeline.fixed.{m}": flag * discount,
-        }
+    figures |= timeline_figures(n, g, d, scaffolding_build_vs_buy.MAX_MONTHS)
     if small_tco < frontier_tco:
         tco_text = (
             f"Building pays: the small model with scaffolding costs "
