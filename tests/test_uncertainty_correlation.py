@@ -16,31 +16,12 @@ import sys
 
 import numpy as np
 import pytest
+from uncertainty_examples import BOTH, EFFICIENT, FRONTIER
 
 import xlfuncs
 from xlfuncs import _uncertainty
 
 Z = 4.0
-
-EFFICIENT = {
-    "cost_per_task": 0.002,
-    "accuracy": (0.90, 0.95, 0.97),
-    "cost_per_error": (0.2, 0.5, 2.0),
-    "upfront": (20_000, 40_000, 90_000),
-    "monthly_fixed": 500,
-}
-FRONTIER = {
-    "cost_per_task": 0.04,
-    "accuracy": (0.97, 0.98, 0.99),
-    "cost_per_error": (0.2, 0.5, 2.0),
-    "upfront": 5_000,
-}
-BOTH = {
-    "tasks_per_month": (20_000, 50_000, 150_000),
-    "months": 36,
-    "monthly_growth": (0.0, 0.02, 0.05),
-    "annual_discount_rate": 0.08,
-}
 
 #: One uncertain input, in which TCO is linear and rising: the ranks of the
 #: TCOs are the ranks of the draws.

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 import pytest
-from test_uncertainty_correlation import BOTH, EFFICIENT, FRONTIER
+from uncertainty_examples import BOTH, EFFICIENT, FRONTIER
 
 import xlfuncs
 
