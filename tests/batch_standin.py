@@ -45,35 +45,27 @@ INPUTS = (
         "Name",
     ),
     # The same default for every option: a scenario may leave these out.
-    *option_inputs(
-        "cost_per_task",
-        "Cost",
-        "money",
-        dict.fromkeys(OPTIONS, 0.01),
-        "Cost per task",
-        rule=RULES["cost_per_task"],
-    ),
-    *option_inputs(
-        "accuracy",
-        "Accuracy",
-        "fraction",
-        dict.fromkeys(OPTIONS, 0.9),
-        "Accuracy",
-        rule=RULES["accuracy"],
-    ),
-    *option_inputs(
-        "upfront",
-        "Build",
-        "money",
-        dict.fromkeys(OPTIONS, 0),
-        "Scaffolding build",
-        rule=RULES["upfront"],
+    *(
+        spec
+        for key, label, unit, default, note in (
+            ("cost_per_task", "Cost", "money", 0.01, "Cost per task"),
+            ("accuracy", "Accuracy", "fraction", 0.9, "Accuracy"),
+            ("upfront", "Build", "money", 0, "Scaffolding build"),
+        )
+        for spec in option_inputs(
+            key, label, unit, dict.fromkeys(OPTIONS, default), note, rule=RULES[key]
+        )
     ),
 )
 
 #: Inputs sheet: the shared inputs down column B from row 2; option rows from row 8.
-_SHARED_ROWS = {"scenario": 2, "tasks_per_month": 3, "months": 4, "monthly_growth": 5}
-_SHARED_ROWS["cost_per_error"] = 6
+_SHARED_ROWS = {
+    "scenario": 2,
+    "tasks_per_month": 3,
+    "months": 4,
+    "monthly_growth": 5,
+    "cost_per_error": 6,
+}
 _OPTION_ROWS = {"name": 8, "cost_per_task": 9, "accuracy": 10, "upfront": 11}
 _COLUMNS = dict(zip(OPTIONS, "BCD", strict=True))
 
