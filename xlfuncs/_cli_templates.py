@@ -80,11 +80,10 @@ def _write_templates(arguments: argparse.Namespace) -> int:
     except InputError as error:
         print(f"xlfuncs templates: {error}", file=sys.stderr)
         return 2
+    from .batch.outputs import OutputFolderError, output_problem, prepare_folder
     from .batch.writer import save_atomically, write_bytes
 
     out: Path = arguments.out
-    from .batch.outputs import OutputFolderError, prepare_folder
-
     try:
         prepare_folder(out)
     except OutputFolderError as error:
@@ -95,10 +94,7 @@ def _write_templates(arguments: argparse.Namespace) -> int:
         filename = f"{name}.xlsx"
         target = out / filename
         if target.exists() and not arguments.overwrite:
-            print(
-                f"kept {printable(str(target))}: it already exists (use --overwrite to replace it)",
-                file=sys.stderr,
-            )
+            _say_kept(target)
             kept += 1
             continue
         data = _packaged(filename) or _built(name)
@@ -108,15 +104,10 @@ def _write_templates(arguments: argparse.Namespace) -> int:
                 lambda path, data=data: write_bytes(path, data), target, arguments.overwrite
             )
         except FileExistsError:  # appeared meanwhile
-            print(
-                f"kept {printable(str(target))}: it already exists (use --overwrite to replace it)",
-                file=sys.stderr,
-            )
+            _say_kept(target)
             kept += 1
             continue
         except OSError as error:  # read-only, full, not ours ...
-            from .batch.outputs import output_problem
-
             problem = output_problem(error, out) or (
                 f"cannot write {target}: {error.strerror or error}"
             )
@@ -124,3 +115,10 @@ def _write_templates(arguments: argparse.Namespace) -> int:
             return 1
         print(f"wrote {printable(str(target))}")
     return 1 if kept else 0
+
+
+def _say_kept(target: Path) -> None:
+    print(
+        f"kept {printable(str(target))}: it already exists (use --overwrite to replace it)",
+        file=sys.stderr,
+    )
