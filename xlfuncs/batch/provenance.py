@@ -28,6 +28,7 @@ import zlib
 from collections.abc import Mapping
 
 from .. import __version__
+from .._ooxml import escape
 
 __all__ = ["FINGERPRINT_PROPERTY", "fingerprint", "recorded_fingerprint", "stamp"]
 
@@ -162,8 +163,7 @@ def recorded_fingerprint(path: str | os.PathLike[str]) -> str | None:
 
 
 def _escape(text: str) -> str:
-    text = _ILLEGAL.sub("", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escape(_ILLEGAL.sub("", text))
 
 
 def _with_property(xml: str, value: str) -> bytes:
