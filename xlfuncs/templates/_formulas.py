@@ -402,11 +402,16 @@ def rounded_share(value: str, scale: str) -> str:
     return f"ROUND({_arg(value)}/{_arg(scale)},{TIE_DIGITS})"
 
 
-def rounded_difference(a: str, b: str, scale: str) -> str:
+def rounded_difference(a: str, b: str, scale: str | None = None) -> str:
     """``a - b`` as a share of ``scale``, rounded to :data:`TIE_DIGITS` decimals: compare it
     with 0 to decide which of two computed figures is larger, the same in every engine.
+    The scale is by default the larger of the two in size, at least 1.
 
     >>> rounded_difference("small_tco", "frontier_tco", "MAX(1,ABS(frontier_tco))")
     'ROUND((small_tco-frontier_tco)/MAX(1,ABS(frontier_tco)),9)'
+    >>> rounded_difference("x", "y")
+    'ROUND((x-y)/MAX(1,ABS(x),ABS(y)),9)'
     """
+    if scale is None:
+        scale = f"MAX(1,ABS({a}),ABS({b}))"
     return f"ROUND(({_summand(a)}-{_arg(b)})/{_arg(scale)},{TIE_DIGITS})"

@@ -227,12 +227,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.heading("Build (small model) against buy (frontier model), column E")
     rng = "E{0}:G{0}"
     # Equal all-in costs per task are decided at TIE_DIGITS decimals of the larger (at least 1).
-    same_cost = (
-        fx.rounded_difference(
-            "frontier_all_in", "small_all_in", "MAX(1,ABS(frontier_all_in),ABS(small_all_in))"
-        )
-        + "=0"
-    )
+    same_cost = fx.rounded_difference("frontier_all_in", "small_all_in") + "=0"
     factors = factor_rows(t, _MONTH_COLS)
     rows = [
         (
@@ -438,9 +433,7 @@ def _write_summary(book: TemplateBook) -> None:
             style="output" if "tco" in key else "calc",
         )
     words = 7 + len(shown) + 1
-    tco_gap = fx.rounded_difference(
-        "small_tco", "frontier_tco", "MAX(1,ABS(small_tco),ABS(frontier_tco))"
-    )
+    tco_gap = fx.rounded_difference("small_tco", "frontier_tco")
     cheaper = (
         f'IF({tco_gap}<0,"Building pays: the small model with scaffolding costs "&'
         'FIXED(frontier_tco-small_tco,0)&" less than the frontier model over "&months&'
