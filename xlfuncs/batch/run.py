@@ -305,11 +305,17 @@ class _Dispatcher:
     """
 
     def __init__(
-        self, executor: Executor | None, workers: int, template_ref, out_dir: Path, mode: str
+        self,
+        executor: Executor | None,
+        workers: int,
+        template_ref,
+        out_dir: Path,
+        mode: str,
+        own_pool: bool = False,
     ):
         self.executor, self.template_ref = executor, template_ref
         #: Hold signals back while submitting (which may start a worker of our pool).
-        self.own_pool = False
+        self.own_pool = own_pool
         self.out_dir, self.mode = str(out_dir), mode
         self.limit = max(2, 3 * workers)
         self.chunk: list[tuple] = []
@@ -498,7 +504,6 @@ def generate(
     # A registered template travels to workers by name, any other by pickling.
     template_ref = template if isinstance(template, str) else chosen
 
-    pool = None
     if own_pool:
         # The workers get the filler made here rather than each making its own.
         _filler(chosen, frozenset())
@@ -510,10 +515,8 @@ def generate(
         )
     else:
         pool = executor
-    dispatcher = _Dispatcher(
-        pool, jobs if own_pool else max(jobs, os.cpu_count() or 1), template_ref, folder, mode
-    )
-    dispatcher.own_pool = own_pool
+    workers = jobs if own_pool else max(jobs, os.cpu_count() or 1)
+    dispatcher = _Dispatcher(pool, workers, template_ref, folder, mode, own_pool)
     names = UniqueNames(reserved=SUMMARY_NAMES)
     stop = False
 
