@@ -117,12 +117,12 @@ class SummaryTable:
 
     def _cells(self) -> list[tuple[str, str]]:
         """The cells of every declared column, for every option letter."""
+        return [cell for column in self.declared for cell in self._column_cells(column)]
+
+    def _column_cells(self, column) -> list[tuple[str, str]]:
+        """The cells of one declared column, for every option letter."""
         book = self._book
-        return [
-            book.figures.get(key) or book.texts[key]
-            for column in self.declared
-            for key in self._keys(column)
-        ]
+        return [book.figures.get(key) or book.texts[key] for key in self._keys(column)]
 
     def _keys(self, column) -> list[str]:
         """The figure keys of a column: one per option letter, or one for the scenario."""
@@ -133,12 +133,11 @@ class SummaryTable:
     def _flush(self) -> None:
         if not self._pending:
             return
-        book = self._built()
+        self._built()
         block = self._calculator.input_columns(self._pending)
         evaluation = self._calculator.evaluate(block, len(self._pending))
         for column, kept in zip(self.declared, self._results, strict=True):
-            cells = [book.figures.get(key) or book.texts[key] for key in self._keys(column)]
-            values = [evaluation[where] for where in cells]
+            values = [evaluation[where] for where in self._column_cells(column)]
             if column.is_text:
                 for i in range(len(self._pending)):
                     kept.extend(_text(v.python(i)) for v in values)
