@@ -50,9 +50,19 @@ _PER_TASK_ROWS = [
         "money per task",
         "="
         + fx.token_cost(
-            *(f"{{p}}{arg}" for arg in ("input_tokens", "output_tokens", "input_price")),
-            *(f"{{p}}{arg}" for arg in ("output_price", "reasoning_tokens", "calls")),
-            *(f"{{p}}{arg}" for arg in ("cached_share", "cached_price")),
+            *(
+                "{p}" + arg
+                for arg in (
+                    "input_tokens",
+                    "output_tokens",
+                    "input_price",
+                    "output_price",
+                    "reasoning_tokens",
+                    "calls",
+                    "cached_share",
+                    "cached_price",
+                )
+            ),
         ),
         MONEY_PER_TASK,
     ),
@@ -475,7 +485,7 @@ def _row_range(rows: Mapping[str, int], key: str) -> str:
 
 def option_range(rows: Mapping[str, int], key: str) -> str:
     """The row ``key`` across the options, e.g. ``Calculations!$E$20:$H$20``."""
-    return f"Calculations!${COLS['A']}${rows[key]}:${COLS['D']}${rows[key]}"
+    return "Calculations!" + _row_range(rows, key)
 
 
 def option_cell(rows: Mapping[str, int], key: str, letter: str) -> str:
