@@ -66,7 +66,7 @@ CELL_TEXT = 32_767
 # Characters XML 1.0 cannot hold, so no workbook can: control characters
 # other than tab, line feed and carriage return, the non-characters U+FFFE and
 # U+FFFF, and surrogates that are not part of a pair.
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def text_problem(text: str) -> str | None:
@@ -83,7 +83,7 @@ def text_problem(text: str) -> str | None:
     """
     if len(text) > CELL_TEXT:
         return f"has {len(text):,} characters; a spreadsheet cell holds at most {CELL_TEXT:,}"
-    found = _UNWRITABLE.search(text)
+    found = UNWRITABLE.search(text)
     if found is None:
         return None
     char = found.group()

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 
 from .. import __version__
 from .._ooxml import escape
+from .limits import UNWRITABLE
 
 __all__ = ["FINGERPRINT_PROPERTY", "fingerprint", "recorded_fingerprint", "stamp"]
 
@@ -53,7 +54,6 @@ _PROPERTIES = (
     "</Properties>"
 )
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one custom properties use
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def fingerprint(
@@ -163,7 +163,7 @@ def recorded_fingerprint(path: str | os.PathLike[str]) -> str | None:
 
 
 def _escape(text: str) -> str:
-    return escape(_ILLEGAL.sub("", text))
+    return escape(UNWRITABLE.sub("", text))
 
 
 def _with_property(xml: str, value: str) -> bytes:

@@ -52,7 +52,6 @@ __all__ = [
     "EXISTS",
     "Filler",
     "TemplateNotFillableError",
-    "illegal_text",
     "quoted_inputs",
     "save_atomically",
     "write_bytes",
@@ -61,21 +60,14 @@ __all__ = [
 #: Modes for a file that already exists.
 EXISTS = ("refuse", "overwrite", "skip")
 
-# Characters XML 1.0 cannot hold (openpyxl refuses them too).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# Any cell of a sheet's XML, with its coordinate.
-_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
-_STYLE = re.compile(r' s="[0-9]+"')
-
-
-def illegal_text(text: str) -> str | None:
-    """The first character a workbook cannot hold, shown as an escape, or ``None``."""
-    found = _ILLEGAL.search(text)
-    return None if found is None else repr(found.group())[1:-1]
-
 
 class TemplateNotFillableError(XlfuncsError):
     """The template does not say where its inputs are, or its formulas cannot be evaluated."""
+
+
+# Any cell of a sheet's XML, with its coordinate.
+_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
+_STYLE = re.compile(r' s="[0-9]+"')
 
 
 def _number_text(value: float) -> str:
