@@ -196,6 +196,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.heading("Thinking against the fast model (column E)")
     one = {"F": "E"}
     think = RowWriter(book, sheet, one, row=calc.next)
+    # What thinking costs more per case.
+    premium = fx.frontier_premium("f_cost_per_case", "t_cost_per_case")
     think.row(
         "extra_value",
         "Extra net value per case from thinking",
@@ -210,9 +212,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "Break-even cost of a wrong answer (BREAKEVEN_ERROR_COST)",
         "money per case",
         '=IF(t_accuracy=f_accuracy,"no break-even: equal accuracies",'
-        + fx.breakeven_error_cost(
-            fx.frontier_premium("f_cost_per_case", "t_cost_per_case"), "f_accuracy", "t_accuracy"
-        )
+        + fx.breakeven_error_cost(premium, "f_accuracy", "t_accuracy")
         + ")",
         MONEY,
         name="breakeven_error_cost",
@@ -223,11 +223,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "Accuracy the fast model needs to match (BREAKEVEN_ACCURACY)",
         "fraction",
         '=IF(cost_per_error=0,"no break-even: errors cost nothing",'
-        + fx.breakeven_accuracy(
-            fx.frontier_premium("f_cost_per_case", "t_cost_per_case"),
-            "t_accuracy",
-            "cost_per_error",
-        )
+        + fx.breakeven_accuracy(premium, "t_accuracy", "cost_per_error")
         + ")",
         PERCENT,
         name="breakeven_accuracy",
