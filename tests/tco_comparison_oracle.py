@@ -129,7 +129,7 @@ def expected_figures(values: dict) -> dict[str, object]:
         "summary.months": n,
         "timeline.month.0": 0,
     }
-    r = (1 + d) ** (1 / 12) - 1
+    r = out["calc.monthly_discount_rate"]
     out |= timeline_figures(n, g, d, template.MAX_MONTHS)
     for m in range(1, template.MAX_MONTHS + 1):
         out[f"timeline.tasks.{m}"] = (
