@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import math
 import os
+import zipfile
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -17,6 +19,20 @@ from xlfuncs._recalc import INSTALL_HINT, find_soffice, recalculate
 
 #: Error values a cell may show after recalculation.
 ERROR_VALUES = ("#REF!", "#NAME?", "#DIV/0!", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "Err:")
+
+
+def unpacked(path_or_bytes: Path | bytes) -> list[tuple]:
+    """A package as its entries, in order: name, time, attributes and content.
+
+    Everything but the deflated bytes, which depend on the compressor (a batch
+    deflates with ISA-L, a template build with zlib).
+    """
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [
+            (i.filename, i.date_time, i.external_attr, i.compress_type, archive.read(i))
+            for i in archive.infolist()
+        ]
 
 
 def require_libreoffice() -> None:

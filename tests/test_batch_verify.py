@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from template_support import require_libreoffice
+from template_support import require_libreoffice, unpacked
 
 import xlfuncs
 from xlfuncs.batch.recalc import verify_workbooks
@@ -39,7 +39,7 @@ def drawn(template, rng: random.Random) -> dict[str, float | str]:
 
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
-def test_a_block_of_filled_workbooks_equals_fresh_builds_byte_for_byte(name, tmp_path):
+def test_a_block_of_filled_workbooks_equals_fresh_builds_part_by_part(name, tmp_path):
     template = resolve_template(name)
     rng = random.Random(name)
     block = [drawn(template, rng) for _ in range(4)]
@@ -47,7 +47,7 @@ def test_a_block_of_filled_workbooks_equals_fresh_builds_byte_for_byte(name, tmp
     for index, values in enumerate(block):
         fresh = tmp_path / f"{index}.xlsx"
         template.build(values, fresh)
-        assert filled[index] == fresh.read_bytes(), index
+        assert unpacked(filled[index]) == unpacked(fresh), index
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,15 @@ from .. import __version__
 from .._ooxml import escape
 from .limits import UNWRITABLE
 
-__all__ = ["FINGERPRINT_PROPERTY", "fingerprint", "recorded_fingerprint", "stamp"]
+__all__ = [
+    "FINGERPRINT_PROPERTY",
+    "READS",
+    "fingerprint",
+    "properties",
+    "recorded_fingerprint",
+    "room_for_properties",
+    "stamp",
+]
 
 #: The custom document property holding the fingerprint.
 FINGERPRINT_PROPERTY = "xlfuncs inputs"
@@ -92,23 +100,45 @@ def stamp(data: bytes, fingerprint_text: str, title: str | None = None) -> bytes
         end_of_entries = archive.start_dir
     starts = [*sorted(i.header_offset for i in infos), end_of_entries]
     span = dict(itertools.pairwise(starts))
-    # The parts that are the same in every workbook of a batch are read,
-    # changed and compressed once; the two that differ are stored as they are.
     texts = {
         i.filename: _text(data[i.header_offset : span[i.header_offset]])
         for i in infos
-        if i.filename in (_CUSTOM, _CORE, _TYPES, _RELS)
+        if i.filename in READS
     }
-    changed: dict[str, tuple[bytes, bool]] = {
-        _CUSTOM: (_with_property(texts.get(_CUSTOM, _PROPERTIES), fingerprint_text), False)
-    }
-    if title is not None and _CORE in texts:
-        changed[_CORE] = (_with_title(texts[_CORE], title), False)
-    if _TYPES in texts:
-        changed[_TYPES] = (_with_custom_type(texts[_TYPES]), True)
-    if _RELS in texts:
-        changed[_RELS] = (_with_custom_relation(texts[_RELS]), True)
+    # The parts that are the same in every workbook of a batch are read,
+    # changed and compressed once; the two that differ are stored as they are.
+    changed = {name: (content, True) for name, content in room_for_properties(texts).items()}
+    changed.update(
+        (name, (content, False))
+        for name, content in properties(texts, fingerprint_text, title).items()
+    )
     return _rewritten(data, infos, span, changed)
+
+
+#: The parts of a package that :func:`room_for_properties` and :func:`properties` read.
+READS = (_CUSTOM, _CORE, _TYPES, _RELS)
+
+
+def room_for_properties(texts: Mapping[str, str]) -> dict[str, bytes]:
+    """The package parts that declare the custom properties part, given the texts of
+    :data:`READS` that the package has: the same for every workbook made from one package."""
+    changed = {}
+    if _TYPES in texts:
+        changed[_TYPES] = _with_custom_type(texts[_TYPES])
+    if _RELS in texts:
+        changed[_RELS] = _with_custom_relation(texts[_RELS])
+    return changed
+
+
+def properties(
+    texts: Mapping[str, str], fingerprint_text: str, title: str | None = None
+) -> dict[str, bytes]:
+    """The custom properties part holding the fingerprint, and the core properties part
+    with ``title`` (when given and the package has one), given the texts of :data:`READS`."""
+    changed = {_CUSTOM: _with_property(texts.get(_CUSTOM, _PROPERTIES), fingerprint_text)}
+    if title is not None and _CORE in texts:
+        changed[_CORE] = _with_title(texts[_CORE], title)
+    return changed
 
 
 @functools.lru_cache(maxsize=64)

@@ -210,6 +210,15 @@ def _kept(target: str, made_from: str) -> tuple[str, str]:
     return FAILED, f"{name} exists but {why}: use --overwrite to replace it"
 
 
+def _stamp(template: Template, values: Mapping[str, float | str], target: str, title=None):
+    """What a workbook records of where it comes from: its fingerprint and document title
+    (by default its file name)."""
+    made_from = fingerprint(template.name, values, getattr(template, "version", None))
+    if title is None:
+        title = os.path.splitext(os.path.basename(target))[0]
+    return made_from, title
+
+
 def make_workbook(
     template: Template | str,
     values: Mapping[str, float | str],
@@ -217,30 +226,29 @@ def make_workbook(
     mode: str,
     data: bytes | None = None,
     title: str | None = None,
+    recorded: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
     """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``.
 
-    ``data`` is the workbook already made (by :meth:`Filler.workbooks`), if it
-    was. The workbook records what it was made from (see :mod:`.provenance`);
-    ``title`` becomes its document title (by default its file name).
+    The workbook records what it was made from (see :mod:`.provenance`);
+    ``title`` becomes its document title (by default its file name). ``data``
+    is the workbook already made (by :meth:`Filler.workbooks`) with what it
+    records, ``recorded``: the fingerprint and the title.
     """
     name = os.path.basename(target)
     try:
         template = resolve_template(template)
-        made_from = fingerprint(template.name, values, getattr(template, "version", None))
+        made_from, title = recorded or _stamp(template, values, target, title)
     except Exception as error:
         return FAILED, str(error) or type(error).__name__
-    if title is None:
-        title = os.path.splitext(name)[0]
     if mode != "overwrite" and os.path.lexists(target):
         return _kept(target, made_from) if mode == "skip" else (FAILED, _exists_reason(name))
     try:
         if data is None:
             filler = _filler(template, quoted_inputs(values))
             if filler is not None:
-                data = filler.workbook_bytes(values)
+                data = filler.workbook_bytes(values, (made_from, title))
         if data is not None:
-            data = stamp(data, made_from, title)
             save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
         else:
 
@@ -275,6 +283,7 @@ def make_workbooks(
     values of the chunk's workbooks are computed in one evaluation.
     """
     made: list[bytes | None] = [None] * len(jobs)
+    recorded: list[tuple[str, str] | None] = [None] * len(jobs)
     try:
         chosen = resolve_template(template)
         groups: dict[frozenset[str], list[int]] = {}
@@ -284,14 +293,20 @@ def make_workbooks(
         for quoted, indices in groups.items():
             filler = _filler(chosen, quoted)
             if filler is not None:
-                block = filler.workbooks([jobs[i][0] for i in indices])
+                for i in indices:
+                    recorded[i] = _stamp(chosen, jobs[i][0], *jobs[i][1:])
+                block = filler.workbooks(
+                    [jobs[i][0] for i in indices], [recorded[i] for i in indices]
+                )
                 for index, data in zip(indices, block, strict=True):
                     made[index] = data
     except Exception:  # each scenario then reports its own failure
-        made = [None] * len(jobs)
+        made = recorded = [None] * len(jobs)
     return [
-        make_workbook(template, job[0], os.path.join(out_dir, job[1]), mode, data, *job[2:])
-        for job, data in zip(jobs, made, strict=True)
+        make_workbook(
+            template, job[0], os.path.join(out_dir, job[1]), mode, data, *job[2:], recorded=done
+        )
+        for job, data, done in zip(jobs, made, recorded, strict=True)
     ]
 
 

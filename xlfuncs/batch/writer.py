@@ -9,8 +9,10 @@ writing each scenario's input values into those cells (exactly as openpyxl
 writes them) and each formula's value, computed for the whole block at once
 by :mod:`xlfuncs.templates._engine` from the formula text itself, beside its
 formula; every other part of the package is copied unchanged. A filled
-workbook is byte for byte the workbook the template builds for the same
-inputs. A template that does not say where its inputs are (a builder that
+workbook holds, part for part, the workbook the template builds for the same
+inputs; its parts are deflated with ISA-L rather than zlib where it is
+installed (see :func:`xlfuncs._ooxml.compress_part`), several times as
+fast. A template that does not say where its inputs are (a builder that
 returns no book with ``input_cells``) is built afresh for every scenario.
 
 **Saving.** Each workbook is written to a temporary file in the output folder
@@ -27,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
@@ -46,6 +49,7 @@ from .._ooxml import (
 )
 from ..templates._workbook import starts_like_formula
 from .parts import new_part, signals_held
+from .provenance import READS, properties, room_for_properties
 from .template import Template
 
 __all__ = [
@@ -221,28 +225,61 @@ class Filler:
             raise TemplateNotFillableError("a formula cell was not found in the sheet's XML")
         # The parts every workbook shares are compressed once.
         self.deflated = {
-            name: compress_part(data)
+            name: compress_part(data, fast=True)
             for name, data in self.fixed.items()
             if name not in self.sheets
         }
+        # What a workbook records of where it comes from (see .provenance): the
+        # parts that make room for it are the same in every workbook.
+        self.property_texts = {
+            name: self.fixed[name].decode("utf-8") for name in READS if name in self.fixed
+        }
+        room = {
+            name: compress_part(data, fast=True)
+            for name, data in room_for_properties(self.property_texts).items()
+        }
+        own = properties(self.property_texts, "", "")  # the parts each workbook has its own of
+        self.deflated_stamped = {
+            name: packed for name, packed in (self.deflated | room).items() if name not in own
+        }
+        self.infos_stamped = list(self.infos)
+        for name in own:
+            if name not in self.fixed:
+                entry = zipfile.ZipInfo(name, self.infos[0].date_time)
+                entry.external_attr = self.infos[0].external_attr
+                self.infos_stamped.append(entry)
 
-    def workbooks(self, block: Sequence[Mapping[str, float | str]]) -> list[bytes]:
-        """The workbook bytes of each scenario of ``block`` (one evaluation for all)."""
+    def workbooks(
+        self,
+        block: Sequence[Mapping[str, float | str]],
+        stamps: Sequence[tuple[str, str | None]] | None = None,
+    ) -> list[bytes]:
+        """The workbook bytes of each scenario of ``block`` (one evaluation for all).
+
+        ``stamps`` gives each scenario's fingerprint and document title, which
+        the workbook then records (see :mod:`.provenance`).
+        """
         if not block:
             return []
         columns = self.calculator.input_columns(block)
         evaluation = self.calculator.evaluate(columns, len(block))
         rendered = {part: sheet.render(block, evaluation) for part, sheet in self.sheets.items()}
-        return [
-            write_package(
-                self.infos, {part: sheets[i] for part, sheets in rendered.items()}, self.deflated
-            )
-            for i in range(len(block))
-        ]
+        made = []
+        for i in range(len(block)):
+            parts = {part: sheets[i] for part, sheets in rendered.items()}
+            if stamps is None:
+                infos, deflated = self.infos, self.deflated
+            else:
+                infos, deflated = self.infos_stamped, self.deflated_stamped
+                parts.update(properties(self.property_texts, *stamps[i]))
+            made.append(write_package(infos, parts, deflated, fast=True))
+        return made
 
-    def workbook_bytes(self, values: Mapping[str, float | str]) -> bytes:
+    def workbook_bytes(
+        self, values: Mapping[str, float | str], stamp: tuple[str, str | None] | None = None
+    ) -> bytes:
         """One scenario's workbook bytes."""
-        return self.workbooks([values])[0]
+        return self.workbooks([values], None if stamp is None else [stamp])[0]
 
 
 def quoted_inputs(values: Mapping[str, float | str]) -> frozenset[str]:
