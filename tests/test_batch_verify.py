@@ -50,6 +50,27 @@ def test_a_block_of_filled_workbooks_equals_fresh_builds_part_by_part(name, tmp_
         assert unpacked(filled[index]) == unpacked(fresh), index
 
 
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_cells_a_block_shares_are_written_as_in_fresh_builds(name, tmp_path):
+    """Scenarios that share inputs (and so checks and texts) with one that does not;
+    a zero input given as 0.0 in one scenario and -0.0 in the others."""
+    template = resolve_template(name)
+    shared = drawn(template, random.Random(name))
+    other = drawn(template, random.Random(name + "other"))
+    number = next(
+        spec.name
+        for spec in template.inputs
+        if spec.rule is not None and not spec.choices and spec.rule.admits_number(0.0)
+    )
+    block = [dict(shared, **{number: -0.0}) for _ in range(3)]
+    block += [dict(shared, **{number: 0.0}), dict(other, **{number: 0.0})]
+    filled = Filler(template).workbooks(block)
+    for index, values in enumerate(block):
+        fresh = tmp_path / f"{index}.xlsx"
+        template.build(values, fresh)
+        assert unpacked(filled[index]) == unpacked(fresh), index
+
+
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plain")

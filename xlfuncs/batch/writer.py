@@ -26,6 +26,7 @@ appeared while the workbook was being made.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tempfile
@@ -39,6 +40,7 @@ import numpy as np
 from .._errors import XlfuncsError
 from .._ooxml import (
     FORMULA_CELL,
+    cached_value,
     cached_values,
     compress_part,
     inline_string,
@@ -85,6 +87,15 @@ def _input_cell(head: str, value: float | str) -> str:
             return f'{head} t="inlineStr" />'
         return f'{head} t="inlineStr">{inline_string(value)}</c>'
     return f'{head} t="n"><v>{_number_text(value)}</v></c>'
+
+
+def _same_text(value: float | str, other: float | str) -> bool:
+    """Whether two input values are written alike (0.0 and -0.0 are not)."""
+    return (
+        value == other
+        and type(value) is type(other)
+        and (value != 0 or math.copysign(1, value) == math.copysign(1, other))
+    )
 
 
 class _Sheet:
@@ -139,8 +150,14 @@ class _Sheet:
         static = [self.pieces[0]]  # the literal text since the last slot
         numeric: list[tuple[int, np.ndarray]] = []
         for slot, piece in zip(self.slots, self.pieces[1:], strict=True):
+            # A cell that is the same in every scenario of the block (an input
+            # the scenarios share, a check that passes) becomes literal text.
             if slot[0] == "input":
                 _, name, head = slot
+                first = block[0][name]
+                if all(_same_text(values[name], first) for values in block):
+                    static += [_input_cell(head, first), piece]
+                    continue
                 statics.append("".join(static))
                 columns.append([_input_cell(head, values[name]) for values in block])
                 static = [piece]
@@ -149,13 +166,16 @@ class _Sheet:
             values = evaluation[where]
             if not values.kind.any():  # numbers only
                 number = values.number
-                if (number == number[0]).all():  # the same in every scenario: literal text
+                if (number == number[0]).all():
                     static += [head, middle, number_text(number[0]), "</v></c>", piece]
                     continue
                 statics.append("".join([*static, head, middle]))
                 numeric.append((len(columns), number))
                 columns.append([])
                 static = ["</v></c>", piece]
+            elif values.same_throughout():
+                kind, text = cached_value(*values.first())
+                static += [head, kind, middle, text, "</v></c>", piece]
             else:
                 statics.append("".join([*static, head]))
                 columns.append([f"{t}{middle}{v}</v></c>" for t, v in cached_values(values)])

@@ -154,6 +154,18 @@ class Values:
             return ExcelError(_NAMES_OF_ERRORS[int(self.number[i])])
         return None
 
+    def same_throughout(self) -> bool:
+        """Whether every scenario has the same value (NaN never equals itself)."""
+        return bool(
+            (self.kind == self.kind[0]).all()
+            and (self.number == self.number[0]).all()
+            and (self.text is None or (self.text == self.text[0]).all())
+        )
+
+    def first(self) -> tuple[int, float, str | None]:
+        """The first scenario's kind, number and text, as stored."""
+        return int(self.kind[0]), float(self.number[0]), None if self.text is None else self.text[0]
+
     def numbers(self) -> np.ndarray:
         """The numbers, NaN where a scenario's value is not a number."""
         return np.where(self.kind == NUMBER, self.number, np.nan)
