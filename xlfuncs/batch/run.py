@@ -52,7 +52,7 @@ SUMMARY_NAMES = ("summary",)
 # scenario as for dozens).
 _CHUNK = 64
 # Scenarios made at a time in this process, for the same reason.
-_BLOCK = 256
+_BLOCK = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,10 +280,10 @@ def make_workbooks(
     """:func:`make_workbook` for a chunk of scenarios: one task for an executor.
 
     Each job is ``(values, file)`` or ``(values, file, title)``. The stored
-    values of the chunk's workbooks are computed in one evaluation.
+    values of the chunk's workbooks are computed in one evaluation, and each
+    workbook is written as soon as it is made.
     """
-    made: list[bytes | None] = [None] * len(jobs)
-    recorded: list[tuple[str, str] | None] = [None] * len(jobs)
+    results: list[tuple[str, str] | None] = [None] * len(jobs)
     try:
         chosen = resolve_template(template)
         groups: dict[frozenset[str], list[int]] = {}
@@ -292,21 +292,22 @@ def make_workbooks(
                 groups.setdefault(quoted_inputs(job[0]), []).append(index)
         for quoted, indices in groups.items():
             filler = _filler(chosen, quoted)
-            if filler is not None:
-                for i in indices:
-                    recorded[i] = _stamp(chosen, jobs[i][0], *jobs[i][1:])
-                block = filler.workbooks(
-                    [jobs[i][0] for i in indices], [recorded[i] for i in indices]
+            if filler is None:
+                continue
+            recorded = [_stamp(chosen, jobs[i][0], *jobs[i][1:]) for i in indices]
+            made = filler.each_workbook([jobs[i][0] for i in indices], recorded)
+            for index, done, data in zip(indices, recorded, made, strict=True):
+                values, file, *title = jobs[index]
+                target = os.path.join(out_dir, file)
+                results[index] = make_workbook(
+                    chosen, values, target, mode, data, *title, recorded=done
                 )
-                for index, data in zip(indices, block, strict=True):
-                    made[index] = data
-    except Exception:  # each scenario then reports its own failure
-        made = recorded = [None] * len(jobs)
+    except Exception:  # the scenarios not yet written report their own failure below
+        pass
     return [
-        make_workbook(
-            template, job[0], os.path.join(out_dir, job[1]), mode, data, *job[2:], recorded=done
-        )
-        for job, data, done in zip(jobs, made, recorded, strict=True)
+        result
+        or make_workbook(template, job[0], os.path.join(out_dir, job[1]), mode, None, *job[2:])
+        for job, result in zip(jobs, results, strict=True)
     ]
 
 

@@ -31,9 +31,10 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -54,6 +55,9 @@ from .parts import new_part, signals_held
 from .provenance import READS, properties, room_for_properties
 from .template import Template
 
+if TYPE_CHECKING:
+    from ..templates._engine import Values
+
 __all__ = [
     "EXISTS",
     "Filler",
@@ -70,6 +74,9 @@ EXISTS = ("refuse", "overwrite", "skip")
 class TemplateNotFillableError(XlfuncsError):
     """The template does not say where its inputs are, or its formulas cannot be evaluated."""
 
+
+#: Workbooks whose sheets' text is made at a time (a few hundred kilobytes each).
+RENDERED_AT_ONCE = 128
 
 # Any cell of a sheet's XML, with its coordinate.
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
@@ -136,8 +143,10 @@ class _Sheet:
             position = found.end()
         self.pieces.append(xml[position:])
 
-    def render(self, block: Sequence[Mapping[str, float | str]], evaluation) -> list[bytes]:
-        """The sheet's XML for each scenario of ``block``.
+    def render(
+        self, block: Sequence[Mapping[str, float | str]], evaluation: Mapping[tuple, Values]
+    ) -> list[bytes]:
+        """The sheet's XML for each scenario of ``block``, given each formula cell's values.
 
         The cells that change are gathered per slot for the whole block; the
         rest of the XML becomes one format string, filled once per scenario.
@@ -279,21 +288,37 @@ class Filler:
         ``stamps`` gives each scenario's fingerprint and document title, which
         the workbook then records (see :mod:`.provenance`).
         """
+        return list(self.each_workbook(block, stamps))
+
+    def each_workbook(
+        self,
+        block: Sequence[Mapping[str, float | str]],
+        stamps: Sequence[tuple[str, str | None]] | None = None,
+    ) -> Iterator[bytes]:
+        """:meth:`workbooks`, made one at a time: a long block is evaluated at once
+        (which costs less per scenario the more scenarios it holds), and its
+        sheets' text is made a few hundred workbooks at a time, which bounds memory."""
         if not block:
-            return []
+            return
         columns = self.calculator.input_columns(block)
         evaluation = self.calculator.evaluate(columns, len(block))
-        rendered = {part: sheet.render(block, evaluation) for part, sheet in self.sheets.items()}
-        made = []
-        for i in range(len(block)):
-            parts = {part: sheets[i] for part, sheets in rendered.items()}
-            if stamps is None:
-                infos, deflated = self.infos, self.deflated
-            else:
-                infos, deflated = self.infos_stamped, self.deflated_stamped
-                parts.update(properties(self.property_texts, *stamps[i]))
-            made.append(write_package(infos, parts, deflated, fast=True))
-        return made
+        cells = {where: evaluation[where] for where in self.calculator.formula_cells}
+        if stamps is None:
+            infos, deflated = self.infos, self.deflated
+        else:
+            infos, deflated = self.infos_stamped, self.deflated_stamped
+        for start in range(0, len(block), RENDERED_AT_ONCE):
+            stop = min(start + RENDERED_AT_ONCE, len(block))
+            some = {where: values.rows(start, stop) for where, values in cells.items()}
+            rendered = {
+                part: sheet.render(block[start:stop], some) for part, sheet in self.sheets.items()
+            }
+            for i in range(stop - start):
+                parts = {part: sheets[i] for part, sheets in rendered.items()}
+                if stamps is not None:
+                    parts.update(properties(self.property_texts, *stamps[start + i]))
+                yield write_package(infos, parts, deflated, fast=True)
+            del rendered
 
     def workbook_bytes(
         self, values: Mapping[str, float | str], stamp: tuple[str, str | None] | None = None

@@ -154,6 +154,11 @@ class Values:
             return ExcelError(_NAMES_OF_ERRORS[int(self.number[i])])
         return None
 
+    def rows(self, start: int, stop: int) -> Values:
+        """Scenarios ``start`` to ``stop`` (not included)."""
+        text = None if self.text is None else self.text[start:stop]
+        return Values(self.kind[start:stop], self.number[start:stop], text)
+
     def same_throughout(self) -> bool:
         """Whether every scenario has the same value (NaN never equals itself)."""
         return bool(
