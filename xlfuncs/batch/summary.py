@@ -14,7 +14,6 @@ The table is written as ``summary.xlsx`` and ``summary.csv`` by
 
 from __future__ import annotations
 
-import copy
 import math
 import tempfile
 from array import array
@@ -112,7 +111,7 @@ class SummaryTable:
                 with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
                     self._book = self.template.build(defaults, Path(folder) / "summary.xlsx")
                 calculator = Calculator.of_book(self._book)
-            self._calculator = _only(calculator, self._cells())
+            self._calculator = calculator.restricted_to(self._cells())
         return self._book
 
     def _cells(self) -> list[tuple[str, str]]:
@@ -193,38 +192,6 @@ class SummaryTable:
         """Write summary.xlsx and summary.csv; returns their paths."""
         # Rows are made twice from the compact columns rather than held in a list.
         return summary_files.write(self.rows, self.columns(), out_dir, overwrite, csv_decimal)
-
-
-def _only(calculator, cells: Sequence[tuple[str, str]]):
-    """The calculator restricted to ``cells`` and the formulas they read, directly or not.
-
-    The summary needs a few figures; the sentences and most checks of a workbook
-    are left out of its evaluation, which is several times faster.
-    """
-    from openpyxl.utils.cell import coordinate_to_tuple
-
-    formulas = calculator._formulas
-    wanted = [(sheet, *coordinate_to_tuple(cell)) for sheet, cell in cells]
-    by_sheet: dict[str, list[tuple[int, int]]] = {}
-    for sheet, row, column in formulas:
-        by_sheet.setdefault(sheet, []).append((row, column))
-    needed: set[tuple] = set()
-    while wanted:
-        key = wanted.pop()
-        if key in needed or key not in formulas:
-            continue
-        needed.add(key)
-        for target in formulas[key][1]:
-            if target[0] == "ref":
-                wanted.append(target[1:])
-                continue
-            sheet, r1, c1, r2, c2 = target[1:]
-            wanted += [
-                (sheet, r, c) for r, c in by_sheet.get(sheet, ()) if r1 <= r <= r2 and c1 <= c <= c2
-            ]
-    restricted = copy.copy(calculator)
-    restricted._order = [key for key in calculator._order if key in needed]
-    return restricted
 
 
 def _text(value: object) -> str:

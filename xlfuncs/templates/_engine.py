@@ -274,6 +274,37 @@ class Calculator:
         """Every formula cell as (sheet, coordinate), in evaluation order."""
         return [(s, cell_reference(r, c)) for s, r, c in self._order]
 
+    def restricted_to(self, cells: Sequence[tuple[str, str]]) -> Calculator:
+        """This calculator for ``cells`` (sheet, coordinate) and the formulas they read,
+        directly or not: the rest of the workbook is left out of its evaluation.
+
+        The compiled formulas are shared, not compiled again.
+        """
+        by_sheet: dict[str, list[tuple[int, int]]] = {}
+        for sheet, row, column in self._formulas:
+            by_sheet.setdefault(sheet, []).append((row, column))
+        wanted = [(sheet, *coordinate_to_tuple(cell)) for sheet, cell in cells]
+        needed: set[tuple] = set()
+        while wanted:
+            key = wanted.pop()
+            if key in needed or key not in self._formulas:
+                continue
+            needed.add(key)
+            for target in self._formulas[key][1]:
+                if target[0] == "ref":
+                    wanted.append(target[1:])
+                    continue
+                sheet, r1, c1, r2, c2 = target[1:]
+                wanted += [
+                    (sheet, r, c)
+                    for r, c in by_sheet.get(sheet, ())
+                    if r1 <= r <= r2 and c1 <= c <= c2
+                ]
+        restricted = object.__new__(Calculator)
+        restricted.__dict__.update(self.__dict__)
+        restricted._order = [key for key in self._order if key in needed]
+        return restricted
+
     def input_columns(self, rows: Sequence[Mapping[str, object]]) -> dict[str, list]:
         """Each input's values across ``rows`` (one mapping of input values per scenario).
 
