@@ -115,7 +115,7 @@ def checked(tmp_path_factory):
     for name in TEMPLATE_NAMES:
         jobs = [(values, f"{name} {i}.xlsx") for i, values in enumerate(_scenarios(name))]
         results = make_workbooks(name, jobs, str(folder), "refuse")
-        assert all(status == "written" for status, _ in results), results
+        assert all(status == "written" for status, *_ in results), results
         written += [folder / file for _, file in jobs]
     copies = recalculate(written, folder / "libreoffice")
     return list(zip(written, copies, strict=True))

@@ -11,7 +11,7 @@ import signal
 import threading
 import warnings
 from array import array
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +109,9 @@ class BatchReport:
         """The summary table's rows, in the order of ``summary.headings``."""
         return list(self.summary.rows()) if self.summary is not None else []
 
+
+#: What became of one scenario's workbook: status, reason, and the values kept for the summary.
+_Result = tuple[str, str, list | None]
 
 # The worker side: runs in this process, a process pool or a cluster -------------
 
@@ -276,14 +279,17 @@ def make_workbooks(
     jobs: list[tuple],
     out_dir: str,
     mode: str,
-) -> list[tuple[str, str]]:
+    keep: Sequence[tuple[str, str]] = (),
+) -> list[_Result]:
     """:func:`make_workbook` for a chunk of scenarios: one task for an executor.
 
     Each job is ``(values, file)`` or ``(values, file, title)``. The stored
     values of the chunk's workbooks are computed in one evaluation, and each
-    workbook is written as soon as it is made.
+    workbook is written as soon as it is made. Each result is ``(status,
+    reason, kept)``: ``kept`` holds the scenario's values of the cells ``keep``
+    (for the summary), or ``None`` when the workbook was not made here.
     """
-    results: list[tuple[str, str] | None] = [None] * len(jobs)
+    results: list[_Result | None] = [None] * len(jobs)
     try:
         chosen = resolve_template(template)
         groups: dict[frozenset[str], list[int]] = {}
@@ -295,18 +301,22 @@ def make_workbooks(
             if filler is None:
                 continue
             recorded = [_stamp(chosen, jobs[i][0], *jobs[i][1:]) for i in indices]
-            made = filler.each_workbook([jobs[i][0] for i in indices], recorded)
-            for index, done, data in zip(indices, recorded, made, strict=True):
+            made = filler.each_workbook([jobs[i][0] for i in indices], recorded, keep)
+            for index, done, (data, kept) in zip(indices, recorded, made, strict=True):
                 values, file, *title = jobs[index]
                 target = os.path.join(out_dir, file)
-                results[index] = make_workbook(
+                status, reason = make_workbook(
                     chosen, values, target, mode, data, *title, recorded=done
                 )
+                results[index] = status, reason, kept
     except Exception:  # the scenarios not yet written report their own failure below
         pass
     return [
         result
-        or make_workbook(template, job[0], os.path.join(out_dir, job[1]), mode, None, *job[2:])
+        or (
+            *make_workbook(template, job[0], os.path.join(out_dir, job[1]), mode, None, *job[2:]),
+            None,
+        )
         for job, result in zip(jobs, results, strict=True)
     ]
 
@@ -328,8 +338,11 @@ class _Dispatcher:
         out_dir: Path,
         mode: str,
         own_pool: bool = False,
+        keep: Sequence[tuple[str, str]] = (),
     ):
         self.executor, self.template_ref = executor, template_ref
+        #: The cells whose values come back with each result (the summary's).
+        self.keep = list(keep)
         #: Hold signals back while submitting (which may start a worker of our pool).
         self.own_pool = own_pool
         self.out_dir, self.mode = str(out_dir), mode
@@ -340,26 +353,26 @@ class _Dispatcher:
 
     def add(
         self, slot: int, values: Mapping[str, float | str], file: str, title: str | None = None
-    ) -> Iterable[tuple[int, tuple[str, str]]]:
+    ) -> Iterable[tuple[int, _Result]]:
         self.chunk.append((values, file) if title is None else (values, file, title))
         self.chunk_slots.append(slot)
         size = _BLOCK if self.executor is None else _CHUNK
         if len(self.chunk) >= size:
             yield from self._send()
 
-    def _send(self) -> Iterable[tuple[int, tuple[str, str]]]:
+    def _send(self) -> Iterable[tuple[int, _Result]]:
         if not self.chunk:
             return
         jobs, slots = self.chunk, self.chunk_slots
         self.chunk, self.chunk_slots = [], []
         if self.executor is None:
-            results = make_workbooks(self.template_ref, jobs, self.out_dir, self.mode)
+            results = make_workbooks(self.template_ref, jobs, self.out_dir, self.mode, self.keep)
             yield from zip(slots, results, strict=True)
             return
         try:
             with signals_held() if self.own_pool else contextlib.nullcontext():
                 future = self.executor.submit(
-                    make_workbooks, self.template_ref, jobs, self.out_dir, self.mode
+                    make_workbooks, self.template_ref, jobs, self.out_dir, self.mode, self.keep
                 )
         except (BrokenExecutor, BrokenPipeError) as error:  # a worker died starting
             yield from zip(slots, [self._failed(error)] * len(slots), strict=True)
@@ -368,7 +381,7 @@ class _Dispatcher:
         while len(self.in_flight) >= self.limit:
             yield from self._collect_oldest()
 
-    def _collect_oldest(self) -> Iterable[tuple[int, tuple[str, str]]]:
+    def _collect_oldest(self) -> Iterable[tuple[int, _Result]]:
         future, slots = self.in_flight.popleft()
         try:
             results = future.result()
@@ -376,12 +389,12 @@ class _Dispatcher:
             results = [self._failed(error)] * len(slots)
         yield from zip(slots, results, strict=True)
 
-    def _failed(self, error: Exception) -> tuple[str, str]:
+    def _failed(self, error: Exception) -> _Result:
         if self.own_pool and isinstance(error, (BrokenExecutor, BrokenPipeError)):
-            return _BROKEN, _BROKEN_POOL.format(error=type(error).__name__)
-        return FAILED, f"the worker failed: {type(error).__name__}: {error}"
+            return _BROKEN, _BROKEN_POOL.format(error=type(error).__name__), None
+        return FAILED, f"the worker failed: {type(error).__name__}: {error}", None
 
-    def finish(self) -> Iterable[tuple[int, tuple[str, str]]]:
+    def finish(self) -> Iterable[tuple[int, _Result]]:
         yield from self._send()
         while self.in_flight:
             yield from self._collect_oldest()
@@ -532,13 +545,15 @@ def generate(
     else:
         pool = executor
     workers = jobs if own_pool else max(jobs, os.cpu_count() or 1)
-    dispatcher = _Dispatcher(pool, workers, template_ref, folder, mode, own_pool)
+    # The summary's figures come back with the workbooks, rather than be worked out twice.
+    keep = report.summary.cells() if report.summary.has_figures else ()
+    dispatcher = _Dispatcher(pool, workers, template_ref, folder, mode, own_pool, keep)
     names = UniqueNames(reserved=SUMMARY_NAMES)
     stop = False
 
-    def settle(done: Iterable[tuple[int, tuple[str, str]]]) -> None:
+    def settle(done: Iterable[tuple[int, _Result]]) -> None:
         nonlocal stop
-        for slot, (status, reason) in done:
+        for slot, (status, reason, kept) in done:
             if status == _UNWRITABLE:
                 status, stop = FAILED, True
                 report.stopped = report.stopped or reason
@@ -546,6 +561,8 @@ def generate(
                 status, stop = FAILED, True
             pending = outcomes[slot]
             outcome = Outcome(pending.scenario, pending.file, status, reason)
+            if kept is not None and summary_rows[slot] >= 0:
+                report.summary.given(summary_rows[slot], kept)
             outcomes[slot] = outcome
             if status == FAILED:
                 stop = stop or fail_fast
@@ -579,8 +596,9 @@ def generate(
             slot = len(outcomes)
             outcomes.append(Outcome(item.name, file, "pending"))
             summary_rows.append(len(report.summary))
-            report.summary.add(item, file)
+            # The workbooks first: the figures they bring spare the summary's evaluation.
             settle(dispatcher.add(slot, item.values, file, item.name))
+            report.summary.add(item, file)
         settle(dispatcher.finish())
     finally:
         # On Ctrl-C too: the workers (which ignore it) finish the workbooks

@@ -20,8 +20,6 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from ..templates._engine import ExcelError
 from . import summary_files
 from .scenarios import Scenario
@@ -71,6 +69,8 @@ class SummaryTable:
         # three times the memory, and a long batch keeps one per scenario.
         self._option_names: list[str] = []
         self._pending: list[Mapping[str, float | str]] = []
+        # Values of :meth:`cells` worked out elsewhere, by row, until their row is flushed.
+        self._given: dict[int, list] = {}
         self._results: list[array | list[str]] = [
             [] if column.is_text else array("d") for column in self.declared
         ]
@@ -97,6 +97,17 @@ class SummaryTable:
         return self._option_names[row].split(_SEPARATOR)
 
     # Figures ------------------------------------------------------------------
+
+    def given(self, row: int, values: Sequence[object]) -> None:
+        """The values of :meth:`cells` in the scenario of ``row``, worked out elsewhere
+        (by the batch writer, from the same formulas): that row is not evaluated again."""
+        if self.declared:
+            self._given[row] = list(values)
+
+    def cells(self) -> list[tuple[str, str]]:
+        """The cells (sheet, coordinate) of every declared column, for every option letter."""
+        self._built()
+        return self._cells()
 
     def _built(self):
         """The template built once with its defaults: the formulas and where each figure is."""
@@ -133,17 +144,25 @@ class SummaryTable:
         if not self._pending:
             return
         self._built()
-        block = self._calculator.input_columns(self._pending)
-        evaluation = self._calculator.evaluate(block, len(self._pending))
-        for column, kept in zip(self.declared, self._results, strict=True):
-            values = [evaluation[where] for where in self._column_cells(column)]
-            if column.is_text:
-                for i in range(len(self._pending)):
-                    kept.extend(_text(v.python(i)) for v in values)
-            else:
-                # Words where the workbook has no number ("reference", "never") stay blank.
-                numbers = np.stack([v.numbers() for v in values], axis=1)
-                kept.extend(numbers.ravel().tolist())
+        first = len(self.scenarios) - len(self._pending)
+        rows = range(first, len(self.scenarios))
+        missing = [row for row in rows if row not in self._given]
+        if missing:
+            block = self._calculator.input_columns([self._pending[r - first] for r in missing])
+            evaluation = self._calculator.evaluate(block, len(missing))
+            cells = [evaluation[where] for where in self._cells()]
+            for index, row in enumerate(missing):
+                self._given[row] = [values.python(index) for values in cells]
+        for row in rows:
+            values = iter(self._given.pop(row))
+            for column, kept in zip(self.declared, self._results, strict=True):
+                width = len(self._keys(column))
+                mine = [next(values) for _ in range(width)]
+                if column.is_text:
+                    kept.extend(map(_text, mine))
+                else:
+                    # Words where the workbook has no number ("reference", "never") stay blank.
+                    kept.extend(map(_number, mine))
         self._pending = []
 
     def figures(self) -> list[list[object]]:
@@ -201,6 +220,11 @@ def _text(value: object) -> str:
     if isinstance(value, float):
         return format(value, ".15g") if math.isfinite(value) else ""
     return "" if isinstance(value, ExcelError) else str(value)
+
+
+def _number(value: object) -> float:
+    """A number column's value: the cell's number, else NaN (shown blank)."""
+    return value if type(value) is float else math.nan
 
 
 def _one(values: Sequence[object]) -> object:

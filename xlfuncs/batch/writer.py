@@ -288,21 +288,27 @@ class Filler:
         ``stamps`` gives each scenario's fingerprint and document title, which
         the workbook then records (see :mod:`.provenance`).
         """
-        return list(self.each_workbook(block, stamps))
+        return [data for data, _ in self.each_workbook(block, stamps)]
 
     def each_workbook(
         self,
         block: Sequence[Mapping[str, float | str]],
         stamps: Sequence[tuple[str, str | None]] | None = None,
-    ) -> Iterator[bytes]:
-        """:meth:`workbooks`, made one at a time: a long block is evaluated at once
-        (which costs less per scenario the more scenarios it holds), and its
-        sheets' text is made a few hundred workbooks at a time, which bounds memory."""
+        keep: Sequence[tuple[str, str]] = (),
+    ) -> Iterator[tuple[bytes, list]]:
+        """:meth:`workbooks`, made one at a time, each with the values of the cells
+        ``keep`` (sheet, coordinate) in that scenario (see ``Values.python``).
+
+        A long block is evaluated at once (which costs less per scenario the
+        more scenarios it holds), and its sheets' text is made a few hundred
+        workbooks at a time, which bounds memory.
+        """
         if not block:
             return
         columns = self.calculator.input_columns(block)
         evaluation = self.calculator.evaluate(columns, len(block))
         cells = {where: evaluation[where] for where in self.calculator.formula_cells}
+        kept = [cells.get(where) or evaluation[where] for where in keep]
         if stamps is None:
             infos, deflated = self.infos, self.deflated
         else:
@@ -313,11 +319,12 @@ class Filler:
             rendered = {
                 part: sheet.render(block[start:stop], some) for part, sheet in self.sheets.items()
             }
-            for i in range(stop - start):
-                parts = {part: sheets[i] for part, sheets in rendered.items()}
+            for i in range(start, stop):
+                parts = {part: sheets[i - start] for part, sheets in rendered.items()}
                 if stamps is not None:
-                    parts.update(properties(self.property_texts, *stamps[start + i]))
-                yield write_package(infos, parts, deflated, fast=True)
+                    parts.update(properties(self.property_texts, *stamps[i]))
+                data = write_package(infos, parts, deflated, fast=True)
+                yield data, [values.python(i) for values in kept]
             del rendered
 
     def workbook_bytes(
