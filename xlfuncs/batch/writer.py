@@ -230,7 +230,7 @@ class Filler:
         if getattr(book, "workbook", None) is None or sorted(cells) != sorted(names):
             raise TemplateNotFillableError("the template does not say where each input is")
         try:
-            self.calculator = Calculator.of_book(book)
+            self.calculator = getattr(book, "calculator", None) or Calculator.of_book(book)
         except FormulaError as error:
             raise TemplateNotFillableError(str(error)) from error
         #: Where each figure and text of the workbook is, for the batch summary

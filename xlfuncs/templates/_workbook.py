@@ -868,7 +868,9 @@ class TemplateBook:
         """The .xlsx bytes, with every formula's value stored (see :func:`with_stored_values`)."""
         from ._engine import Calculator
 
-        evaluation = Calculator.of_book(self).evaluate()
+        #: The compiled formulas, kept for whoever fills this build again (the batch).
+        self.calculator = Calculator.of_book(self)
+        evaluation = self.calculator.evaluate()
         # Stored, not deflated: the parts are compressed once, when the values are in.
         package = deterministic_bytes(self.workbook, zipfile.ZIP_STORED)
         return with_stored_values(package, evaluation)
