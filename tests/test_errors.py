@@ -9,8 +9,10 @@ import pkgutil
 from pathlib import Path
 
 import pytest
+import xlwings as xw
 
 import xlfuncs
+from xlfuncs._excel import FunctionInputError
 from xlfuncs._recalc import recalculate
 from xlfuncs.batch.scenarios import ScenarioFileError
 from xlfuncs.batch.template import resolve_template
@@ -27,6 +29,8 @@ EXPECTED_BASES = {
     xlfuncs.LibreOfficeError: RuntimeError,
     ScenarioFileError: ValueError,
     TemplateNotFillableError: Exception,
+    # What Excel shows of a bad argument: an xlwings error, whose text alone every host shows.
+    FunctionInputError: xw.XlwingsError,
 }
 
 #: Built-in exceptions raised on purpose that never reach a user, with why.
@@ -54,7 +58,11 @@ def test_every_error_class_of_xlfuncs_has_the_one_base():
         for _, value in inspect.getmembers(module, inspect.isclass):
             if issubclass(value, BaseException) and value.__module__.startswith("xlfuncs"):
                 found.add(value)
-    assert found >= set(EXPECTED_BASES) - {ScenarioFileError, TemplateNotFillableError}
+    assert found >= set(EXPECTED_BASES) - {
+        ScenarioFileError,
+        TemplateNotFillableError,
+        FunctionInputError,
+    }
     for error in found:
         assert issubclass(error, xlfuncs.XlfuncsError), error
 

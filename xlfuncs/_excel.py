@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import xlwings as xw
 
-from ._errors import InputError, MissingDependencyError, NotFoundError
+from ._errors import InputError, MissingDependencyError, NotFoundError, XlfuncsError
 from ._validation import contains_bool, format_number
 
 __all__ = [
@@ -204,8 +204,12 @@ def argument_doc(core: Callable[..., object], name: str) -> str:
     return text
 
 
-class FunctionInputError(xw.XlwingsError):
-    """Bad input to an Excel function; its text is the short message a user sees."""
+class FunctionInputError(XlfuncsError, xw.XlwingsError):
+    """Bad input to an Excel function; its text is the short message a user sees.
+
+    An xlwings error, so that every xlwings host shows its text alone,
+    without a traceback.
+    """
 
 
 class _CellError:
