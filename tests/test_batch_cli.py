@@ -99,9 +99,11 @@ def test_verify_without_libreoffice_says_how_to_install_it(tmp_path, monkeypatch
     assert len(notices) == (option == "--recalc")
 
 
-def test_an_unknown_template_suggests_the_closest(tmp_path, capsys):
-    assert main(["generate", "--example", "--out", str(tmp_path), "--template", "tco_compare"]) == 1
+def test_an_unknown_template_is_a_usage_error_suggesting_the_closest(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["generate", "--example", "--out", str(out), "--template", "tco_compare"]) == 2
     assert "did you mean tco_comparison?" in capsys.readouterr().err
+    assert not out.exists()  # nothing written
 
 
 def test_the_installed_command_runs(tmp_path):

@@ -86,6 +86,15 @@ def run(arguments: argparse.Namespace) -> int:
         parser.error("give a scenario file or --example (one of them)")
     if arguments.jobs < 1:
         parser.error("--jobs must be 1 or more")
+    if arguments.template is not None:
+        from ._errors import InputError
+        from .templates import check_name
+
+        try:
+            check_name(arguments.template)
+        except InputError as error:
+            print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+            return EXIT_USAGE
     if arguments.recalc:
         print(
             "xlfuncs generate: --recalc is now --verify (workbooks always carry their values); "
