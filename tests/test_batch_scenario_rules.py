@@ -126,6 +126,23 @@ def test_numpy_floating_point_numbers_are_read_as_numbers():
     assert (values["tasks_per_month"], values["cost_per_error"]) == (250.5, 7.0)
 
 
+def test_numpy_whole_numbers_are_read_as_numbers_and_names():
+    # As a pandas column of whole numbers gives them.
+    scenario = desk(name=np.int64(2024), tasks_per_month=np.int64(250), cost_per_error=np.int32(7))
+    item = one([scenario])
+    assert item.name == "2024"
+    assert (item.values["tasks_per_month"], item.values["cost_per_error"]) == (250.0, 7.0)
+
+
+def test_a_whole_number_of_forty_digits_is_read_and_of_forty_one_refused_as_its_text_is():
+    # 10**39 has 40 digits, 10**40 has 41: the same limit as for a number written as text.
+    assert one([desk(tasks_per_month=10**39)]).values["tasks_per_month"] == 1e39
+    for given in (10**40, "1" + "0" * 40):
+        (item,) = read_scenarios([desk(tasks_per_month=given)], LAYOUT)
+        (problem,) = every_problem(item)
+        assert problem.key == "tasks_per_month" and "40" in own_text(problem)
+
+
 def test_a_whole_number_of_seventeen_digits_is_read():
     values = one([desk(tasks_per_month=10**16)]).values
     assert values["tasks_per_month"] == 1e16

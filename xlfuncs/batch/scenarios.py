@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
+import numbers
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -217,10 +218,14 @@ class ValueChecker:
                 words = self.mark.describe() if parse_number(raw, None) is not None else ""
                 self.fail(where, key, raw, f"{key} must be a number ({unit})", words)
             return number
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        if isinstance(raw, bool) or not isinstance(raw, numbers.Real):
             self.fail(where, key, raw, f"{key} must be a number ({unit})")
             return None
-        if isinstance(raw, int) and raw.bit_length() > 3.33 * LIMITS["digits"].size:
+        if isinstance(raw, numbers.Integral):  # numpy's integers too
+            raw = int(raw)
+        size = LIMITS["digits"].size
+        # The bit length first: a huge whole number is never written out to count its digits.
+        if isinstance(raw, int) and (raw.bit_length() > 3.33 * size or abs(raw) >= 10**size):
             self.fail(
                 where,
                 key,
@@ -262,7 +267,7 @@ class ValueChecker:
             return ""
         if isinstance(raw, str):
             text = str(raw).strip()
-        elif isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        elif isinstance(raw, bool) or not isinstance(raw, numbers.Real):
             self.fail(
                 where,
                 key,
@@ -271,13 +276,14 @@ class ValueChecker:
                 "it as text",
             )
             return ""
-        elif isinstance(raw, int):
+        elif isinstance(raw, numbers.Integral):
+            raw = int(raw)  # numpy's integers too
             if raw.bit_length() > 3.33 * 1000:
                 self.fail(where, key, _NO_VALUE, f"{key} is a number too long to be a name")
                 return ""
             text = str(raw)
         else:
-            text = format_number(raw)
+            text = format_number(float(raw))
         problem = text_problem(text)
         if problem:
             self.fail(where, key, _NO_VALUE, f"{key} {problem}")
