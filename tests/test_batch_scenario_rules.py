@@ -347,6 +347,34 @@ def test_a_template_with_prices_and_no_source_row_takes_a_models_prices():
     assert "a_source" not in values
 
 
+NO_CACHE_PRICE = DeclaredTemplate(
+    "no_cache_price",
+    (
+        Declared("scenario", "text", "Case"),
+        *option_rows(
+            "AB",
+            ("name", "text", "Option"),
+            ("input_price", "money", 1.0),
+            ("output_price", "money", 1.0),
+        ),
+    ),
+)
+
+
+def test_a_template_without_a_cache_read_price_takes_a_models_other_prices():
+    scenario = {
+        "name": "Desk",
+        "options": [
+            {"name": "listed", "model": "o3", "provider": "openai", "as_of": "2025-06-09"},
+            {"name": "typed", "input_price": 1, "output_price": 2},
+        ],
+    }
+    values = one([scenario], Layout.of(NO_CACHE_PRICE)).values
+    # o3's list prices per 1M tokens on 9 June 2025 (OpenAI): input 10, output 40.
+    assert (values["a_input_price"], values["a_output_price"]) == (10.0, 40.0)
+    assert "a_cached_price" not in values
+
+
 # The cost comparison: its reference, its options' prices, options left out -------------
 
 TCO_OPTION = "{name: %s, input_tokens: 1000, output_tokens: 500, accuracy: 0.9, cost_per_error: 10"

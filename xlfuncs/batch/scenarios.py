@@ -414,7 +414,8 @@ class ValueChecker:
         except InputError as error:
             self.fail(where("model"), "model", _NO_VALUE, str(error))
             return
-        values.update(found)
+        # Only the prices the template has rows for (a cache-read price may have none).
+        values.update((k, v) for k, v in found.items() if k in layout.value_keys)
         if "source" in layout.value_keys and "source" not in values:
             values["source"] = source
 
