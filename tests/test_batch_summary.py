@@ -10,15 +10,19 @@ from __future__ import annotations
 import math
 import random
 
+import openpyxl
 import pytest
-from batch_standin import STANDIN
+from batch_standin import STANDIN, StandInTemplate
 from template_support import recalculated, require_libreoffice
 
 import xlfuncs
 from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.summary import SummaryTable, neutralise
 from xlfuncs.batch.template import Layout, resolve_template
+from xlfuncs.batch.writer import Filler
 from xlfuncs.templates import TEMPLATE_NAMES
+from xlfuncs.templates._engine import ExcelError
+from xlfuncs.templates._workbook import SummaryColumn
 
 LAYOUT = Layout.of(STANDIN)
 
@@ -471,3 +475,158 @@ def test_describe_lists_the_declared_inputs_and_what_must_be_given():
         "(otherwise default 0)"
     ) in text
     assert "must be given" not in text
+
+
+# Tables of other shapes, text columns, and the batch's own build of the template ------
+
+
+def three_options(name):
+    """A stand-in scenario: 1000 tasks a month for 12 months, no growth, 10 per error."""
+    return {
+        "name": name,
+        "tasks_per_month": 1000,
+        "months": 12,
+        "monthly_growth": 0,
+        "cost_per_error": 10,
+        "options": [
+            {"name": "first option", "cost_per_task": 0.01, "accuracy": 0.9},
+            {"name": "second", "cost_per_task": 0.01, "accuracy": 0.99, "upfront": 50_000},
+            {"name": "never right", "cost_per_task": 0.01, "accuracy": 0},
+        ],
+    }
+
+
+def test_without_a_template_the_table_lists_each_scenarios_options():
+    # No template, no figures: a row per scenario and option, as the layout has options.
+    table = SummaryTable(LAYOUT)
+    for item in read_scenarios([three_options("two words")], LAYOUT):
+        table.add(item, "two words.xlsx")
+    assert not table.has_figures
+    assert table.headings == ("Scenario", "Option", "Workbook")
+    # The names as the scenario gives them, spaces and all.
+    assert table.option_names(0) == ["first option", "second", "never right"]
+    assert list(table.rows()) == [
+        ["two words", "first option", "two words.xlsx"],
+        ["two words", "second", "two words.xlsx"],
+        ["two words", "never right", "two words.xlsx"],
+    ]
+
+
+class TextColumns(StandInTemplate):
+    """The stand-in with text columns over a name, a number, and a figure that can be words."""
+
+    summary_columns = (
+        SummaryColumn("Name", "calc.name.{x}"),
+        SummaryColumn("TCO as text", "calc.tco.{x}"),
+        SummaryColumn("Cost per correct result as text", "calc.cost_per_correct.{x}"),
+    )
+
+
+def test_a_text_column_shows_a_number_in_general_format():
+    table = SummaryTable(LAYOUT, TextColumns())
+    for item in read_scenarios([three_options("as text")], LAYOUT):
+        table.add(item, "as text.xlsx")
+    # By hand, no growth: TCO = upfront + 12 months * 1000 tasks * (0.01 + (1 - accuracy) * 10);
+    # cost per correct result = 0.01 / accuracy, to 15 significant digits (Excel's General),
+    # and at accuracy 0 the stand-in's formula gives its words (batch_standin.py).
+    assert [row[3:] for row in table.rows()] == [
+        ["first option", "12120", "0.0111111111111111"],
+        ["second", "51320", "0.0101010101010101"],
+        ["never right", "120120", "no correct results"],
+    ]
+
+
+class OneTextColumn(StandInTemplate):
+    """The stand-in with a row per scenario and one text column."""
+
+    summary_by_option = False
+    summary_columns = (SummaryColumn("Shown", "calc.name.A"),)
+
+
+#: A cell's value, and what a text column shows of it (by hand: the text; a number
+#: to 15 significant digits, in general format; blank for anything else).
+SHOWN = [
+    ("Acme", "Acme"),
+    ("", ""),
+    (1234567.0, "1234567"),
+    (0.1 + 0.2, "0.3"),
+    (1e20, "1e+20"),
+    (-2.5, "-2.5"),
+    (True, ""),
+    (False, ""),
+    (None, ""),
+    (math.nan, ""),
+    (math.inf, ""),
+    (-math.inf, ""),
+    (ExcelError("#DIV/0!"), ""),
+    (ExcelError("#N/A"), ""),
+]
+
+
+def test_a_text_column_shows_text_and_numbers_and_leaves_the_rest_blank():
+    # The values come as the batch hands them over, for every kind a cell can hold.
+    table = SummaryTable(LAYOUT, OneTextColumn())
+    cases = [three_options(f"case {i}") for i in range(len(SHOWN))]
+    for row, item in enumerate(read_scenarios(cases, LAYOUT)):
+        table.add(item, f"{item.name}.xlsx")
+        table.given(row, [SHOWN[row][0]])
+    assert table.headings == ("Scenario", "Workbook", "Shown")
+    assert list(table.rows()) == [
+        [f"case {i}", f"case {i}.xlsx", shown] for i, (_, shown) in enumerate(SHOWN)
+    ]
+
+
+class NotBuiltAgain(StandInTemplate):
+    """The stand-in, for a summary that must take the batch's own build of it."""
+
+    def build(self, values, path):
+        raise AssertionError("the summary built the template a second time")
+
+
+def test_the_summary_takes_the_batchs_build_of_the_template():
+    filler = Filler(STANDIN)
+    table = SummaryTable(LAYOUT, NotBuiltAgain(), filler=lambda: filler)
+    for item in read_scenarios([three_options("shared")], LAYOUT):
+        table.add(item, "shared.xlsx")
+    # By hand: error cost (1 - accuracy) * 10; TCO 12 * 1000 * (0.01 + error cost) + upfront.
+    rows = [dict(zip(HEAD, row, strict=True)) for row in table.rows()]
+    assert [row["error"] for row in rows] == pytest.approx([1.0, 0.1, 10.0])
+    assert [row["tco"] for row in rows] == pytest.approx([12_120, 51_320, 120_120])
+
+
+def test_a_template_without_option_rows_has_a_row_per_scenario(tmp_path):
+    # scaffolding_build_vs_buy has options (V, D, R) but declares a row per scenario.
+    name = "scaffolding_build_vs_buy"
+    report = xlfuncs.generate(SCENARIOS[name], tmp_path, template=name)
+    assert report.ok, report.failures
+    # The scenarios' names and files as the scenario list gives them, then three figures.
+    assert [row[:2] for row in report.summary_rows()] == [
+        ["short", "short.xlsx"],
+        ["long", "long.xlsx"],
+    ]
+    assert all(len(row) == 5 for row in report.summary_rows())
+    sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx").active
+    assert [cell.value for cell in sheet[1]][:3] == [
+        "Scenario",
+        "Workbook",
+        "Small model with scaffolding: TCO",
+    ]
+    # The template declares money for the two TCOs and whole tasks for the break-even.
+    for row in (2, 3):
+        formats = [sheet.cell(row, column).number_format for column in range(1, 6)]
+        assert formats == ["General", "General", "#,##0.00", "#,##0.00", "#,##0"]
+
+
+def test_with_two_options_each_row_shows_its_own_options_figures():
+    template = resolve_template("margin_trap")
+    layout = Layout.of(template)
+    table = SummaryTable(layout, template)
+    case = SCENARIOS["margin_trap"][1]
+    for item in read_scenarios([case], layout):
+        table.add(item, f"{item.name}.xlsx")
+    safe, underwater = table.rows()
+    assert (safe[1], underwater[1]) == ("safe", "underwater")
+    # By hand: margin (price - cost) / price, today and after one year of the changes:
+    # safe 0.5 both; underwater (1 - 2) / 1 = -1 today, (0.5 - 2) / 0.5 = -3 after a year.
+    assert safe[3:5] == pytest.approx([0.5, 0.5])
+    assert underwater[3:5] == pytest.approx([-1.0, -3.0])

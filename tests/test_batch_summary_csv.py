@@ -14,11 +14,15 @@ from pathlib import Path
 
 import pytest
 from batch_processes_support import API_OPTION
+from batch_standin import STANDIN
 from template_support import require_libreoffice
 
 import xlfuncs
 from xlfuncs._recalc import find_soffice
+from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.summary import SummaryTable
 from xlfuncs.batch.summary_files import neutralise
+from xlfuncs.batch.template import Layout
 
 # Each hides a formula behind a separator other than the file's ``,``.
 HOSTILE = [
@@ -158,3 +162,31 @@ def test_decimal_commas_read_as_the_same_numbers_in_a_german_locale(tmp_path):
 )
 def test_neutralise_marks_every_piece_a_reader_could_split_off(text, safe):
     assert neutralise(text) == safe
+
+
+def test_a_summary_written_without_a_decimal_mark_has_points_and_commas(tmp_path):
+    case = {
+        "name": "by hand",
+        "tasks_per_month": 1000,
+        "months": 12,
+        "monthly_growth": 0,
+        "cost_per_error": 10,
+        "options": [
+            {"name": "efficient", "cost_per_task": 0.01, "accuracy": 0.9},
+            {"name": "frontier", "cost_per_task": 0.05, "accuracy": 0.99},
+            {"name": "built", "cost_per_task": 0.01, "accuracy": 0.99, "upfront": 50_000},
+        ],
+    }
+    layout = Layout.of(STANDIN)
+    table = SummaryTable(layout, STANDIN)
+    for item in read_scenarios([case], layout):
+        table.add(item, "by hand.xlsx")
+    table.write(tmp_path, overwrite=False)
+    lines = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    # By hand, to 12 significant digits: error cost (1 - accuracy) * 10; TCO 12 months *
+    # 1000 tasks * (cost + error cost) + upfront; cost per correct result cost / accuracy.
+    assert lines[1:] == [
+        '"by hand","efficient","by hand.xlsx",1,12120,0.0111111111111',
+        '"by hand","frontier","by hand.xlsx",0.1,1800,0.0505050505051',
+        '"by hand","built","by hand.xlsx",0.1,51320,0.010101010101',
+    ]
