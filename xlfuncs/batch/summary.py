@@ -20,6 +20,8 @@ from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
+import numpy as np
+
 from ..templates._engine import ExcelError
 from . import summary_files
 from .scenarios import Scenario
@@ -102,7 +104,10 @@ class SummaryTable:
         """The values of :meth:`cells` in the scenario of ``row``, worked out elsewhere
         (by the batch writer, from the same formulas): that row is not evaluated again."""
         if self.declared:
-            self._given[row] = list(values)
+            self._given[row] = [
+                _text(value) if is_text else _number(value)
+                for value, is_text in zip(values, self._text_cells(), strict=True)
+            ]
 
     def cells(self) -> list[tuple[str, str]]:
         """The cells (sheet, coordinate) of every declared column, for every option letter."""
@@ -129,6 +134,10 @@ class SummaryTable:
         """The cells of every declared column, for every option letter."""
         return [cell for column in self.declared for cell in self._column_cells(column)]
 
+    def _text_cells(self) -> list[bool]:
+        """For each of :meth:`cells`, whether its column holds text."""
+        return [column.is_text for column in self.declared for _ in self._keys(column)]
+
     def _column_cells(self, column) -> list[tuple[str, str]]:
         """The cells of one declared column, for every option letter."""
         book = self._book
@@ -147,23 +156,39 @@ class SummaryTable:
         first = len(self.scenarios) - len(self._pending)
         rows = range(first, len(self.scenarios))
         missing = [row for row in rows if row not in self._given]
+        self._pending = [self._pending[row - first] for row in missing]
+        if len(missing) == len(rows):  # nothing given: the columns of one evaluation
+            self._keep_evaluated()
+            return
         if missing:
-            block = self._calculator.input_columns([self._pending[r - first] for r in missing])
-            evaluation = self._calculator.evaluate(block, len(missing))
-            cells = [evaluation[where] for where in self._cells()]
-            for index, row in enumerate(missing):
-                self._given[row] = [values.python(index) for values in cells]
+            self._keep_evaluated(missing)
+        widths = [len(self._keys(column)) for column in self.declared]
         for row in rows:
-            values = iter(self._given.pop(row))
-            for column, kept in zip(self.declared, self._results, strict=True):
-                width = len(self._keys(column))
-                mine = [next(values) for _ in range(width)]
-                if column.is_text:
-                    kept.extend(map(_text, mine))
-                else:
-                    # Words where the workbook has no number ("reference", "never") stay blank.
-                    kept.extend(map(_number, mine))
-        self._pending = []
+            values, start = self._given.pop(row), 0
+            for width, kept in zip(widths, self._results, strict=True):
+                kept.extend(values[start : start + width])
+                start += width
+
+    def _keep_evaluated(self, rows: Sequence[int] | None = None) -> None:
+        """Evaluate the pending scenarios; keep their figures, or set them aside as
+        given for ``rows`` (the pending scenarios' rows)."""
+        block = self._calculator.input_columns(self._pending)
+        evaluation = self._calculator.evaluate(block, len(self._pending))
+        size, self._pending = len(self._pending), []
+        shown = []
+        for column, kept in zip(self.declared, self._results, strict=True):
+            values = [evaluation[where] for where in self._column_cells(column)]
+            if column.is_text:
+                by_scenario = [[_text(v.python(i)) for v in values] for i in range(size)]
+            else:
+                # Words where the workbook has no number ("reference", "never") stay blank.
+                by_scenario = np.stack([v.numbers() for v in values], axis=1).tolist()
+            if rows is None:
+                kept.extend(value for scenario in by_scenario for value in scenario)
+            shown.append(by_scenario)
+        if rows is not None:
+            for index, row in enumerate(rows):
+                self._given[row] = [value for column in shown for value in column[index]]
 
     def figures(self) -> list[list[object]]:
         """Per declared column, its values by scenario (a list per option for option columns)."""
