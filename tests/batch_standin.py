@@ -119,3 +119,19 @@ class StandInTemplate:
 
 
 STANDIN = StandInTemplate()
+
+
+#: A scenario of the stand-in small enough to work out by hand: 12 months of
+#: 1,000 tasks, no growth, 10 per error; three options.
+BY_HAND = {
+    "name": "by hand",
+    "tasks_per_month": 1000,
+    "months": 12,
+    "monthly_growth": 0,
+    "cost_per_error": 10,
+    "options": [
+        {"name": "efficient", "cost_per_task": 0.01, "accuracy": 0.9},
+        {"name": "frontier", "cost_per_task": 0.05, "accuracy": 0.99},
+        {"name": "built", "cost_per_task": 0.01, "accuracy": 0.99, "upfront": 50_000},
+    ],
+}

@@ -327,26 +327,6 @@ PRICED = DeclaredTemplate(
 )
 
 
-def test_a_template_with_prices_and_no_source_row_takes_a_models_prices():
-    scenario = {
-        "name": "Desk",
-        "options": [
-            {"name": "listed", "model": "o3", "provider": "openai", "as_of": "2025-06-09"},
-            {"name": "typed", "input_price": 1, "output_price": 2},
-        ],
-    }
-    values = one([scenario], Layout.of(PRICED)).values
-    # o3's list prices per 1M tokens on 9 June 2025 (OpenAI): input 10, output 40.
-    assert (values["a_input_price"], values["a_output_price"]) == (10.0, 40.0)
-    # A cache-read price left out is the input price.
-    assert (values["b_input_price"], values["b_output_price"], values["b_cached_price"]) == (
-        1.0,
-        2.0,
-        1.0,
-    )
-    assert "a_source" not in values
-
-
 NO_CACHE_PRICE = DeclaredTemplate(
     "no_cache_price",
     (
@@ -361,7 +341,8 @@ NO_CACHE_PRICE = DeclaredTemplate(
 )
 
 
-def test_a_template_without_a_cache_read_price_takes_a_models_other_prices():
+@pytest.mark.parametrize("template", [PRICED, NO_CACHE_PRICE], ids=lambda t: t.name)
+def test_a_template_with_prices_and_no_source_row_takes_a_models_prices(template):
     scenario = {
         "name": "Desk",
         "options": [
@@ -369,10 +350,15 @@ def test_a_template_without_a_cache_read_price_takes_a_models_other_prices():
             {"name": "typed", "input_price": 1, "output_price": 2},
         ],
     }
-    values = one([scenario], Layout.of(NO_CACHE_PRICE)).values
+    values = one([scenario], Layout.of(template)).values
     # o3's list prices per 1M tokens on 9 June 2025 (OpenAI): input 10, output 40.
     assert (values["a_input_price"], values["a_output_price"]) == (10.0, 40.0)
-    assert "a_cached_price" not in values
+    assert (values["b_input_price"], values["b_output_price"]) == (1.0, 2.0)
+    if template is PRICED:  # a cache-read price left out is the input price
+        assert values["b_cached_price"] == 1.0
+    else:  # no row for it: none is made up
+        assert "a_cached_price" not in values and "b_cached_price" not in values
+    assert "a_source" not in values
 
 
 # The cost comparison: its reference, its options' prices, options left out -------------

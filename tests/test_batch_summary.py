@@ -12,7 +12,7 @@ import random
 
 import openpyxl
 import pytest
-from batch_standin import STANDIN, StandInTemplate
+from batch_standin import BY_HAND, STANDIN, StandInTemplate
 from template_support import recalculated, require_libreoffice
 
 import xlfuncs
@@ -38,18 +38,7 @@ HEAD = ["scenario", "option", "file", "error", "tco", "per_correct"]
 
 
 def test_figures_by_hand():
-    case = {
-        "name": "by hand",
-        "tasks_per_month": 1000,
-        "months": 12,
-        "monthly_growth": 0,
-        "cost_per_error": 10,
-        "options": [
-            {"name": "efficient", "cost_per_task": 0.01, "accuracy": 0.9},
-            {"name": "frontier", "cost_per_task": 0.05, "accuracy": 0.99},
-            {"name": "built", "cost_per_task": 0.01, "accuracy": 0.99, "upfront": 50_000},
-        ],
-    }
+    case = BY_HAND
     table = table_of([case])
     assert table.headings == (
         "Scenario",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from batch_processes_support import API_OPTION
-from batch_standin import STANDIN
+from batch_standin import BY_HAND, STANDIN
 from template_support import require_libreoffice
 
 import xlfuncs
@@ -165,18 +165,7 @@ def test_neutralise_marks_every_piece_a_reader_could_split_off(text, safe):
 
 
 def test_a_summary_written_without_a_decimal_mark_has_points_and_commas(tmp_path):
-    case = {
-        "name": "by hand",
-        "tasks_per_month": 1000,
-        "months": 12,
-        "monthly_growth": 0,
-        "cost_per_error": 10,
-        "options": [
-            {"name": "efficient", "cost_per_task": 0.01, "accuracy": 0.9},
-            {"name": "frontier", "cost_per_task": 0.05, "accuracy": 0.99},
-            {"name": "built", "cost_per_task": 0.01, "accuracy": 0.99, "upfront": 50_000},
-        ],
-    }
+    case = BY_HAND
     layout = Layout.of(STANDIN)
     table = SummaryTable(layout, STANDIN)
     for item in read_scenarios([case], layout):
