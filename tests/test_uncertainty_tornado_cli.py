@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
+import uncertainty_examples as examples
 
 import xlfuncs
 from xlfuncs.cli import main
@@ -22,25 +23,10 @@ from xlfuncs.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "docs" / "examples"
 
-EFFICIENT = {
-    "cost_per_task": 0.002,
-    "accuracy": (0.90, 0.95, 0.97, "pert"),
-    "cost_per_error": (0.2, 0.5, 2.0),
-    "upfront": (20_000, 40_000, 90_000),
-    "monthly_fixed": 500,
-}
-FRONTIER = {
-    "cost_per_task": 0.04,
-    "accuracy": (0.97, 0.98, 0.99, "pert"),
-    "cost_per_error": (0.2, 0.5, 2.0),
-    "upfront": 5_000,
-}
-BOTH = {
-    "tasks_per_month": (20_000, 50_000, 150_000),
-    "months": 36,
-    "monthly_growth": (0.0, 0.02, 0.05),
-    "annual_discount_rate": 0.08,
-}
+# The shared example blocks, with accuracy drawn from Beta-PERT as in docs/examples.
+EFFICIENT = {**examples.EFFICIENT, "accuracy": (*examples.EFFICIENT["accuracy"], "pert")}
+FRONTIER = {**examples.FRONTIER, "accuracy": (*examples.FRONTIER["accuracy"], "pert")}
+BOTH = examples.BOTH
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
