@@ -76,6 +76,14 @@ class SummaryTable:
         self._results: list[array | list[str]] = [
             [] if column.is_text else array("d") for column in self.declared
         ]
+        # Per declared column, how many cells it has (one per option letter, or one),
+        # and per cell how its value is shown in the table.
+        self._widths = [len(self._keys(column)) for column in self.declared]
+        self._shows = [
+            _text if column.is_text else _number
+            for column, width in zip(self.declared, self._widths, strict=True)
+            for _ in range(width)
+        ]
         self._book = None
 
     @property
@@ -105,8 +113,7 @@ class SummaryTable:
         (by the batch writer, from the same formulas): that row is not evaluated again."""
         if self.declared:
             self._given[row] = [
-                _text(value) if is_text else _number(value)
-                for value, is_text in zip(values, self._text_cells(), strict=True)
+                show(value) for show, value in zip(self._shows, values, strict=True)
             ]
 
     def cells(self) -> list[tuple[str, str]]:
@@ -134,10 +141,6 @@ class SummaryTable:
         """The cells of every declared column, for every option letter."""
         return [cell for column in self.declared for cell in self._column_cells(column)]
 
-    def _text_cells(self) -> list[bool]:
-        """For each of :meth:`cells`, whether its column holds text."""
-        return [column.is_text for column in self.declared for _ in self._keys(column)]
-
     def _column_cells(self, column) -> list[tuple[str, str]]:
         """The cells of one declared column, for every option letter."""
         book = self._book
@@ -162,10 +165,9 @@ class SummaryTable:
             return
         if missing:
             self._keep_evaluated(missing)
-        widths = [len(self._keys(column)) for column in self.declared]
         for row in rows:
             values, start = self._given.pop(row), 0
-            for width, kept in zip(widths, self._results, strict=True):
+            for width, kept in zip(self._widths, self._results, strict=True):
                 kept.extend(values[start : start + width])
                 start += width
 

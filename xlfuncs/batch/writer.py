@@ -45,7 +45,6 @@ from .._ooxml import (
     cached_values,
     compress_part,
     inline_string,
-    number_text,
     read_package,
     sheet_parts,
     write_package,
@@ -173,18 +172,14 @@ class _Sheet:
                 continue
             _, where, head, middle = slot
             values = evaluation[where]
-            if not values.kind.any():  # numbers only
-                number = values.number
-                if (number == number[0]).all():
-                    static += [head, middle, number_text(number[0]), "</v></c>", piece]
-                    continue
-                statics.append("".join([*static, head, middle]))
-                numeric.append((len(columns), number))
-                columns.append([])
-                static = ["</v></c>", piece]
-            elif values.same_throughout():
+            if values.same_throughout():
                 kind, text = cached_value(*values.first())
                 static += [head, kind, middle, text, "</v></c>", piece]
+            elif not values.kind.any():  # numbers only
+                statics.append("".join([*static, head, middle]))
+                numeric.append((len(columns), values.number))
+                columns.append([])
+                static = ["</v></c>", piece]
             else:
                 statics.append("".join([*static, head]))
                 columns.append([f"{t}{middle}{v}</v></c>" for t, v in cached_values(values)])
@@ -308,7 +303,7 @@ class Filler:
         columns = self.calculator.input_columns(block)
         evaluation = self.calculator.evaluate(columns, len(block))
         cells = {where: evaluation[where] for where in self.calculator.formula_cells}
-        kept = [cells.get(where) or evaluation[where] for where in keep]
+        kept = [evaluation[where] for where in keep]
         if stamps is None:
             infos, deflated = self.infos, self.deflated
         else:
