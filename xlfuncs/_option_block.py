@@ -35,7 +35,14 @@ import numpy as np
 
 from ._errors import InputError
 from ._tco import tco
-from ._validation import RULES, describe_element, format_number, is_number, violation
+from ._validation import (
+    RULES,
+    describe_element,
+    did_you_mean,
+    format_number,
+    is_number,
+    violation,
+)
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -197,14 +204,10 @@ class _Reader:
             )
         name = cell.strip().lower()
         if name not in TCO_ARGUMENTS:
-            import difflib  # only on this error: keeps importing the Excel functions light
-
-            close = difflib.get_close_matches(name, TCO_ARGUMENTS, n=1)
-            hint = f" (did you mean {close[0]}?)" if close else ""
             raise self.fail(
                 where,
-                f"unknown name {cell.strip()!r}{hint}; the names are TCO's arguments: "
-                + ", ".join(TCO_ARGUMENTS),
+                f"unknown name {cell.strip()!r}{did_you_mean(name, TCO_ARGUMENTS)}; "
+                "the names are TCO's arguments: " + ", ".join(TCO_ARGUMENTS),
             )
         if name not in self.allowed:
             raise self.fail(

@@ -14,7 +14,7 @@ import functools
 import inspect
 import math
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -28,6 +28,7 @@ __all__ = [
     "contains_bool",
     "describe_element",
     "described",
+    "did_you_mean",
     "format_number",
     "is_number",
     "violation",
@@ -207,6 +208,22 @@ RULES: dict[str, Rule] = {
     "utilization": POSITIVE_FRACTION,
     "price": POSITIVE,
 }
+
+
+def did_you_mean(word: str, known: Sequence[str]) -> str:
+    """`` (did you mean X?)`` for the name of ``known`` closest to ``word``, or nothing.
+
+    Words over 100 characters get no guess: comparing them costs time for nothing.
+
+    >>> did_you_mean("acuracy", ["accuracy", "cost"]), did_you_mean("zzz", ["accuracy"])
+    (' (did you mean accuracy?)', '')
+    """
+    if len(word) > 100:
+        return ""
+    import difflib  # only on an error: keeps importing the Excel functions light
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def format_number(value: float) -> str:

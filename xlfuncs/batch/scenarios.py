@@ -29,7 +29,6 @@ input left out takes a neutral default or must be given (:mod:`.defaults`).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import numbers
 import re
@@ -37,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .._errors import InputError
-from .._validation import format_number
+from .._validation import did_you_mean, format_number
 from . import defaults
 from .files import Formula, JsonNumber, NumberText
 from .limits import LIMITS, text_problem
@@ -145,11 +144,8 @@ def _show(value: object) -> str:
 
 
 def suggest(word: str, known: Iterable[str]) -> str:
-    """`` (did you mean X?)`` for the closest known name, or nothing."""
-    if len(word) > 100:
-        return ""
-    close = difflib.get_close_matches(word.lower(), list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    """`` (did you mean X?)`` for the known name closest to ``word`` in any case, or nothing."""
+    return did_you_mean(word.lower(), list(known))
 
 
 @functools.lru_cache(maxsize=4096)

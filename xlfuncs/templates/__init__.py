@@ -16,13 +16,13 @@ import it.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
 from .._errors import InputError
+from .._validation import did_you_mean
 
 __all__ = ["TEMPLATE_MODULES", "TEMPLATE_NAMES", "build_all", "check_name", "template"]
 
@@ -49,10 +49,9 @@ def check_name(name: object) -> str:
     """
     if isinstance(name, str) and name in TEMPLATE_MODULES:
         return name
-    close = difflib.get_close_matches(str(name), TEMPLATE_NAMES, n=1)
-    hint = f" (did you mean {close[0]}?)" if close else ""
     raise InputError(
-        f"unknown template {name!r}{hint}; the templates are {', '.join(TEMPLATE_NAMES)}",
+        f"unknown template {name!r}{did_you_mean(str(name), TEMPLATE_NAMES)}; "
+        f"the templates are {', '.join(TEMPLATE_NAMES)}",
         function="template",
         argument="name",
     )
