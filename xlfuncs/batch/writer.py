@@ -224,6 +224,7 @@ class Filler:
         names = [spec.name for spec in template.inputs]
         if getattr(book, "workbook", None) is None or sorted(cells) != sorted(names):
             raise TemplateNotFillableError("the template does not say where each input is")
+        input_sheet = book.input_sheet
         try:
             self.calculator = getattr(book, "calculator", None) or Calculator.of_book(book)
         except FormulaError as error:
@@ -237,13 +238,13 @@ class Filler:
             formulas.setdefault(sheet, {})[coordinate] = (sheet, coordinate)
         self.sheets: dict[str, _Sheet] = {}
         for title, part in sheet_parts(self.fixed).items():
-            here = cells if title == "Inputs" else {}
+            here = cells if title == input_sheet else {}
             sheet = _Sheet(self.fixed[part].decode("utf-8"), here, formulas.get(title, {}))
             if sheet.slots:
                 self.sheets[part] = sheet
         found = [s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "input"]
         if sorted(found) != sorted(names):
-            raise TemplateNotFillableError("an input's cell is not on the Inputs sheet")
+            raise TemplateNotFillableError(f"an input's cell is not on the {input_sheet} sheet")
         cut = {s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "formula"}
         if cut != set(self.calculator.formula_cells):
             raise TemplateNotFillableError("a formula cell was not found in the sheet's XML")

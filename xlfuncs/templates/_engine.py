@@ -266,7 +266,7 @@ class Calculator:
     @classmethod
     def of_book(cls, book) -> Calculator:
         """The calculator of a :class:`~xlfuncs.templates._workbook.TemplateBook`."""
-        inputs = {name: ("Inputs", cell) for name, cell in book.input_cells.items()}
+        inputs = {name: (book.input_sheet, cell) for name, cell in book.input_cells.items()}
         return cls(book.workbook, inputs)
 
     @property

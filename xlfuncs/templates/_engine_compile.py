@@ -124,7 +124,7 @@ def _resolve(node, scope: _Scope):
     return node
 
 
-def _is_reference(node, scope: _Scope) -> bool:
+def _is_reference(node) -> bool:
     return node[0] in ("ref", "range", "name")
 
 
@@ -192,7 +192,7 @@ def _compile(node, scope: _Scope) -> Closure:
         if function is None:
             raise FormulaError(f"the function {name} is not supported here")
         compiled = [_compile(a, scope) for a in args]
-        refs = [_is_reference(a, scope) for a in args]
+        refs = [_is_reference(a) for a in args]
         low, high = _ARITY.get(name, (0, None))
         if len(args) < low or (high is not None and len(args) > high):
             raise FormulaError(f"{name} takes {low} to {high} arguments, got {len(args)}")

@@ -22,6 +22,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
@@ -61,7 +62,9 @@ __all__ = [
     "text_literal",
 ]
 
-SHEETS = ("About", "Inputs", "Calculations", "Summary", "Checks")
+#: The sheet that holds every input cell (``TemplateBook.input_cells``).
+INPUT_SHEET = "Inputs"
+SHEETS = ("About", INPUT_SHEET, "Calculations", "Summary", "Checks")
 
 # Number formats: money totals, money per task (often fractions of a cent),
 # percentages, counts.
@@ -404,7 +407,9 @@ class TemplateBook:
     #: For templates whose options can be left out: the condition, given an option
     #: letter, that the option is included (its inputs are checked only then).
     option_included: Callable[[str], str] | None = field(init=False, default=None)
+    #: Each input's cell on :data:`INPUT_SHEET`, by name.
     input_cells: dict[str, str] = field(init=False, default_factory=dict)
+    input_sheet: ClassVar[str] = INPUT_SHEET
 
     def __post_init__(self) -> None:
         self.workbook = Workbook()
@@ -495,7 +500,7 @@ class TemplateBook:
 
     def write_inputs(self, intro: str) -> None:
         """Lay out the Inputs sheet from the declaration: sections, option tables, names."""
-        sheet = "Inputs"
+        sheet = INPUT_SHEET
         ws = self[sheet]
         self.sheet_title(sheet, "Inputs", intro)
         last = _SOURCE_COL
@@ -551,12 +556,14 @@ class TemplateBook:
     def _write_input(self, spec: InputSpec, coordinate: str) -> None:
         value = self.values[spec.name]
         if spec.is_text:
-            self.put_text("Inputs", coordinate, str(value), style="input")
+            self.put_text(INPUT_SHEET, coordinate, str(value), style="input")
         else:
-            self.put("Inputs", coordinate, value, number_format=spec.number_format, style="input")
-        self["Inputs"][coordinate].protection = Protection(locked=False)
-        self.define(spec.name, "Inputs", coordinate)
-        self["Inputs"].add_data_validation(_validation(spec, coordinate))
+            self.put(
+                INPUT_SHEET, coordinate, value, number_format=spec.number_format, style="input"
+            )
+        self[INPUT_SHEET][coordinate].protection = Protection(locked=False)
+        self.define(spec.name, INPUT_SHEET, coordinate)
+        self[INPUT_SHEET].add_data_validation(_validation(spec, coordinate))
         self.input_cells[spec.name] = coordinate
 
     # Checks --------------------------------------------------------------
