@@ -41,6 +41,7 @@ __all__ = [
     "monthly_discount_rate",
     "net_value",
     "price_in_year",
+    "rounded",
     "rounded_difference",
     "rounded_share",
     "selfhost_cost",
@@ -392,6 +393,16 @@ def years_to_zero_margin(price: str, cost: str, drift: str, never: str) -> str:
     return f"IF({c}>={p},0,IF({d}<1,LN({c}/{p})/LN({drift}),{never}))"
 
 
+def rounded(value: str) -> str:
+    """``value`` rounded to :data:`TIE_DIGITS` decimals: the form in which a computed figure
+    is compared, so every engine decides a tie the same way.
+
+    >>> rounded("breakeven_accuracy")
+    'ROUND(breakeven_accuracy,9)'
+    """
+    return f"ROUND({value},{TIE_DIGITS})"
+
+
 def rounded_share(value: str, scale: str) -> str:
     """``value`` as a share of ``scale`` rounded to :data:`TIE_DIGITS` decimals: the form in
     which figures are compared, so every engine decides a tie the same way.
@@ -399,7 +410,7 @@ def rounded_share(value: str, scale: str) -> str:
     >>> rounded_share("E20", "tie_scale")
     'ROUND(E20/tie_scale,9)'
     """
-    return f"ROUND({_arg(value)}/{_arg(scale)},{TIE_DIGITS})"
+    return rounded(f"{_arg(value)}/{_arg(scale)}")
 
 
 def rounded_difference(a: str, b: str, scale: str | None = None) -> str:
@@ -414,4 +425,4 @@ def rounded_difference(a: str, b: str, scale: str | None = None) -> str:
     """
     if scale is None:
         scale = f"MAX(1,ABS({a}),ABS({b}))"
-    return f"ROUND(({_summand(a)}-{_arg(b)})/{_arg(scale)},{TIE_DIGITS})"
+    return rounded(f"({_summand(a)}-{_arg(b)})/{_arg(scale)}")

@@ -357,7 +357,7 @@ def _sentences() -> dict[str, str]:
     be = 'FIXED(breakeven_accuracy*100,1)&"%"'
     cost = "FIXED(cost_per_error,2)"
     # The break-even is compared at TIE_DIGITS decimals, as every engine rounds it.
-    rounded = f"ROUND(breakeven_accuracy,{fx.TIE_DIGITS})"
+    rounded = fx.rounded("breakeven_accuracy")
     accuracy_sentence = (
         f'IF({rounded}>1,"At a cost per error of "&{cost}&" the efficient model '
         f'costs more than the frontier model at any accuracy, even 100%.",'
@@ -369,7 +369,7 @@ def _sentences() -> dict[str, str]:
         f'"the efficient model costs less.","the frontier model costs less.")))'
     )
     error_sentence = (
-        f"IF(ISNUMBER(breakeven_error_cost),IF(ROUND(breakeven_error_cost,{fx.TIE_DIGITS})<0,"
+        f"IF(ISNUMBER(breakeven_error_cost),IF({fx.rounded('breakeven_error_cost')}<0,"
         '"No cost per error makes the two cost the same: "&IF(frontier_accuracy>'
         'efficient_accuracy,"the frontier model is cheaper and more accurate.",'
         '"the efficient model is cheaper and more accurate."),'

@@ -313,7 +313,7 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             'FIXED(f_cost_per_case,3)&" in "&FIXED(f_seconds_per_case,1)&" s."'
         ),
         "sentence.breakeven": (
-            f"IF(ISNUMBER(breakeven_error_cost),IF(ROUND(breakeven_error_cost,{fx.TIE_DIGITS})<0,"
+            f"IF(ISNUMBER(breakeven_error_cost),IF({fx.rounded('breakeven_error_cost')}<0,"
             '"No cost of a wrong answer makes the two equal: one model is both cheaper and '
             'more accurate.",'
             'IF(t_accuracy>f_accuracy,"Thinking costs less overall when a wrong answer costs '

@@ -441,8 +441,7 @@ def _write_summary(book: TemplateBook) -> None:
         '" less than the small model with scaffolding over "&months&" months.")'
     )
     volume = (
-        "IF(ISNUMBER(breakeven_volume_horizon),IF(ROUND(breakeven_volume_horizon,"
-        f"{fx.TIE_DIGITS})<0,"
+        f"IF(ISNUMBER(breakeven_volume_horizon),IF({fx.rounded('breakeven_volume_horizon')}<0,"
         '"The two never cost the same at a positive volume: one is cheaper at any volume.",'
         'IF(frontier_all_in>small_all_in,"The scaffolding pays for itself from about "&'
         'FIXED(breakeven_volume_horizon,0)&" tasks in the first month; you have "&'

@@ -241,7 +241,7 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
         f'{ref_name}&"."'
     )
     # The break-even is compared with 0 and 1 at TIE_DIGITS decimals, as every engine rounds.
-    be_rounded = f"ROUND({be},{fx.TIE_DIGITS})"
+    be_rounded = fx.rounded(be)
     return (
         f'IF({p}include<>"Yes",{is_text},IF(NOT(all_checks_pass),{CHECK_SENTENCE},'
         f"IF({text_literal(letter)}=reference_option,{is_reference},"
