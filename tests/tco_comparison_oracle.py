@@ -154,10 +154,10 @@ def expected_figures(values: dict) -> dict[str, object]:
     for k in range(1, len(OPTIONS) + 1):
         shown = k <= len(included)
         pick = per[ordered[k - 1]] if shown else None
-        # Rows below the last included option show a dash.
-        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else "-"
-        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else "-"
-        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else "-"
+        # Rows below the last included option are blank.
+        out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else ""
+        out[f"summary.rank_gap.{k}"] = pick["tco"] - per[ordered[0]]["tco"] if shown else ""
+        out[f"summary.rank_cost_per_correct.{k}"] = pick["cost_per_correct"] if shown else ""
     for letter in OPTIONS:
         for key in (
             "running_cost",
@@ -171,6 +171,9 @@ def expected_figures(values: dict) -> dict[str, object]:
         ):
             out[f"summary.{key}.{letter}"] = per[letter][key]
         out[f"summary.accuracy.{letter}"] = v[letter.lower() + "_accuracy"]
+        if v[letter.lower() + "_include"] != "Yes":  # an option left out shows no figure
+            for key in [k for k in out if k.startswith("summary.") and k.endswith(f".{letter}")]:
+                out[key] = ""
     return out, per, ordered
 
 

@@ -89,8 +89,8 @@ def expected_texts(values: dict) -> dict[str, str]:
         )
     }
     for k in range(1, len(OPTIONS) + 1):
-        out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else "-"
-        out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else "-"
+        out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else ""
+        out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else ""
     out["summary.reference_name"] = name[ref]
     for letter in OPTIONS:
         out[f"calc.name.{letter}"] = out[f"summary.name.{letter}"] = name[letter]
@@ -98,7 +98,8 @@ def expected_texts(values: dict) -> dict[str, str]:
         be = o["breakeven_accuracy"]
         it_is = f"it is {fixed(accuracy * 100, 1)}%."
         if v[letter.lower() + "_include"] != "Yes":
-            text = f"{name[letter]} is left out of the comparison (Include is No)."
+            text = ""  # one line names the options left out
+            out[f"summary.name.{letter}"] = ""
         elif reference_left_out:  # a check fails: no sentence that could mislead
             text = f"Check input: {failing}."
         elif letter == ref:
@@ -123,6 +124,10 @@ def expected_texts(values: dict) -> dict[str, str]:
                 f"than {name[ref]}; {it_is}"
             )
         out[f"summary.sentence.{letter}"] = text
+    left_out = [name[x] for x in OPTIONS if v[x.lower() + "_include"] != "Yes" and name[x] != ""]
+    out["summary.left_out"] = (
+        f"Left out of the comparison (Include is No): {'; '.join(left_out)}." if left_out else ""
+    )
     return out
 
 

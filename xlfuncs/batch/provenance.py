@@ -86,7 +86,7 @@ def fingerprint(
     # Python's repr of text and numbers is exact and unambiguous (a float's
     # repr reads back as the same float).
     inputs = [
-        (key, value if isinstance(value, str) else float(value))
+        (key, value if value is None or isinstance(value, str) else float(value))
         for key, value in sorted(values.items())
     ]
     text = repr((_FORMAT, template_name, template_version or __version__, inputs))

@@ -59,8 +59,8 @@ __all__ = [
     "suggest",
 ]
 
-#: The name an option a scenario does not give takes in its workbook.
-UNUSED_OPTION = "(not used)"
+#: What an option a scenario does not give holds in its workbook: nothing (blank cells).
+UNUSED_OPTION = None
 
 SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".csv": "csv", ".xlsx": "xlsx"}
 
@@ -490,14 +490,16 @@ def assemble(
         values[layout.scenario_input] = name
     for index, letter in enumerate(layout.letters):
         specs = layout.options[letter]
+        if index >= len(options) and layout.include_key:
+            # An option the scenario does not give is left out of the comparison,
+            # its cells blank: none of the template's illustrative values shows.
+            for spec in specs.values():
+                values[spec.name] = UNUSED_OPTION
+            values[specs[layout.include_key].name] = "No"
+            continue
         for spec in specs.values():
             values[spec.name] = spec.default
         if index >= len(options):
-            # An option the scenario does not give is left out of the comparison.
-            if layout.include_key:
-                values[specs[layout.include_key].name] = "No"
-                if layout.option_name_key:
-                    values[specs[layout.option_name_key].name] = UNUSED_OPTION
             continue
         option_name, given = options[index]
         for key, value in given.items():

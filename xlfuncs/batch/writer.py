@@ -86,8 +86,10 @@ def _number_text(value: float) -> str:
     return "%.16g" % value  # noqa: UP031 - exactly as openpyxl writes numbers
 
 
-def _input_cell(head: str, value: float | str) -> str:
-    """An input cell's XML for ``value``, as openpyxl writes it."""
+def _input_cell(head: str, value: float | str | None) -> str:
+    """An input cell's XML for ``value``, as openpyxl writes it (``None``: a blank cell)."""
+    if value is None:
+        return f"{head}/>"
     if isinstance(value, str):
         if value == "":
             return f'{head} t="inlineStr" />'
@@ -201,6 +203,10 @@ class _Sheet:
 def _skeleton_values(template: Template, quoted: frozenset[str]) -> dict[str, float | str]:
     """The defaults, with a text that starts like a formula in each quoted input."""
     values = {spec.name: spec.default for spec in template.inputs}
+    # Named as a scenario: the build is a scenario's book (see TemplateBook.filled).
+    scenario = getattr(template, "scenario_input", None)
+    if scenario in values:
+        values[scenario] = "Scenario"
     for name in quoted:
         values[name] = "=" + str(values[name])
     return values
@@ -267,6 +273,13 @@ class Filler:
         self.deflated_stamped = {
             name: packed for name, packed in (self.deflated | room).items() if name not in own
         }
+        # Charts with a series per option: each workbook's copy draws only the options
+        # its scenario gives, up to its horizon (see TemplateBook.option_charts).
+        self.option_charts = [
+            (chart.chart.path[1:], chart, self.fixed[chart.chart.path[1:]].decode("utf-8"))
+            for chart in getattr(book, "option_charts", ())
+        ]
+        self.chart_variants: dict[tuple, dict[str, tuple[bytes, int, int]]] = {}
         self.infos_stamped = list(self.infos)
         for name in own:
             if name not in self.fixed:
@@ -319,9 +332,26 @@ class Filler:
                 parts = {part: sheets[i - start] for part, sheets in rendered.items()}
                 if stamps is not None:
                     parts.update(properties(self.property_texts, *stamps[i]))
-                data = write_package(infos, parts, deflated, fast=True)
+                data = write_package(infos, parts, self._charts_of(block[i], deflated), fast=True)
                 yield data, [values.python(i) for values in kept]
             del rendered
+
+    def _charts_of(self, values: Mapping[str, float | str], deflated: dict) -> dict:
+        """``deflated`` with each option chart drawing the options ``values`` give, up to
+        the horizon they give."""
+        if not self.option_charts:
+            return deflated
+        shapes = tuple(chart.shape(values) for _, chart, _ in self.option_charts)
+        built = tuple(chart.shape(None) for _, chart, _ in self.option_charts)
+        if shapes == built:
+            return deflated
+        key = (shapes, id(deflated))
+        if key not in self.chart_variants:
+            variant = dict(deflated)
+            for (part, chart, xml), shape in zip(self.option_charts, shapes, strict=True):
+                variant[part] = compress_part(chart.redrawn(xml, *shape).encode("utf-8"), fast=True)
+            self.chart_variants[key] = variant
+        return self.chart_variants[key]
 
     def workbook_bytes(
         self, values: Mapping[str, float | str], stamp: tuple[str, str | None] | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from . import _formulas as fx
@@ -21,6 +22,7 @@ from ._workbook import (
     COUNT,
     MONEY,
     MONEY_PER_TASK,
+    NAME_CHARS,
     PERCENT,
     TemplateBook,
     guarded,
@@ -187,6 +189,10 @@ def _layout() -> dict[str, int]:
         for kind in ("cost", "discounted", "cumulative"):
             rows[f"t_{kind}_{letter}"] = row
             row += 1
+    row += 1
+    for letter in OPTIONS:
+        rows[f"t_chart_{letter}"] = row
+        row += 1
     return rows
 
 
@@ -206,6 +212,8 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
             style="bold",
             text_key=f"calc.name.{letter}",
         )
+        ws[f"{col}{rows['name']}"].alignment = Alignment(wrap_text=True, vertical="top")
+        book.reserve(sheet, f"{col}{rows['name']}", NAME_CHARS)
     refs = {k: r for k, r in rows.items() if not k.startswith("t_") and k != "letter"}
 
     def option_row(
@@ -402,7 +410,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         template: str,
         fmt: str,
         figure: str,
-        guard: str,
+        guard: str | None,
         marker: str = CHECK_INPUT,
     ) -> None:
         book.period_row(
@@ -475,6 +483,27 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
             f"cumulative.{letter}",
             ok,
             "NA()",  # the chart leaves a gap
+        )
+    # What the chart draws: each option in use up to the horizon, #N/A elsewhere,
+    # which spreadsheets leave out of a line (a blank or a text would be drawn as 0).
+    for letter in COLS:
+        r, cumulative = t[f"t_chart_{letter}"], t[f"t_cumulative_{letter}"]
+        in_use = f"{letter.lower()}_in_use"
+        book.put(
+            sheet,
+            f"D{r}",
+            f"=IF({in_use},D{cumulative},NA())",
+            key=f"timeline.chart.{letter}.0",
+            number_format=MONEY,
+        )
+        row(
+            f"t_chart_{letter}",
+            f"Option {letter} in the chart: cumulative cost up to the horizon",
+            "money",
+            f"=IF(AND({in_use},{{c}}{{t_in_horizon}}=1),{{c}}{{t_cumulative_{letter}}},NA())",
+            MONEY,
+            f"chart.{letter}",
+            None,
         )
 
 

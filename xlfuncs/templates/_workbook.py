@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,11 +48,14 @@ __all__ = [
     "DEFAULT_SCENARIO",
     "MONEY",
     "MONEY_PER_TASK",
+    "NAME_CHARS",
     "PERCENT",
     "SCENARIO_INPUT",
     "SHEETS",
+    "SOURCE_CHARS",
     "Check",
     "InputSpec",
+    "OptionChart",
     "RowWriter",
     "SummaryColumn",
     "TemplateBook",
@@ -80,18 +84,43 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 # Colour key (explained on About).
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
-_INPUT_FONT = Font(color="0000CC")
+# Every font is named: a spreadsheet draws an unnamed one in its own default face.
+_FACE = "Calibri"
+_INPUT_FONT = Font(name=_FACE, color="0000CC")
 _HEADING_FILL = PatternFill("solid", fgColor="1F3864")
-_HEADING_FONT = Font(bold=True, color="FFFFFF")
+_HEADING_FONT = Font(name=_FACE, bold=True, color="FFFFFF")
 _OUTPUT_FILL = PatternFill("solid", fgColor="E2EFDA")
-_OUTPUT_FONT = Font(bold=True)
-_TITLE_FONT = Font(bold=True, size=14, color="1F3864")
-_NOTE_FONT = Font(italic=True, color="595959")
+_OUTPUT_FONT = Font(name=_FACE, bold=True)
+_TITLE_FONT = Font(name=_FACE, bold=True, size=14, color="1F3864")
+_NOTE_FONT = Font(name=_FACE, italic=True, color="595959")
+_BOLD_FONT = Font(name=_FACE, bold=True)
 _THIN = Side(style="thin", color="BFBFBF")
 _INPUT_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
 _OK_FILL = PatternFill("solid", fgColor="C6EFCE")
+_UNUSED_FILL = PatternFill("solid", fgColor="D9D9D9", bgColor="D9D9D9")
 _BAD_FILL = PatternFill("solid", fgColor="FFC7CE")
+
+# Page layout. A column of width w holds about w characters of ordinary text
+# in Calibri 11; LibreOffice, without Calibri, draws the wider DejaVu Sans. A
+# wrapped text is given the lines it takes at _CHARS_PER_WIDTH characters per
+# unit of width (bold text: _BOLD_CHARS), so that it never runs over the next row.
+_CHARS_PER_WIDTH = 1.05
+_BOLD_CHARS = 0.95
+_DEFAULT_WIDTH = 8.43
+#: Room for a sentence of "In plain words": two names and the words around them.
+_SENTENCE_CHARS = 2 * 60 + 100
+#: Points per line of text, per point of font size.
+_LINE_SPACING = 1.36
+#: Most characters an option's name and a source hold on the sheets (longer
+#: texts still show whole in the cell, but may need its row widened by hand).
+NAME_CHARS = 60
+SOURCE_CHARS = 200
+#: Print settings: margins in inches; Calculations prints at this scale, in
+#: blocks of columns with its row titles repeated.
+_MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.5, "header": 0.3, "footer": 0.3}
+_BLOCK_SCALE = 80
 
 #: Inputs sheet columns: label, unit, values (up to four options), note, source.
 _LABEL_COL, _UNIT_COL, _FIRST_VALUE_COL = 2, 3, 4
@@ -275,8 +304,21 @@ def resolve_inputs(
         )
     values = {spec.name: spec.default for spec in specs}
     values.update(given or {})
-    return {name: by_name[name].check(template, value) for name, value in values.items()}
+    # An option's input may be left blank (an option not in use); its checks say so.
+    return {
+        name: None if value is None and spec.option else spec.check(template, value)
+        for name, value in values.items()
+        for spec in (by_name[name],)
+    }
 
+
+# What only the template's illustrative defaults call for, taken out of a scenario's book.
+_TEMPLATE_ONLY_BRACKET = re.compile(r" \((?:the defaults are )?illustrative[^)]*\)", re.IGNORECASE)
+_TEMPLATE_ONLY = re.compile(
+    r"\s*The defaults are illustrative[^.]*\.|(?:; |\s*)the defaults are illustrative(?=\.)",
+)
+#: The intro of Inputs in a scenario's book.
+_SCENARIO_INTRO = "The inputs of this scenario. Type over the yellow cells to try other values."
 
 #: What a figure shows instead of a number when an input it is computed from fails its check.
 CHECK_INPUT = '"check input"'
@@ -387,6 +429,44 @@ def input_condition(spec: InputSpec) -> str:
     return _condition(spec.rule, spec.name)
 
 
+_SERIES = re.compile(r"<(c:)?ser>.*?</(c:)?ser>", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class OptionChart:
+    """A chart with a series per option across the months, as a scenario's book draws it.
+
+    ``names`` gives, per series in order, the input naming its option: an option
+    a scenario does not give has blank inputs, and its series is left out. With
+    a ``horizon`` input, the series run from ``first_column`` to ``first_column``
+    plus the horizon (``last_column`` as built): a line stops where the months do.
+    """
+
+    chart: object
+    names: tuple[str, ...]
+    horizon: str | None = None
+    first_column: int = 0
+    last_column: int = 0
+
+    def shape(self, values: Mapping[str, object] | None) -> tuple[tuple[bool, ...], int]:
+        """Which series ``values`` leave out, and the last column drawn (as built: None)."""
+        if values is None:
+            return tuple(False for _ in self.names), self.last_column
+        gone = tuple(values[name] is None for name in self.names)
+        months = values[self.horizon] if self.horizon else None
+        last = self.first_column + int(months) if is_number(months) else self.last_column
+        return gone, last
+
+    def redrawn(self, xml: str, gone: Sequence[bool], last: int) -> str:
+        """The chart's XML (as built) without the series ``gone`` and ending at ``last``."""
+        flags = iter(gone)
+        xml = _SERIES.sub(lambda series: "" if next(flags, False) else series.group(), xml)
+        if last != self.last_column:
+            old, new = get_column_letter(self.last_column), get_column_letter(last)
+            xml = xml.replace(f":${old}$", f":${new}$")
+        return xml
+
+
 @dataclass
 class TemplateBook:
     """A workbook being built: the five sheets, their styles, names, figures and checks.
@@ -410,6 +490,11 @@ class TemplateBook:
     #: Each input's cell on :data:`INPUT_SHEET`, by name.
     input_cells: dict[str, str] = field(init=False, default_factory=dict)
     input_sheet: ClassVar[str] = INPUT_SHEET
+    #: Characters to make room for in a wrapped cell whose text a scenario sets
+    #: (an option's name, a source), beyond the text the defaults give it.
+    reserved: dict[tuple[str, str], int] = field(init=False, default_factory=dict)
+    #: Charts with one series per option (see :class:`OptionChart`).
+    option_charts: list[OptionChart] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.workbook = Workbook()
@@ -430,9 +515,24 @@ class TemplateBook:
         """A new book with ``given`` over the defaults, checked and laid out on Inputs,
         and the Calculations sheet titled."""
         book = cls(template, title, specs, resolve_inputs(template, specs, given))
-        book.write_inputs(intro)
+        book.write_inputs(_SCENARIO_INTRO if book.filled else intro)
         book.sheet_title("Calculations", "Calculations", calculations_note)
         return book
+
+    @property
+    def filled(self) -> bool:
+        """Whether a scenario fills this book (it is named other than the defaults):
+        it then opens on Summary and says nothing meant for the template alone."""
+        return self.values.get(SCENARIO_INPUT, DEFAULT_SCENARIO) != DEFAULT_SCENARIO
+
+    def words(self, text: str) -> str:
+        """``text`` as this book says it: without what only the template's defaults
+        call for ("the defaults are illustrative") once a scenario fills it."""
+        if not self.filled:
+            return text
+        text = _TEMPLATE_ONLY_BRACKET.sub("", text)
+        text = _TEMPLATE_ONLY.sub("", text)
+        return text.strip()
 
     def __getitem__(self, sheet: str) -> Worksheet:
         return self.workbook[sheet]
@@ -496,6 +596,55 @@ class TemplateBook:
         attr = f"{quote_sheetname(sheet)}!{absolute_coordinate(reference)}"
         self.workbook.defined_names[name] = DefinedName(name, attr_text=attr)
 
+    def reserve(self, sheet: str, coordinate: str, characters: int) -> None:
+        """Room for ``characters`` in a wrapped cell whose text a formula or a scenario
+        sets (see :meth:`fit_rows`)."""
+        self.reserved[sheet, coordinate] = characters
+
+    def fit_rows(self) -> None:
+        """Give each row that holds wrapped text the height its longest text needs.
+
+        A formula's or an input's text takes the room :meth:`reserve` set
+        aside, so that every scenario's book has the rows the template has; a
+        row's own height is kept when it is taller.
+        """
+        inputs = set(self.input_cells.values())
+        for ws in self.workbook.worksheets:
+            spans = {}
+            for merged in ws.merged_cells.ranges:
+                spans[merged.min_row, merged.min_col] = range(merged.min_col, merged.max_col + 1)
+            needed: dict[int, float] = {}
+            for row in ws.iter_rows():
+                for cell in row:
+                    if cell.value is None or not cell.alignment.wrap_text:
+                        continue
+                    text = cell.value
+                    varies = cell.data_type == "f" or (
+                        ws.title == INPUT_SHEET and cell.coordinate in inputs
+                    )
+                    if varies:
+                        # What a scenario sets: the room reserved, whatever the defaults
+                        # say (a scenario's book keeps the rows of the template's build).
+                        text = ""
+                    extra = self.reserved.get((ws.title, cell.coordinate), 0)
+                    columns = spans.get((cell.row, cell.column), [cell.column])
+                    width = sum(_column_width(ws, column) for column in columns)
+                    bold = bool(cell.font and cell.font.bold)
+                    lines = text_lines(str(text), width, bold=bold, extra=extra)
+                    size = float(cell.font.size or 11) if cell.font else 11.0
+                    height = lines * size * _LINE_SPACING + 3
+                    needed[cell.row] = max(needed.get(cell.row, 0), height)
+            for row, height in needed.items():
+                own = ws.row_dimensions[row].height
+                if height > 18 or own is not None:
+                    ws.row_dimensions[row].height = round(max(height, own or 0), 1)
+                    # A tall row reads from its top: every cell starts on the first line.
+                    for cell in ws[row]:
+                        if cell.has_style and cell.alignment.vertical in (None, "bottom"):
+                            cell.alignment = _aligned_top(cell.alignment)
+                        elif not cell.has_style and cell.value is not None:
+                            cell.alignment = _TOP
+
     # Inputs --------------------------------------------------------------
 
     def write_inputs(self, intro: str) -> None:
@@ -535,10 +684,11 @@ class TemplateBook:
                 self.put_text(
                     sheet,
                     f"{get_column_letter(_NOTE_COL)}{row}",
-                    first.description,
+                    self.words(first.description),
                     style="wrapped_note",
                 )
-                sources = _join_sources(row_specs)
+                # The sources of the defaults; a scenario's book has its own values.
+                sources = "" if self.filled else _join_sources(row_specs)
                 if sources:
                     self.put_text(
                         sheet,
@@ -548,20 +698,37 @@ class TemplateBook:
                     )
                 row += 1
             row += 1
-        widths = {1: 2, 2: 40, 3: 20, 4: 20, 5: 20, 6: 20, 7: 20, 8: 70, 9: 60}
+        widths = {1: 2, 2: 30, 3: 13, 4: 20, 5: 20, 6: 20, 7: 20, 8: 40, 9: 30}
         for column, width in widths.items():
             ws.column_dimensions[get_column_letter(column)].width = width
         ws.freeze_panes = "D4"
 
     def _write_input(self, spec: InputSpec, coordinate: str) -> None:
         value = self.values[spec.name]
-        if spec.is_text:
+        if value is None:
+            self.put(INPUT_SHEET, coordinate, None, number_format=spec.number_format, style="input")
+        elif spec.is_text:
             self.put_text(INPUT_SHEET, coordinate, str(value), style="input")
         else:
             self.put(
                 INPUT_SHEET, coordinate, value, number_format=spec.number_format, style="input"
             )
-        self[INPUT_SHEET][coordinate].protection = Protection(locked=False)
+        cell = self[INPUT_SHEET][coordinate]
+        cell.protection = Protection(locked=False)
+        if spec.is_text:  # names and sources wrap, with room for a scenario's own
+            cell.alignment = _WRAP
+            room = {"name": NAME_CHARS, "source": SOURCE_CHARS, SCENARIO_INPUT: NAME_CHARS}
+            self.reserve(INPUT_SHEET, coordinate, room.get(spec.row_key, 0))
+        if (
+            spec.option
+            and spec.row_key != "include"
+            and any(s.option == spec.option and s.row_key == "include" for s in self.specs)
+        ):
+            # An option left out is greyed: its column is visibly out of use.
+            self[INPUT_SHEET].conditional_formatting.add(
+                coordinate,
+                FormulaRule(formula=[f'{spec.option.lower()}_include="No"'], fill=_UNUSED_FILL),
+            )
         self.define(spec.name, INPUT_SHEET, coordinate)
         self[INPUT_SHEET].add_data_validation(_validation(spec, coordinate))
         self.input_cells[spec.name] = coordinate
@@ -751,7 +918,7 @@ class TemplateBook:
             r = row + 1 + offset
             self.put(sheet, f"B{r}", "=" + formula, style="sentence", text_key=f"summary.{key}")
             ws.merge_cells(f"B{r}:{last}{r}")
-            ws.row_dimensions[r].height = 30
+            self.reserve(sheet, f"B{r}", _SENTENCE_CHARS)
 
     def period_row(
         self,
@@ -809,7 +976,7 @@ class TemplateBook:
             self.heading(sheet, row, heading, last_column=3)
             row += 1
             for line in lines:
-                self.put_text(sheet, f"B{row}", line, style="wrap")
+                self.put_text(sheet, f"B{row}", self.words(line), style="wrap")
                 ws.merge_cells(f"B{row}:C{row}")
                 row += 1
             row += 1
@@ -832,14 +999,13 @@ class TemplateBook:
         row += 1
         block("Sheets", [f"{name}: {text}" for name, text in sheets.items()])
         block("Notes", notes)
-        self.heading(sheet, row, "Version", last_column=3)
-        self.put_text(sheet, f"B{row + 1}", f"Built by xlfuncs {__version__}.", style="wrap")
-        self.put_text(
-            sheet,
-            f"B{row + 2}",
-            "Sheets are protected without a password against accidental typing: "
-            "Review > Unprotect Sheet if you need to change a formula.",
-            style="wrap",
+        block(
+            "Version",
+            [
+                f"Built by xlfuncs {__version__}.",
+                "Sheets are protected without a password against accidental typing: "
+                "Review > Unprotect Sheet if you need to change a formula.",
+            ],
         )
         ws.column_dimensions["A"].width = 2
         ws.column_dimensions["B"].width = 28
@@ -856,12 +1022,11 @@ class TemplateBook:
             ws.protection.sheet = True
             ws.protection.formatColumns = False  # let users widen columns
             ws.protection.formatRows = False
-            ws.page_setup.orientation = "landscape"
-            ws.page_setup.paperSize = ws.PAPERSIZE_A4
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
-            ws.sheet_properties.pageSetUpPr.fitToPage = True
-            ws.print_options.gridLines = False
+            _print_setup(ws)
+        if self.filled:  # a scenario's book opens on its results
+            wb.active = wb.sheetnames.index("Summary")
+            for ws in wb.worksheets:
+                ws.sheet_view.tabSelected = ws.title == "Summary"
         wb.calculation = CalcProperties(fullCalcOnLoad=True, calcMode="auto")
         wb.properties.creator = "xlfuncs"
         wb.properties.lastModifiedBy = "xlfuncs"
@@ -878,9 +1043,69 @@ class TemplateBook:
         #: The compiled formulas, kept for whoever fills this build again (the batch).
         self.calculator = Calculator.of_book(self)
         evaluation = self.calculator.evaluate()
+        self.fit_rows()
         # Stored, not deflated: the parts are compressed once, when the values are in.
         package = deterministic_bytes(self.workbook, zipfile.ZIP_STORED)
         return with_stored_values(package, evaluation)
+
+
+def _aligned_top(alignment: Alignment) -> Alignment:
+    return Alignment(
+        horizontal=alignment.horizontal,
+        vertical="top",
+        wrap_text=alignment.wrap_text,
+        shrink_to_fit=alignment.shrink_to_fit,
+        indent=alignment.indent,
+    )
+
+
+def _column_width(ws: Worksheet, column: int) -> float:
+    letter = get_column_letter(column)
+    if letter in ws.column_dimensions and ws.column_dimensions[letter].width:
+        return float(ws.column_dimensions[letter].width)
+    return _DEFAULT_WIDTH
+
+
+def text_lines(text: str, width: float, *, bold: bool = False, extra: int = 0) -> int:
+    """The lines ``text`` takes wrapped in a cell ``width`` wide (words kept whole where
+    they fit), with room for ``extra`` characters more."""
+    room = max(1, int(width * (_BOLD_CHARS if bold else _CHARS_PER_WIDTH)))
+    lines = 0
+    for paragraph in text.split("\n"):
+        line = 0
+        lines += 1
+        for word in paragraph.split(" "):
+            length = len(word)
+            if line and line + 1 + length > room:
+                lines += 1
+                line = 0
+            while length > room:  # a word longer than the line is broken
+                lines += 1
+                length -= room
+            line += length + (1 if line else 0)
+    if extra:
+        lines += -(-extra // room)
+    return lines
+
+
+def _print_setup(ws: Worksheet) -> None:
+    """Landscape A4, narrow margins; Calculations in blocks of columns at a readable
+    scale with its row titles repeated, every other sheet one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    for side, inches in _MARGINS.items():
+        setattr(ws.page_margins, side, inches)
+    ws.print_options.gridLines = False
+    if ws.title == "Calculations":
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ws.page_setup.scale = _BLOCK_SCALE
+        ws.print_title_cols = "A:D"
+        ws.print_title_rows = "1:2"
+    else:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "&A, page &P of &N"
 
 
 def deterministic_bytes(workbook: Workbook, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -951,10 +1176,13 @@ def starts_like_formula(text: str) -> bool:
 
 
 def _apply_style(cell, style: str) -> None:
-    if style == "input":
+    if style == "label":
+        cell.alignment = _WRAP
+    elif style == "input":
         cell.fill = _INPUT_FILL
         cell.font = _INPUT_FONT
         cell.border = _INPUT_BORDER
+        cell.alignment = _TOP
     elif style == "heading":
         cell.fill = _HEADING_FILL
         cell.font = _HEADING_FONT
@@ -970,13 +1198,14 @@ def _apply_style(cell, style: str) -> None:
         cell.font = _NOTE_FONT
         cell.alignment = _WRAP
     elif style == "bold":
-        cell.font = Font(bold=True)
+        cell.font = _BOLD_FONT
     elif style == "unit":
         cell.font = _NOTE_FONT
+        cell.alignment = _WRAP
     elif style in ("wrap", "sentence"):
         cell.alignment = _WRAP
     elif style == "check":
-        cell.font = Font(bold=True)
+        cell.font = _BOLD_FONT
         cell.alignment = Alignment(horizontal="center")
 
 
@@ -1021,6 +1250,9 @@ class RowWriter:
                 self.book.put(
                     self.sheet, cell, value, style="bold", text_key=f"{self.prefix}.header.{suffix}"
                 )
+                # An option's name: wrapped, with room for a scenario's.
+                self.book[self.sheet][cell].alignment = _WRAP
+                self.book.reserve(self.sheet, cell, NAME_CHARS)
             else:
                 self.book.put_text(self.sheet, cell, value, style="bold")
         self.next += 1

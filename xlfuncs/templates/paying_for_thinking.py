@@ -12,12 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from openpyxl.styles import Alignment
+
 from .._validation import RULES, Rule
 from . import _formulas as fx
 from ._workbook import (
     COUNT,
     MONEY,
     MONEY_PER_TASK,
+    NAME_CHARS,
     PERCENT,
     SCENARIO_INPUT,
     InputSpec,
@@ -256,6 +259,8 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
     book.put_text(sheet, "B7", "Figure", style="bold")
     for m, col in calc.columns.items():
         book.put(sheet, f"{col}7", f"={m.lower()}_name", style="bold", text_key=f"summary.name.{m}")
+        book[sheet][f"{col}7"].alignment = Alignment(wrap_text=True, vertical="top")
+        book.reserve(sheet, f"{col}7", NAME_CHARS)
     shown = [
         ("cost_per_case", "Cost per case", "money per case", "={s}_cost_per_case", MONEY_PER_TASK),
         ("accuracy", "Accuracy", "fraction", "={s}_accuracy", PERCENT),

@@ -37,8 +37,10 @@ from ._workbook import (
     COUNT,
     MONEY,
     MONEY_PER_TASK,
+    NAME_CHARS,
     PERCENT,
     SCENARIO_INPUT,
+    OptionChart,
     SummaryColumn,
     TemplateBook,
     text_literal,
@@ -129,13 +131,15 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     ranks = option_range(rows, "rank")
     for k in range(1, len(OPTIONS) + 1):
         r = 8 + k
-        book.put(sheet, f"B{r}", k, number_format="0")
+        book.put(sheet, f"B{r}", f'=IF({k}<=options_included,{k},"")', number_format="0")
+        book.reserve(sheet, f"D{r}", NAME_CHARS)
         for col, _, figure, key, fmt in ranked:
             at_rank = f"INDEX({option_range(rows, key)},MATCH({k},{ranks},0))" if key else ""
             shown = at_rank or f"E{r}-$E$9"
-            # A dash, not an empty text: readers of stored values would see no value at all.
-            formula = f'=IF({k}<=options_included,IF(inputs_ok,{shown},{CHECK_INPUT}),"-")'
+            # Blank past the options in use: no rank shows without an option.
+            formula = f'=IF({k}<=options_included,IF(inputs_ok,{shown},{CHECK_INPUT}),"")'
             _show(book, f"{col}{r}", formula, f"summary.rank_{figure}.{k}", fmt, key == "tco")
+        ws[f"D{r}"].alignment = Alignment(wrap_text=True, vertical="top")
 
     book.heading(sheet, 14, "Figures by option", last_column=12)
     columns = [  # column, header, row of Calculations (accuracy: the input), number format
@@ -156,15 +160,22 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
         ws[f"{col}15"].alignment = Alignment(wrap_text=True, vertical="top")
     for index, letter in enumerate(OPTIONS):
         r = 16 + index
-        book.put_text(sheet, f"B{r}", letter, style="bold")
+        # An option left out shows nothing: a blank row, not its illustrative figures.
+        in_use = f"{letter.lower()}_in_use"
+        book.put(sheet, f"B{r}", f'=IF({in_use},"{letter}","")', style="bold")
         for col, _, key, fmt in columns:
             own_input = key == "accuracy"
             source = f"{letter.lower()}_{key}" if own_input else option_cell(rows, key, letter)
-            _show(book, f"{col}{r}", f"={source}", f"summary.{key}.{letter}", fmt, key == "tco")
+            shown = f'=IF({in_use},{source},"")'
+            _show(book, f"{col}{r}", shown, f"summary.{key}.{letter}", fmt, key == "tco")
+        book.reserve(sheet, f"C{r}", NAME_CHARS)
+        ws[f"C{r}"].alignment = Alignment(wrap_text=True, vertical="top")
 
+    sentences = {f"sentence.{letter}": _sentence(letter, rows) for letter in OPTIONS}
+    sentences["left_out"] = _left_out()
     book.plain_words(
         21,
-        {f"sentence.{letter}": _sentence(letter, rows) for letter in OPTIONS},
+        sentences,
         last_column=12,
         guard=False,  # each sentence says so itself, after "left out"
     )
@@ -177,17 +188,25 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     calc = book["Calculations"]
-    for letter in OPTIONS:
-        r = rows[f"t_cumulative_{letter}"]
-        data = Reference(calc, min_col=4, max_col=FIRST_COL + MAX_MONTHS - 1, min_row=r)
+    # A series per option the scenario gives (an option not given has blank inputs); one
+    # set to Include = No keeps its series, drawn as nothing (#N/A), and its legend entry.
+    given = [x for x in OPTIONS if book.values[f"{x.lower()}_name"] is not None]
+    # A scenario's chart ends at its horizon; the template's runs to the last month,
+    # #N/A past the horizon (Excel leaves it out; LibreOffice draws it as 0).
+    last = 4 + int(book.values["months"]) if book.filled else FIRST_COL + MAX_MONTHS - 1
+    for letter in given:
+        r = rows[f"t_chart_{letter}"]
+        data = Reference(calc, min_col=4, max_col=last, min_row=r)
         chart.add_data(data, from_rows=True, titles_from_data=False)
-    for series, letter in zip(chart.series, OPTIONS, strict=True):
+    names = tuple(f"{x.lower()}_name" for x in given)
+    book.option_charts.append(OptionChart(chart, names, "months", 4, last))
+    for series, letter in zip(chart.series, given, strict=True):
         series.tx = SeriesLabel(strRef=StrRef(f"Calculations!${COLS[letter]}${rows['name']}"))
         series.smooth = False
-    months = Reference(calc, min_col=4, max_col=FIRST_COL + MAX_MONTHS - 1, min_row=rows["t_month"])
+    months = Reference(calc, min_col=4, max_col=last, min_row=rows["t_month"])
     chart.set_categories(months)
     chart.height, chart.width = 9, 24
-    ws.add_chart(chart, "B27")
+    ws.add_chart(chart, "B28")
 
     for column, width in {"A": 2, "B": 10, "C": 34, "D": 34}.items():
         ws.column_dimensions[column].width = width
@@ -219,7 +238,7 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
     tco, rank = option_cell(rows, "tco", letter), option_cell(rows, "rank", letter)
     be = option_cell(rows, "breakeven_accuracy", letter)
     accuracy = f'FIXED({p}accuracy*100,1)&"%"'
-    is_text = f'{name}&" is left out of the comparison (Include is No)."'
+    is_text = '""'  # said once, by the line that lists the options left out
     is_reference = (
         f'{name}&" is the reference option: TCO "&FIXED({tco},0)&" over "&months&'
         f'" months, rank "&{rank}&" of "&options_included&"."'
@@ -247,6 +266,19 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
         f"IF({text_literal(letter)}=reference_option,{is_reference},"
         f"IF(ISNUMBER({be}),IF({be_rounded}>1,{loses},IF({be_rounded}<=0,{wins},{needs})),"
         f"{flat}))))"
+    )
+
+
+def _left_out() -> str:
+    """One line naming the options with a name that are left out (Include is No)."""
+    out = [f'AND(NOT({x.lower()}_in_use),{x.lower()}_name<>"")' for x in OPTIONS]
+    names = []
+    for index, letter in enumerate(OPTIONS):
+        before = f'IF(OR({",".join(out[:index])}),"; ","")&' if index else ""
+        names.append(f'IF({out[index]},{before}{letter.lower()}_name,"")')
+    return (
+        f'IF(OR({",".join(out)}),"Left out of the comparison (Include is No): "'
+        f'&{"&".join(names)}&".","")'
     )
 
 
