@@ -26,7 +26,7 @@ import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
@@ -121,8 +121,22 @@ def pages(pdf: Path) -> list[Page]:
 _NUMBER_FORMAT = re.compile(r"^(#,##)?0(\.(0+))?(%?)$")
 
 
-def displayed(value: object, number_format: str) -> str | None:
-    """The text a spreadsheet shows for ``value`` in ``number_format``; None if unsure."""
+def displayed(value: object, number_format: str) -> tuple[str, ...] | None:
+    """The texts a spreadsheet may show for ``value`` in ``number_format`` (a number
+    halfway between two roundings in decimal may show either); None if unsure."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            return None
+        texts = (
+            _displayed(value, number_format),
+            _displayed(value, number_format, ROUND_HALF_DOWN),
+        )
+        return None if None in texts else tuple(dict.fromkeys(texts))
+    text = _displayed(value, number_format)
+    return None if text is None else (text,)
+
+
+def _displayed(value: object, number_format: str, rounding: str = ROUND_HALF_UP) -> str | None:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -141,7 +155,7 @@ def displayed(value: object, number_format: str) -> str | None:
     if percent:
         number *= 100
     places = len(decimals or "")
-    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=rounding)
     if number == 0:
         number = abs(number)
     text = f"{number:,.{places}f}" if grouped else f"{number:.{places}f}"
@@ -158,7 +172,11 @@ def _general(value: float) -> str | None:
 class Cell:
     sheet: str
     coordinate: str
-    text: str
+    texts: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return self.texts[0]
 
 
 def visible_cells(path: Path, sheets: Iterable[str] | None = None) -> list[Cell]:
@@ -186,10 +204,10 @@ def visible_cells(path: Path, sheets: Iterable[str] | None = None) -> list[Cell]
                     continue
                 if get_column_letter(cell.column) in hidden_columns:
                     continue
-                text = displayed(cell.value, cell.number_format)
-                if text is None or not text.strip():
+                texts = displayed(cell.value, cell.number_format)
+                if texts is None or not texts[0].strip():
                     continue
-                cells.append(Cell(ws.title, cell.coordinate, text))
+                cells.append(Cell(ws.title, cell.coordinate, texts))
     return cells
 
 
@@ -343,7 +361,7 @@ def layout_problems(
     for page in document:
         problems += overlaps(page) + tiny_text(page) + nearly_blank(page)
     for cell in visible_cells(workbook):
-        if not appears_whole(cell.text, document):
+        if not any(appears_whole(text, document) for text in cell.texts):
             problems.append(
                 Problem("not whole", f"{cell.sheet}!{cell.coordinate}", repr(cell.text[:100]))
             )

@@ -114,7 +114,7 @@ def _styled_skeleton(columns: Columns) -> tuple[dict[str, bytes], list, str, lis
     Excel's quote prefix (for text that starts like a formula).
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
@@ -125,6 +125,26 @@ def _styled_skeleton(columns: Columns) -> tuple[dict[str, bytes], list, str, lis
     sheet.append(columns.headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # Headings wrap: the row is as tall as the longest heading needs (bold, about 0.9
+    # characters per unit of width).
+    lines = max(
+        (
+            -(-len(h) // max(1, int(w * 0.9)))
+            for h, w in zip(columns.headings, columns.widths, strict=True)
+        ),
+        default=1,
+    )
+    sheet.row_dimensions[1].height = 15 * max(1, lines) + 3
+    # Printed: landscape, one page wide, the heading row on every page; a filter
+    # on the heading (its range is set once the rows are out, see _write_xlsx).
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.auto_filter.ref = f"A1:{_column_letter(len(columns.headings) - 1)}2"
     for index in range(len(columns.headings)):
         plain, quoted = sheet.cell(2, index + 1), sheet.cell(3, index + 1)
         if columns.is_text(index):
@@ -172,10 +192,16 @@ def _write_xlsx(rows: Iterable[Sequence[object]], path: str, columns: Columns) -
             entry.compress_type = info.compress_type
             with archive.open(entry, "w") as stream:
                 stream.write(f"{before}<sheetData>{heading}".encode())
+                last = 1
                 for number, row in enumerate(rows, start=2):
                     xml_row = _row_xml(number, row, plain, quoted, columns, letters)
                     stream.write(xml_row.encode("utf-8"))
-                stream.write(after.encode())
+                    last = number
+                # The filter spans the heading and every row.
+                spanned = re.sub(
+                    r'(<autoFilter ref="A1:[A-Z]+)2"', rf'\g<1>{max(last, 2)}"', after, count=1
+                )
+                stream.write(spanned.encode())
 
 
 def _row_xml(

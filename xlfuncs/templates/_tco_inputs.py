@@ -24,6 +24,8 @@ _LIST_PRICES = {
     "C": f"Anthropic claude-sonnet-4-0, {_PRICES}",
     "D": f"OpenAI o1, {_PRICES}",
 }
+#: Prices per 1M tokens show three decimals: 0.075 and 0.08 differ.
+PRICE = "#,##0.000"
 _FRACTION = RULES["accuracy"]
 _AMOUNT = RULES["upfront"]
 _WORKLOAD = "Workload (shared by all options)"
@@ -146,6 +148,7 @@ INPUTS: list[InputSpec] = [
         "money per 1M tokens",
         [0, 0.15, 3, 15],
         "Price per 1,000,000 input tokens (API pricing only).",
+        fmt=PRICE,
     ),
     *_per_option(
         "output_price",
@@ -153,6 +156,7 @@ INPUTS: list[InputSpec] = [
         "money per 1M tokens",
         [0, 0.6, 15, 60],
         "Price per 1,000,000 output tokens, reasoning included (API pricing only).",
+        fmt=PRICE,
     ),
     *_per_option(
         "cached_share",
@@ -168,6 +172,7 @@ INPUTS: list[InputSpec] = [
         "money per 1M tokens",
         [0, 0.075, 0.3, 7.5],
         "Price per 1,000,000 input tokens read from the prompt cache.",
+        fmt=PRICE,
     ),
     *_per_option(
         "source",

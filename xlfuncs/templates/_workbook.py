@@ -493,6 +493,8 @@ class TemplateBook:
     #: Characters to make room for in a wrapped cell whose text a scenario sets
     #: (an option's name, a source), beyond the text the defaults give it.
     reserved: dict[tuple[str, str], int] = field(init=False, default_factory=dict)
+    #: What the lettered columns of Inputs are: options, or components, strategies...
+    option_word: str = field(init=False, default="option")
     #: Charts with one series per option (see :class:`OptionChart`).
     option_charts: list[OptionChart] = field(init=False, default_factory=list)
 
@@ -511,10 +513,13 @@ class TemplateBook:
         given: Mapping[str, object] | None,
         intro: str = "Type your own values in the yellow cells. The defaults are illustrative.",
         calculations_note: str = "Formulas only; inputs come from named cells.",
+        option_word: str = "option",
     ) -> TemplateBook:
         """A new book with ``given`` over the defaults, checked and laid out on Inputs,
-        and the Calculations sheet titled."""
+        and the Calculations sheet titled. ``option_word`` is what the lettered
+        columns are called ("component", "strategy"...)."""
         book = cls(template, title, specs, resolve_inputs(template, specs, given))
+        book.option_word = option_word
         book.write_inputs(_SCENARIO_INTRO if book.filled else intro)
         book.sheet_title("Calculations", "Calculations", calculations_note)
         return book
@@ -556,6 +561,14 @@ class TemplateBook:
         if number_format:
             cell.number_format = number_format
         _apply_style(cell, style)
+        if number_format and number_format != "@" and cell.alignment.horizontal is None:
+            # A figure's words ("never", "check input") sit where its number would,
+            # never against the number of the next column.
+            cell.alignment = Alignment(
+                horizontal="right",
+                vertical=cell.alignment.vertical,
+                wrap_text=cell.alignment.wrap_text,
+            )
         if key is not None:
             if key in self.figures:
                 raise ValueError(f"figure key {key!r} used twice")
@@ -664,7 +677,8 @@ class TemplateBook:
             row += 1
             labels = list(headers)
             if options:
-                labels[2 : 2 + len(options)] = [f"Option {o}" for o in options]
+                word = self.option_word.capitalize()
+                labels[2 : 2 + len(options)] = [f"{word} {o}" for o in options]
             for offset, text in enumerate(labels):
                 if text:
                     self.put_text(
@@ -755,7 +769,7 @@ class TemplateBook:
         letters = list(dict.fromkeys(spec.option for spec in self.specs if spec.option))
         ordered = shared + [spec for x in letters for spec in self.specs if spec.option == x]
         for spec in ordered:
-            where = f" (option {spec.option})" if spec.option else ""
+            where = f" ({self.option_word} {spec.option})" if spec.option else ""
             include_row = self.option_included and spec.row_key == "include"
             skip = (
                 _in_use(spec.option)
@@ -1068,7 +1082,7 @@ def _column_width(ws: Worksheet, column: int) -> float:
 
 def text_lines(text: str, width: float, *, bold: bool = False, extra: int = 0) -> int:
     """The lines ``text`` takes wrapped in a cell ``width`` wide (words kept whole where
-    they fit), with room for ``extra`` characters more."""
+    they fit), or room for ``extra`` characters if that is more."""
     room = max(1, int(width * (_BOLD_CHARS if bold else _CHARS_PER_WIDTH)))
     lines = 0
     for paragraph in text.split("\n"):
@@ -1084,7 +1098,7 @@ def text_lines(text: str, width: float, *, bold: bool = False, extra: int = 0) -
                 length -= room
             line += length + (1 if line else 0)
     if extra:
-        lines += -(-extra // room)
+        lines = max(lines, -(-max(extra, len(text)) // room))
     return lines
 
 
@@ -1105,7 +1119,6 @@ def _print_setup(ws: Worksheet) -> None:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "&A, page &P of &N"
 
 
 def deterministic_bytes(workbook: Workbook, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -1255,6 +1268,7 @@ class RowWriter:
                 self.book.reserve(self.sheet, cell, NAME_CHARS)
             else:
                 self.book.put_text(self.sheet, cell, value, style="bold")
+                self.book[self.sheet][cell].alignment = _WRAP
         self.next += 1
 
     def blank(self) -> None:

@@ -297,8 +297,9 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         "Green: the efficient model's accuracy reaches the "
         "break-even, so it costs less. Red: the frontier model costs less. "
         "Above 100%: the efficient model loses at any accuracy.",
-        style="note",
+        style="wrapped_note",
     )
+    ws.merge_cells(f"B{note}:{get_column_letter(last)}{note}")
     for column, width in {"A": 2, "B": 52, "C": 16, "D": 14}.items():
         ws.column_dimensions[column].width = width
     for j in range(len(COST_GAPS)):

@@ -143,7 +143,7 @@ SUMMARY_COLUMNS = (
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write margin_trap.xlsx with ``inputs`` over the defaults; returns the built book."""
-    book = TemplateBook.with_inputs("margin_trap", TITLE, INPUTS, inputs)
+    book = TemplateBook.with_inputs("margin_trap", TITLE, INPUTS, inputs, option_word="strategy")
     sheet = "Calculations"
     calc = RowWriter(book, sheet, {"E": "E", "C": "F"})
     calc.heading("Per strategy (E: efficiency in column E, C: capability in column F)")

@@ -138,7 +138,7 @@ SUMMARY_COLUMNS = (
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write test_time_compute.xlsx with ``inputs`` over the defaults; returns the built book."""
-    book = TemplateBook.with_inputs("test_time_compute", TITLE, INPUTS, inputs)
+    book = TemplateBook.with_inputs("test_time_compute", TITLE, INPUTS, inputs, option_word="model")
     sheet = "Calculations"
     calc = RowWriter(book, sheet, {"F": "E", "T": "F"})
     calc.heading("Per model (F: fast in column E, T: thinking in column F)")
@@ -323,7 +323,7 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             'more accurate.",'
             'IF(t_accuracy>f_accuracy,"Thinking costs less overall when a wrong answer costs '
             'more than ","Thinking costs less overall only when a wrong answer costs less '
-            'than ")&FIXED(breakeven_error_cost,2)&"; yours costs "&'
+            'than ")&FIXED(ROUND(breakeven_error_cost,2),2)&"; yours costs "&'
             'FIXED(cost_per_error,2)&"."),'
             '"Both models are equally accurate: the cheaper one costs less at any cost of a '
             'wrong answer.")'

@@ -196,7 +196,9 @@ SUMMARY_COLUMNS = (
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write scaffolding_build_vs_buy.xlsx with ``inputs`` over the defaults."""
-    book = TemplateBook.with_inputs("scaffolding_build_vs_buy", TITLE, INPUTS, inputs)
+    book = TemplateBook.with_inputs(
+        "scaffolding_build_vs_buy", TITLE, INPUTS, inputs, option_word="component"
+    )
     sheet = "Calculations"
     t = _timeline_rows()
 

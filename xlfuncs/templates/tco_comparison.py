@@ -65,6 +65,9 @@ TITLE = "Efficient vs frontier: total cost of ownership"
 #: The batch summary: a row per scenario and option, these columns.
 SUMMARY_BY_OPTION = True
 SUMMARY_COLUMNS = (
+    # The scenario's key inputs beside its results.
+    SummaryColumn("Tasks in month 1", "summary.tasks_per_month", COUNT),
+    SummaryColumn("Months", "summary.months", COUNT),
     SummaryColumn("Reference option", "summary.reference_name"),
     SummaryColumn("Cost per task", "summary.running_cost.{x}", MONEY_PER_TASK),
     SummaryColumn("Error cost per task", "summary.error_cost.{x}", MONEY_PER_TASK),
@@ -106,6 +109,9 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     book.summary_top("Illustrative default inputs: type your own on the Inputs sheet.")
     book.label(sheet, 5, "Horizon", "months")
     book.put(sheet, "D5", "=months", key="summary.months", number_format=COUNT)
+    book.put_text(sheet, "F5", "Tasks in month 1")
+    ws.merge_cells("F5:G5")
+    book.put(sheet, "H5", "=tasks_per_month", key="summary.tasks_per_month", number_format=COUNT)
     book.label(sheet, 6, "Reference option")
     book.put(
         sheet,
@@ -205,13 +211,13 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
         series.smooth = False
     months = Reference(calc, min_col=4, max_col=last, min_row=rows["t_month"])
     chart.set_categories(months)
-    chart.height, chart.width = 9, 24
+    chart.height, chart.width = 7.5, 22
     ws.add_chart(chart, "B28")
 
-    for column, width in {"A": 2, "B": 10, "C": 34, "D": 34}.items():
+    for column, width in {"A": 2, "B": 10, "C": 30, "D": 30}.items():
         ws.column_dimensions[column].width = width
     for column in "EFGHIJKL":
-        ws.column_dimensions[column].width = 15
+        ws.column_dimensions[column].width = 13
     for header in (8, 15):
         ws.row_dimensions[header].height = 30
         for column in "BCDEFGHIJKL":
@@ -249,7 +255,9 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
     )
     wins = f'{name}&" costs less than "&{ref_name}&" at any accuracy; it is "&{accuracy}&"."'
     needs = (
-        f'{name}&" must be at least "&FIXED({be}*100,1)&"% accurate to cost less than "'
+        # Rounded once, as the figures table shows it (a bare FIXED may round a tie the
+        # other way).
+        f'{name}&" must be at least "&FIXED(ROUND({be}*100,1),1)&"% accurate to cost less than "'
         f'&{ref_name}&"; it is "&{accuracy}&"."'
     )
     key = option_cell(rows, "tie_key", letter)
