@@ -280,13 +280,26 @@ def is_number(element: object) -> bool:
 
     TRUE and FALSE are not (numpy would take them as 1 and 0), nor is a
     Python integer too large for a float (hundreds of digits), which would
-    otherwise raise OverflowError deep in the arithmetic.
+    otherwise raise OverflowError deep in the arithmetic. A
+    :class:`decimal.Decimal` is (classic xlwings reads Currency and
+    Accounting cells as one), except a signalling NaN, which has no float.
     """
     if isinstance(element, int) and not isinstance(element, bool):
         return abs(element) <= _LARGEST_WHOLE
-    return isinstance(element, (float, np.integer, np.floating)) and not isinstance(
-        element, np.bool_
-    )
+    if isinstance(element, (float, np.integer, np.floating)):
+        return not isinstance(element, np.bool_)
+    return _is_decimal(element) and not element.is_snan()
+
+
+def _is_decimal(element: object) -> bool:
+    """Whether a value is a :class:`decimal.Decimal`: how classic xlwings reads a
+    Currency or Accounting cell.
+
+    Without importing :mod:`decimal` (the Excel functions import this module
+    when Excel starts them): while nothing has imported it, no value is one.
+    """
+    decimal = sys.modules.get("decimal")
+    return decimal is not None and isinstance(element, decimal.Decimal)
 
 
 def contains_bool(nested: object) -> bool:
