@@ -417,6 +417,7 @@ def checked(
             if p.default is not inspect.Parameter.empty
         }
         arg_rules = [own_rules[n] for n in names]
+        required = [n for n in names if n not in defaults]
 
         @functools.wraps(arithmetic)
         def wrapper(*args: object, **kwargs: object) -> object:
@@ -431,6 +432,8 @@ def checked(
                 if key in values:
                     raise ArgumentError(f"{arithmetic.__name__}() got {key!r} twice")
                 values[key] = val
+            if len(values) < len(required):
+                _missing(arithmetic.__name__, [n for n in required if n not in values])
             arrays: list[np.ndarray | None] = []
             for name, rule in zip(names, arg_rules, strict=True):
                 value = values.get(name)
@@ -474,6 +477,21 @@ def checked(
         return described(function, {n: own_rules[n] for n in names})(wrapper)
 
     return decorate
+
+
+def _missing(function: str, names: list[str]) -> None:
+    """Raise the TypeError Python raises for required arguments left out of a call.
+
+    Only arguments not given at all: ``None`` (a blank cell) is given, and
+    gets the message "is required, got a blank" that Excel shows.
+    """
+    if not names:
+        return
+    quoted = [repr(n) for n in names]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    raise ArgumentError(
+        f"{function}() missing {len(names)} required argument{'s' * (len(names) != 1)}: {listed}"
+    )
 
 
 def described(
