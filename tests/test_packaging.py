@@ -80,6 +80,7 @@ def test_the_sdist_holds_everything_the_readme_and_docs_link_to(dist):
     # ...and each of them exists in the repository, so the links work there too.
     assert all((ROOT / p).exists() for p in linked)
     assert PurePosixPath("quickstart.sh") in names
+    assert PurePosixPath("quickstart.py") in names
 
 
 def test_the_wheel_holds_the_package_and_its_template_workbooks(dist):
