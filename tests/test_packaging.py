@@ -141,3 +141,7 @@ def test_ci_ends_with_the_readme_test_command():
     # Everything that command needs on a fresh machine, .ci/run installs.
     assert '".[test,e2e]"' in "\n".join(ci)
     assert "nodejs" in "\n".join(ci) and "libreoffice" in "\n".join(ci)
+    assert "pdftotext" in "\n".join(ci) and "poppler-utils" in "\n".join(ci)
+    # An environment of its own: the quick start's .venv is the user's.
+    assert "python3 -m venv .venv-ci" in ci and ". .venv-ci/bin/activate" in ci
+    assert not [line for line in ci if re.search(r"\.venv(?![-\w])", line) and line[:1] != "#"]
