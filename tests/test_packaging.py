@@ -115,9 +115,13 @@ def test_install_hints_name_the_missing_package_with_its_declared_versions():
     assert f'"{_declared("xlwings")}"' == _install.XLWINGS
     assert f'"{_declared("matplotlib")}"' == _install.MATPLOTLIB
     assert _install.pip_install(_install.GENAI_PRICES) == INSTALL_COMMAND
-    # No hint anywhere in the package asks pip for xlfuncs itself, which is not on PyPI.
-    for module in (ROOT / "xlfuncs").rglob("*.py"):
-        assert 'pip install "xlfuncs' not in module.read_text(encoding="utf-8"), module
+    # No hint anywhere in the package, nor in the changelog, asks pip for xlfuncs
+    # itself, which is not on PyPI.
+    texts = [*(ROOT / "xlfuncs").rglob("*.py"), *(ROOT / "xlfuncs").rglob("*.yaml")]
+    for path in [*texts, ROOT / "CHANGELOG.md"]:
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            if re.search(r'pip install (--upgrade )?"?xlfuncs(?![\w.-])', paragraph):
+                assert "fails while xlfuncs is not on PyPI" in paragraph, (path, paragraph)
 
 
 @pytest.mark.parametrize(
