@@ -272,11 +272,28 @@ def test_without_the_venv_module_it_prints_the_install_line_and_stops(tmp_path):
     [(True, ("Scripts", "python.exe")), (False, ("bin", "python"))],
 )
 def test_the_environment_s_python_is_where_each_system_puts_it(monkeypatch, windows, parts):
-    spec = importlib.util.spec_from_file_location("quickstart_module", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = _module()
     monkeypatch.setattr(module, "WINDOWS", windows)
     assert module.venv_file("python") == os.path.join(module.VENV, *parts)
     command = module.venv_file("xlfuncs")
     assert command.endswith("xlfuncs.exe" if windows else os.sep + "xlfuncs")
     assert module.quoted("C:\\Program Files\\x\\python.exe") == '"C:\\Program Files\\x\\python.exe"'
+
+
+def _module():
+    spec = importlib.util.spec_from_file_location("quickstart_module", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_an_old_python_gets_a_message_not_a_syntax_error(monkeypatch):
+    # It parses as Python 3.6 does (no f-strings' later forms, no walrus, no match) ...
+    import ast
+
+    ast.parse(SCRIPT.read_text(encoding="utf-8"), feature_version=(3, 6))
+    # ... and says which Python it needs.
+    module = _module()
+    monkeypatch.setattr(module.sys, "version_info", (3, 9, 6, "final", 0))
+    with pytest.raises(module.QuickStartError, match=r"^xlfuncs needs Python 3\.10 or newer; "):
+        module.check_python()
