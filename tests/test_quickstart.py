@@ -169,6 +169,17 @@ def test_running_it_again_keeps_every_file_and_says_so(installed):
     assert "Installing" not in again.stdout  # the environment is reused
 
 
+def test_run_through_a_symbolic_link_it_finds_the_install(installed, tmp_path):
+    """macOS's /tmp is a link to /private/tmp: the same folder by another path."""
+    root, first = installed
+    assert first.returncode == 0
+    link = tmp_path / "link to the clone"
+    link.symlink_to(root, target_is_directory=True)
+    again = quickstart(link)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "xlfuncs is installed" in again.stdout and "Installing" not in again.stdout
+
+
 def test_the_shell_script_runs_the_same_quick_start(installed):
     root, first = installed
     assert first.returncode == 0
