@@ -161,6 +161,14 @@ def test_option_blocks_of_currency_cells_give_the_figures_of_plain_numbers(class
         assert classic.call(name, *blocks, *[currency(s) for s in settings]) == plain
 
 
+def test_percentiles_in_currency_cells_give_those_of_plain_numbers(classic):
+    block = _block([*EFFICIENT, SHARED])
+    percentiles = ((0.05, 0.5, 0.95),)
+    plain = classic.call("TCO_SIM", block, percentiles)
+    assert len(plain) == 3
+    assert classic.call("TCO_SIM", block, currency(percentiles)) == plain
+
+
 def test_model_token_cost_takes_currency_cells(classic):
     plain = classic.call("MODEL_TOKEN_COST", "gpt-4o", 1000.0, 500.0, 200.0, 2.0, 0.5)
     typed = [currency(v) for v in (1000.0, 500.0, 200.0, 2.0, 0.5)]
