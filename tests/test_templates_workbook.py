@@ -161,8 +161,8 @@ def test_sheets_protection_and_calculation_on_load(built, name):
         assert not ws.protection.password, f"{ws.title} has a password"
         assert ws.freeze_panes, f"{ws.title} has no frozen panes"
         assert ws.page_setup.orientation == "landscape"
-        if ws.title == "Calculations":  # blocks of months, the row titles on every page
-            assert not ws.sheet_properties.pageSetUpPr.fitToPage
+        if not ws.sheet_properties.pageSetUpPr.fitToPage:  # blocks of months
+            assert ws.title == "Calculations"
             assert ws.page_setup.scale >= 75 and ws.print_title_cols == "$A:$D"
         else:  # one page wide
             assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage

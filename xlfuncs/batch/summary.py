@@ -33,7 +33,7 @@ __all__ = ["SummaryTable", "neutralise"]
 # Between option names held in one string; a control character, which a
 # workbook cannot hold, so no name contains it.
 _SEPARATOR = "\x1f"
-_TEXT_WIDTH, _NUMBER_WIDTH = 24, 16
+_TEXT_WIDTH, _NUMBER_WIDTH = 20, 12
 
 
 def _declared(template: Template | None) -> tuple:
@@ -212,7 +212,7 @@ class SummaryTable:
     def columns(self) -> summary_files.Columns:
         """The table's columns for the file writers: headings, widths, number formats."""
         first = 3 if self.by_option else 2
-        widths = (30, 24, 30)[:first] + tuple(
+        widths = (24, 20, 24)[:first] + tuple(
             _TEXT_WIDTH if column.is_text else _NUMBER_WIDTH for column in self.declared
         )
         formats = {

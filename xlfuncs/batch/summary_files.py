@@ -124,7 +124,7 @@ def _styled_skeleton(columns: Columns) -> tuple[dict[str, bytes], list, str, lis
         sheet.column_dimensions[_column_letter(index)].width = width
     sheet.append(columns.headings)
     for cell in sheet[1]:
-        cell.font = Font(bold=True)
+        cell.font = Font(name="Calibri", bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     # Headings wrap: the row is as tall as the longest heading needs (bold, about 0.9
     # characters per unit of width).
@@ -150,7 +150,12 @@ def _styled_skeleton(columns: Columns) -> tuple[dict[str, bytes], list, str, lis
         if columns.is_text(index):
             plain.value, quoted.value = "x", "x"
             quoted.quotePrefix = True
+            # Text wraps (its row is made tall enough) and keeps clear of a number before it.
+            for cell in (plain, quoted):
+                cell.alignment = Alignment(wrap_text=True, vertical="top", indent=1)
         else:
+            plain.alignment = Alignment(vertical="top")
+        if not columns.is_text(index):
             plain.value = 1.0
             plain.number_format = columns.formats[index]
     buffer = io.BytesIO()
@@ -213,17 +218,20 @@ def _row_xml(
     letters: list[str],
 ) -> str:
     cells = []
+    lines = 1
     for index, value in enumerate(row):
         if value is None:
             continue
         if columns.is_text(index):
             text = str(value)
+            lines = max(lines, -(-len(text) // max(1, int(columns.widths[index]) - 2)))
             attributes = (quoted if starts_like_formula(text) else plain)[index]
             body = inline_string(text)
         else:
             attributes, body = plain[index], f"<v>{value!r}</v>"
         cells.append(f'<c r="{letters[index]}{number}"{attributes}>{body}</c>')
-    return f'<row r="{number}">{"".join(cells)}</row>'
+    height = f' ht="{15 * lines + 2}" customHeight="1"' if lines > 1 else ""
+    return f'<row r="{number}"{height}>{"".join(cells)}</row>'
 
 
 def _write_csv(

@@ -121,6 +121,9 @@ SOURCE_CHARS = 200
 #: blocks of columns with its row titles repeated.
 _MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.5, "header": 0.3, "footer": 0.3}
 _BLOCK_SCALE = 80
+#: Widths (in characters) a landscape page holds at a readable scale: a wider
+#: Calculations sheet prints in blocks.
+_ONE_PAGE_WIDTH = 200
 
 #: Inputs sheet columns: label, unit, values (up to four options), note, source.
 _LABEL_COL, _UNIT_COL, _FIRST_VALUE_COL = 2, 3, 4
@@ -823,6 +826,11 @@ class TemplateBook:
                 result = f"E{row}"
             if check.skip_unless:
                 result = f"IF({check.skip_unless},{result},TRUE)"
+                # The checks of an option not in use are greyed: they do not apply.
+                self[sheet].conditional_formatting.add(
+                    f"B{row}:E{row}",
+                    FormulaRule(formula=[f"NOT({check.skip_unless})"], fill=_UNUSED_FILL),
+                )
             self.put(sheet, f"C{row}", f"={result}", style="check")
         last = first + len(self.checks) - 1
         self.put_text(sheet, "B4", "All checks pass", style="heading")
@@ -1103,14 +1111,16 @@ def text_lines(text: str, width: float, *, bold: bool = False, extra: int = 0) -
 
 
 def _print_setup(ws: Worksheet) -> None:
-    """Landscape A4, narrow margins; Calculations in blocks of columns at a readable
-    scale with its row titles repeated, every other sheet one page wide."""
+    """Landscape A4, narrow margins; a Calculations sheet wider than a page in blocks
+    of columns at a readable scale with its row titles repeated, every other sheet
+    one page wide."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     for side, inches in _MARGINS.items():
         setattr(ws.page_margins, side, inches)
     ws.print_options.gridLines = False
-    if ws.title == "Calculations":
+    width = sum(_column_width(ws, column) for column in range(1, ws.max_column + 1))
+    if ws.title == "Calculations" and width > _ONE_PAGE_WIDTH:
         ws.sheet_properties.pageSetUpPr.fitToPage = False
         ws.page_setup.scale = _BLOCK_SCALE
         ws.print_title_cols = "A:D"
