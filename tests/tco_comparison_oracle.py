@@ -151,8 +151,19 @@ def expected_figures(values: dict) -> dict[str, object]:
             out[f"timeline.cumulative.{letter}.{m}"] = xlfuncs.tco(
                 T, *args, o["upfront"], o["fixed"], min(m, n), g, d
             )
+    # The chart's rows: the cumulative cost of an option in use up to the horizon,
+    # #N/A elsewhere (no point drawn).
+    for letter in OPTIONS:
+        used = v[letter.lower() + "_include"] == "Yes"
+        for m in range(template.MAX_MONTHS + 1):
+            drawn = used and m <= n
+            out[f"timeline.chart.{letter}.{m}"] = (
+                out[f"timeline.cumulative.{letter}.{m}"] if drawn else "#N/A"
+            )
+    out["summary.tasks_per_month"] = T
     for k in range(1, len(OPTIONS) + 1):
         shown = k <= len(included)
+        out[f"summary.rank.{k}"] = k if shown else ""
         pick = per[ordered[k - 1]] if shown else None
         # Rows below the last included option are blank.
         out[f"summary.rank_tco.{k}"] = pick["tco"] if shown else ""

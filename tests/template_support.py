@@ -94,6 +94,18 @@ def fixed(value: float, decimals: int) -> str:
     return f"{rounded:,.{decimals}f}"
 
 
+def fixed_rounded(value: float, decimals: int) -> str:
+    """Python's reading of FIXED(ROUND(value, decimals), decimals): a figure rounded once,
+    as its cell shows it.
+
+    ROUND, like a cell's number format, rounds the value as the spreadsheet
+    shows it (15 significant digits), not its exact binary value:
+    ROUND(1249.975, 2) is 1249.98, where FIXED(1249.975, 2) is 1,249.97.
+    """
+    shown = Decimal(f"{value + 0.0:.15g}")
+    return f"{shown.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):,.{decimals}f}"
+
+
 def cell_value(workbook: openpyxl.Workbook, where: tuple[str, str]) -> object:
     sheet, coordinate = where
     value = workbook[sheet][coordinate].value

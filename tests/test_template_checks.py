@@ -151,7 +151,7 @@ CASES = {
         {"e_price": "ten"},
         {
             "overall_flag": lambda v: v.startswith(
-                "A CHECK FAILS: Price per task today (option E)"
+                "A CHECK FAILS: Price per task today (strategy E)"
             ),
             "summary.margin_today.E": CHECK_INPUT,
             "summary.margin_today.C": lambda v: isinstance(v, float),
@@ -162,7 +162,7 @@ CASES = {
         "test_time_compute",
         {"t_accuracy": 99},
         {
-            "overall_flag": lambda v: v.startswith("A CHECK FAILS: Accuracy (option T)"),
+            "overall_flag": lambda v: v.startswith("A CHECK FAILS: Accuracy (model T)"),
             "summary.net_value.T": CHECK_INPUT,
             "summary.breakeven_error_cost": CHECK_INPUT,
             "summary.sentence.value": lambda v: v.startswith("Check input:"),

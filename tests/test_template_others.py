@@ -17,6 +17,7 @@ from template_support import (
     draw,
     error_cells,
     fixed,
+    fixed_rounded,
     formula_cells,
     scenario_texts,
     timeline_figures,
@@ -300,7 +301,10 @@ def thinking_expected(v: dict) -> tuple[dict, dict]:
             if ta > fa
             else "only when a wrong answer costs less than"
         )
-        text = f"Thinking costs less overall {side} {fixed(bec, 2)}; yours costs {fixed(cpe, 2)}."
+        text = (
+            f"Thinking costs less overall {side} {fixed_rounded(bec, 2)}; "
+            f"yours costs {fixed(cpe, 2)}."
+        )
     texts["summary.sentence.breakeven"] = text
     return figures, texts
 

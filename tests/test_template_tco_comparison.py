@@ -13,6 +13,7 @@ from template_support import (
     draw,
     error_cells,
     fixed,
+    fixed_rounded,
     formula_cells,
     recalculated,
     scenario_texts,
@@ -92,6 +93,7 @@ def expected_texts(values: dict) -> dict[str, str]:
         out[f"summary.rank_option.{k}"] = ordered[k - 1] if k <= len(ordered) else ""
         out[f"summary.rank_name.{k}"] = name[ordered[k - 1]] if k <= len(ordered) else ""
     out["summary.reference_name"] = name[ref]
+    out |= {f"summary.option.{x}": x if v[x.lower() + "_include"] == "Yes" else "" for x in OPTIONS}
     for letter in OPTIONS:
         out[f"calc.name.{letter}"] = out[f"summary.name.{letter}"] = name[letter]
         o, accuracy = per[letter], v[letter.lower() + "_accuracy"]
@@ -120,8 +122,8 @@ def expected_texts(values: dict) -> dict[str, str]:
             text = f"{name[letter]} costs less than {name[ref]} at any accuracy; {it_is}"
         else:
             text = (
-                f"{name[letter]} must be at least {fixed(be * 100, 1)}% accurate to cost less "
-                f"than {name[ref]}; {it_is}"
+                f"{name[letter]} must be at least {fixed_rounded(be * 100, 1)}% accurate to "
+                f"cost less than {name[ref]}; {it_is}"
             )
         out[f"summary.sentence.{letter}"] = text
     left_out = [name[x] for x in OPTIONS if v[x.lower() + "_include"] != "Yes" and name[x] != ""]
@@ -181,8 +183,11 @@ def test_words_equal_the_python_reading(books):
 
 @pytest.mark.libreoffice
 def test_no_error_values_and_every_check_passes(books):
-    for values, _, wb in books:
-        assert error_cells(wb) == [], values
+    for values, book, wb in books:
+        # The chart's rows hold #N/A past the horizon by design (no point drawn there).
+        chart = {f"Calculations!{cell}" for k, (_, cell) in book.figures.items() if ".chart." in k}
+        errors = [e for e in error_cells(wb) if e.split(" = ")[0] not in chart]
+        assert errors == [], values
         checks = wb["Checks"]
         failing = [
             checks[f"B{r}"].value

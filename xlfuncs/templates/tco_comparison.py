@@ -137,7 +137,13 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
     ranks = option_range(rows, "rank")
     for k in range(1, len(OPTIONS) + 1):
         r = 8 + k
-        book.put(sheet, f"B{r}", f'=IF({k}<=options_included,{k},"")', number_format="0")
+        book.put(
+            sheet,
+            f"B{r}",
+            f'=IF({k}<=options_included,{k},"")',
+            key=f"summary.rank.{k}",
+            number_format="0",
+        )
         book.reserve(sheet, f"D{r}", NAME_CHARS)
         for col, _, figure, key, fmt in ranked:
             at_rank = f"INDEX({option_range(rows, key)},MATCH({k},{ranks},0))" if key else ""
@@ -168,7 +174,13 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
         r = 16 + index
         # An option left out shows nothing: a blank row, not its illustrative figures.
         in_use = f"{letter.lower()}_in_use"
-        book.put(sheet, f"B{r}", f'=IF({in_use},"{letter}","")', style="bold")
+        book.put(
+            sheet,
+            f"B{r}",
+            f'=IF({in_use},"{letter}","")',
+            style="bold",
+            text_key=f"summary.option.{letter}",
+        )
         for col, _, key, fmt in columns:
             own_input = key == "accuracy"
             source = f"{letter.lower()}_{key}" if own_input else option_cell(rows, key, letter)
