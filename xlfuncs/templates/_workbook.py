@@ -1127,7 +1127,8 @@ def _print_setup(ws: Worksheet) -> None:
         ws.print_title_rows = "1:2"
     else:
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        # Summary is the one page a reader takes away: figures, sentences and chart.
+        ws.page_setup.fitToHeight = 1 if ws.title == "Summary" else 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 

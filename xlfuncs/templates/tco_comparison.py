@@ -18,7 +18,8 @@ from pathlib import Path
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.styles import Alignment
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, PatternFill
 
 from . import _formulas as fx
 from ._monthly import add_factor_checks
@@ -59,6 +60,7 @@ __all__ = [
 ]
 
 FILENAME = "tco_comparison.xlsx"
+_NO_FILL = PatternFill("solid", fgColor="FFFFFF", bgColor="FFFFFF")
 TITLE = "Efficient vs frontier: total cost of ownership"
 
 
@@ -246,6 +248,10 @@ def _show(
     else:
         style = "output" if key_result else "calc"
         book.put("Summary", cell, formula, key=figure, number_format=fmt, style=style)
+        if key_result:  # no coloured box where no option is shown
+            book["Summary"].conditional_formatting.add(
+                cell, FormulaRule(formula=[f'{cell}=""'], fill=_NO_FILL)
+            )
 
 
 def _sentence(letter: str, rows: Mapping[str, int]) -> str:
