@@ -37,7 +37,7 @@ import xlfuncs._ooxml as ooxml  # noqa: E402
 from xlfuncs._recalc import recalculate  # noqa: E402
 from xlfuncs.batch.sources import read_scenarios  # noqa: E402
 from xlfuncs.batch.template import Layout, resolve_template  # noqa: E402
-from xlfuncs.templates._engine import Calculator  # noqa: E402
+from xlfuncs.formulas import Calculator  # noqa: E402
 from xlfuncs.templates._workbook import TemplateBook, deterministic_bytes  # noqa: E402
 
 TEMPLATE = resolve_template("tco_comparison")

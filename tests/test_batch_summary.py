@@ -20,8 +20,8 @@ from xlfuncs.batch.sources import read_scenarios
 from xlfuncs.batch.summary import SummaryTable, neutralise
 from xlfuncs.batch.template import Layout, resolve_template
 from xlfuncs.batch.writer import Filler
+from xlfuncs.formulas import ExcelError
 from xlfuncs.templates import TEMPLATE_NAMES
-from xlfuncs.templates._engine import ExcelError
 from xlfuncs.templates._workbook import SummaryColumn
 
 LAYOUT = Layout.of(STANDIN)

@@ -1,7 +1,7 @@
 """``--verify``: recalculate the written workbooks with LibreOffice and compare every value.
 
 Every workbook xlfuncs writes carries the value of each formula beside it,
-computed from the formula text by :mod:`xlfuncs.templates._engine`. This
+computed from the formula text by :mod:`xlfuncs.formulas`. This
 module is the independent check of those values: LibreOffice (headless, many
 files per run) opens each workbook, recalculates every formula, and each
 formula cell's result is compared with the value stored in the file. The
@@ -78,7 +78,7 @@ def differences(workbook: str | Path, recalculated: str | Path) -> list[Differen
     """The formula cells of ``workbook`` whose stored value differs from ``recalculated``'s."""
     from openpyxl import load_workbook
 
-    from ..templates._engine import Calculator
+    from ..formulas import Calculator
 
     formulas = load_workbook(workbook)
     stored = load_workbook(workbook, data_only=True)

@@ -4,7 +4,7 @@ A template declares its summary columns beside its build function
 (``SUMMARY_COLUMNS``: a heading, the key of a figure or text of the built
 workbook, a number format) and whether the table has a row per scenario and
 option (``SUMMARY_BY_OPTION``). The figures are the values of those cells,
-worked out by the template evaluator (:mod:`xlfuncs.templates._engine`) from
+worked out by the template evaluator (:mod:`xlfuncs.formulas`) from
 the workbook's own formulas for a block of scenarios at once: the summary
 says exactly what each filled workbook says, and no formula is written twice.
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..templates._engine import ExcelError
+from ..formulas import ExcelError
 from . import summary_files
 from .scenarios import Scenario
 from .summary_files import neutralise
@@ -128,7 +128,7 @@ class SummaryTable:
             if filler is not None:
                 self._book, calculator = filler.places, filler.calculator
             else:
-                from ..templates._engine import Calculator
+                from ..formulas import Calculator
 
                 defaults = {spec.name: spec.default for spec in self.template.inputs}
                 with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:

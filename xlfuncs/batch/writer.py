@@ -7,7 +7,7 @@ its saved sheet XML at the cells the template declares as its inputs and at
 every formula cell, and then makes the workbooks of a block of scenarios by
 writing each scenario's input values into those cells (exactly as openpyxl
 writes them) and each formula's value, computed for the whole block at once
-by :mod:`xlfuncs.templates._engine` from the formula text itself, beside its
+by :mod:`xlfuncs.formulas` from the formula text itself, beside its
 formula; every other part of the package is copied unchanged. A filled
 workbook holds, part for part, the workbook the template builds for the same
 inputs; its parts are deflated with ISA-L rather than zlib where it is
@@ -55,7 +55,7 @@ from .provenance import READS, properties, room_for_properties
 from .template import Template
 
 if TYPE_CHECKING:
-    from ..templates._engine import Values
+    from ..formulas import Values
 
 __all__ = [
     "EXISTS",
@@ -214,7 +214,7 @@ class Filler:
     """
 
     def __init__(self, template: Template, quoted: frozenset[str] = frozenset()):
-        from ..templates._engine import Calculator, FormulaError
+        from ..formulas import Calculator, FormulaError
 
         with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
             path = Path(folder) / "skeleton.xlsx"

@@ -61,9 +61,9 @@ intersection; evaluated here as ``#VALUE!``); ``INDEX(range, 0)``; an
 empty text ``""`` as a formula's result (readers of stored values show it
 as no value at all: show a dash or words). Supported functions: see :data:`FUNCTIONS`.
 
-The evaluator is three modules: :mod:`._formula_parse` reads a formula,
-:mod:`._engine_compile` turns it into numpy closures over
-:mod:`._engine_values` (typed arrays and Excel's operators), and this
+The evaluator is three modules: :mod:`.parser` reads a formula,
+:mod:`.compiler` turns it into numpy closures over
+:mod:`.values` (typed arrays and Excel's operators), and this
 module runs a workbook's formulas in order and gives their values.
 
 >>> from openpyxl import Workbook
@@ -88,8 +88,9 @@ import numpy as np
 from openpyxl.utils.cell import coordinate_to_tuple
 
 from .._ooxml import cell_reference
-from ._engine_compile import FUNCTIONS, Closure, _compile, _Run, _Scope, dependencies
-from ._engine_values import (
+from .compiler import FUNCTIONS, Closure, _compile, _Run, _Scope, dependencies
+from .parser import FormulaSyntaxError, parse
+from .values import (
     _BLANK,
     _NAMES_OF_ERRORS,
     _V,
@@ -105,7 +106,6 @@ from ._engine_values import (
     _column_values,
     _constant,
 )
-from ._formula_parse import FormulaSyntaxError, parse
 
 __all__ = [
     "BLANK",

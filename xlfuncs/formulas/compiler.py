@@ -1,6 +1,6 @@
 """Compile a formula's syntax tree into a numpy closure; the functions it may call.
 
-:func:`_compile` turns a tree from :mod:`xlfuncs.templates._formula_parse`
+:func:`_compile` turns a tree from :mod:`xlfuncs.formulas.parser`
 into a function of a :class:`_Run` (the cells computed so far for a block
 of scenarios) returning the formula's values. :data:`FUNCTIONS` are
 evaluated on their arguments' values; the special forms (``IF``,
@@ -17,7 +17,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
 
 import numpy as np
 
-from ._engine_values import (
+from .values import (
     _BLANK,
     _COMPARE,
     _DIV0,

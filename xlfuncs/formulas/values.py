@@ -3,7 +3,7 @@
 Every expression evaluates to a :class:`_V`: arrays of shape (scenarios, rows,
 columns) holding, per element, a kind (number, text, boolean, blank, error),
 a number and a text. The helpers here follow Excel where LibreOffice agrees
-(see :mod:`xlfuncs.templates._engine`); they assume floating-point warnings
+(see :mod:`xlfuncs.formulas.calculator`); they assume floating-point warnings
 are silenced by the caller, once per evaluation.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 from openpyxl.utils.datetime import to_excel
 
 from .._errors import XlfuncsError
-from ._formula_parse import ERROR_CODES
+from .parser import ERROR_CODES
 
 NUMBER, TEXT, BOOLEAN, BLANK, ERROR = 0, 1, 2, 3, 4
 _NAMES_OF_ERRORS = {code: text for text, code in ERROR_CODES.items()}
