@@ -107,7 +107,7 @@ def _declared(package: str) -> str:
 
 
 def test_install_hints_name_the_missing_package_with_its_declared_versions():
-    from xlfuncs._price_data import INSTALL_COMMAND
+    from xlfuncs._genai_prices import INSTALL_COMMAND
 
     assert f'pip install "{_declared("genai-prices")}"' == INSTALL_COMMAND
     udfs_source = (ROOT / "xlfuncs" / "udfs.py").read_text(encoding="utf-8")

@@ -20,10 +20,10 @@ import pytest
 from openpyxl import load_workbook
 from template_support import require_libreoffice
 
-from xlfuncs._recalc import recalculate
-from xlfuncs.batch.recalc import agree, differences
+from xlfuncs._libreoffice import recalculate
 from xlfuncs.batch.run import make_workbooks
 from xlfuncs.batch.template import resolve_template
+from xlfuncs.batch.verify import agree, differences
 from xlfuncs.templates import TEMPLATE_NAMES
 
 pytestmark = pytest.mark.libreoffice

@@ -1,6 +1,6 @@
 """List prices of AI models by name and date, and the cost of a task at those prices.
 
-The lookups and the price data are in :mod:`xlfuncs._price_data`; this module
+The lookups and the price data are in :mod:`xlfuncs._genai_prices`; this module
 holds the public functions, which Excel calls through :mod:`xlfuncs.udfs`.
 Nothing here imports genai-prices until a function is called.
 """
@@ -11,7 +11,7 @@ import numpy as np
 
 from ._arguments import KINDS, kind_argument
 from ._errors import NotFoundError
-from ._price_data import lookup_prices
+from ._genai_prices import lookup_prices
 from ._unit_costs import token_cost
 from ._validation import RULES, checked, described
 

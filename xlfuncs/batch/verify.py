@@ -101,7 +101,7 @@ def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:
 
 def verify_workbooks(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     """Recalculate each workbook with LibreOffice; yields ``(path, problem)`` where they differ."""
-    from .._recalc import LibreOfficeError, recalculate
+    from .._libreoffice import LibreOfficeError, recalculate
 
     for chunk in _chunks(list(paths), _CHUNK):
         with tempfile.TemporaryDirectory(prefix="xlfuncs-verify-") as folder:

@@ -15,14 +15,14 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import __version__
+from .. import __version__
 
 #: Modules that add a sub-command, in the order ``--help`` lists them.
 COMMAND_MODULES: list[str] = [
-    "xlfuncs._cli_prices",
-    "xlfuncs._cli_templates",
-    "xlfuncs._cli_generate",
-    "xlfuncs._cli_tornado",
+    "xlfuncs.cli.prices_command",
+    "xlfuncs.cli.templates_command",
+    "xlfuncs.cli.generate_command",
+    "xlfuncs.cli.tornado_command",
 ]
 
 
@@ -53,7 +53,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

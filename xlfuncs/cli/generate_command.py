@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from ._printable import printable
+from .._printable import printable
 
 __all__ = ["register"]
 
@@ -87,8 +87,8 @@ def run(arguments: argparse.Namespace) -> int:
     if arguments.jobs < 1:
         parser.error("--jobs must be 1 or more")
     if arguments.template is not None:
-        from ._errors import InputError
-        from .templates import check_name
+        from .._errors import InputError
+        from ..templates import check_name
 
         try:
             check_name(arguments.template)
@@ -103,16 +103,16 @@ def run(arguments: argparse.Namespace) -> int:
         )
         arguments.verify = True
     if arguments.verify:
-        from ._recalc import INSTALL_HINT, find_soffice
+        from .._libreoffice import INSTALL_HINT, find_soffice
 
         if find_soffice() is None:
             print(f"xlfuncs generate: --verify: {INSTALL_HINT}.", file=sys.stderr)
             return EXIT_FAILED
 
-    from .batch import EXAMPLE_SCENARIOS
-    from .batch.outputs import OutputFolderError
-    from .batch.run import generate
-    from .batch.template import DEFAULT_TEMPLATE
+    from .._files.output_folder import OutputFolderError
+    from ..batch import EXAMPLE_SCENARIOS
+    from ..batch.run import generate
+    from ..batch.template import DEFAULT_TEMPLATE
 
     source = EXAMPLE_SCENARIOS if arguments.example else Path(arguments.scenarios)
     progress = _Progress()

@@ -7,7 +7,7 @@ import csv
 import sys
 from datetime import date
 
-from ._price_data import INSTALL_COMMAND
+from .._genai_prices import INSTALL_COMMAND
 
 _HEADERS = ["model", "matched", "provider", "input", "output", "cached input", "since", "notes"]
 _CSV_HEADERS = [
@@ -67,8 +67,8 @@ def _price(value: float | None, *, plain: bool = False) -> str:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from ._errors import InputError, MissingDependencyError
-    from ._price_data import UPGRADE_COMMAND, lookup_prices, price_source
+    from .._errors import InputError, MissingDependencyError
+    from .._genai_prices import UPGRADE_COMMAND, lookup_prices, price_source
 
     try:
         source = price_source()

@@ -12,9 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ._errors import InputError
-from ._printable import printable
-from .templates import TEMPLATE_NAMES, check_name  # light: the package imports openpyxl lazily
+from .._errors import InputError
+from .._printable import printable
+from ..templates import TEMPLATE_NAMES, check_name  # light: the package imports openpyxl lazily
 
 __all__ = ["register"]
 
@@ -55,7 +55,7 @@ def _packaged(filename: str) -> bytes | None:
 
 
 def _built(name: str) -> bytes:
-    from .templates import template
+    from ..templates import template
 
     module = template(name)
     with tempfile.TemporaryDirectory() as folder:
@@ -66,7 +66,7 @@ def _built(name: str) -> bytes:
 
 def _write_templates(arguments: argparse.Namespace) -> int:
     if arguments.describe:
-        from .batch.describe import describe
+        from ..batch.read.describe import describe
 
         try:
             print(describe(arguments.describe))
@@ -80,8 +80,8 @@ def _write_templates(arguments: argparse.Namespace) -> int:
     except InputError as error:
         print(f"xlfuncs templates: {error}", file=sys.stderr)
         return 2
-    from .batch.outputs import OutputFolderError, output_problem, prepare_folder
-    from .batch.writer import save_atomically, write_bytes
+    from .._files.output_folder import OutputFolderError, output_problem, prepare_folder
+    from ..batch.write.filler import save_atomically, write_bytes
 
     out: Path = arguments.out
     try:

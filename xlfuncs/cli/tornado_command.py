@@ -51,8 +51,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(arguments: argparse.Namespace) -> int:
-    from ._errors import InputError, MissingDependencyError
-    from ._tornado import TORNADO_COLUMNS, tco_tornado
+    from .._errors import InputError, MissingDependencyError
+    from .._tornado import TORNADO_COLUMNS, tco_tornado
 
     files = {"option_block": arguments.block}
     if arguments.other is not None:
@@ -82,7 +82,7 @@ def run(arguments: argparse.Namespace) -> int:
     else:
         _print_table(table, what, files)
     if arguments.png is not None:
-        from ._tornado_chart import draw_tornado
+        from .._tornado_chart import draw_tornado
 
         try:
             draw_tornado(table, arguments.png, what, note=_which_is_which(files, name_only=True))
@@ -102,8 +102,8 @@ def read_block_file(path: Path) -> list[list[object]]:
     ``None``. Short rows are padded with empty cells, and columns empty in
     every row at the right are dropped.
     """
-    from .batch.scenarios import ScenarioFileError
-    from .batch.tables import csv_records
+    from ..batch.read.checker import ScenarioFileError
+    from ..batch.read.tables import csv_records
 
     file = str(path)
     if _is_workbook(path):
@@ -142,7 +142,7 @@ def _is_workbook(path: Path) -> bool:
 
 
 def _cell(text: str, decimal: str) -> object:
-    from .batch.scenarios import parse_number
+    from ..batch.read.checker import parse_number
 
     text = text.strip()
     if not text:

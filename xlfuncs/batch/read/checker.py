@@ -13,8 +13,8 @@ models) with their own inputs. YAML and JSON files nest them::
           - name: Frontier model
             accuracy: 0.99
 
-CSV and XLSX files are a long table (see :mod:`xlfuncs.batch.tables`);
-:func:`xlfuncs.batch.sources.read_scenarios` reads a file of any kind.
+CSV and XLSX files are a long table (see :mod:`xlfuncs.batch.read.tables`);
+:func:`xlfuncs.batch.read.sources.read_scenarios` reads a file of any kind.
 
 Readers yield scenarios in file order and never stop at a bad one: a bad
 scenario comes out as a :class:`ScenarioProblem` saying where (file, row or
@@ -35,20 +35,20 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .._errors import InputError
-from .._validation import did_you_mean, format_number
-from . import defaults
-from .files import Formula, JsonNumber, NumberText
-from .limits import LIMITS, text_problem
-from .numbers import (
+from ..._errors import InputError
+from ..._files.limits import LIMITS, text_problem
+from ..._files.number_text import (
     POINT,
     DecimalMark,
     UnsettledNumberError,
     count_digits,
     parse_number,
 )
-from .prices import PRICE_KEYS, PriceBook
-from .template import InputDeclaration, Layout
+from ..._files.text import Formula, JsonNumber, NumberText
+from ..._validation import did_you_mean, format_number
+from ..template import InputDeclaration, Layout
+from . import defaults
+from .price_book import PRICE_KEYS, PriceBook
 
 __all__ = [
     "Scenario",

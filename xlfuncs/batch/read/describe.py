@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import textwrap
 
+from ..template import Layout, Template, resolve_template
 from . import defaults
-from .prices import PRICE_KEYS
-from .scenarios import option_extras
-from .template import Layout, Template, resolve_template
+from .checker import option_extras
+from .price_book import PRICE_KEYS
 
 __all__ = ["describe"]
 

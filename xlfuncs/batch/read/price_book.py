@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .._errors import InputError
+from ..._errors import InputError
 
 __all__ = ["PRICE_KEYS", "PriceBook"]
 
@@ -48,8 +48,8 @@ class PriceBook:
         return found
 
     def _look_up(self, model, provider, as_of):
-        from .._errors import MissingDependencyError
-        from .._price_data import lookup_prices, price_source
+        from ..._errors import MissingDependencyError
+        from ..._genai_prices import lookup_prices, price_source
 
         try:
             found = lookup_prices(model, provider or None, as_of or self.today, function="model")

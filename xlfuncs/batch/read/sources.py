@@ -1,10 +1,10 @@
 """Where scenarios come from: a scenario file of any supported kind, or Python objects.
 
-YAML and JSON files nest their scenarios (:mod:`xlfuncs.batch.scenarios`);
-CSV and XLSX files are a long table (:mod:`xlfuncs.batch.tables`). This
+YAML and JSON files nest their scenarios (:mod:`xlfuncs.batch.read.checker`);
+CSV and XLSX files are a long table (:mod:`xlfuncs.batch.read.tables`). This
 module picks the reader by the file's suffix, so that neither reader needs
 the other, and turns every way a file cannot be read into one
-:class:`~xlfuncs.batch.scenarios.ScenarioFileError` that names it.
+:class:`~xlfuncs.batch.read.checker.ScenarioFileError` that names it.
 """
 
 from __future__ import annotations
@@ -14,20 +14,20 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
-from .._errors import InputError
-from .files import FileReadError, json_document
-from .limits import LIMITS, LimitError
-from .numbers import MixedDecimalMarksError
-from .prices import PriceBook
-from .scenarios import (
+from ..._errors import InputError
+from ..._files.limits import LIMITS, LimitError
+from ..._files.number_text import MixedDecimalMarksError
+from ..._files.text import FileReadError, json_document
+from ..template import Layout
+from .checker import (
     SUFFIXES,
     Scenario,
     ScenarioFileError,
     ScenarioProblem,
     read_nested,
 )
+from .price_book import PriceBook
 from .tables import read_table
-from .template import Layout
 from .yaml_files import yaml_document
 
 __all__ = ["read_scenarios"]
@@ -44,7 +44,7 @@ def read_scenarios(
 
     ``decimal`` states the decimal mark of numbers written as text (``"."``
     or ``","``); by default the file's own unambiguous numbers settle it
-    (see :mod:`xlfuncs.batch.numbers`). Model prices are looked up on
+    (see :mod:`xlfuncs._files.number_text`). Model prices are looked up on
     ``today`` (default: the day this is called) unless an option gives
     ``as_of``.
 

@@ -16,7 +16,7 @@ length be read row by row.
 CSV is read as Excel writes it in any locale: UTF-8 with or without a byte
 order mark (or UTF-16), ``,`` or ``;`` between cells (or a tab); a decimal
 point or a decimal comma, the same for every number of the file (see
-:mod:`xlfuncs.batch.numbers`); thousands separators and ``95%`` are accepted.
+:mod:`xlfuncs._files.number_text`); thousands separators and ``95%`` are accepted.
 XLSX cells are read as stored: a formula by its stored value.
 """
 
@@ -28,11 +28,11 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .files import FileReadError, JsonNumber, open_text
-from .limits import CELL_TEXT, LIMITS, LimitError
-from .numbers import DecimalMark, MixedDecimalMarksError
-from .prices import PriceBook
-from .scenarios import (
+from ..._files.limits import CELL_TEXT, LIMITS, LimitError
+from ..._files.number_text import DecimalMark, MixedDecimalMarksError
+from ..._files.text import FileReadError, JsonNumber, open_text
+from ..template import Layout
+from .checker import (
     _NO_VALUE,
     Scenario,
     ScenarioFileError,
@@ -49,7 +49,7 @@ from .scenarios import (
     suggest,
     text_name,
 )
-from .template import Layout
+from .price_book import PriceBook
 from .xlsx_files import xlsx_rows
 
 __all__ = ["csv_records", "read_table"]
@@ -302,7 +302,7 @@ def csv_records(path: Path, file: str) -> Iterator[tuple[Records, str | None]]:
 
     The mark (``"."`` or ``","``) is settled by the file's own numbers, as
     for scenario files; ``None`` when nothing settles it, and then
-    :func:`~xlfuncs.batch.numbers.parse_number` refuses only the numbers that
+    :func:`~xlfuncs._files.number_text.parse_number` refuses only the numbers that
     read two ways. The limits on scenario files apply. A file that cannot be
     read, or whose numbers use both marks, raises :class:`ScenarioFileError`
     naming ``file``. Other tables (option blocks for ``xlfuncs tornado``)

@@ -14,8 +14,8 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from .files import FileReadError, Formula, check_size
-from .limits import LIMITS, LimitError
+from ..._files.limits import LIMITS, LimitError
+from ..._files.text import FileReadError, Formula, check_size
 
 __all__ = ["xlsx_rows"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .files import FileReadError, NumberText, read_text
-from .limits import LIMITS
+from ..._files.limits import LIMITS
+from ..._files.text import FileReadError, NumberText, read_text
 
 __all__ = ["Located", "yaml_document"]
 

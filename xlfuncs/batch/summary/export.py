@@ -25,10 +25,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._errors import InputError
-from .._ooxml import inline_string
-from ..templates._workbook import starts_like_formula
-from .writer import save_atomically
+from ..._errors import InputError
+from ..._ooxml import inline_string
+from ...templates._workbook import starts_like_formula
+from ..write.filler import save_atomically
 
 __all__ = ["Columns", "neutralise", "write"]
 

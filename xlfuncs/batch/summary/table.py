@@ -9,7 +9,7 @@ the workbook's own formulas for a block of scenarios at once: the summary
 says exactly what each filled workbook says, and no formula is written twice.
 
 The table is written as ``summary.xlsx`` and ``summary.csv`` by
-:mod:`xlfuncs.batch.summary_files`.
+:mod:`xlfuncs.batch.summary.export`.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..formulas import ExcelError
-from . import summary_files
-from .scenarios import Scenario
-from .summary_files import neutralise
-from .template import Layout, Template
+from ...formulas import ExcelError
+from ..read.checker import Scenario
+from ..template import Layout, Template
+from . import export as summary_files
+from .export import neutralise
 
 __all__ = ["SummaryTable", "neutralise"]
 
@@ -128,7 +128,7 @@ class SummaryTable:
             if filler is not None:
                 self._book, calculator = filler.places, filler.calculator
             else:
-                from ..formulas import Calculator
+                from ...formulas import Calculator
 
                 defaults = {spec.name: spec.default for spec in self.template.inputs}
                 with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:

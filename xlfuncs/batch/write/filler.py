@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .._errors import XlfuncsError
-from .._ooxml import (
+from ..._errors import XlfuncsError
+from ..._files.saving import new_part, signals_held
+from ..._ooxml import (
     FORMULA_CELL,
     cached_value,
     cached_values,
@@ -49,13 +50,12 @@ from .._ooxml import (
     sheet_parts,
     write_package,
 )
-from ..templates._workbook import starts_like_formula
-from .parts import new_part, signals_held
+from ...templates._workbook import starts_like_formula
+from ..template import Template
 from .provenance import READS, properties, room_for_properties
-from .template import Template
 
 if TYPE_CHECKING:
-    from ..formulas import Values
+    from ...formulas import Values
 
 __all__ = [
     "EXISTS",
@@ -214,7 +214,7 @@ class Filler:
     """
 
     def __init__(self, template: Template, quoted: frozenset[str] = frozenset()):
-        from ..formulas import Calculator, FormulaError
+        from ...formulas import Calculator, FormulaError
 
         with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
             path = Path(folder) / "skeleton.xlsx"
