@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .._errors import InputError
+from .._errors import LimitError
 
 __all__ = [
     "CELL_TEXT",
@@ -40,10 +40,6 @@ class Limit:
             f"{place}: {self.words} is limited to {self.size:,} {self.unit}{got}; "
             "a scenario file this large is refused"
         )
-
-
-class LimitError(InputError):
-    """A scenario file over one of the limits."""
 
 
 #: The limits, by name. Real files stay far below every one.

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 
-from .._errors import InputError
+from .._errors import InputError, MixedDecimalMarksError, UnsettledNumberError
 from .._validation import format_number
 
 __all__ = [
@@ -99,22 +99,6 @@ def readings(text: str) -> dict[str, float]:
     return found
 
 
-class UnsettledNumberError(InputError):
-    """A number that reads two ways, in a file that does not say which mark it uses."""
-
-    def __init__(self, text: str, values: dict[str, float]):
-        self.text, self.values = text, values
-        super().__init__(
-            f"{text!r} reads as {format_number(values[POINT])} with a decimal point and as "
-            f"{format_number(values[COMMA])} with a decimal comma, and no other number of the file "
-            "settles which; state the decimal mark (--decimal . or --decimal ,)"
-        )
-
-
-class MixedDecimalMarksError(InputError):
-    """A file whose numbers use both decimal marks."""
-
-
 def parse_number(text: str, decimal: str | None = POINT) -> float | None:
     """A number written as a person or a spreadsheet writes it; ``None`` when it is not one.
 
@@ -136,7 +120,13 @@ def parse_number(text: str, decimal: str | None = POINT) -> float | None:
         return found.get(decimal)
     values = set(found.values())
     if len(values) > 1:
-        raise UnsettledNumberError(text, found)
+        raise UnsettledNumberError(
+            f"{text!r} reads as {format_number(found[POINT])} with a decimal point and as "
+            f"{format_number(found[COMMA])} with a decimal comma, and no other number of the file "
+            "settles which; state the decimal mark (--decimal . or --decimal ,)",
+            text=text,
+            values=found,
+        )
     return values.pop() if values else None
 
 

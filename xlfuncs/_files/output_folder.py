@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import os
 
-from .._errors import XlfuncsError
+from .._errors import OutputFolderError
 
 __all__ = ["OutputFolderError", "output_problem", "prepare_folder"]
 
@@ -24,10 +24,6 @@ _FATAL = {
     errno.ENOTDIR: "is not a folder: give a folder with --out (it is created if missing)",
     errno.EEXIST: "is a file, not a folder: give a folder with --out (it is created if missing)",
 }
-
-
-class OutputFolderError(XlfuncsError, OSError):
-    """The output folder cannot be made or written; the message says what to do."""
 
 
 def output_problem(error: BaseException, folder: str | os.PathLike[str]) -> str | None:

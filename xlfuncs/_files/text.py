@@ -19,7 +19,7 @@ import json
 import re
 from pathlib import Path
 
-from .._errors import InputError
+from .._errors import FileReadError
 from .limits import LIMITS
 
 __all__ = [
@@ -32,10 +32,6 @@ __all__ = [
     "open_text",
     "read_text",
 ]
-
-
-class FileReadError(InputError):
-    """A scenario file that cannot be read at all."""
 
 
 class NumberText(str):

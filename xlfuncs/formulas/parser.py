@@ -31,7 +31,7 @@ import re
 
 from openpyxl.utils import column_index_from_string
 
-from .._errors import XlfuncsError
+from .._errors import FormulaSyntaxError
 
 __all__ = ["ERROR_CODES", "FormulaSyntaxError", "parse"]
 
@@ -45,10 +45,6 @@ ERROR_CODES = {
     "#NUM!": 6,
     "#N/A": 7,
 }
-
-
-class FormulaSyntaxError(XlfuncsError, ValueError):
-    """A formula the parser does not understand (names the formula and the place)."""
 
 
 _CELL = r"\$?[A-Za-z]{1,3}\$?[0-9]+"

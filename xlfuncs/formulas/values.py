@@ -19,7 +19,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 import numpy as np
 from openpyxl.utils.datetime import to_excel
 
-from .._errors import XlfuncsError
+from .._errors import FormulaError
 from .parser import ERROR_CODES
 
 NUMBER, TEXT, BOOLEAN, BLANK, ERROR = 0, 1, 2, 3, 4
@@ -33,10 +33,6 @@ _DECIMAL = Context(prec=60)
 
 class ExcelError(str):
     """An error value of a cell, e.g. ``ExcelError("#DIV/0!")``; compares as its text."""
-
-
-class FormulaError(XlfuncsError, ValueError):
-    """A formula this evaluator cannot compute (unknown function or name, circular reference)."""
 
 
 # Values --------------------------------------------------------------------

@@ -35,7 +35,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..._errors import InputError
+from ..._errors import InputError, ScenarioFileError
 from ..._files.limits import LIMITS, text_problem
 from ..._files.number_text import (
     POINT,
@@ -106,10 +106,6 @@ class ScenarioProblem:
     def _key_words(self) -> str:
         key = _shorten(self.key)
         return f"column {key!r}" if self.where.startswith("row") else f"key {key!r}"
-
-
-class ScenarioFileError(InputError):
-    """A scenario file that cannot be read at all (missing, unreadable, unknown column ...)."""
 
 
 _NO_VALUE = object()

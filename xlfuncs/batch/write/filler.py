@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..._errors import XlfuncsError
+from ..._errors import TemplateNotFillableError
 from ..._files.saving import new_part, signals_held
 from ..._ooxml import (
     FORMULA_CELL,
@@ -68,10 +68,6 @@ __all__ = [
 
 #: Modes for a file that already exists.
 EXISTS = ("refuse", "overwrite", "skip")
-
-
-class TemplateNotFillableError(XlfuncsError):
-    """The template does not say where its inputs are, or its formulas cannot be evaluated."""
 
 
 #: Workbooks whose sheets' text is made at a time (a few hundred kilobytes each).
