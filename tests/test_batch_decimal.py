@@ -198,7 +198,7 @@ def test_the_mark_is_the_first_unambiguous_evidence_and_a_parser_for_other_reade
 
 
 def test_other_csv_tables_get_the_files_mark_from_the_same_reader(tmp_path):
-    from xlfuncs.batch.read.tables import csv_records
+    from xlfuncs._files.csv_table import csv_records
 
     path = write(tmp_path / "block.csv", ["name;low;high", "accuracy;0,9;0,99", "cost;1.500;2.500"])
     with csv_records(path, str(path)) as (records, mark):

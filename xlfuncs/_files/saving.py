@@ -1,7 +1,10 @@
-"""Temporary files of the batch: named after their writer, so that stale ones can be told apart.
+"""Saving files atomically, through temporary files named after their writer.
 
-A workbook is written to ``.STEM.PID@HOST.RANDOM.part`` beside its target
-and renamed into place. A run that is killed leaves such files; the next
+A file (a workbook, a summary) is written to ``.STEM.PID@HOST.RANDOM.part``
+beside its target and moved into place in one step (:func:`save_atomically`),
+so a run killed at any moment leaves only complete files; without
+``overwrite`` the move refuses to replace an existing file, even one that
+appeared while the file was being made. A run that is killed leaves such files; the next
 run in the folder removes those of processes of this machine that no
 longer run, and never those of a run still writing, nor those of another
 machine sharing the folder.
@@ -17,8 +20,9 @@ import secrets
 import signal
 import socket
 import threading
+from collections.abc import Callable
 
-__all__ = ["new_part", "remove_stale_parts", "signals_held"]
+__all__ = ["new_part", "remove_stale_parts", "save_atomically", "signals_held", "write_bytes"]
 
 # A temporary file is named ``.STEM.PID@HOST.RANDOM.part``: whoever finds it
 # later can tell whether the process writing it may still be running.
@@ -120,3 +124,50 @@ def _running(pid: int) -> bool:
             return stat.read().rsplit(b")", 1)[1].split()[0] not in (b"Z", b"X")
     except (OSError, IndexError):
         return True
+
+
+def save_atomically(
+    write: Callable[[str], None], target: str | os.PathLike[str], overwrite: bool
+) -> None:
+    """Write a file through a temporary file beside it, then move it into place.
+
+    ``write(path)`` writes the content to ``path`` (a string). Without
+    ``overwrite``, :class:`FileExistsError` is raised if ``target`` exists,
+    and the temporary file is removed. The file gets the permissions the
+    user's umask gives, as any other program's new files do.
+    """
+    # Plain strings rather than pathlib: pathlib interns every name it parses,
+    # which a batch of many thousand files would keep in memory.
+    target = os.fspath(target)
+    folder, name = os.path.split(target)
+    # Ctrl-C waits until the file is in place (a workbook takes milliseconds):
+    # the temporary file never outlives this call.
+    with signals_held():
+        temporary = new_part(folder or ".", os.path.splitext(name)[0])
+        try:
+            write(temporary)
+            if overwrite:
+                os.replace(temporary, target)
+            else:
+                _move_without_replacing(temporary, target)
+        finally:
+            if os.path.lexists(temporary):
+                os.unlink(temporary)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    with open(path, "wb") as stream:
+        stream.write(data)
+
+
+def _move_without_replacing(source: str, target: str) -> None:
+    try:
+        # A hard link fails if the target exists: no window between check and move.
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # File systems without hard links (FAT, some network shares).
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
+        os.replace(source, target)

@@ -18,19 +18,13 @@ from pathlib import Path
 
 from .._errors import InputError
 from .._files.output_folder import output_problem, prepare_folder
-from .._files.saving import remove_stale_parts, signals_held
+from .._files.saving import remove_stale_parts, save_atomically, signals_held, write_bytes
 from .read.checker import ScenarioFileError, ScenarioProblem
 from .read.sources import read_scenarios
 from .summary.table import SummaryTable
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .write.filenames import UniqueNames
-from .write.filler import (
-    Filler,
-    TemplateNotFillableError,
-    quoted_inputs,
-    save_atomically,
-    write_bytes,
-)
+from .write.filler import Filler, TemplateNotFillableError, quoted_inputs
 from .write.provenance import fingerprint, recorded_fingerprint, stamp
 
 __all__ = ["BatchReport", "Outcome", "generate", "pool_context"]

@@ -81,7 +81,7 @@ def _write_templates(arguments: argparse.Namespace) -> int:
         print(f"xlfuncs templates: {error}", file=sys.stderr)
         return 2
     from .._files.output_folder import OutputFolderError, output_problem, prepare_folder
-    from ..batch.write.filler import save_atomically, write_bytes
+    from .._files.saving import save_atomically, write_bytes
 
     out: Path = arguments.out
     try:

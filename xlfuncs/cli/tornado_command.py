@@ -102,8 +102,8 @@ def read_block_file(path: Path) -> list[list[object]]:
     ``None``. Short rows are padded with empty cells, and columns empty in
     every row at the right are dropped.
     """
-    from ..batch.read.checker import ScenarioFileError
-    from ..batch.read.tables import csv_records
+    from .._errors import ScenarioFileError
+    from .._files.csv_table import csv_records
 
     file = str(path)
     if _is_workbook(path):
@@ -142,7 +142,7 @@ def _is_workbook(path: Path) -> bool:
 
 
 def _cell(text: str, decimal: str) -> object:
-    from ..batch.read.checker import parse_number
+    from .._files.number_text import parse_number
 
     text = text.strip()
     if not text:

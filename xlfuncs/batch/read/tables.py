@@ -22,15 +22,14 @@ XLSX cells are read as stored: a formula by its stored value.
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..._files.limits import CELL_TEXT, LIMITS, LimitError
-from ..._files.number_text import DecimalMark, MixedDecimalMarksError
-from ..._files.text import FileReadError, JsonNumber, open_text
+from ..._files.csv_table import csv_rows
+from ..._files.limits import LIMITS
+from ..._files.number_text import DecimalMark
+from ..._files.text import JsonNumber
 from ..template import Layout
 from .checker import (
     _NO_VALUE,
@@ -52,7 +51,7 @@ from .checker import (
 from .price_book import PriceBook
 from .xlsx_files import xlsx_rows
 
-__all__ = ["csv_records", "read_table"]
+__all__ = ["read_table"]
 
 SCENARIO, OPTION = "scenario", "option"
 
@@ -260,65 +259,6 @@ def _read_table(
     yield from _group(_rows(records(), layout, file), layout, checker, prices)
 
 
-def _delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (";", ",", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def _csv_records(path: Path, file: str) -> Records:
-    """The CSV file's rows ``(line, cells)``, within the limits."""
-    rows_limit, columns_limit = LIMITS["rows"], LIMITS["columns"]
-    with open_text(path, file) as stream:
-        first = stream.readline()
-        while first and not first.strip(" \r\n,;\t"):
-            first = stream.readline()
-        delimiter = _delimiter(first)
-        stream.seek(0)
-        reader = csv.reader(stream, delimiter=delimiter)
-        count = 0
-        try:
-            for cells in reader:
-                if len(cells) > columns_limit.size and any(
-                    not _blank(c) for c in cells[columns_limit.size :]
-                ):
-                    raise columns_limit.refuse(file, f"line {reader.line_num:,}")
-                count += 1
-                if count > rows_limit.size + 1:  # the headings and the rows below them
-                    raise rows_limit.refuse(file, f"line {reader.line_num:,}")
-                yield reader.line_num, cells
-        except csv.Error as error:
-            if "field larger than field limit" in str(error):
-                raise FileReadError(
-                    f"{file}, line {reader.line_num + 1}: a cell holds more than "
-                    f"{csv.field_size_limit():,} characters; a spreadsheet cell holds at most "
-                    f"{CELL_TEXT:,}"
-                ) from None
-            raise FileReadError(f"{file}: not a readable CSV file: {error}") from None
-
-
-@contextlib.contextmanager
-def csv_records(path: Path, file: str) -> Iterator[tuple[Records, str | None]]:
-    """Open any CSV table as Excel writes it: its records (line, cells) and its decimal mark.
-
-    The mark (``"."`` or ``","``) is settled by the file's own numbers, as
-    for scenario files; ``None`` when nothing settles it, and then
-    :func:`~xlfuncs._files.number_text.parse_number` refuses only the numbers that
-    read two ways. The limits on scenario files apply. A file that cannot be
-    read, or whose numbers use both marks, raises :class:`ScenarioFileError`
-    naming ``file``. Other tables (option blocks for ``xlfuncs tornado``)
-    are read through this too.
-    """
-    mark = DecimalMark()
-    try:
-        for number, cells in _csv_records(path, file):
-            for cell in cells:
-                mark.see(cell, f"line {number}")
-        mark.check(file)
-        yield _csv_records(path, file), mark.mark
-    except (FileReadError, LimitError, MixedDecimalMarksError) as error:
-        raise ScenarioFileError(str(error)) from None
-
-
 def read_table(
     path: Path,
     layout: Layout,
@@ -332,5 +272,5 @@ def read_table(
     sheet ``Scenarios`` (or its first sheet).
     """
     is_csv = path.suffix.lower() == ".csv"
-    records = (lambda: _csv_records(path, file)) if is_csv else (lambda: xlsx_rows(path, file))
+    records = (lambda: csv_rows(path, file)) if is_csv else (lambda: xlsx_rows(path, file))
     yield from _read_table(records, layout, file, decimal, prices or PriceBook(), is_csv)

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..._errors import InputError
+from ..._files.saving import save_atomically
 from ..._ooxml import inline_string
 from ...templates._workbook import starts_like_formula
-from ..write.filler import save_atomically
 
 __all__ = ["Columns", "neutralise", "write"]
 

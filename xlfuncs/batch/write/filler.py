@@ -1,4 +1,4 @@
-"""Writing workbooks: fast filling of a built template, and atomic, no-clobber saving.
+"""Writing workbooks: fast filling of a built template; saving is atomic and never clobbers.
 
 **Filling.** Building a template with openpyxl takes tens of milliseconds,
 nearly all of it spent laying out styles, validation and formulas that are
@@ -15,23 +15,18 @@ installed (see :func:`xlfuncs._ooxml.compress_part`), several times as
 fast. A template that does not say where its inputs are (a builder that
 returns no book with ``input_cells``) is built afresh for every scenario.
 
-**Saving.** Each workbook is written to a temporary file in the output folder
-(``.NAME.PID@HOST.RANDOM.part``, never ``.xlsx``) and moved into place in
-one step, so a run killed at any moment leaves only complete workbooks; the
-next run removes the temporary files of processes of this machine that no
-longer run, and never those of a run still writing. Without
-``overwrite`` the move refuses to replace an existing file, even one that
-appeared while the workbook was being made.
+**Saving.** Each workbook is saved through a temporary file moved into place
+in one step (:func:`xlfuncs._files.saving.save_atomically`), so a run killed
+at any moment leaves only complete workbooks.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
@@ -39,7 +34,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..._errors import TemplateNotFillableError
-from ..._files.saving import new_part, signals_held
 from ..._ooxml import (
     FORMULA_CELL,
     cached_value,
@@ -62,8 +56,6 @@ __all__ = [
     "Filler",
     "TemplateNotFillableError",
     "quoted_inputs",
-    "save_atomically",
-    "write_bytes",
 ]
 
 #: Modes for a file that already exists.
@@ -337,53 +329,3 @@ def quoted_inputs(values: Mapping[str, float | str]) -> frozenset[str]:
         for name, value in values.items()
         if isinstance(value, str) and starts_like_formula(value)
     )
-
-
-# Saving --------------------------------------------------------------------
-
-
-def save_atomically(
-    write: Callable[[str], None], target: str | os.PathLike[str], overwrite: bool
-) -> None:
-    """Write a file through a temporary file beside it, then move it into place.
-
-    ``write(path)`` writes the content to ``path`` (a string). Without
-    ``overwrite``, :class:`FileExistsError` is raised if ``target`` exists,
-    and the temporary file is removed. The file gets the permissions the
-    user's umask gives, as any other program's new files do.
-    """
-    # Plain strings rather than pathlib: pathlib interns every name it parses,
-    # which a batch of many thousand files would keep in memory.
-    target = os.fspath(target)
-    folder, name = os.path.split(target)
-    # Ctrl-C waits until the file is in place (a workbook takes milliseconds):
-    # the temporary file never outlives this call.
-    with signals_held():
-        temporary = new_part(folder or ".", os.path.splitext(name)[0])
-        try:
-            write(temporary)
-            if overwrite:
-                os.replace(temporary, target)
-            else:
-                _move_without_replacing(temporary, target)
-        finally:
-            if os.path.lexists(temporary):
-                os.unlink(temporary)
-
-
-def write_bytes(path: str, data: bytes) -> None:
-    with open(path, "wb") as stream:
-        stream.write(data)
-
-
-def _move_without_replacing(source: str, target: str) -> None:
-    try:
-        # A hard link fails if the target exists: no window between check and move.
-        os.link(source, target)
-    except FileExistsError:
-        raise
-    except OSError:
-        # File systems without hard links (FAT, some network shares).
-        if os.path.lexists(target):
-            raise FileExistsError(target) from None
-        os.replace(source, target)
