@@ -1,4 +1,4 @@
-"""Scenario files: read, checked against the template's declaration, one scenario at a time.
+"""The scenario value checker: every reader's values checked against the template's declaration.
 
 A scenario is one case to put in a workbook: a name, the shared inputs
 (volume, horizon, discount rate ...) and a list of options (vendors or
@@ -13,8 +13,11 @@ models) with their own inputs. YAML and JSON files nest them::
           - name: Frontier model
             accuracy: 0.99
 
-CSV and XLSX files are a long table (see :mod:`xlfuncs.batch.read.tables`);
+YAML and JSON files are read by :mod:`xlfuncs.batch.read.nested`; CSV and
+XLSX files are a long table (see :mod:`xlfuncs.batch.read.tables`);
 :func:`xlfuncs.batch.read.sources.read_scenarios` reads a file of any kind.
+This module holds what every reader shares: the scenario and the problem it
+yields, and :class:`ValueChecker`, which checks each value.
 
 Readers yield scenarios in file order and never stop at a bad one: a bad
 scenario comes out as a :class:`ScenarioProblem` saying where (file, row or
@@ -22,7 +25,8 @@ line, column or key), the value and the rule it broke, and reading goes on.
 Only a file that cannot be read at all raises :class:`ScenarioFileError`.
 Values are checked with the declaration's rules (:mod:`xlfuncs._validation`);
 numbers written as text are read with the file's one decimal mark
-(:mod:`.numbers`); every text goes through one check (:mod:`.limits`); an
+(:mod:`xlfuncs._files.number_text`); every text goes through one check
+(:mod:`xlfuncs._files.limits`); an
 input left out takes a neutral default or must be given (:mod:`.defaults`).
 """
 
@@ -32,7 +36,7 @@ import dataclasses
 import functools
 import numbers
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..._errors import InputError, ScenarioFileError
@@ -521,201 +525,8 @@ def option_extras(layout: Layout) -> tuple[str, ...]:
     return PRICE_KEYS if takes_prices else ()
 
 
-# Nested files: YAML, JSON, objects in memory ---------------------------------
-
-
 def number_keys(layout: Layout) -> tuple[set[str], set[str]]:
     """Shared and option keys whose values are numbers."""
     first = layout.options[layout.letters[0]] if layout.letters else {}
     shared = {k for k in layout.shared_keys if layout.shared[k].rule is not None}
     return shared, {k for k in layout.value_keys if first[k].rule is not None}
-
-
-def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, locate) -> None:
-    """Show the decimal mark every number written as text, before any is read."""
-    shared_keys, option_keys = number_keys(layout)
-
-    def see(mapping: object, keys: set[str], place: str) -> None:
-        if not isinstance(mapping, Mapping):
-            return
-        for raw_key, raw in mapping.items():
-            if not isinstance(raw, str) or isinstance(raw, JsonNumber):
-                continue  # numbers stored as numbers need no mark
-            if normalise_key(raw_key) in keys:
-                mark.see(raw, locate(mapping, raw_key) or place)
-
-    for number, item in enumerate(items, start=1):
-        see(item, shared_keys | option_keys, f"scenario {number}")
-        options = item.get("options") if isinstance(item, Mapping) else None
-        if isinstance(options, list):
-            for index, option in enumerate(options, start=1):
-                see(option, option_keys, f"scenario {number}, option {index}")
-
-
-def _nested_scenario(
-    item: object, number: int, layout: Layout, checker: ValueChecker, locate, prices: PriceBook
-) -> Scenario | ScenarioProblem:
-    """One scenario from a mapping; ``locate(mapping, key)`` says where a key is."""
-    where = locate(item, None) or f"scenario {number}"
-    if not isinstance(item, Mapping):
-        checker.fail(
-            where, None, item, "a scenario must be a mapping of inputs with a list of options"
-        )
-        return finish(checker, f"scenario {number}", None)
-    name = checker.text(item.get("name"), locate(item, "name") or where, "name")
-    label = name or f"scenario {number}"
-    if not name and not checker.problems:
-        checker.fail(
-            locate(item, "name") or where,
-            "name",
-            item.get("name", ""),
-            "every scenario needs a name",
-        )
-    known = ("name", "options", *layout.shared_keys, *layout.value_keys)
-    first_specs = layout.options[layout.letters[0]] if layout.letters else {}
-    shared: dict[str, float | str] = {}
-    # An option's input given beside the scenario's name: for every option without its own.
-    for_every: dict[str, float | str] = {}
-    for raw_key, raw in item.items():
-        key = normalise_key(raw_key)
-        if key in ("name", "options"):
-            continue
-        if key == layout.reference_input:
-            continue
-        if key in layout.value_keys and key not in layout.shared_keys:
-            if not _blank(raw):
-                spot = locate(item, raw_key) or where
-                for_every[key] = checker.check(first_specs[key], raw, spot, key)
-            continue
-        if key not in layout.shared_keys:
-            checker.fail(
-                locate(item, raw_key) or where,
-                str(raw_key),
-                _NO_VALUE,
-                f"unknown key{suggest(key, known)}",
-            )
-            continue
-        if _blank(raw):
-            continue
-        shared[key] = checker.check(layout.shared[key], raw, locate(item, raw_key) or where, key)
-    checker.complete_shared(layout, shared, where)
-    raw_options = item.get("options")
-    options: list[tuple[str, dict[str, float | str]]] = []
-    if not layout.letters and raw_options is None:
-        raw_options = []  # a template without options: shared inputs only
-    elif not isinstance(raw_options, list):
-        checker.fail(
-            locate(item, "options") or where,
-            "options",
-            raw_options if raw_options is not None else _NO_VALUE,
-            "a scenario needs a list of options",
-        )
-        raw_options = []
-    check_option_count(
-        layout, len(raw_options), checker, locate(item, "options") or where, "options"
-    )
-    extras_known = option_extras(layout)
-    option_known = ("name", *layout.value_keys, *extras_known)
-    for index, option in enumerate(raw_options[: len(layout.letters)], start=1):
-        spot = locate(option, None) or f"{where}, option {index}"
-        if not isinstance(option, Mapping):
-            checker.fail(spot, None, option, "an option must be a mapping of its inputs")
-            continue
-        option_name = checker.text(option.get("name"), locate(option, "name") or spot, "name")
-        if not option_name and _blank(option.get("name")):
-            checker.fail(spot, "name", option.get("name", ""), "every option needs a name")
-        own_model = any(normalise_key(k) == "model" for k in option)
-        given: dict[str, float | str] = {
-            k: v for k, v in for_every.items() if not (own_model and k in _PRICE_INPUTS)
-        }
-        extras: dict[str, object] = {}
-        keys_at: dict[str, object] = {}
-        for raw_key, raw in option.items():
-            key = normalise_key(raw_key)
-            keys_at[key] = raw_key
-            if key == "name":
-                continue
-            if key in extras_known:
-                extras[key] = raw
-                continue
-            if key not in layout.value_keys:
-                hint = (
-                    " (a shared input: put it beside the scenario's name)"
-                    if key in layout.shared_keys
-                    else ""
-                )
-                checker.fail(
-                    locate(option, raw_key) or spot,
-                    str(raw_key),
-                    _NO_VALUE,
-                    f"unknown key{hint or suggest(key, option_known)}",
-                )
-                continue
-            if _blank(raw):
-                continue
-            given[key] = checker.check(first_specs[key], raw, locate(option, raw_key) or spot, key)
-
-        def where_in_option(key, option=option, spot=spot, keys_at=keys_at):
-            return (locate(option, keys_at[key]) if key in keys_at else "") or spot
-
-        values = checker.complete_option(
-            layout, option_name or f"option {index}", given, extras, where_in_option, prices
-        )
-        options.append((option_name, values))
-    reference_key = layout.reference_input
-    raw_reference = next((v for k, v in item.items() if normalise_key(k) == reference_key), None)
-    names = [n for n, _ in options]
-    shared.update(
-        checker.reference(layout, raw_reference, names, locate(item, reference_key) or where)
-    )
-    if checker.problems:
-        return finish(checker, label, None)
-    values = assemble(layout, name, shared, options)
-    return Scenario(name, values, tuple(names), where)
-
-
-def _no_location(mapping: object, key: object) -> str:
-    return ""
-
-
-def read_nested(
-    document: object,
-    layout: Layout,
-    file: str,
-    locate=_no_location,
-    decimal: str | None = None,
-    prices: PriceBook | None = None,
-) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from a parsed YAML or JSON document, or from Python objects."""
-    items = document.get("scenarios") if isinstance(document, Mapping) else document
-    if isinstance(document, Mapping):
-        # Keys starting with x- hold YAML anchors (&base) for merge keys to share.
-        extra = [
-            k
-            for k in document
-            if k not in ("scenarios", "template", "note") and not str(k).startswith("x-")
-        ]
-        if extra:
-            raise ScenarioFileError(
-                f"{file}: unknown key {_shorten(str(extra[0]))!r} at the top"
-                f"{suggest(str(extra[0]), ['scenarios'])}; the file holds a list named scenarios "
-                "(and keys starting with x- for YAML anchors)"
-            )
-    if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
-        raise ScenarioFileError(f"{file}: expected a list of scenarios (a key named scenarios)")
-    mark = DecimalMark(decimal)
-    if isinstance(items, Sequence):
-        limit = LIMITS["scenarios"]
-        if file and len(items) > limit.size:
-            raise limit.refuse(file, found=f"it has {len(items):,}")
-        if file and not items:
-            raise ScenarioFileError(f"{file}: no scenarios: the list named scenarios is empty")
-        _survey_nested(items, layout, mark, locate)
-        mark.check(file or "the scenarios")
-    checker = ValueChecker(layout.template_name, file, mark)
-    prices = prices or PriceBook()
-    for number, item in enumerate(items, start=1):
-        if not isinstance(items, Sequence):  # a generator: learn the mark as it comes
-            _survey_nested([item], layout, mark, locate)
-            mark.check(file or "the scenarios")
-        yield _nested_scenario(item, number, layout, checker, locate, prices)

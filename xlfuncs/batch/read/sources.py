@@ -19,13 +19,8 @@ from ..._files.limits import LIMITS, LimitError
 from ..._files.number_text import MixedDecimalMarksError
 from ..._files.text import FileReadError, json_document
 from ..template import Layout
-from .checker import (
-    SUFFIXES,
-    Scenario,
-    ScenarioFileError,
-    ScenarioProblem,
-    read_nested,
-)
+from .checker import SUFFIXES, Scenario, ScenarioFileError, ScenarioProblem
+from .nested import read_nested
 from .price_book import PriceBook
 from .tables import read_table
 from .yaml_files import yaml_document
