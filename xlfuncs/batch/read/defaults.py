@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["OPTION", "SHARED", "Rule", "option_rule", "shared_rule"]
+__all__ = ["OPTION", "SHARED", "Omission", "option_rule", "shared_rule"]
 
 API, SELF_HOSTED = "API", "Self-hosted"
 
 
 @dataclass(frozen=True)
-class Rule:
+class Omission:
     """How one input may be left out: its default, or when it must be given."""
 
     #: The neutral value; ``None``: none (must be given, or see ``same_as``).
@@ -59,7 +59,7 @@ def _show(value: object) -> str:
     return str(value)
 
 
-REQUIRED = Rule()
+REQUIRED = Omission()
 
 
 def _api(values: Mapping[str, object]) -> bool:
@@ -83,47 +83,49 @@ _API_WORDS = "when pricing is API and no model is given"
 TYPED = "as given in the scenario file"
 
 #: Option inputs, by row key.
-OPTION: dict[str, Rule] = {
-    "include": Rule("Yes"),
+OPTION: dict[str, Omission] = {
+    "include": Omission("Yes"),
     "input_tokens": REQUIRED,
     "output_tokens": REQUIRED,
-    "reasoning_tokens": Rule(0.0),
-    "calls": Rule(1.0),
-    "input_price": Rule(0.0, needed=_api, needed_words=_API_WORDS),
-    "output_price": Rule(0.0, needed=_api, needed_words=_API_WORDS),
-    "cached_share": Rule(0.0),
-    "cached_price": Rule(same_as="input_price"),
-    "gpu_hour_price": Rule(0.0, needed=_self_hosted, needed_words="when pricing is Self-hosted"),
-    "tokens_per_second": Rule(
+    "reasoning_tokens": Omission(0.0),
+    "calls": Omission(1.0),
+    "input_price": Omission(0.0, needed=_api, needed_words=_API_WORDS),
+    "output_price": Omission(0.0, needed=_api, needed_words=_API_WORDS),
+    "cached_share": Omission(0.0),
+    "cached_price": Omission(same_as="input_price"),
+    "gpu_hour_price": Omission(
+        0.0, needed=_self_hosted, needed_words="when pricing is Self-hosted"
+    ),
+    "tokens_per_second": Omission(
         needed=_self_hosted, needed_words="when pricing is Self-hosted", unused_otherwise=True
     ),
-    "utilization": Rule(1.0),
+    "utilization": Omission(1.0),
     "accuracy": REQUIRED,
-    "catch_rate": Rule(0.0),
+    "catch_rate": Omission(0.0),
     "cost_per_error": REQUIRED,
-    "cost_per_caught_error": Rule(0.0),
-    "review_share": Rule(0.0),
-    "review_cost": Rule(
+    "cost_per_caught_error": Omission(0.0),
+    "review_share": Omission(0.0),
+    "review_cost": Omission(
         0.0, needed=_positive("review_share"), needed_words="when review_share is above 0"
     ),
-    "build_hours": Rule(0.0),
-    "hourly_rate": Rule(
+    "build_hours": Omission(0.0),
+    "hourly_rate": Omission(
         0.0, needed=_positive("build_hours"), needed_words="when build_hours is above 0"
     ),
-    "monthly_maintenance": Rule(0.0),
-    "monthly_fixed": Rule(0.0),
-    "upfront": Rule(0.0),
+    "monthly_maintenance": Omission(0.0),
+    "monthly_fixed": Omission(0.0),
+    "upfront": Omission(0.0),
     "cost_per_task": REQUIRED,
-    "source": Rule(TYPED),
+    "source": Omission(TYPED),
 }
 
 #: Shared inputs of a scenario, by name.
-SHARED: dict[str, Rule] = {
+SHARED: dict[str, Omission] = {
     "tasks_per_month": REQUIRED,
     "cost_per_error": REQUIRED,
-    "months": Rule(12.0),
-    "monthly_growth": Rule(0.0),
-    "annual_discount_rate": Rule(0.0),
+    "months": Omission(12.0),
+    "monthly_growth": Omission(0.0),
+    "annual_discount_rate": Omission(0.0),
 }
 
 #: ``pricing`` left out: API, unless the option gives GPU figures and no token prices.
@@ -141,19 +143,19 @@ def default_pricing(given: Mapping[str, object]) -> str:
     return API
 
 
-def option_rule(key: str, template_defaults: list[object]) -> Rule:
+def option_rule(key: str, template_defaults: list[object]) -> Omission:
     """The rule for an option input: the table's, else the template's default if it is
     the same for every option, else required."""
     if key in OPTION:
         return OPTION[key]
     if len(set(template_defaults)) == 1:
-        return Rule(template_defaults[0])
+        return Omission(template_defaults[0])
     return REQUIRED
 
 
-def shared_rule(key: str, template_default: object, compares_options: bool = True) -> Rule:
+def shared_rule(key: str, template_default: object, compares_options: bool = True) -> Omission:
     """The rule for a shared input: the table's for a template that compares options (the
     table is about their workload), else the template's default."""
     if compares_options and key in SHARED:
         return SHARED[key]
-    return Rule(template_default)
+    return Omission(template_default)
