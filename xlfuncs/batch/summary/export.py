@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..._errors import InputError
 from ..._files.saving import save_atomically
-from ..._ooxml import inline_string
+from ..._ooxml import inline_string, number_text
 from ...templates._workbook import starts_like_formula
 
 __all__ = ["Columns", "neutralise", "write"]
@@ -195,7 +195,7 @@ def _row_xml(
             attributes = (quoted if starts_like_formula(text) else plain)[index]
             body = inline_string(text)
         else:
-            attributes, body = plain[index], f"<v>{value!r}</v>"
+            attributes, body = plain[index], f"<v>{number_text(value)}</v>"
         cells.append(f'<c r="{letters[index]}{number}"{attributes}>{body}</c>')
     return f'<row r="{number}">{"".join(cells)}</row>'
 

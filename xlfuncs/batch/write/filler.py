@@ -40,6 +40,8 @@ from ..._ooxml import (
     cached_values,
     compress_part,
     inline_string,
+    number_text,
+    number_texts,
     read_package,
     sheet_parts,
     write_package,
@@ -70,21 +72,17 @@ _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?(?:/>|>.*?</c>)', re.DOTALL)
 _STYLE = re.compile(r' s="[0-9]+"')
 
 
-def _number_text(value: float) -> str:
-    return "%.16g" % value  # noqa: UP031 - exactly as openpyxl writes numbers
-
-
 def _input_cell(head: str, value: float | str) -> str:
     """An input cell's XML for ``value``, as openpyxl writes it."""
     if isinstance(value, str):
         if value == "":
             return f'{head} t="inlineStr" />'
         return f'{head} t="inlineStr">{inline_string(value)}</c>'
-    return f'{head} t="n"><v>{_number_text(value)}</v></c>'
+    return f'{head} t="n"><v>{number_text(value)}</v></c>'
 
 
 def _same_text(value: float | str, other: float | str) -> bool:
-    """Whether two input values are written alike (0.0 and -0.0 are not)."""
+    """Whether two input values are the same value of the same type (0.0 and -0.0 are not)."""
     return (
         value == other
         and type(value) is type(other)
@@ -177,9 +175,9 @@ class _Sheet:
         if not columns:
             return [static.encode("utf-8")] * size
         if numeric:
-            # + 0.0 turns -0.0 into 0.0; "%.15g" is how spreadsheets store numbers.
+            # + 0.0: a formula's number is stored without a negative zero.
             numbers = np.stack([n for _, n in numeric]) + 0.0
-            texts = (("%.15g\0" * numbers.size) % tuple(numbers.ravel().tolist())).split("\0")
+            texts = number_texts(numbers.ravel())
             for row, (index, _) in enumerate(numeric):
                 columns[index] = texts[row * size : (row + 1) * size]
         template = "%s".join(text.replace("%", "%%") for text in statics)

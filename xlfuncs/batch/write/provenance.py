@@ -27,9 +27,9 @@ import zipfile
 import zlib
 from collections.abc import Mapping
 
-from ... import __version__
 from ..._files.limits import UNWRITABLE
 from ..._ooxml import escape
+from ..._version import __version__
 
 __all__ = [
     "FINGERPRINT_PROPERTY",
