@@ -4,11 +4,21 @@ No import cycles, counting imports made inside functions too (a cycle hidden
 in a function works until someone moves the import, then fails on start-up);
 every module imports on its own in a fresh interpreter; test modules share
 helpers through support modules, never by importing one another.
+
+The layers, each importing only its own and those below it: the core (the
+numeric functions, the Excel layer, errors, shared file helpers), the
+formula evaluator (``xlfuncs.formulas``), the templates, the batch, and the
+command line. One home for each thing: every exception class in
+``_errors.py``, no two modules and no two classes with the same name.
 """
 
 from __future__ import annotations
+import __future__
 
 import ast
+import collections
+import importlib
+import inspect
 import json
 import subprocess
 import sys
@@ -54,7 +64,7 @@ def import_graph() -> dict[str, set[str]]:
     """Module -> the modules it imports, leaving out its own parent packages.
 
     Python imports a module's parent packages before the module itself, so
-    importing one (``from .. import __version__``) can never start a cycle.
+    importing one (``from .. import templates``) can never start a cycle.
     """
     graph = {}
     for name, path in MODULES.items():
@@ -156,3 +166,131 @@ def test_test_modules_never_import_each_other():
                 if n.split(".")[-1].startswith("test_") or n.startswith("tests.")
             ]
     assert offenders == []
+
+
+# Layers ----------------------------------------------------------------------
+
+#: The layers from the bottom: a module imports only its own layer and those below.
+LAYERS = ("core", "formulas", "templates", "batch", "cli")
+
+
+def layer(name: str) -> str:
+    """The layer of an xlfuncs module (the package face ``xlfuncs`` has none)."""
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in LAYERS else "core"
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[str]:
+    return [
+        f"{module} ({layer(module)}) imports {target} ({layer(target)})"
+        for module, targets in sorted(graph.items())
+        if module != "xlfuncs"  # the face loads the batch on first use of generate
+        for target in sorted(targets)
+        if LAYERS.index(layer(target)) > LAYERS.index(layer(module))
+    ]
+
+
+def test_the_layer_check_sees_an_import_upwards():
+    assert layer("xlfuncs._tco") == layer("xlfuncs._files.limits") == "core"
+    assert layer("xlfuncs.formulas.parser") == "formulas"
+    graph = {"xlfuncs.formulas.values": {"xlfuncs.templates._workbook", "xlfuncs._errors"}}
+    assert layer_violations(graph) == [
+        "xlfuncs.formulas.values (formulas) imports xlfuncs.templates._workbook (templates)"
+    ]
+
+
+def test_each_layer_imports_only_its_own_and_those_below():
+    # The evaluator knows nothing of templates, batch or command line; the
+    # core nothing of any of them; the templates nothing of the batch.
+    assert layer_violations(import_graph()) == []
+
+
+def test_no_module_takes_names_from_the_package_face():
+    # The face (xlfuncs/__init__.py) imports the numeric core and loads the
+    # batch on demand: a module importing a name from it (as the version once
+    # was) ties itself to all of that. Submodules may be named through it.
+    offenders = []
+    for name, path in MODULES.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            base = package.split(".")[: len(package.split(".")) - node.level + 1]
+            source = ".".join([*base, *([node.module] if node.module else [])])
+            source = source if node.level else node.module
+            if source == "xlfuncs" and name != "xlfuncs":
+                offenders += [
+                    f"{name}: {alias.name}"
+                    for alias in node.names
+                    if f"xlfuncs.{alias.name}" not in MODULES
+                ]
+    assert offenders == []
+
+
+# One home for each thing -------------------------------------------------------
+
+
+def test_every_exception_class_is_defined_in_errors():
+    # The one exception that cannot live there: it must also be an xlwings
+    # error, and xlwings is an optional package that _errors.py never imports.
+    adapters = {"xlfuncs._excel.FunctionInputError"}
+    found = set()
+    for name in MODULES:
+        if name.endswith("__main__"):
+            continue
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if (
+                inspect.isclass(value)
+                and issubclass(value, BaseException)
+                and value.__module__.startswith("xlfuncs")
+            ):
+                found.add(f"{value.__module__}.{value.__qualname__}")
+    elsewhere = sorted(c for c in found if not c.startswith("xlfuncs._errors."))
+    assert elsewhere == sorted(adapters)
+    errors = importlib.import_module("xlfuncs._errors")
+    assert {c.rpartition(".")[2] for c in found if c.startswith("xlfuncs._errors.")} == set(
+        errors.__all__
+    )
+
+
+def test_every_exception_class_is_in_the_documented_tree():
+    errors = importlib.import_module("xlfuncs._errors")
+    tree = errors.__doc__.split("::", 1)[1]
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    for name in errors.__all__:
+        assert f" {name} " in tree or f" {name}\n" in tree, name
+        assert name in readme, name
+
+
+def test_no_two_modules_share_a_name():
+    # A leading underscore does not tell two modules apart for a reader.
+    names = collections.defaultdict(list)
+    for name in MODULES:
+        leaf = name.rpartition(".")[2]
+        if leaf != "__main__":
+            names[leaf.lstrip("_")].append(name)
+    assert {leaf: found for leaf, found in names.items() if len(found) > 1} == {}
+
+
+def test_no_two_classes_share_a_name():
+    names = collections.defaultdict(list)
+    for name, path in MODULES.items():
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                names[node.name.lstrip("_")].append(name)
+    assert {cls: found for cls, found in names.items() if len(found) > 1} == {}
+
+
+def test_the_evaluators_all_lists_its_public_names():
+    formulas = importlib.import_module("xlfuncs.formulas")
+    public = {
+        name
+        for name, value in vars(formulas).items()
+        if not name.startswith("_")
+        and not inspect.ismodule(value)
+        and not isinstance(value, __future__._Feature)
+    }
+    assert sorted(formulas.__all__) == sorted(public)
+    calculator = importlib.import_module("xlfuncs.formulas.calculator")
+    assert set(calculator.__all__) <= set(formulas.__all__)
