@@ -294,3 +294,86 @@ def test_the_evaluators_all_lists_its_public_names():
     assert sorted(formulas.__all__) == sorted(public)
     calculator = importlib.import_module("xlfuncs.formulas.calculator")
     assert set(calculator.__all__) <= set(formulas.__all__)
+
+
+# The route of a scenario file --------------------------------------------------
+
+_YAML = """scenarios:
+  - name: Support desk
+    tasks_per_month: 20000
+    options:
+      - name: Efficient model
+        accuracy: 95%
+        cost_per_error: 10
+        input_tokens: 2000
+        output_tokens: 300
+        input_price: 0.15
+        output_price: 0.6
+      - name: Frontier model
+        accuracy: 0.99
+        cost_per_error: 10
+        input_tokens: 2000
+        output_tokens: 300
+        input_price: 2.5
+        output_price: 10
+"""
+_CSV = (
+    "scenario,option,tasks_per_month,accuracy,cost_per_error,input_tokens,output_tokens,"
+    "input_price,output_price\n"
+    "Support desk,Efficient model,20000,95%,10,2000,300,0.15,0.6\n"
+    "Support desk,Frontier model,20000,0.99,10,2000,300,2.5,10\n"
+)
+
+
+def reading_calls(path: Path) -> tuple[set[tuple[str, str]], list[str]]:
+    """The calls between reader modules while a file is read, and those into a caller."""
+    from xlfuncs.batch.read.sources import read_scenarios
+    from xlfuncs.batch.template import Layout, resolve_template
+
+    reader = ("xlfuncs.batch.read.", "xlfuncs._files.")
+    stack: list[str | None] = []
+    edges: set[tuple[str, str]] = set()
+    back: list[str] = []
+
+    def profile(frame, event, arg):
+        name = frame.f_globals.get("__name__", "")
+        module = name if name.startswith(reader) else None
+        if event == "call":
+            caller = next((m for m in reversed(stack) if m), None)
+            if module and caller and module != caller:
+                edges.add((caller, module))
+                if module in stack:
+                    back.append(f"{caller} calls back {module}.{frame.f_code.co_name}")
+            stack.append(module)
+        elif event == "return" and stack:
+            stack.pop()
+
+    layout = Layout.of(resolve_template("tco_comparison"))
+    sys.setprofile(profile)
+    try:
+        items = list(read_scenarios(path, layout))
+    finally:
+        sys.setprofile(None)
+    assert [type(item).__name__ for item in items] == ["Scenario"]
+    return edges, back
+
+
+def test_the_route_check_sees_a_cycle():
+    assert cycles({"a": {"b"}, "b": {"a"}}) == [["a", "b"]]
+
+
+def test_reading_a_scenario_file_goes_one_way_through_the_reader(tmp_path):
+    # One pass: each reader module hands on to the next, and none calls back
+    # into a module that called it (no locate or where callbacks); the
+    # shared file helpers in xlfuncs._files call no reader module.
+    for name, text in (("cases.yaml", _YAML), ("cases.csv", _CSV)):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        edges, back = reading_calls(path)
+        assert back == [], name
+        graph: dict[str, set[str]] = {}
+        for caller, callee in edges:
+            graph.setdefault(caller, set()).add(callee)
+            graph.setdefault(callee, set())
+        assert cycles(graph) == [], name
+        assert [e for e in edges if e[0].startswith("xlfuncs._files.") and "batch" in e[1]] == []

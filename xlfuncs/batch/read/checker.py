@@ -36,7 +36,7 @@ import dataclasses
 import functools
 import numbers
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..._errors import InputError, ScenarioFileError
@@ -329,13 +329,18 @@ class ValueChecker:
         name: str,
         given: dict[str, float | str],
         extras: Mapping[str, object],
-        where: Callable[[str | None], str],
+        where: str,
+        places: Mapping[str, str],
         prices: PriceBook,
     ) -> dict[str, float | str]:
         """One option's values: prices looked up by model name, neutral defaults filled in,
-        and one problem naming every input it must give and does not."""
+        and one problem naming every input it must give and does not.
+
+        ``where`` is the option's place in the file, ``places`` that of each
+        of its ``extras`` the file says more precisely (a YAML key's line).
+        """
         values = dict(given)
-        self._model_prices(layout, values, extras, where, prices)
+        self._model_prices(layout, values, extras, where, places, prices)
         if not _blank(extras.get("model")):
             # The model stands for the prices, even when its lookup failed (reported above).
             for key in _PRICE_INPUTS:
@@ -366,7 +371,7 @@ class ValueChecker:
             keys = [k for group in missing.values() for k in group]
             parts = [_listing(g) + (f" ({c})" if c else "") for c, g in missing.items()]
             self.fail(
-                where(None),
+                where,
                 None,
                 _NO_VALUE,
                 f"option {_shorten(name)!r} needs {_listing(parts)}, which "
@@ -379,10 +384,15 @@ class ValueChecker:
         layout: Layout,
         values: dict[str, float | str],
         extras: Mapping[str, object],
-        where: Callable[[str | None], str],
+        option_place: str,
+        places: Mapping[str, str],
         prices: PriceBook,
     ) -> None:
         """Token prices from the model's name, when the option gives one."""
+
+        def where(key: str) -> str:
+            return places.get(key) or option_place
+
         texts = {k: self.text(extras.get(k), where(k), k) for k in ("model", "provider")}
         as_of = extras.get("as_of")
         if not texts["model"]:

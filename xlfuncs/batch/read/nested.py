@@ -35,10 +35,23 @@ from .checker import (
 )
 from .price_book import PriceBook
 
-__all__ = ["read_nested"]
+__all__ = ["locate", "read_nested"]
 
 
-def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, locate) -> None:
+def locate(mapping: object, key: object = None) -> str:
+    """Where ``key`` of ``mapping`` (or the mapping itself) is: ``line 12``, or ``""`` if unknown.
+
+    The YAML reader records each mapping's line and its keys' lines on the
+    mapping (``line``, ``key_lines``); JSON documents and Python objects
+    have none.
+    """
+    line = getattr(mapping, "line", 0)
+    if not line:
+        return ""
+    return f"line {line if key is None else getattr(mapping, 'key_lines', {}).get(key, line)}"
+
+
+def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark) -> None:
     """Show the decimal mark every number written as text, before any is read."""
     shared_keys, option_keys = number_keys(layout)
 
@@ -60,9 +73,9 @@ def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, l
 
 
 def _nested_scenario(
-    item: object, number: int, layout: Layout, checker: ValueChecker, locate, prices: PriceBook
+    item: object, number: int, layout: Layout, checker: ValueChecker, prices: PriceBook
 ) -> Scenario | ScenarioProblem:
-    """One scenario from a mapping; ``locate(mapping, key)`` says where a key is."""
+    """One scenario from a mapping."""
     where = locate(item, None) or f"scenario {number}"
     if not isinstance(item, Mapping):
         checker.fail(
@@ -162,11 +175,9 @@ def _nested_scenario(
                 continue
             given[key] = checker.check(first_specs[key], raw, locate(option, raw_key) or spot, key)
 
-        def where_in_option(key, option=option, spot=spot, keys_at=keys_at):
-            return (locate(option, keys_at[key]) if key in keys_at else "") or spot
-
+        places = {key: locate(option, keys_at[key]) or spot for key in extras}
         values = checker.complete_option(
-            layout, option_name or f"option {index}", given, extras, where_in_option, prices
+            layout, option_name or f"option {index}", given, extras, spot, places, prices
         )
         options.append((option_name, values))
     reference_key = layout.reference_input
@@ -181,15 +192,10 @@ def _nested_scenario(
     return Scenario(name, values, tuple(names), where)
 
 
-def _no_location(mapping: object, key: object) -> str:
-    return ""
-
-
 def read_nested(
     document: object,
     layout: Layout,
     file: str,
-    locate=_no_location,
     decimal: str | None = None,
     prices: PriceBook | None = None,
 ) -> Iterator[Scenario | ScenarioProblem]:
@@ -217,12 +223,12 @@ def read_nested(
             raise limit.refuse(file, found=f"it has {len(items):,}")
         if file and not items:
             raise ScenarioFileError(f"{file}: no scenarios: the list named scenarios is empty")
-        _survey_nested(items, layout, mark, locate)
+        _survey_nested(items, layout, mark)
         mark.check(file or "the scenarios")
     checker = ValueChecker(layout.template_name, file, mark)
     prices = prices or PriceBook()
     for number, item in enumerate(items, start=1):
         if not isinstance(items, Sequence):  # a generator: learn the mark as it comes
-            _survey_nested([item], layout, mark, locate)
+            _survey_nested([item], layout, mark)
             mark.check(file or "the scenarios")
-        yield _nested_scenario(item, number, layout, checker, locate, prices)
+        yield _nested_scenario(item, number, layout, checker, prices)

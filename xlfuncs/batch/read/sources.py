@@ -67,8 +67,7 @@ def _read_file(
     if not path.is_file():
         raise ScenarioFileError(f"{file}: no such file")
     if kind == "yaml":
-        document, locate = yaml_document(path, file)
-        yield from read_nested(document, layout, file, locate, decimal, prices)
+        yield from read_nested(yaml_document(path, file), layout, file, decimal, prices)
     elif kind == "json":
         yield from read_nested(
             json_document(path, file), layout, file, decimal=decimal, prices=prices

@@ -179,11 +179,8 @@ def _scenario(
         }
         extras = {k: row[k] for k in extras_known if not _blank(row.get(k))}
 
-        def at_row(key, number=number):
-            return f"row {number}"
-
         values = checker.complete_option(
-            layout, option_name or f"row {number}", given, extras, at_row, prices
+            layout, option_name or f"row {number}", given, extras, f"row {number}", {}, prices
         )
         options.append((option_name, values))
     if layout.reference_input:

@@ -9,7 +9,6 @@ and expanded size of aliases (a few aliases of aliases make a billion values).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..._files.limits import LIMITS
@@ -19,7 +18,12 @@ __all__ = ["Located", "yaml_document"]
 
 
 class Located(dict):
-    """A YAML mapping that knows its line and the line of each key."""
+    """A YAML mapping that knows its line and the line of each key.
+
+    Readers of the document find them as the attributes ``line`` and
+    ``key_lines`` (:func:`xlfuncs.batch.read.nested.locate`); nothing in
+    this module is called again once the document is read.
+    """
 
     line = 0
     key_lines: dict
@@ -146,8 +150,8 @@ def _count_scenarios(root, file: str) -> None:
         raise limit.refuse(file, found=f"it has {len(items.value):,}")
 
 
-def yaml_document(path: Path, file: str) -> tuple[object, Callable[[object, object], str]]:
-    """The parsed document and ``locate(mapping, key)``, which says on which line a key is."""
+def yaml_document(path: Path, file: str) -> object:
+    """The parsed document; each mapping in it is :class:`Located` (its line, its keys' lines)."""
     import yaml
 
     text = read_text(path, file)
@@ -155,10 +159,10 @@ def yaml_document(path: Path, file: str) -> tuple[object, Callable[[object, obje
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, _locate
+            return None
         _count_scenarios(node, file)
         _measure_nodes(node, file)
-        return loader.construct_document(node), _locate
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f", line {mark.line + 1}" if mark else ""
@@ -172,9 +176,3 @@ def yaml_document(path: Path, file: str) -> tuple[object, Callable[[object, obje
         raise LIMITS["depth"].refuse(file) from None
     finally:
         loader.dispose()
-
-
-def _locate(item: object, key: object) -> str:
-    if not isinstance(item, Located):
-        return ""
-    return f"line {item.key_lines.get(key, item.line) if key is not None else item.line}"
