@@ -6,9 +6,10 @@ error, a nesting too deep for it, a number too long for Python) into a
 :class:`FileReadError` that names the file and, where known, the place.
 
 Numbers in YAML and JSON are kept as the text written (:class:`NumberText`),
-so that they are read by the same rule as a CSV cell (:mod:`.numbers`) and a
+so that they are read by the same rule as a CSV cell (:mod:`.number_text`) and a
 number typed where a name belongs keeps its digits (``1.50`` stays ``1.50``).
-YAML files are read by :mod:`.yaml_files`, workbooks by :mod:`.xlsx_files`.
+YAML files are read by :mod:`xlfuncs.batch.read.yaml_files`, workbooks by
+:mod:`xlfuncs.batch.read.xlsx_files`.
 """
 
 from __future__ import annotations

@@ -228,7 +228,7 @@ def make_workbook(
 ) -> tuple[str, str]:
     """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``.
 
-    The workbook records what it was made from (see :mod:`.provenance`);
+    The workbook records what it was made from (see :mod:`.write.provenance`);
     ``title`` becomes its document title (by default its file name). ``data``
     is the workbook already made (by :meth:`Filler.workbooks`) with what it
     records, ``recorded``: the fingerprint and the title.

@@ -171,7 +171,7 @@ def _kind(value: object) -> str:
 class ValueChecker:
     """Checks one raw value against its declared input; collects what is wrong.
 
-    ``decimal`` is the file's :class:`~.numbers.DecimalMark` (or a mark,
+    ``decimal`` is the file's :class:`~xlfuncs._files.number_text.DecimalMark` (or a mark,
     ``"."`` or ``","``, or ``None`` to settle nothing).
     """
 

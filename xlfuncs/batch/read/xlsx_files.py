@@ -4,7 +4,7 @@ A password-protected workbook (an OLE file, not a zip) and a zip beyond the
 limits are refused from the file's first bytes and its zip directory. The
 sheet is then read cell by cell with openpyxl's parser and defusedxml (no
 XML entities), ignoring the size the sheet declares; a formula is read as
-its stored value, or as a :class:`~.files.Formula` when there is none.
+its stored value, or as a :class:`~xlfuncs._files.text.Formula` when there is none.
 """
 
 from __future__ import annotations

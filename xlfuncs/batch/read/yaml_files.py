@@ -1,7 +1,7 @@
 """YAML scenario files: a safe loader with line numbers, merge keys, and bounded aliases.
 
 Only plain data is built (a safe loader), numbers keep the text written
-(:class:`~.files.NumberText`), a key given twice is an error, and merge
+(:class:`~xlfuncs._files.text.NumberText`), a key given twice is an error, and merge
 keys (``<<: *base``) are accepted. Before anything is built, the composed
 document is measured: the number of scenarios, the nesting, and the number
 and expanded size of aliases (a few aliases of aliases make a billion values).

@@ -58,7 +58,7 @@ class SummaryTable:
         filler: Callable[[], object] | None = None,
     ):
         self.layout = layout
-        # The batch writer's filler (see :mod:`.writer`), when it has one: its
+        # The batch writer's filler (see :mod:`xlfuncs.batch.write.filler`), when it has one: its
         # build and compiled formulas serve here too, rather than a second build.
         self._filler = filler
         self.chunk = chunk
