@@ -25,7 +25,7 @@ import numpy as np
 from ...formulas import ExcelError
 from ..read.checker import Scenario
 from ..template import Layout, Template
-from . import export as summary_files
+from . import export
 from .export import neutralise
 
 __all__ = ["SummaryTable", "neutralise"]
@@ -209,7 +209,7 @@ class SummaryTable:
         first = ("Scenario", "Option", "Workbook") if self.by_option else ("Scenario", "Workbook")
         return (*first, *(column.heading for column in self.declared))
 
-    def columns(self) -> summary_files.Columns:
+    def columns(self) -> export.Columns:
         """The table's columns for the file writers: headings, widths, number formats."""
         first = 3 if self.by_option else 2
         widths = (30, 24, 30)[:first] + tuple(
@@ -220,7 +220,7 @@ class SummaryTable:
             for index, column in enumerate(self.declared)
             if not column.is_text
         }
-        return summary_files.Columns(headings=self.headings, widths=widths, formats=formats)
+        return export.Columns(headings=self.headings, widths=widths, formats=formats)
 
     def rows(self) -> Iterator[list[object]]:
         """The table's rows, in the scenarios' order: one per scenario, or per scenario and
@@ -237,7 +237,7 @@ class SummaryTable:
     def write(self, out_dir: Path, overwrite: bool, csv_decimal: str = ".") -> list[Path]:
         """Write summary.xlsx and summary.csv; returns their paths."""
         # Rows are made twice from the compact columns rather than held in a list.
-        return summary_files.write(self.rows, self.columns(), out_dir, overwrite, csv_decimal)
+        return export.write(self.rows, self.columns(), out_dir, overwrite, csv_decimal)
 
 
 def _text(value: object) -> str:
