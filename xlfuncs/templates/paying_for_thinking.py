@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl.styles import Alignment
 
 from .._validation import RULES, Rule
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._workbook import (
     COUNT,
     MONEY,
