@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout, not an installed copy
 
-from xlfuncs._recalc import export_pdf  # noqa: E402
+from xlfuncs._libreoffice import export_pdf  # noqa: E402
 
 _SHEET = re.compile(r"<sheet\b[^>]*?/>")
 _NAME = re.compile(r'\bname="([^"]*)"')

@@ -32,7 +32,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from xlfuncs._recalc import export_pdf
+from xlfuncs._libreoffice import export_pdf
 
 #: Words lower than this many points (the box of a line of 10-point text is
 #: about 11 points high at 100 %) are too small to read on paper.
