@@ -53,16 +53,23 @@ class JsonNumber(str):
 class Formula:
     """An XLSX cell holding a formula whose value the file does not store."""
 
-    __slots__ = ("cell", "formula", "sheet")
+    __slots__ = ("cell", "formula", "placeholder", "sheet")
 
-    def __init__(self, sheet: str, cell: str, formula: str):
+    def __init__(self, sheet: str, cell: str, formula: str, placeholder: bool = False):
         self.sheet, self.cell, self.formula = sheet, cell, formula
+        #: The file stores a value, but one its writer put there without calculating.
+        self.placeholder = placeholder
 
     def problem(self) -> str:
+        stored = (
+            "the value the file stores for it is a placeholder (the program that wrote the "
+            "file never calculated it, and asks for it to be recalculated when opened)"
+            if self.placeholder
+            else "the file stores no value for it (it was written by a program, never calculated)"
+        )
         return (
-            f"cell {self.sheet}!{self.cell} holds the formula {self.formula} and the file stores "
-            "no value for it (it was written by a program, never calculated); open the file in "
-            "Excel or LibreOffice and save it, or type the value instead of the formula"
+            f"cell {self.sheet}!{self.cell} holds the formula {self.formula} and {stored}; open "
+            "the file in Excel or LibreOffice and save it, or type the value instead of the formula"
         )
 
     def __repr__(self) -> str:

@@ -32,6 +32,7 @@ import dataclasses
 import functools
 import numbers
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -117,6 +118,9 @@ _NO_VALUE = object()
 _PRICE_INPUTS = ("input_price", "output_price", "cached_price")
 # Integers below this need no check of their length.
 _PLAIN_INT = 10**15
+#: The largest number, in size, an input takes: a spreadsheet keeps 15 significant
+#: digits, and figures beyond this lose their units (and their percentiles).
+LARGEST = 1e15
 # Values are shown in messages up to this length.
 _SHOWN = 60
 
@@ -150,8 +154,69 @@ def suggest(word: str, known: Iterable[str]) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def normalise_key(key: object) -> str:
-    """A column heading or key as a name: ``Tasks per month`` -> ``tasks_per_month``."""
-    return re.sub(r"[\s\-]+", "_", str(key).strip().lower())
+    """A column heading or key as a name: ``Tasks per month`` -> ``tasks_per_month``.
+
+    Case, spaces and hyphens do not matter: ``Accuracy`` and ``accuracy`` are one key.
+    """
+    text = unicodedata.normalize("NFC", str(key)).strip().casefold()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def name_key(name: str) -> str:
+    """A name as names are compared: one Unicode normal form, case folded.
+
+    ``Café`` typed with a combining accent and ``CAFÉ`` are one name, as
+    Windows and macOS compare file names and as a reader takes them.
+
+    >>> name_key("Cafe\u0301") == name_key("CAFÉ")
+    True
+    """
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def repeated_name(names: Sequence[str]) -> tuple[str, str] | None:
+    """The first two names of ``names`` that are one name (see :func:`name_key`), or ``None``."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if not name:
+            continue
+        key = name_key(name)
+        if key in seen:
+            return seen[key], name
+        seen[key] = name
+    return None
+
+
+def keyed(
+    mapping: Mapping, checker: ValueChecker | None, locate, where: str, file: str = ""
+) -> dict[str, tuple[object, object]]:
+    """A mapping's entries by normalised key: ``{key: (key as written, value)}``.
+
+    Two spellings of one key (``accuracy`` and ``Accuracy``) are a problem
+    naming both, recorded with ``checker`` (or raised, without one); the
+    first is kept. A key brought in by a YAML merge key (``<<: *base``)
+    gives way to the mapping's own spelling of it, as merged keys do.
+    """
+    found: dict[str, tuple[object, object]] = {}
+    own = getattr(mapping, "key_lines", None)
+    for raw_key, raw in mapping.items():
+        key = normalise_key(raw_key)
+        if key not in found:
+            found[key] = (raw_key, raw)
+            continue
+        first = found[key][0]
+        if own is not None and (first in own) != (raw_key in own):
+            if raw_key in own:
+                found[key] = (raw_key, raw)
+            continue
+        rule = (
+            f"{_shorten(str(first))!r} and {_shorten(str(raw_key))!r} are one key written two "
+            "ways (keys do not depend on case, spaces or hyphens); keep one"
+        )
+        if checker is None:
+            raise ScenarioFileError(f"{file}: {rule}" if file else rule)
+        checker.fail(locate(mapping, raw_key) or where, str(raw_key), _NO_VALUE, rule)
+    return found
 
 
 def _blank(value: object) -> bool:
@@ -184,7 +249,24 @@ class ValueChecker:
         self.problems.append(ScenarioProblem(self.file, where, key, value, rule, hint=hint))
 
     def number(self, raw: object, where: str, key: str, unit: str) -> float | None:
-        """A raw value as a number, or ``None`` with a problem recorded."""
+        """A raw value as a number, or ``None`` with a problem recorded.
+
+        A number larger than :data:`LARGEST` in size is refused: no input
+        of a template is that large, and a spreadsheet keeps 15 digits.
+        """
+        number = self._number(raw, where, key, unit)
+        if number is not None and abs(number) > LARGEST:
+            self.fail(
+                where,
+                key,
+                number,
+                f"{key} is too large; a number here is at most {LARGEST:,.0f} in size "
+                "(a spreadsheet keeps 15 significant digits)",
+            )
+            return None
+        return number
+
+    def _number(self, raw: object, where: str, key: str, unit: str) -> float | None:
         kind = type(raw)
         if kind is float or (kind is int and -_PLAIN_INT < raw < _PLAIN_INT):
             return float(raw)  # the common case from Python objects: nothing to read
@@ -262,7 +344,8 @@ class ValueChecker:
             self.fail(where, key, _NO_VALUE, raw.problem())
             return ""
         if isinstance(raw, str):
-            text = str(raw).strip()
+            # One normal form for every name: "Café" typed two ways is one name.
+            text = unicodedata.normalize("NFC", str(raw)).strip()
         elif isinstance(raw, bool) or not isinstance(raw, numbers.Real):
             self.fail(
                 where,
@@ -431,7 +514,9 @@ class ValueChecker:
         text = self.text(raw, where, key)
         if not text:
             return {}
-        by_name = [x for x, n in zip(letters, option_names, strict=False) if n == text]
+        by_name = [
+            x for x, n in zip(letters, option_names, strict=False) if name_key(n) == name_key(text)
+        ]
         if by_name:
             return {key: by_name[0]}
         if text.upper() in letters:
@@ -474,6 +559,21 @@ def check_option_count(
             key,
             _NO_VALUE,
             f"a scenario of {layout.template_name} needs {wanted} options, this one has {count:,}",
+        )
+
+
+def check_option_names(names: Sequence[str], checker: ValueChecker, where: str) -> None:
+    """Two options of one scenario named alike (in any case or normal form) are refused:
+    a comparison of "Same" with "Same" says nothing."""
+    repeated = repeated_name(names)
+    if repeated is not None:
+        first, second = repeated
+        same = "" if first == second else f" and {_shorten(second)!r}"
+        checker.fail(
+            where,
+            None,
+            _NO_VALUE,
+            f"two options are named {_shorten(first)!r}{same}; give each option its own name",
         )
 
 
@@ -550,7 +650,11 @@ def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark, l
 
     for number, item in enumerate(items, start=1):
         see(item, shared_keys | option_keys, f"scenario {number}")
-        options = item.get("options") if isinstance(item, Mapping) else None
+        options = (
+            next((v for k, v in item.items() if normalise_key(k) == "options"), None)
+            if isinstance(item, Mapping)
+            else None
+        )
         if isinstance(options, list):
             for index, option in enumerate(options, start=1):
                 see(option, option_keys, f"scenario {number}, option {index}")
@@ -566,22 +670,21 @@ def _nested_scenario(
             where, None, item, "a scenario must be a mapping of inputs with a list of options"
         )
         return finish(checker, f"scenario {number}", None)
-    name = checker.text(item.get("name"), locate(item, "name") or where, "name")
+    entries = keyed(item, checker, locate, where)
+    name_key_as_written, raw_name = entries.get("name", ("name", None))
+    name_at = locate(item, name_key_as_written) or where
+    name = checker.text(raw_name, name_at, "name")
     label = name or f"scenario {number}"
-    if not name and not checker.problems:
+    if not name and not any(p.key == "name" for p in checker.problems):
         checker.fail(
-            locate(item, "name") or where,
-            "name",
-            item.get("name", ""),
-            "every scenario needs a name",
+            name_at, "name", "" if raw_name is None else raw_name, "every scenario needs a name"
         )
     known = ("name", "options", *layout.shared_keys, *layout.value_keys)
     first_specs = layout.options[layout.letters[0]] if layout.letters else {}
     shared: dict[str, float | str] = {}
     # An option's input given beside the scenario's name: for every option without its own.
     for_every: dict[str, float | str] = {}
-    for raw_key, raw in item.items():
-        key = normalise_key(raw_key)
+    for key, (raw_key, raw) in entries.items():
         if key in ("name", "options"):
             continue
         if key == layout.reference_input:
@@ -603,20 +706,20 @@ def _nested_scenario(
             continue
         shared[key] = checker.check(layout.shared[key], raw, locate(item, raw_key) or where, key)
     checker.complete_shared(layout, shared, where)
-    raw_options = item.get("options")
+    options_key, raw_options = entries.get("options", ("options", None))
     options: list[tuple[str, dict[str, float | str]]] = []
     if not layout.letters and raw_options is None:
         raw_options = []  # a template without options: shared inputs only
     elif not isinstance(raw_options, list):
         checker.fail(
-            locate(item, "options") or where,
+            locate(item, options_key) or where,
             "options",
             raw_options if raw_options is not None else _NO_VALUE,
             "a scenario needs a list of options",
         )
         raw_options = []
     check_option_count(
-        layout, len(raw_options), checker, locate(item, "options") or where, "options"
+        layout, len(raw_options), checker, locate(item, options_key) or where, "options"
     )
     extras_known = option_extras(layout)
     option_known = ("name", *layout.value_keys, *extras_known)
@@ -625,17 +728,23 @@ def _nested_scenario(
         if not isinstance(option, Mapping):
             checker.fail(spot, None, option, "an option must be a mapping of its inputs")
             continue
-        option_name = checker.text(option.get("name"), locate(option, "name") or spot, "name")
-        if not option_name and _blank(option.get("name")):
-            checker.fail(spot, "name", option.get("name", ""), "every option needs a name")
-        own_model = any(normalise_key(k) == "model" for k in option)
+        fields = keyed(option, checker, locate, spot)
+        option_name_at, raw_option_name = fields.get("name", ("name", None))
+        option_name = checker.text(raw_option_name, locate(option, option_name_at) or spot, "name")
+        if not option_name and _blank(raw_option_name):
+            checker.fail(
+                spot,
+                "name",
+                "" if raw_option_name is None else raw_option_name,
+                "every option needs a name",
+            )
+        own_model = "model" in fields
         given: dict[str, float | str] = {
             k: v for k, v in for_every.items() if not (own_model and k in _PRICE_INPUTS)
         }
         extras: dict[str, object] = {}
         keys_at: dict[str, object] = {}
-        for raw_key, raw in option.items():
-            key = normalise_key(raw_key)
+        for key, (raw_key, raw) in fields.items():
             keys_at[key] = raw_key
             if key == "name":
                 continue
@@ -667,10 +776,11 @@ def _nested_scenario(
         )
         options.append((option_name, values))
     reference_key = layout.reference_input
-    raw_reference = next((v for k, v in item.items() if normalise_key(k) == reference_key), None)
+    reference_at, raw_reference = entries.get(reference_key, (reference_key, None))
     names = [n for n, _ in options]
+    check_option_names(names, checker, locate(item, options_key) or where)
     shared.update(
-        checker.reference(layout, raw_reference, names, locate(item, reference_key) or where)
+        checker.reference(layout, raw_reference, names, locate(item, reference_at) or where)
     )
     if checker.problems:
         return finish(checker, label, None)
@@ -691,13 +801,15 @@ def read_nested(
     prices: PriceBook | None = None,
 ) -> Iterator[Scenario | ScenarioProblem]:
     """Scenarios from a parsed YAML or JSON document, or from Python objects."""
-    items = document.get("scenarios") if isinstance(document, Mapping) else document
+    items = document
     if isinstance(document, Mapping):
+        top = keyed(document, None, locate, "", file)
+        items = top.get("scenarios", (None, None))[1]
         # Keys starting with x- hold YAML anchors (&base) for merge keys to share.
         extra = [
-            k
-            for k in document
-            if k not in ("scenarios", "template", "note") and not str(k).startswith("x-")
+            raw
+            for k, (raw, _) in top.items()
+            if k not in ("scenarios", "template", "note") and not str(raw).startswith("x-")
         ]
         if extra:
             raise ScenarioFileError(
