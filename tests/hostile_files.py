@@ -142,6 +142,13 @@ def far_cell_workbook(folder: Path) -> Path:
     return path
 
 
+def escaped_quotes_json(folder: Path) -> Path:
+    """58 KB of escaped quotes in a string never closed: every quote could start a string."""
+    path = folder / "quotes.json"
+    path.write_text('{"scenarios": ["' + '\\"' * 29_000, encoding="utf-8")
+    return path
+
+
 def _cell(text: str) -> object:
     try:
         return float(text)
@@ -175,4 +182,5 @@ REFUSALS = {
     "zip parts": (too_many_parts, "the number of parts in a scenario workbook is limited to"),
     "far cell": (far_cell_workbook, "the number of rows of a scenario table is limited to"),
     "whole grid": (whole_grid_workbook, None),
+    "escaped quotes": (escaped_quotes_json, "not valid JSON"),
 }

@@ -12,9 +12,13 @@ file renamed, text length in Excel's UTF-16 units).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import textwrap
 import unicodedata
 import zipfile
+from pathlib import Path
 
 import pytest
 from batch_standin import STANDIN
@@ -165,7 +169,13 @@ def test_names_are_read_in_one_unicode_normal_form(tmp_path):
     # A table's rows of one scenario, its name typed in two normal forms: one scenario.
     path = csv_file(
         tmp_path / "cases.csv",
-        [HEAD, *(f"{n},{o},100,10,0.5,0.9" for n, o in zip([CAFE_NFC, CAFE_NFD, "CAFÉ"], "abc"))],
+        [
+            HEAD,
+            *(
+                f"{n},{o},100,10,0.5,0.9"
+                for n, o in zip([CAFE_NFC, CAFE_NFD, "CAFÉ"], "abc", strict=True)
+            ),
+        ],
     )
     (cafe,) = read(path)
     assert isinstance(cafe, Scenario), str(cafe)
@@ -403,3 +413,65 @@ def test_a_cells_length_is_counted_in_utf16_units(tmp_path, name, units):
         assert f"has {units:,} characters as Excel counts them" in str(item), str(item)[:300]
     else:
         assert isinstance(item, Scenario)
+
+
+# Unbounded: refused in bounded time ---------------------------------------------------
+
+
+def test_a_json_file_of_escaped_quotes_is_refused_at_once(tmp_path):
+    from hostile_files import escaped_quotes_json
+    from test_batch_hostile import read_in_a_fresh_process
+
+    path = escaped_quotes_json(tmp_path)
+    assert read_in_a_fresh_process(path).startswith(f"refused: {path}, line 1: not valid JSON")
+
+
+CLI = "import sys; from xlfuncs.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+@pytest.mark.parametrize("kind", ["pipe", "device", "folder"])
+def test_tornado_refuses_a_named_pipe_a_device_or_a_folder_at_once(tmp_path, kind):
+    if kind == "pipe":
+        path = tmp_path / "block.csv"
+        os.mkfifo(path)
+        words = "is not a regular file (a named pipe, a device or a socket)"
+    elif kind == "device":
+        path = Path("/dev/zero")
+        words = "is not a regular file (a named pipe, a device or a socket)"
+    else:
+        path = tmp_path / "block.csv"
+        path.mkdir()
+        words = "is a folder"
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, "tornado", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"xlfuncs tornado: {path}: {words}"), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("dangling", [False, True])
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_tornado_never_writes_its_chart_through_a_symbolic_link(tmp_path, dangling, overwrite):
+    from xlfuncs.cli import main
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "victim.png"
+    if not dangling:
+        target.write_bytes(b"keep me")
+    link = tmp_path / "chart.png"
+    link.symlink_to(target)
+    examples = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    argv = ["tornado", str(examples / "efficient.csv"), "--shared", str(examples / "both.csv")]
+    argv += ["--png", str(link)] + (["--overwrite"] if overwrite else [])
+    assert main(argv) == 1
+    assert link.is_symlink()
+    assert target.exists() != dangling
+    if not dangling:
+        assert target.read_bytes() == b"keep me"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -63,8 +64,10 @@ def run(arguments: argparse.Namespace) -> int:
         return _fail(
             f"--png {arguments.png}: the chart is a PNG picture, so the file name must end in .png"
         )
-    if arguments.png is not None and arguments.png.exists() and not arguments.overwrite:
-        return _fail(f"{arguments.png} already exists (use --overwrite to replace it)")
+    if arguments.png is not None:
+        problem = _png_problem(arguments.png, arguments.overwrite)
+        if problem:
+            return _fail(problem)
     try:
         blocks = {argument: read_block_file(path) for argument, path in files.items()}
         table = tco_tornado(
@@ -92,6 +95,28 @@ def run(arguments: argparse.Namespace) -> int:
             return _fail(f"cannot write {arguments.png}: {error.strerror or error}")
         print(f"Chart written to {arguments.png}", file=sys.stderr)
     return 0
+
+
+def _png_problem(path: Path, overwrite: bool) -> str:
+    """Why the chart cannot be written to ``path``; empty when it can.
+
+    A symbolic link is refused, dangling or not: writing through it would
+    put the chart (or replace a file) somewhere else than the name given.
+    """
+    if path.is_symlink():
+        target = os.readlink(path)
+        dangling = "" if path.exists() else ", which does not exist"
+        return (
+            f"--png {path} is a symbolic link to {target}{dangling}; give the path of the "
+            "chart file itself"
+        )
+    if path.is_dir():
+        return f"--png {path}: is a folder; give the name of the chart file (ending in .png)"
+    if path.exists() and not path.is_file():
+        return f"--png {path}: is not a regular file; give the name of a chart file"
+    if path.exists() and not overwrite:
+        return f"{path} already exists (use --overwrite to replace it)"
+    return ""
 
 
 def read_block_file(path: Path) -> list[list[object]]:
@@ -133,6 +158,8 @@ _WORKBOOK_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 
 def _is_workbook(path: Path) -> bool:
+    if not path.is_file():
+        return False  # a folder, a named pipe, a device: the reader says what is wrong
     try:
         with open(path, "rb") as stream:
             start = stream.read(8)

@@ -16,7 +16,9 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 import re
+import stat
 from pathlib import Path
 
 from .._errors import InputError
@@ -79,13 +81,23 @@ class Formula:
 def check_size(path: Path, file: str) -> int:
     """The file's size in bytes; refused above the limit before anything is read."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise FileReadError(
+                f"{file}: is a symbolic link to {os.readlink(path)}, which does not exist"
+            ) from None
         raise FileReadError(f"{file}: no such file") from None
     except OSError as error:
         raise FileReadError(f"{file}: cannot read it ({error.strerror or error})") from None
-    if path.is_dir():
+    if stat.S_ISDIR(status.st_mode):
         raise FileReadError(f"{file}: is a folder, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        # A named pipe waits for a writer for ever; a device such as /dev/zero never ends.
+        raise FileReadError(
+            f"{file}: is not a regular file (a named pipe, a device or a socket); give a saved file"
+        )
+    size = status.st_size
     limit = LIMITS["file_bytes"]
     if size > limit.size:
         raise limit.refuse(file, found=f"it has {size:,}")
@@ -160,7 +172,9 @@ def read_text(path: Path, file: str) -> str:
 
 # JSON ----------------------------------------------------------------------
 
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A string, or a bracket. The closing quote is optional, so that a string left open
+# ends the scan (one pass) rather than make the search try again at each quote inside it.
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
 
 
 def _json_depth_within_limit(text: str, file: str) -> None:
