@@ -278,3 +278,56 @@ def test_a_summary_that_cannot_be_written_is_named_when_output_is_not_a_terminal
     assert last.endswith("1 failed; folder " + str(out))
     assert "failed   (summary): summary.xlsx is a folder" in printed, printed
     assert "Is a directory" not in printed
+
+
+# Illustrative defaults are never used silently ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "template, scenario, missing",
+    [
+        (
+            "test_time_compute",
+            {
+                "cases_per_month": 1000,
+                "options": [
+                    {"name": "fast", "cost_per_case": 0.001, "seconds_per_case": 0.2},
+                    {"name": "slow", "cost_per_case": 50, "seconds_per_case": 180},
+                ],
+            },
+            "value_per_correct",
+        ),
+        (
+            "margin_trap",
+            {
+                "years": 5,
+                "options": [
+                    {"name": "e", "price": 0.01, "cost": 0.004, "annual_price_change": -0.3},
+                    {"name": "c", "price": 0.03, "cost": 0.012, "annual_price_change": -0.1},
+                ],
+            },
+            "annual_cost_change",
+        ),
+        (
+            "breakeven_accuracy",
+            {
+                "efficient_accuracy": 0.95,
+                "efficient_cost_per_task": 0.002,
+                "frontier_accuracy": 0.99,
+                "frontier_cost_per_task": 0.05,
+                "tasks_per_month": 20_000,
+            },
+            "cost_per_error",
+        ),
+    ],
+)
+def test_an_illustrative_default_is_never_used_silently(tmp_path, template, scenario, missing):
+    from xlfuncs.batch.describe import describe
+
+    report = xlfuncs.generate([{"name": "Case", **scenario}], tmp_path, template=template)
+    assert [o.status for o in report.outcomes] == ["failed"], report.outcomes
+    assert missing in report.outcomes[0].reason
+    assert "no neutral default" in report.outcomes[0].reason
+    assert f"  {missing} (" in describe(template)
+    (line,) = [x for x in describe(template).splitlines() if x.startswith(f"  {missing} (")]
+    assert line.endswith("; required"), line
