@@ -331,3 +331,18 @@ def test_an_illustrative_default_is_never_used_silently(tmp_path, template, scen
     assert f"  {missing} (" in describe(template)
     (line,) = [x for x in describe(template).splitlines() if x.startswith(f"  {missing} (")]
     assert line.endswith("; required"), line
+
+
+@pytest.mark.parametrize("template", ["margin_trap", "test_time_compute", "breakeven_accuracy"])
+def test_example_with_a_template_it_is_not_for_is_one_line(tmp_path, capsys, template):
+    from xlfuncs.cli import main
+
+    assert main(["generate", "--example", "--template", template, "--out", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"xlfuncs generate: --example: the bundled examples are for tco_comparison, not "
+        f"{template}; write a scenario file for it (xlfuncs templates --describe {template} "
+        "lists its inputs)\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -88,12 +88,22 @@ def run(arguments: argparse.Namespace) -> int:
         parser.error("--jobs must be 1 or more")
     if arguments.template is not None:
         from ._errors import InputError
+        from .batch.template import DEFAULT_TEMPLATE
         from .templates import check_name
 
         try:
             check_name(arguments.template)
         except InputError as error:
             print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+            return EXIT_USAGE
+        if arguments.example and arguments.template != DEFAULT_TEMPLATE:
+            # The bundled examples are scenarios of one template only.
+            print(
+                f"xlfuncs generate: --example: the bundled examples are for {DEFAULT_TEMPLATE}, "
+                f"not {printable(arguments.template)}; write a scenario file for it "
+                f"(xlfuncs templates --describe {printable(arguments.template)} lists its inputs)",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
     if arguments.recalc:
         print(
