@@ -346,3 +346,68 @@ def test_example_with_a_template_it_is_not_for_is_one_line(tmp_path, capsys, tem
         "lists its inputs)\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+# tco_comparison: an option's cost per task instead of its tokens and prices ------------------
+
+ESSAY = {
+    "name": "Essay",
+    "tasks_per_month": 1000,
+    "months": 12,
+    "options": [
+        {"name": "Efficient", "cost_per_task": 0.001, "accuracy": 0.9, "cost_per_error": 50},
+        {"name": "Frontier", "cost_per_task": 50, "accuracy": 0.99, "cost_per_error": 50},
+    ],
+}
+
+
+def test_an_option_may_give_its_cost_per_task_instead_of_tokens_and_prices(tmp_path):
+    # SPEC's TCO takes the cost per task itself: the workbook's figures are xlfuncs.tco's.
+    report = xlfuncs.generate([ESSAY], tmp_path)
+    assert report.ok, report.failures
+    headings = report.summary.headings
+    rows = report.summary_rows()
+    column = {h: i for i, h in enumerate(headings)}
+    for row, option in zip(rows, ESSAY["options"], strict=True):
+        assert row[column["Cost per task"]] == pytest.approx(option["cost_per_task"], rel=1e-12)
+        expected = xlfuncs.tco(1000, option["cost_per_task"], option["accuracy"], 50, months=12)
+        assert row[column["TCO"]] == pytest.approx(expected, rel=1e-12)
+
+
+def test_a_table_may_give_cost_per_task_as_a_column(tmp_path):
+    source = tmp_path / "cases.csv"
+    source.write_text(
+        "scenario,option,tasks_per_month,cost_per_task,accuracy,cost_per_error\n"
+        'Essay,Efficient,1000,"0,001",90%,50\nEssay,Frontier,1000,50,99%,50\n',
+        encoding="utf-8",
+    )
+    report = xlfuncs.generate(source, tmp_path / "out")
+    assert report.ok, report.failures
+    assert report.summary_rows()[0][4] == pytest.approx(0.001)
+
+
+@pytest.mark.parametrize(
+    "also, named",
+    [
+        ({"input_tokens": 2000}, "input_tokens"),
+        ({"input_price": 3}, "input_price"),
+        ({"model": "gpt-4o"}, "model"),
+        ({"pricing": "Self-hosted"}, "pricing"),
+        ({"calls": 2}, "calls"),
+    ],
+)
+def test_cost_per_task_and_what_it_stands_for_are_not_both_given(tmp_path, also, named):
+    scenario = json.loads(json.dumps(ESSAY))
+    scenario["options"][0].update(also)
+    report = xlfuncs.generate([scenario], tmp_path)
+    assert [o.status for o in report.outcomes] == ["failed"]
+    assert f"give the option's cost_per_task or its {named}, not both" in (
+        report.outcomes[0].reason
+    )
+
+
+def test_a_negative_cost_per_task_is_refused(tmp_path):
+    scenario = json.loads(json.dumps(ESSAY))
+    scenario["options"][0]["cost_per_task"] = -1
+    report = xlfuncs.generate([scenario], tmp_path)
+    assert "cost_per_task must be" in report.outcomes[0].reason

@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .._errors import InputError
-from .._validation import did_you_mean, format_number
+from .._validation import RULES, did_you_mean, format_number
 from . import defaults
 from .files import Formula, JsonNumber, NumberText
 from .limits import LIMITS, text_problem
@@ -116,6 +116,20 @@ class ScenarioFileError(InputError):
 _NO_VALUE = object()
 # The option inputs a model name stands for.
 _PRICE_INPUTS = ("input_price", "output_price", "cached_price")
+#: An option key that stands for the cost of one task, tokens and prices included.
+COST_PER_TASK = "cost_per_task"
+# The option inputs the cost per task stands for.
+_SHORTCUT_INPUTS = (
+    "input_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "calls",
+    "cached_share",
+    *_PRICE_INPUTS,
+    "gpu_hour_price",
+    "tokens_per_second",
+    "utilization",
+)
 # Integers below this need no check of their length.
 _PLAIN_INT = 10**15
 #: The largest number, in size, an input takes: a spreadsheet keeps 15 significant
@@ -418,6 +432,8 @@ class ValueChecker:
         """One option's values: prices looked up by model name, neutral defaults filled in,
         and one problem naming every input it must give and does not."""
         values = dict(given)
+        if not _blank(extras.get(COST_PER_TASK)):
+            self._cost_per_task(layout, values, extras, where)
         self._model_prices(layout, values, extras, where, prices)
         if not _blank(extras.get("model")):
             # The model stands for the prices, even when its lookup failed (reported above).
@@ -456,6 +472,59 @@ class ValueChecker:
                 f"{_has(keys)} no neutral default",
             )
         return values
+
+    def _cost_per_task(
+        self,
+        layout: Layout,
+        values: dict[str, float | str],
+        extras: Mapping[str, object],
+        where: Callable[[str | None], str],
+    ) -> None:
+        """An option's model cost per task, given instead of its tokens and prices.
+
+        A workbook prices a task by its tokens, so the cost stands there as
+        1,000,000 input tokens at the cost per 1,000,000 tokens, nothing
+        else (one call, no output or reasoning tokens, no cache), with
+        API pricing; its source says so. TOKEN_COST then gives the cost
+        back exactly, and the TCO is SPEC's with that cost per task.
+        """
+        at = where(COST_PER_TASK)
+        cost = self.number(extras[COST_PER_TASK], at, COST_PER_TASK, "money per task")
+        if cost is None:
+            return
+        refusal = RULES["cost_per_task"].refusal(cost)
+        if refusal is not None:
+            self.fail(at, COST_PER_TASK, cost, f"{COST_PER_TASK} {refusal[0]}")
+            return
+        stands_for = [k for k in _SHORTCUT_INPUTS if k in values]
+        stands_for += [k for k in ("model",) if not _blank(extras.get(k))]
+        if values.get("pricing", "API") != "API":
+            stands_for.append("pricing")
+        if stands_for:
+            self.fail(
+                at,
+                COST_PER_TASK,
+                _NO_VALUE,
+                f"give the option's cost_per_task or its {stands_for[0]}, not both "
+                "(cost_per_task stands for its tokens, prices and calls)",
+            )
+            return
+        shortcut = {
+            "pricing": "API",
+            "input_tokens": 1_000_000.0,
+            "output_tokens": 0.0,
+            "reasoning_tokens": 0.0,
+            "calls": 1.0,
+            "cached_share": 0.0,
+            "input_price": cost,
+            "output_price": 0.0,
+            "cached_price": cost,
+            "source": (
+                f"cost per task as given, {format_number(cost)}: entered as 1,000,000 input "
+                "tokens at that price per 1,000,000 tokens"
+            ),
+        }
+        values.update((k, v) for k, v in shortcut.items() if k in layout.value_keys)
 
     def _model_prices(
         self,
@@ -620,9 +689,12 @@ def finish(
 
 
 def option_extras(layout: Layout) -> tuple[str, ...]:
-    """Option keys a file may give beyond the template's inputs: a model name for prices."""
-    takes_prices = {"input_price", "output_price"} <= set(layout.value_keys)
-    return PRICE_KEYS if takes_prices else ()
+    """Option keys a file may give beyond the template's inputs: a model name for prices,
+    or the cost per task itself (:meth:`ValueChecker._cost_per_task`)."""
+    keys = set(layout.value_keys)
+    if not {"input_price", "output_price", "input_tokens"} <= keys:
+        return ()
+    return PRICE_KEYS if COST_PER_TASK in keys else (*PRICE_KEYS, COST_PER_TASK)
 
 
 # Nested files: YAML, JSON, objects in memory ---------------------------------
