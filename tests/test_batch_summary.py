@@ -181,6 +181,15 @@ _TCO_SELF_HOSTED = _TCO_OPTION | {
     "monthly_fixed": 1500,
 }
 
+_BREAKEVEN = {
+    "efficient_cost_per_task": 0.002,
+    "efficient_accuracy": 0.95,
+    "frontier_cost_per_task": 0.05,
+    "frontier_accuracy": 0.99,
+    "cost_per_error": 10,
+    "tasks_per_month": 10_000,
+}
+
 SCENARIOS = {
     "tco_comparison": [
         {
@@ -209,15 +218,18 @@ SCENARIOS = {
             ],
         },
     ],
+    # A scenario file gives every figure: the templates' own are illustrative.
     "breakeven_accuracy": [
-        {"name": "defaults"},
+        {"name": "defaults", **_BREAKEVEN},
         {
+            **_BREAKEVEN,
             "name": "equal accuracies",
             "efficient_accuracy": 0.99,
             "frontier_accuracy": 0.99,
             "efficient_monthly_fixed": 300,
         },
         {
+            **_BREAKEVEN,
             "name": "accuracy 1",
             "efficient_accuracy": 1,
             "frontier_accuracy": 1,
@@ -301,6 +313,12 @@ SCENARIOS = {
             "months": months,
             "monthly_growth": growth,
             "annual_discount_rate": 0.1,
+            "hourly_rate": 150,
+            "small_cost_per_call": 0.0004,
+            "small_accuracy": 0.98,
+            "frontier_cost_per_task": 0.03,
+            "frontier_accuracy": 0.985,
+            "frontier_monthly_fixed": 500,
             "options": [
                 {
                     "name": "validation",
