@@ -7,6 +7,7 @@ each refusal). Each maker writes one file into a folder and returns its path.
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -149,6 +150,20 @@ def escaped_quotes_json(folder: Path) -> Path:
     return path
 
 
+def named_pipe(folder: Path) -> Path:
+    """A named pipe called cases.csv: opening it to read waits for a writer for ever."""
+    path = folder / "pipe.csv"
+    os.mkfifo(path)
+    return path
+
+
+def endless_device(folder: Path) -> Path:
+    """cases.csv, a link to /dev/zero: a file that never ends."""
+    path = folder / "zero.csv"
+    path.symlink_to("/dev/zero")
+    return path
+
+
 def _cell(text: str) -> object:
     try:
         return float(text)
@@ -184,3 +199,6 @@ REFUSALS = {
     "whole grid": (whole_grid_workbook, None),
     "escaped quotes": (escaped_quotes_json, "not valid JSON"),
 }
+if hasattr(os, "mkfifo") and os.path.exists("/dev/zero"):
+    REFUSALS["named pipe"] = (named_pipe, "is not a regular file")
+    REFUSALS["/dev/zero"] = (endless_device, "is not a regular file")

@@ -475,3 +475,26 @@ def test_tornado_never_writes_its_chart_through_a_symbolic_link(tmp_path, dangli
     assert target.exists() != dangling
     if not dangling:
         assert target.read_bytes() == b"keep me"
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "dangling link", "pipe", "device"])
+def test_a_scenario_path_that_is_no_file_is_said_as_it_is(tmp_path, kind):
+    path = tmp_path / "cases.csv"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "dangling link":
+        path.symlink_to(tmp_path / "gone.csv")
+    elif kind == "pipe":
+        os.mkfifo(path)
+    elif kind == "device":
+        path.symlink_to("/dev/zero")
+    with pytest.raises(ScenarioFileError) as caught:
+        read(path)
+    words = {
+        "missing": "no such file",
+        "folder": "is a folder, not a file",
+        "dangling link": f"is a symbolic link to {tmp_path / 'gone.csv'}, which does not exist",
+        "pipe": "is not a regular file (a named pipe, a device or a socket)",
+        "device": "is not a regular file (a named pipe, a device or a socket)",
+    }[kind]
+    assert str(caught.value).startswith(f"{path}: {words}")

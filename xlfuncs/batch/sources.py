@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .._errors import InputError
-from .files import FileReadError, json_document
+from .files import FileReadError, check_size, json_document
 from .limits import LIMITS, LimitError
 from .numbers import MixedDecimalMarksError
 from .prices import PriceBook
@@ -69,8 +69,8 @@ def _read_file(
             f"{file}: scenario files end in {', '.join(SUFFIXES)}; "
             f"got {path.suffix or 'no suffix'!r}"
         )
-    if not path.is_file():
-        raise ScenarioFileError(f"{file}: no such file")
+    # Missing, a folder, a dangling link, a named pipe or a device: each said as it is.
+    check_size(path, file)
     if kind == "yaml":
         document, locate = yaml_document(path, file)
         yield from read_nested(document, layout, file, locate, decimal, prices)
