@@ -11,7 +11,8 @@
 other rows"); a blank option input takes the template's default. Headings
 are matched without regard to case, spaces or hyphens (``Tasks per month``).
 A scenario's rows must be next to each other, which lets a file of any
-length be read row by row.
+length be read row by row; a blank scenario cell below a named row
+continues that scenario (merged cells keep their text in the top cell).
 
 CSV is read as Excel writes it in any locale: UTF-8 with or without a byte
 order mark (or UTF-16), ``,`` or ``;`` between cells (or a tab); a decimal
