@@ -411,3 +411,16 @@ def test_a_negative_cost_per_task_is_refused(tmp_path):
     scenario["options"][0]["cost_per_task"] = -1
     report = xlfuncs.generate([scenario], tmp_path)
     assert "cost_per_task must be" in report.outcomes[0].reason
+
+
+@pytest.mark.parametrize("flags", [[], ["--overwrite"]])
+def test_templates_name_a_folder_in_the_way(tmp_path, capsys, flags):
+    from xlfuncs.cli import main
+
+    (tmp_path / "tco_comparison.xlsx").mkdir()
+    assert main(["templates", "tco_comparison", "--out", str(tmp_path), *flags]) == 1
+    _, err = capsys.readouterr()
+    assert err == (
+        f"xlfuncs templates: {tmp_path / 'tco_comparison.xlsx'} is a folder, so the workbook "
+        "cannot be written under that name\n"
+    )
