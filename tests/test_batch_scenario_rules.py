@@ -241,14 +241,31 @@ def test_an_unknown_name_of_up_to_a_hundred_characters_gets_a_guess(word, known,
 # Templates without options, with one option, with declarations of their own ---------
 
 
-def test_a_template_without_options_takes_shared_inputs_and_its_own_defaults(tmp_path):
+def test_a_template_without_options_takes_shared_inputs_and_only_its_neutral_defaults(tmp_path):
+    # The template's figures are illustrative: they must be given. Its zero fixed costs
+    # and the rows and columns of its sensitivity table are kept as declared.
     template = resolve_template("breakeven_accuracy")
-    path = write(tmp_path, "scenarios:\n  - name: Quick\n    efficient_accuracy: 0.97\n")
+    figures = {
+        "efficient_accuracy": 0.97,
+        "efficient_cost_per_task": 0.001,
+        "frontier_accuracy": 0.99,
+        "frontier_cost_per_task": 0.04,
+        "cost_per_error": 20,
+        "tasks_per_month": 5000,
+    }
+    text = "".join(f"    {k}: {v}\n" for k, v in figures.items())
+    path = write(tmp_path, "scenarios:\n  - name: Quick\n" + text)
     scenario = one(path, Layout.of(template))
     declared = {spec.name: spec.default for spec in template.inputs}
-    expected = {**declared, "scenario": "Quick", "efficient_accuracy": 0.97}
+    expected = {**declared, "scenario": "Quick", **figures}
     assert dict(scenario.values) == expected
     assert scenario.option_names == ()
+    path = write(tmp_path, "scenarios:\n  - name: Quick\n    efficient_accuracy: 0.97\n")
+    (item,) = read_scenarios(path, Layout.of(template))
+    assert str(item).endswith(
+        "the scenario needs efficient_cost_per_task, frontier_cost_per_task, frontier_accuracy, "
+        "cost_per_error and tasks_per_month, which have no neutral default"
+    )
 
 
 @dataclass(frozen=True)

@@ -692,9 +692,11 @@ def option_extras(layout: Layout) -> tuple[str, ...]:
     """Option keys a file may give beyond the template's inputs: a model name for prices,
     or the cost per task itself (:meth:`ValueChecker._cost_per_task`)."""
     keys = set(layout.value_keys)
-    if not {"input_price", "output_price", "input_tokens"} <= keys:
+    if not {"input_price", "output_price"} <= keys:
         return ()
-    return PRICE_KEYS if COST_PER_TASK in keys else (*PRICE_KEYS, COST_PER_TASK)
+    if COST_PER_TASK in keys or "input_tokens" not in keys:
+        return PRICE_KEYS
+    return (*PRICE_KEYS, COST_PER_TASK)
 
 
 # Nested files: YAML, JSON, objects in memory ---------------------------------
