@@ -424,3 +424,17 @@ def test_templates_name_a_folder_in_the_way(tmp_path, capsys, flags):
         f"xlfuncs templates: {tmp_path / 'tco_comparison.xlsx'} is a folder, so the workbook "
         "cannot be written under that name\n"
     )
+
+
+@pytest.mark.parametrize("mode", [{}, {"overwrite": True}])
+def test_a_summary_in_another_case_is_the_same_file(tmp_path, mode):
+    (tmp_path / "Summary.CSV").write_bytes(b"mine")
+    report = xlfuncs.generate(scenarios("Desk"), tmp_path, template=STANDIN, **mode)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    if mode:  # replaced under the name it has
+        assert names == ["Desk.xlsx", "Summary.CSV", "summary.xlsx"]
+        assert (tmp_path / "Summary.CSV").read_bytes() != b"mine"
+    else:  # kept, and the summary refused as a whole
+        assert names == ["Desk.xlsx", "Summary.CSV"]
+        assert (tmp_path / "Summary.CSV").read_bytes() == b"mine"
+        assert report.outcomes[-1].reason.startswith("Summary.CSV already exists")

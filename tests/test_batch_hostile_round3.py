@@ -498,3 +498,28 @@ def test_a_scenario_path_that_is_no_file_is_said_as_it_is(tmp_path, kind):
         "device": "is not a regular file (a named pipe, a device or a socket)",
     }[kind]
     assert str(caught.value).startswith(f"{path}: {words}")
+
+
+def test_a_merge_keys_spelling_gives_way_to_the_mappings_own(tmp_path):
+    # YAML merge keys bring in a base's keys, and the mapping's own win: in any spelling.
+    path = tmp_path / "cases.yaml"
+    path.write_text(
+        textwrap.dedent(
+            """\
+            x-base: &base {Cost per task: 0.5, Accuracy: 0.9}
+            scenarios:
+              - name: Desk
+                tasks_per_month: 100
+                cost_per_error: 10
+                options:
+                  - {<<: *base, name: a, accuracy: 0.95}
+                  - {<<: *base, name: b}
+                  - {<<: *base, name: c, cost_per_task: 0.25}
+            """
+        ),
+        encoding="utf-8",
+    )
+    (desk,) = read(path)
+    assert isinstance(desk, Scenario), str(desk)
+    assert (desk.values["a_accuracy"], desk.values["b_accuracy"]) == (0.95, 0.9)
+    assert (desk.values["b_cost_per_task"], desk.values["c_cost_per_task"]) == (0.5, 0.25)
