@@ -29,8 +29,8 @@ import resource, sys, time
 sys.path.insert(0, {tests!r})
 start = time.perf_counter()
 from batch_standin import STANDIN
-from xlfuncs.batch.scenarios import ScenarioFileError
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.checker import ScenarioFileError
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 layout = Layout.of(resolve_template("tco_comparison") if sys.argv[2] == "tco" else STANDIN)
 try:
@@ -83,7 +83,7 @@ def unique_names() -> None:
     name keeps: the work per name must not grow with the names before it."""
     import time
 
-    from xlfuncs.batch.filenames import MAX_STEM_LENGTH, UniqueNames
+    from xlfuncs.batch.write.filenames import MAX_STEM_LENGTH, UniqueNames
 
     prefix = "x" * MAX_STEM_LENGTH
     timings = {}

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
-from xlfuncs.batch.limits import LIMITS
+from xlfuncs._files.limits import LIMITS
 
 HEAD = "scenario,option,tasks_per_month,cost_per_error,cost_per_task,accuracy"
 
@@ -202,3 +205,37 @@ REFUSALS = {
 if hasattr(os, "mkfifo") and os.path.exists("/dev/zero"):
     REFUSALS["named pipe"] = (named_pipe, "is not a regular file")
     REFUSALS["/dev/zero"] = (endless_device, "is not a regular file")
+
+
+# Reading in a fresh process ---------------------------------------------------
+
+READ_IN_A_FRESH_PROCESS = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {tests!r})
+    from batch_standin import STANDIN
+    from xlfuncs.batch.read.checker import ScenarioFileError
+    from xlfuncs.batch.read.sources import read_scenarios
+    from xlfuncs.batch.template import Layout
+    try:
+        items = list(read_scenarios(sys.argv[1], Layout.of(STANDIN)))
+    except ScenarioFileError as error:
+        print("refused:", error)
+    else:
+        print("read:", len(items), [type(i).__name__ for i in items])
+    """
+)
+
+
+def read_in_a_fresh_process(path: Path) -> str:
+    """Read ``path`` as scenarios in a new interpreter: ``refused: ...`` or ``read: ...``."""
+    code = READ_IN_A_FRESH_PROCESS.format(tests=str(Path(__file__).parent))
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()

@@ -10,54 +10,22 @@ from __future__ import annotations
 
 import codecs
 import json
-import subprocess
-import sys
 import textwrap
 import zipfile
 from pathlib import Path
 
 import pytest
 from batch_standin import STANDIN
-from hostile_files import HEAD, REFUSALS
+from hostile_files import HEAD, REFUSALS, read_in_a_fresh_process
 from openpyxl import Workbook
 
 import xlfuncs
-from xlfuncs.batch.scenarios import Scenario, ScenarioFileError, ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.checker import Scenario, ScenarioFileError, ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout
 
 LAYOUT = Layout.of(STANDIN)
 TESTS = Path(__file__).parent
-
-READ_IN_A_FRESH_PROCESS = textwrap.dedent(
-    """
-    import sys
-    sys.path.insert(0, {tests!r})
-    from batch_standin import STANDIN
-    from xlfuncs.batch.scenarios import ScenarioFileError
-    from xlfuncs.batch.sources import read_scenarios
-    from xlfuncs.batch.template import Layout
-    try:
-        items = list(read_scenarios(sys.argv[1], Layout.of(STANDIN)))
-    except ScenarioFileError as error:
-        print("refused:", error)
-    else:
-        print("read:", len(items), [type(i).__name__ for i in items])
-    """
-)
-
-
-def read_in_a_fresh_process(path: Path) -> str:
-    code = READ_IN_A_FRESH_PROCESS.format(tests=str(TESTS))
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
 
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))

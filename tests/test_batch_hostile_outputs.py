@@ -23,9 +23,10 @@ import pytest
 from batch_standin import STANDIN
 
 import xlfuncs
-from xlfuncs.batch import filenames, parts
-from xlfuncs.batch.filenames import UniqueNames
-from xlfuncs.batch.outputs import OutputFolderError
+from xlfuncs._errors import OutputFolderError
+from xlfuncs._files import saving
+from xlfuncs.batch.write import filenames
+from xlfuncs.batch.write.filenames import UniqueNames
 
 OPTIONS = [{"name": k, "cost_per_task": 0.5, "accuracy": 0.9} for k in "abc"]
 
@@ -188,7 +189,7 @@ def test_a_name_in_another_case_is_one_file(tmp_path, mode, found):
 
 def test_another_machines_temporary_file_is_kept_and_this_machines_stale_one_removed(tmp_path):
     dead = 2**22 + 12345  # no process has this id (above the usual pid_max)
-    host = parts._host()
+    host = saving._host()
     same_name = host.split("-")[0]  # another machine of the same name, as older runs named it
     kept = [
         f".Desk.{dead}@{same_name}.0badc0de.part",
@@ -200,7 +201,7 @@ def test_another_machines_temporary_file_is_kept_and_this_machines_stale_one_rem
         (tmp_path / name).write_bytes(b"half a workbook")
     week = time.time() - 8 * 24 * 3600
     os.utime(tmp_path / removed[1], (week, week))
-    assert sorted(parts.remove_stale_parts(tmp_path)) == sorted(removed)
+    assert sorted(saving.remove_stale_parts(tmp_path)) == sorted(removed)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kept)
 
 
@@ -322,7 +323,7 @@ def test_a_summary_that_cannot_be_written_is_named_when_output_is_not_a_terminal
     ],
 )
 def test_an_illustrative_default_is_never_used_silently(tmp_path, template, scenario, missing):
-    from xlfuncs.batch.describe import describe
+    from xlfuncs.batch.read.describe import describe
 
     report = xlfuncs.generate([{"name": "Case", **scenario}], tmp_path, template=template)
     assert [o.status for o in report.outcomes] == ["failed"], report.outcomes

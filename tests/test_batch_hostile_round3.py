@@ -25,9 +25,9 @@ from batch_standin import STANDIN
 from hostile_files import HEAD
 from openpyxl import Workbook
 
-from xlfuncs.batch.numbers import parse_number, readings
-from xlfuncs.batch.scenarios import Scenario, ScenarioFileError, ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs._files.number_text import parse_number, readings
+from xlfuncs.batch.read.checker import Scenario, ScenarioFileError, ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout
 
 LAYOUT = Layout.of(STANDIN)
@@ -419,8 +419,7 @@ def test_a_cells_length_is_counted_in_utf16_units(tmp_path, name, units):
 
 
 def test_a_json_file_of_escaped_quotes_is_refused_at_once(tmp_path):
-    from hostile_files import escaped_quotes_json
-    from test_batch_hostile import read_in_a_fresh_process
+    from hostile_files import escaped_quotes_json, read_in_a_fresh_process
 
     path = escaped_quotes_json(tmp_path)
     assert read_in_a_fresh_process(path).startswith(f"refused: {path}, line 1: not valid JSON")
