@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "xlfuncs._cli_templates",
     "xlfuncs._cli_generate",
     "xlfuncs._cli_tornado",
+    "xlfuncs._cli_sweep",
 ]
 
 
