@@ -12,7 +12,7 @@ import csv
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
-from test_batch_summary import SCENARIOS
+from summary_scenarios import SCENARIOS
 
 import xlfuncs
 from xlfuncs.sweep import sweep, sweep_of
@@ -56,13 +56,15 @@ def test_every_figure_equals_the_batch_summary_of_the_same_scenario(tmp_path, na
     batch = xlfuncs.generate(documents, tmp_path / "batch", template=name)
     assert batch.ok, batch.failures
 
-    swept, summary = read_csv(tmp_path / "sweep" / "sweep.csv"), read_csv(
-        tmp_path / "batch" / "summary.csv"
+    swept, summary = (
+        read_csv(tmp_path / "sweep" / "sweep.csv"),
+        read_csv(tmp_path / "batch" / "summary.csv"),
     )
     shared = [h for h in summary[0] if h not in ("Scenario", "Workbook")]
     assert len(swept) == len(summary) > 1
     for mine, theirs in zip(swept[1:], summary[1:], strict=True):
-        mine, theirs = dict(zip(swept[0], mine)), dict(zip(summary[0], theirs))
+        mine = dict(zip(swept[0], mine, strict=True))
+        theirs = dict(zip(summary[0], theirs, strict=True))
         assert {h: mine[h] for h in shared} == {h: theirs[h] for h in shared}
 
     # In full precision: the parquet file against the batch's own rows.
@@ -80,9 +82,7 @@ def test_the_figures_equal_the_stored_values_of_the_workbooks(tmp_path):
         {"template": name, "base": SCENARIOS[name][-1], "sweep": AXES[name]}, "sweep.yaml"
     )
     report = sweep(grid, tmp_path, formats=("parquet",), workbooks=3)
-    assert [p.name for p in report.workbooks] == [
-        f"{grid.base.name} {n}.xlsx" for n in (1, 2, 3)
-    ]
+    assert [p.name for p in report.workbooks] == [f"{grid.base.name} {n}.xlsx" for n in (1, 2, 3)]
     rows = pq.read_table(tmp_path / "sweep.parquet").to_pylist()
     figures = _Figures.of(name)
     for number, path in enumerate(report.workbooks):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from test_batch_summary import SCENARIOS
+from summary_scenarios import SCENARIOS
 
 from xlfuncs.sweep import SweepFileError, read_sweep, sweep_of
 from xlfuncs.sweep.where import WhereError, parse_where
@@ -54,19 +54,28 @@ def test_an_option_by_its_name():
 
 BAD = [
     # (axes, what the message must name)
-    ({"options.A.accuracy": [0.9, 1.5]}, ["s.yaml", "options.A.accuracy", "value 2", "accuracy", "1.5"]),
+    (
+        {"options.A.accuracy": [0.9, 1.5]},
+        ["s.yaml", "options.A.accuracy", "value 2", "accuracy", "1.5"],
+    ),
     ({"tasks_per_month": [100, -1]}, ["s.yaml", "tasks_per_month", "value 2", "-1"]),
     ({"tasks_per_mont": [1, 2]}, ["s.yaml", "tasks_per_mont", "unknown key", "tasks_per_month"]),
     ({"options.Z.accuracy": [0.9]}, ["s.yaml", "options.Z.accuracy", "no option 'Z'"]),
     ({"options.A.acuracy": [0.9]}, ["s.yaml", "acuracy", "unknown key", "accuracy"]),
     ({"tasks_per_month": []}, ["s.yaml", "tasks_per_month", "empty"]),
     ({"tasks_per_month": 5}, ["s.yaml", "tasks_per_month", "a list of values or a range"]),
-    ({"tasks_per_month": {"from": 0, "to": 10, "steps": 3, "scale": "log"}}, ["log scale", "above 0"]),
+    (
+        {"tasks_per_month": {"from": 0, "to": 10, "steps": 3, "scale": "log"}},
+        ["log scale", "above 0"],
+    ),
     ({"tasks_per_month": {"from": 1, "to": 10, "steps": 1}}, ["steps", "from 2", "got 1"]),
     ({"tasks_per_month": {"from": 1, "to": 10, "steps": 3, "scale": "cubic"}}, ["scale", "cubic"]),
     ({"tasks_per_month": {"from": 1, "to": 10, "step": 3}}, ["unknown key 'step'", "steps"]),
     ({"tasks_per_month": {"from": "x", "to": 10, "steps": 3}}, ["from", "must be a number", "'x'"]),
-    ({"cost_per_error": [1, 2], "options.A.cost_per_error": [3, 4]}, ["both set", "a_cost_per_error"]),
+    (
+        {"cost_per_error": [1, 2], "options.A.cost_per_error": [3, 4]},
+        ["both set", "a_cost_per_error"],
+    ),
 ]
 
 

@@ -1,4 +1,4 @@
-"""``xlfuncs sweep``: a template's summary figures for every scenario of a grid, and a decision map."""
+"""``xlfuncs sweep``: a template's summary figures for every scenario of a grid; a decision map."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="the sweep file or scenario file")
     parser.add_argument("--out", required=True, metavar="DIR", help="folder for the files")
-    parser.add_argument("--template", default=None, metavar="NAME", help="template, if FILE names none")
+    parser.add_argument(
+        "--template", default=None, metavar="NAME", help="template, if FILE names none"
+    )
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (1)")
     parser.add_argument(
         "--dask",
@@ -55,28 +57,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--overwrite", action="store_true", help="replace existing files")
     parser.add_argument(
-        "--csv-decimal", choices=(".", ","), default=".", metavar="MARK",
+        "--csv-decimal",
+        choices=(".", ","),
+        default=".",
+        metavar="MARK",
         help="decimal mark of sweep.csv, as for summary.csv",
     )
     parser.add_argument(
-        "--workbooks", type=int, default=0, metavar="N",
+        "--workbooks",
+        type=int,
+        default=0,
+        metavar="N",
         help="write the filled workbooks of the first N scenarios (or of the first N "
         "meeting --where) into DIR/workbooks",
     )
     parser.add_argument(
-        "--scenario", type=int, action="append", default=[], metavar="NUMBER",
+        "--scenario",
+        type=int,
+        action="append",
+        default=[],
+        metavar="NUMBER",
         help="write the workbook of scenario NUMBER (from 1) too; may be repeated",
     )
     parser.add_argument(
-        "--where", default=None, metavar="CONDITION",
+        "--where",
+        default=None,
+        metavar="CONDITION",
         help="choose the scenarios for --workbooks, e.g. \"cheapest == 'Frontier' and "
-        "tasks_per_month >= 10000\" (default 100 workbooks)",
+        'tasks_per_month >= 10000" (default 100 workbooks)',
     )
     parser.add_argument(
         "--map", default=None, metavar="X,Y", help="write sweep.xlsx: a map of two swept keys"
     )
     parser.add_argument(
-        "--at", action="append", default=[], metavar="KEY=VALUE",
+        "--at",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
         help="for the map, the value of another swept key (default: its middle value)",
     )
     parser.add_argument("--png", action="store_true", help="draw the map to sweep.png too")
@@ -92,7 +109,7 @@ def _say(text: str) -> None:
     print(f"xlfuncs sweep: {printable(text)}", file=sys.stderr)
 
 
-def run(arguments: argparse.Namespace) -> int:  # noqa: C901 - one command, one flow
+def run(arguments: argparse.Namespace) -> int:
     parser: argparse.ArgumentParser = arguments.parser
     if arguments.jobs < 1:
         parser.error("--jobs must be 1 or more")
@@ -203,7 +220,9 @@ def _lines(report, made) -> list[str]:
     files = [p.name for p in report.files] + [p.name for p in made]
     lines.append("written: " + ", ".join(printable(f) for f in files))
     if report.workbooks:
-        lines.append(f"workbooks: {len(report.workbooks)} in {printable(str(report.workbooks[0].parent))}")
+        lines.append(
+            f"workbooks: {len(report.workbooks)} in {printable(str(report.workbooks[0].parent))}"
+        )
     if report.problem_count:
         lines.append(f"{report.problem_count:,} scenarios of the file could not be read (below)")
     lines += [printable(n) for n in report.notes]

@@ -16,6 +16,7 @@ import math
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -82,7 +83,7 @@ class Block:
 class _Figures:
     """A template's summary cells and their compiled formulas, made once per process."""
 
-    _made: dict[str, _Figures] = {}
+    _made: ClassVar[dict[str, _Figures]] = {}
     _lock = threading.Lock()
 
     def __init__(self, name: str):
@@ -149,9 +150,7 @@ def block_table(
             np.arange(start, stop, dtype=np.int64) if indices is None else np.asarray(indices)
         )
         size = len(scenario_numbers)
-        positions = (
-            list(np.unravel_index(scenario_numbers, grid.shape)) if grid.axes else []
-        )
+        positions = list(np.unravel_index(scenario_numbers, grid.shape)) if grid.axes else []
         block, swept = {}, set()
         for axis, where in zip(grid.axes, positions, strict=True):
             for name, column in axis.inputs.items():
@@ -223,9 +222,7 @@ def block_table(
             cheaper_by = np.where(both, second - np.where(both, lowest, 0.0), math.nan)
     names_of = labels if labels is not None else None
     cheapest = [
-        ""
-        if p < 0
-        else (names_of[p] if names_of is not None else option_names[i][p])
+        "" if p < 0 else (names_of[p] if names_of is not None else option_names[i][p])
         for i, p in enumerate(cheapest_position.tolist())
     ]
     if figures.cost is not None:

@@ -72,7 +72,9 @@ def decision_map(plan: Plan, axes: str | Sequence[str], at: Sequence[str] = ()) 
         raise MapError(f"--map takes two different swept keys X,Y, got {axes!r}")
     for key in keys:
         if key not in known:
-            raise MapError(f"--map: {key!r} is not a swept key; the swept keys are {', '.join(known)}")
+            raise MapError(
+                f"--map: {key!r} is not a swept key; the swept keys are {', '.join(known)}"
+            )
     chosen: dict[str, int] = {}
     for item in at:
         key, sep, raw = item.partition("=")
@@ -193,9 +195,7 @@ def write_xlsx(map_: DecisionMap, path: str) -> None:
                 cell.alignment = Alignment(horizontal="center")
                 if number_format:
                     cell.number_format = number_format
-        return (
-            f"B{top + 2}:{get_column_letter(columns + 1)}{top + 1 + rows}"
-        )
+        return f"B{top + 2}:{get_column_letter(columns + 1)}{top + 1 + rows}"
 
     first = 5
     area = grid(first, "Cheapest option", map_.cheapest, None)
@@ -209,9 +209,7 @@ def write_xlsx(map_: DecisionMap, path: str) -> None:
     area = grid(second, "Cheaper than the next option by", map_.cheaper_by, _money(map_))
     sheet.conditional_formatting.add(
         area,
-        ColorScaleRule(
-            start_type="min", start_color="FFFFFF", end_type="max", end_color="63BE7B"
-        ),
+        ColorScaleRule(start_type="min", start_color="FFFFFF", end_type="max", end_color="63BE7B"),
     )
     sheet.column_dimensions["A"].width = 18
     for c in range(columns):
@@ -268,7 +266,9 @@ def _axis_coordinates(axis, positions: np.ndarray) -> np.ndarray:
 def _is_log(axis) -> bool:
     values = np.asarray(axis.values, dtype=float)
     return axis.scale == "log" or (
-        axis.scale == "list" and len(values) > 2 and (values > 0).all()
+        axis.scale == "list"
+        and len(values) > 2
+        and (values > 0).all()
         and values.max() / values.min() >= 100
     )
 
@@ -295,13 +295,20 @@ def write_png(map_: DecisionMap, path: str) -> None:
     colours = ListedColormap(COLOURS[: max(1, len(map_.options))])
     shown = np.ma.array(map_.position, mask=map_.position < 0)
     axes.pcolormesh(
-        _edges(map_.x), _edges(map_.y), shown, cmap=colours, vmin=-0.5,
-        vmax=len(map_.options) - 0.5, shading="flat",
+        _edges(map_.x),
+        _edges(map_.y),
+        shown,
+        cmap=colours,
+        vmin=-0.5,
+        vmax=len(map_.options) - 0.5,
+        shading="flat",
     )
     for line in breakeven_lines(map_):
         axes.plot(
-            _axis_coordinates(map_.x, line[:, 0]), _axis_coordinates(map_.y, line[:, 1]),
-            color="black", linewidth=2,
+            _axis_coordinates(map_.x, line[:, 0]),
+            _axis_coordinates(map_.y, line[:, 1]),
+            color="black",
+            linewidth=2,
         )
     if _is_log(map_.x):
         axes.set_xscale("log")
@@ -310,15 +317,22 @@ def write_png(map_: DecisionMap, path: str) -> None:
     axes.set_xlabel(map_.x.key)
     axes.set_ylabel(map_.y.key)
     held = "; ".join(f"{k} = {_shown(v)}" for k, v in map_.fixed)
-    axes.set_title(f"Cheapest option ({map_.plan.template})" + (f"\n{held}" if held else ""),
-                   fontsize=10)
+    axes.set_title(
+        f"Cheapest option ({map_.plan.template})" + (f"\n{held}" if held else ""), fontsize=10
+    )
     handles = [
         Patch(facecolor=COLOURS[i], edgecolor="grey", label=name)
         for i, name in enumerate(map_.options)
     ]
     handles.append(Line2D([], [], color="black", linewidth=2, label="break-even: same cost"))
-    axes.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2,
-                fontsize=8, frameon=False)
+    axes.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.13),
+        ncol=2,
+        fontsize=8,
+        frameon=False,
+    )
     figure.tight_layout()
     figure.savefig(path, format="png")
     plt.close(figure)

@@ -183,8 +183,7 @@ def sweep_of(
     name = document.get("template") or template or DEFAULT_TEMPLATE
     if template and document.get("template") and template != document.get("template"):
         raise SweepFileError(
-            f"{file}: the file is for the template {document.get('template')!r}, "
-            f"not {template!r}"
+            f"{file}: the file is for the template {document.get('template')!r}, not {template!r}"
         )
     try:
         chosen = resolve_template(str(name))
@@ -230,7 +229,9 @@ def sweep_of(
                 )
             set_by[input_name] = key
         if len(set(map(repr, values))) > 1 and not changed:
-            raise SweepFileError(f"{file}, sweep {key!r}: its values change no input of the scenario")
+            raise SweepFileError(
+                f"{file}, sweep {key!r}: its values change no input of the scenario"
+            )
         axes.append(Axis(key, tuple(_shown(values, changed)), changed, scale))
     grid = Grid(chosen.name, base, tuple(axes), file, base_document)
     if limit is not None and grid.count > limit:
@@ -263,7 +264,9 @@ def _axis_values(file: str, key: str, raw: object) -> tuple[list, str]:
         if not raw:
             raise SweepFileError(f"{place}: the list of values is empty")
         if len(raw) > AXIS_LIMIT:
-            raise SweepFileError(f"{place}: {len(raw):,} values; an axis has at most {AXIS_LIMIT:,}")
+            raise SweepFileError(
+                f"{place}: {len(raw):,} values; an axis has at most {AXIS_LIMIT:,}"
+            )
         return list(raw), "list"
     if not isinstance(raw, Mapping):
         raise SweepFileError(

@@ -193,9 +193,16 @@ class _Output:
                 raise FileExistsError(target.name)
         self.parts: dict[str, str] = {}
         self.csv = self.parquet = None
+        try:
+            self._open(plan, formats, csv_decimal)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _open(self, plan: Plan, formats, csv_decimal: str) -> None:
         with signals_held():
             for kind in formats:
-                self.parts[kind] = new_part(str(folder), "sweep")
+                self.parts[kind] = new_part(str(self.folder), "sweep")
         if "csv" in self.targets:
             self.csv = open(self.parts["csv"], "wb")  # noqa: SIM115 - closed in finish/abandon
             self.csv.write(header_csv(plan, csv_decimal))
@@ -302,7 +309,9 @@ def sweep(
     formats = tuple(dict.fromkeys(formats))
     for kind in formats:
         if kind not in FORMATS:
-            raise InputError(f"sweep: formats are csv and parquet, got {kind!r}", argument="formats")
+            raise InputError(
+                f"sweep: formats are csv and parquet, got {kind!r}", argument="formats"
+            )
     if csv_decimal not in (".", ","):
         raise InputError(f"sweep: csv_decimal must be '.' or ',', got {csv_decimal!r}")
     if "parquet" in formats:

@@ -83,9 +83,7 @@ class Condition:
             _, name, op, value = node
             column = columns[name]
             if isinstance(value, str):
-                values = np.asarray(
-                    [str(v) if v is not None else "" for v in column], dtype=object
-                )
+                values = np.asarray([str(v) if v is not None else "" for v in column], dtype=object)
                 if op not in ("==", "!="):
                     raise WhereError(f"--where: {name} {op} {value!r}: texts compare by == or !=")
                 return np.asarray(_COMPARE[op](values, value), dtype=bool).reshape(size)
@@ -181,7 +179,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
         if found is None or found.end() == at:
             start = at + len(text[at:]) - len(text[at:].lstrip())
             raise WhereError(
-                f"--where {text!r}: cannot read {text[start:start + 10]!r} "
+                f"--where {text!r}: cannot read {text[start : start + 10]!r} "
                 f"(at character {start + 1})",
                 argument="where",
             )
