@@ -138,7 +138,8 @@ def main() -> None:
             f"({jobs['seconds'] / jobs['count'] * 1e6:.1f} us a scenario; target at most 60 s)"
         )
         print(
-            f"2. peak memory of the main process: {jobs['self'] / 1024:.0f} MB; against {tenth['count']:,} scenarios "
+            f"2. peak memory of the main process: {jobs['self'] / 1024:.0f} MB; "
+            f"against {tenth['count']:,} scenarios "
             f"({rss_small:.0f} MB): {rss['big'] / rss_small:.2f}x (target under 1 GB and "
             "at most 1.2x)"
         )
