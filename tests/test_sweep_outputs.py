@@ -215,3 +215,37 @@ def test_interrupted_leaves_no_file_that_looks_complete(tmp_path):
     assert process.wait(timeout=120) == 130
     assert "interrupted" in process.stderr.read()
     assert os.listdir(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_each_csv_line_is_written_as_the_summary_writes_its_lines(decimal):
+    from xlfuncs.batch.summary_files import CSV_SEPARATORS, _csv_line
+    from xlfuncs.sweep.compute import block_table, encode_csv
+
+    plan = Plan("tco_comparison", grid(), grid().base.option_names)
+    block = block_table(plan, 0, 60)
+    rows = []
+    for row in zip(*block.columns, strict=True):
+        fields = []
+        for kind, value in zip(block.kinds, row, strict=True):
+            if kind == "index":
+                fields.append(int(value) + 1)
+            elif kind == "axis":
+                text = repr(float(value))  # in full, so that a row names its scenario exactly
+                fields.append(_Full(text))
+            elif kind == "number":
+                fields.append(None if math.isnan(value) else float(value))
+            else:
+                fields.append(value)
+        rows.append(_csv_line(fields, CSV_SEPARATORS[decimal], decimal))
+    assert encode_csv(block, decimal).decode("utf-8") == "".join(rows)
+
+
+class _Full(float):
+    def __new__(cls, text):
+        made = super().__new__(cls, float(text))
+        made.text = text
+        return made
+
+    def __format__(self, spec):
+        return self.text

@@ -34,16 +34,6 @@ CHEAPEST, CHEAPER_BY = "cheapest", "cheaper_by"
 _NUMBER, _TEXT, _INDEX, _AXIS = "number", "text", "index", "axis"
 
 
-class _Exact(float):
-    """An axis's number, written in full (the shortest text that reads back as the same
-    number), so that a row says exactly which scenario it is."""
-
-    __slots__ = ()
-
-    def __format__(self, spec: str) -> str:
-        return repr(float(self))
-
-
 @dataclass(frozen=True)
 class Plan:
     """What a sweep computes: the template, the grid (or none, for scenarios given one by one)."""
@@ -260,23 +250,36 @@ def _costs(figures: _Figures, evaluation, size: int, counts: np.ndarray):
 
 
 def encode_csv(block: Block, decimal: str = ".") -> bytes:
-    """The block's rows as lines of ``sweep.csv`` (text quoted and neutralised, as in
-    ``summary.csv``)."""
-    from ..batch.summary_files import CSV_SEPARATORS
+    """The block's rows as lines of ``sweep.csv``: each field as ``summary.csv`` writes it
+    (text quoted and neutralised, numbers to 12 significant digits), column by column."""
+    from ..batch.summary_files import CSV_SEPARATORS, neutralise
 
     separator = CSV_SEPARATORS[decimal]
-    lists = []
+    comma = decimal == ","
+    fields = []
     for kind, column in zip(block.kinds, block.columns, strict=True):
+        if kind == _TEXT:
+            quoted: dict[str, str] = {}  # names repeat: each is quoted once
+            texts = []
+            for value in column:
+                found = quoted.get(value)
+                if found is None:
+                    found = quoted[value] = '"' + neutralise(value).replace('"', '""') + '"'
+                texts.append(found)
+            fields.append(texts)
+            continue
+        values = np.asarray(column).tolist()
         if kind == _INDEX:
-            lists.append([int(v) + 1 for v in np.asarray(column).tolist()])
+            texts = [format(v + 1, ".12g") for v in values]
         elif kind == _AXIS:
-            lists.append([_Exact(v) for v in np.asarray(column).tolist()])
-        elif kind == _NUMBER:
-            lists.append([None if v != v else v for v in np.asarray(column).tolist()])
+            texts = [repr(v) for v in values]
         else:
-            lists.append(list(column))
-    lines = [_csv_line(row, separator, decimal) for row in zip(*lists, strict=True)]
-    return "".join(lines).encode("utf-8")
+            texts = ["" if v != v else format(v, ".12g") for v in values]
+        if comma:
+            texts = [t.replace(".", ",") for t in texts]
+        fields.append(texts)
+    end = "\r\n"
+    return "".join(separator.join(row) + end for row in zip(*fields, strict=True)).encode("utf-8")
 
 
 def header_csv(plan: Plan, decimal: str = ".") -> bytes:
