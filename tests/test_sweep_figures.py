@@ -114,3 +114,27 @@ def test_the_cheapest_option_is_the_one_with_the_lowest_tco_and_by_how_much(tmp_
         tcos = {first["Option"]: first["TCO"], second["Option"]: second["TCO"]}
         assert first["cheapest"] == min(tcos, key=tcos.get) == first["Cheapest option"]
         assert first["cheaper_by"] == pytest.approx(abs(first["TCO"] - second["TCO"]), rel=1e-12)
+
+
+def test_a_scenario_file_sweeps_row_by_row_as_the_batch_summarises_it(tmp_path):
+    (tmp_path / "cases.csv").write_text(
+        "scenario,option,tasks_per_month,pricing,input_tokens,output_tokens,input_price,"
+        "output_price,accuracy,cost_per_error\n"
+        "one,small,1000,API,2000,400,0.15,0.6,95%,5\n"
+        "one,large,1000,API,2000,400,3,15,99%,5\n"
+        "bad,small,1000,API,2000,400,0.15,0.6,95%,5\n"
+        "bad,large,1000,API,2000,400,3,15,199%,5\n"
+        "two,small,90000,API,2000,400,0.15,0.6,90%,50\n"
+        "two,large,90000,API,2000,400,3,15,99.5%,50\n"
+    )
+    report = sweep(tmp_path / "cases.csv", tmp_path / "sweep")
+    assert report.count == 2 and report.problem_count == 1
+    assert "row 5, column 'accuracy'" in report.problems[0] and "1.99" in report.problems[0]
+    xlfuncs.generate(tmp_path / "cases.csv", tmp_path / "batch")
+    swept = read_csv(tmp_path / "sweep" / "sweep.csv")
+    summary = read_csv(tmp_path / "batch" / "summary.csv")
+    summary = [summary[0]] + [row for row in summary[1:] if row[0] != "bad"]
+    assert len(swept) == len(summary) == 5
+    for mine, theirs in zip(swept, summary, strict=True):
+        theirs = [v for h, v in zip(summary[0], theirs, strict=True) if h != "Workbook"]
+        assert mine[: len(theirs)] == theirs

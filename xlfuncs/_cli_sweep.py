@@ -224,7 +224,8 @@ def _lines(report, made) -> list[str]:
             f"workbooks: {len(report.workbooks)} in {printable(str(report.workbooks[0].parent))}"
         )
     if report.problem_count:
-        lines.append(f"{report.problem_count:,} scenarios of the file could not be read (below)")
+        count = report.problem_count
+        lines.append(f"{count:,} scenario{'s' if count > 1 else ''} of the file could not be read")
     lines += [printable(n) for n in report.notes]
     return lines
 
