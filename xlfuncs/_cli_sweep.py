@@ -237,7 +237,7 @@ def _dask_executor(address: str):
     except ImportError:
         from ._errors import InputError
 
-        raise InputError('--dask needs dask.distributed: pip install "xlfuncs[dask]"') from None
+        raise InputError('--dask needs dask.distributed: pip install "dask[distributed]>=2024.1"') from None
     cluster = None
     if address.startswith("local:"):
         count = address.removeprefix("local:")

@@ -359,7 +359,7 @@ def write_map(
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise MapError('--png needs matplotlib: pip install "xlfuncs[plot]"') from None
+            raise MapError('--png needs matplotlib: pip install "matplotlib>=3.7"') from None
         written.append(folder / "sweep.png")
         save_atomically(lambda p: write_png(map_, p), written[1], overwrite)
     return written

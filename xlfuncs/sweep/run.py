@@ -42,7 +42,7 @@ __all__ = ["FORMATS", "SweepReport", "plan_of", "sweep"]
 
 #: The files a sweep can write.
 FORMATS = ("csv", "parquet")
-PARQUET_HINT = 'sweep.parquet needs pyarrow: pip install "xlfuncs[parquet]"'
+PARQUET_HINT = 'sweep.parquet needs pyarrow: pip install "pyarrow>=14"'
 
 
 @dataclass
