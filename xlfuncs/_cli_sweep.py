@@ -122,7 +122,7 @@ def run(arguments: argparse.Namespace) -> int:
     formats = (() if arguments.no_csv else ("csv",)) + (("parquet",) if arguments.parquet else ())
     if not formats:
         parser.error("--no-csv leaves nothing to write: add --parquet")
-    from ._errors import InputError
+    from ._errors import InputError, MissingDependencyError
     from .batch.outputs import OutputFolderError
     from .sweep.grid import DEFAULT_LIMIT
     from .sweep.run import SweepError, sweep
@@ -181,7 +181,7 @@ def run(arguments: argparse.Namespace) -> int:
         progress.close()
         _say(f"{error} already exists in {arguments.out} (--overwrite replaces it)")
         return EXIT_FAILED
-    except SweepError as error:
+    except (SweepError, MissingDependencyError) as error:
         progress.close()
         _say(str(error))
         return EXIT_FAILED
@@ -235,9 +235,13 @@ def _dask_executor(address: str):
     try:
         import distributed
     except ImportError:
-        from ._errors import InputError
+        from ._errors import MissingDependencyError
+        from ._install import DASK, pip_install
 
-        raise InputError('--dask needs dask.distributed: pip install "dask[distributed]>=2024.1"') from None
+        raise MissingDependencyError(
+            "--dask needs the optional dask.distributed package; install it with: "
+            + pip_install(DASK)
+        ) from None
     cluster = None
     if address.startswith("local:"):
         count = address.removeprefix("local:")

@@ -359,7 +359,13 @@ def write_map(
         try:
             import matplotlib  # noqa: F401
         except ImportError:
-            raise MapError('--png needs matplotlib: pip install "matplotlib>=3.7"') from None
+            from .._errors import MissingDependencyError
+            from .._install import MATPLOTLIB, pip_install
+
+            raise MissingDependencyError(
+                "--png needs the optional matplotlib package; install it with: "
+                + pip_install(MATPLOTLIB)
+            ) from None
         written.append(folder / "sweep.png")
         save_atomically(lambda p: write_png(map_, p), written[1], overwrite)
     return written

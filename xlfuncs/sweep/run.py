@@ -42,7 +42,6 @@ __all__ = ["FORMATS", "SweepReport", "plan_of", "sweep"]
 
 #: The files a sweep can write.
 FORMATS = ("csv", "parquet")
-PARQUET_HINT = 'sweep.parquet needs pyarrow: pip install "pyarrow>=14"'
 
 
 @dataclass
@@ -318,7 +317,13 @@ def sweep(
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise InputError(f"sweep: {PARQUET_HINT}") from None
+            from .._errors import MissingDependencyError
+            from .._install import PYARROW, pip_install
+
+            raise MissingDependencyError(
+                "sweep: sweep.parquet needs the optional pyarrow package; install it with: "
+                + pip_install(PYARROW)
+            ) from None
     plan, scenarios = plan_of(source, template, max_scenarios)
     condition = None
     if where is not None:
