@@ -249,3 +249,17 @@ class _Full(float):
 
     def __format__(self, spec):
         return self.text
+
+
+def test_without_pyarrow_the_message_names_the_package_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if it were not installed
+    import yaml
+
+    (tmp_path / "s.yaml").write_text(
+        yaml.safe_dump({"template": "tco_comparison", "base": BASE, "sweep": {"months": [1, 2]}})
+    )
+    code = main(["sweep", str(tmp_path / "s.yaml"), "--out", str(tmp_path / "out"), "--parquet"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "needs the optional pyarrow package" in err and '-m pip install "pyarrow>=14"' in err
+    assert not (tmp_path / "out").exists()
