@@ -60,6 +60,10 @@ class DecisionMap:
     #: The options' names, in option order.
     options: list[str]
 
+    def codes(self) -> list[str]:
+        """What the sheet's grid shows for each option: its letter (A, B ...)."""
+        return [chr(ord("A") + i) for i in range(len(self.options))]
+
 
 def decision_map(plan: Plan, axes: str | Sequence[str], at: Sequence[str] = ()) -> DecisionMap:
     """The map of two swept keys ``"X,Y"``, other keys held at ``at`` (``key=value``)."""
@@ -152,7 +156,7 @@ def _position(axis, raw: str, item: str) -> int:
 
 
 def _money(map_: DecisionMap) -> str:
-    return '#,##0.00;-#,##0.00;"-"'
+    return '#,##0;-#,##0;"-"'
 
 
 def _shown(value) -> str:
@@ -175,7 +179,9 @@ def write_xlsx(map_: DecisionMap, path: str) -> None:
     sheet["A1"].font = Font(bold=True, size=13)
     held = "; ".join(f"{k} = {_shown(v)}" for k, v in map_.fixed) or "none"
     sheet["A2"] = f"Other swept keys held at: {held}"
-    sheet["A3"] = "Options: " + "; ".join(map_.options)
+    codes = map_.codes()
+    legend = (f"{code}: {name}" for code, name in zip(codes, map_.options, strict=True))
+    sheet["A3"] = "Options: " + "; ".join(legend)
     order = list(range(rows))[::-1]  # the largest Y value at the top, as on the picture
 
     def grid(top: int, title: str, values, number_format: str | None) -> str:
@@ -198,9 +204,12 @@ def write_xlsx(map_: DecisionMap, path: str) -> None:
         return f"B{top + 2}:{get_column_letter(columns + 1)}{top + 1 + rows}"
 
     first = 5
-    area = grid(first, "Cheapest option", map_.cheapest, None)
-    for name, fill in zip(map_.options, FILLS, strict=False):
-        text = '"' + name.replace('"', '""') + '"'
+    by_code = np.where(
+        map_.position >= 0, np.asarray([*codes, ""], dtype=object)[map_.position], ""
+    )
+    area = grid(first, "Cheapest option (see the options above)", by_code, None)
+    for code, fill in zip(codes, FILLS, strict=False):
+        text = f'"{code}"'
         sheet.conditional_formatting.add(
             area,
             CellIsRule(operator="equal", formula=[text], fill=PatternFill("solid", bgColor=fill)),
@@ -213,9 +222,7 @@ def write_xlsx(map_: DecisionMap, path: str) -> None:
     )
     sheet.column_dimensions["A"].width = 18
     for c in range(columns):
-        sheet.column_dimensions[get_column_letter(c + 2)].width = max(
-            9, min(24, max(len(n) for n in [*map_.options, "x"]) * 0.6)
-        )
+        sheet.column_dimensions[get_column_letter(c + 2)].width = 11
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 1
