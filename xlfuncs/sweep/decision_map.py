@@ -3,8 +3,9 @@
 ``sweep.xlsx`` holds two grids of stored values (no formulas) for the two
 keys a user names (``--map tasks_per_month,cost_per_error``), with every
 other swept key at one value (``--at key=value``; by default its middle
-value): the cheapest option of each scenario, coloured per option by the
-sheet's own conditional formatting, and how much cheaper it is than the
+value): the cheapest option of each scenario (its letter; the options are
+named above the grid), coloured per option by the sheet's own conditional
+formatting, and how much cheaper it is than the
 next option, shaded by a colour scale. The sheet prints on one landscape
 page. ``sweep.png`` (matplotlib, the ``plot`` extra) draws the same map with
 the break-even line: where two options cost the same, between the cells
