@@ -161,7 +161,7 @@ def run(arguments: argparse.Namespace) -> int:
             from .sweep.decision_map import write_map
 
             made = write_map(
-                arguments.file if report is None else report_plan(arguments, limit),
+                report_plan(arguments, limit),
                 arguments.out,
                 arguments.map,
                 arguments.at,

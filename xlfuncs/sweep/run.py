@@ -14,7 +14,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +38,15 @@ from .compute import (
 from .grid import DEFAULT_LIMIT, Grid, SweepFileError, read_sweep
 from .where import Condition, parse_where
 
-__all__ = ["FORMATS", "SweepReport", "plan_of", "sweep"]
+__all__ = [
+    "FORMATS",
+    "SweepError",
+    "SweepFileError",
+    "SweepReport",
+    "compute_block",
+    "plan_of",
+    "sweep",
+]
 
 #: The files a sweep can write.
 FORMATS = ("csv", "parquet")
@@ -466,10 +474,3 @@ def _write_workbooks(plan: Plan, report: SweepReport, given, overwrite: bool) ->
             report.workbooks.append(folder / job[1])
         else:
             report.failures.append(f"{job[1]}: {reason}")
-
-
-def scenario_numbers(plan: Plan) -> Iterable[int]:  # pragma: no cover - convenience
-    return range(plan.grid.count if plan.grid is not None else 0)
-
-
-__all__ += ["SweepError", "SweepFileError", "compute_block"]
