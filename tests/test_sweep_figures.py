@@ -127,8 +127,10 @@ def test_a_scenario_file_sweeps_row_by_row_as_the_batch_summarises_it(tmp_path):
         "two,small,90000,API,2000,400,0.15,0.6,90%,50\n"
         "two,large,90000,API,2000,400,3,15,99.5%,50\n"
     )
-    report = sweep(tmp_path / "cases.csv", tmp_path / "sweep")
+    report = sweep(tmp_path / "cases.csv", tmp_path / "sweep", pick=["two", "three"])
     assert report.count == 2 and report.problem_count == 1
+    assert [p.name for p in report.workbooks] == ["two.xlsx"]
+    assert report.failures == ["--scenario 'three': no scenario of that name"]
     assert "row 5, column 'accuracy'" in report.problems[0] and "1.99" in report.problems[0]
     xlfuncs.generate(tmp_path / "cases.csv", tmp_path / "batch")
     swept = read_csv(tmp_path / "sweep" / "sweep.csv")

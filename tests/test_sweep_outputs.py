@@ -163,6 +163,8 @@ def test_the_command_announces_the_count_and_writes_a_map(tmp_path, capsys):
             "2",
             "--scenario",
             "1",
+            "--scenario",
+            "sixty months, growth equal to the discount rate 7",
         ]
     )
     out, err = capsys.readouterr()
@@ -173,7 +175,10 @@ def test_the_command_announces_the_count_and_writes_a_map(tmp_path, capsys):
     )
     assert "written: sweep.csv, sweep.parquet, sweep.xlsx, sweep.png" in out
     names = sorted(p.name for p in (tmp_path / "out" / "workbooks").iterdir())
-    assert len(names) == 3 and "one month, a tie 1.xlsx" not in names
+    assert len(names) == 4
+    assert {f"sixty months, growth equal to the discount rate {n}.xlsx" for n in (1, 7)} <= set(
+        names
+    )
     code = main(
         [
             "sweep",

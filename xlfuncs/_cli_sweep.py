@@ -73,11 +73,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--scenario",
-        type=int,
         action="append",
         default=[],
-        metavar="NUMBER",
-        help="write the workbook of scenario NUMBER (from 1) too; may be repeated",
+        metavar="NUMBER|NAME",
+        help="write the workbook of this scenario too, by number (from 1) or by name; "
+        "may be repeated",
     )
     parser.add_argument(
         "--where",

@@ -269,7 +269,7 @@ def sweep(
     csv_decimal: str = ".",
     where: str | None = None,
     workbooks: int = 0,
-    pick: Sequence[int] = (),
+    pick: Sequence[int | str] = (),
     announce: Callable[[str], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SweepReport:
@@ -302,8 +302,10 @@ def sweep(
     workbooks : int, default 0
         Write the filled workbooks of this many scenarios (the first ones,
         or the first meeting ``where``) into ``out_dir/workbooks``.
-    pick : sequence of int
-        Scenario numbers (from 1) whose workbooks to write as well.
+    pick : sequence of int or str
+        Scenarios whose workbooks to write as well: by number (from 1), or by
+        name (a scenario file's names; a grid's scenarios are named after the
+        base scenario and their number, ``Support desk 17``).
     announce : callable, optional
         Called with a sentence saying how many scenarios are to come, before any work.
     progress : callable, optional
@@ -352,6 +354,18 @@ def sweep(
             f"removed {len(stale)} temporary file(s) left by an interrupted run in this folder"
         )
     wanted = workbooks if condition is not None else 0
+    numbers = [p for p in pick if isinstance(p, int) or str(p).strip().isdigit()]
+    names = {str(p) for p in pick if p not in numbers}
+    if plan.grid is not None:
+        numbered = {
+            name: n
+            for name, n in _named_numbers(names)
+            if name == f"{plan.grid.base.name} {n}" and 1 <= n <= plan.grid.count
+        }
+        numbers += list(numbered.values())
+        names -= set(numbered)
+    numbers = [int(n) for n in numbers]
+    found: set[str] = set()
     output = _Output(folder, plan, formats, csv_decimal, overwrite)
     pool = None
     if executor is None and jobs > 1:
@@ -369,7 +383,12 @@ def sweep(
                 accepted = chosen[: wanted - len(report.chosen)]
                 report.chosen += accepted
             if given is not None:  # a scenario file's scenarios that get a workbook
-                keep = set(accepted) | {n - 1 for n in pick}
+                keep = set(accepted) | {n - 1 for n in numbers}
+                for offset, item in enumerate(given):
+                    if names and item[0] in names and item[0] not in found:
+                        found.add(item[0])
+                        keep.add(start + offset)
+                        numbers.append(start + offset + 1)
                 if condition is None:
                     keep |= set(range(start, min(stop, workbooks)))
                 for number in keep:
@@ -386,7 +405,9 @@ def sweep(
             pool.shutdown(cancel_futures=True)
     if condition is None and workbooks:
         report.chosen = list(range(min(workbooks, report.count)))
-    for number in pick:
+    for name in sorted(names - found):
+        report.failures.append(f"--scenario {name!r}: no scenario of that name")
+    for number in numbers:
         if not 1 <= number <= report.count:
             report.failures.append(
                 f"--scenario {number}: the sweep has scenarios 1 to {report.count:,}"
@@ -396,6 +417,16 @@ def sweep(
     if report.chosen:
         _write_workbooks(plan, report, given_by_number, overwrite)
     return report
+
+
+def _named_numbers(names) -> list[tuple[str, int]]:
+    """Names such as ``Support desk 17`` with the number at their end."""
+    found = []
+    for name in names:
+        head, _, tail = name.rpartition(" ")
+        if head and tail.isdigit():
+            found.append((name, int(tail)))
+    return found
 
 
 def _run(plan, scenarios, report, executor, workers, formats, csv_decimal, condition):
