@@ -192,7 +192,10 @@ def test_the_command_announces_the_count_and_writes_a_map(tmp_path, capsys):
     assert code == 2 and "at most 100 are made unless --max-scenarios" in capsys.readouterr().err
 
 
-def test_interrupted_leaves_no_file_that_looks_complete(tmp_path):
+@pytest.mark.parametrize(
+    ("jobs", "how", "code"), [("1", signal.SIGINT, 130), ("2", signal.SIGTERM, 143)]
+)
+def test_interrupted_leaves_no_file_that_looks_complete(tmp_path, jobs, how, code):
     import yaml
 
     axes = dict(AXES, months=list(range(1, 61)))
@@ -209,6 +212,8 @@ def test_interrupted_leaves_no_file_that_looks_complete(tmp_path):
             "--out",
             str(tmp_path / "out"),
             "--parquet",
+            "--jobs",
+            jobs,
         ],
         stderr=subprocess.PIPE,
         text=True,
@@ -218,9 +223,9 @@ def test_interrupted_leaves_no_file_that_looks_complete(tmp_path):
     out = tmp_path / "out"
     while not (out.is_dir() and any(n.endswith(".part") for n in os.listdir(out))):
         assert process.poll() is None
-    process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=120) == 130
-    assert "interrupted" in process.stderr.read()
+    process.send_signal(how)
+    assert process.wait(timeout=120) == code
+    assert ("interrupted" if code == 130 else "stopped") in process.stderr.read()
     assert os.listdir(tmp_path / "out") == []
 
 
