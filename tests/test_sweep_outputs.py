@@ -275,3 +275,16 @@ def test_without_pyarrow_the_message_names_the_package_to_install(tmp_path, monk
     assert code == 1
     assert "needs the optional pyarrow package" in err and '-m pip install "pyarrow>=14"' in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_command_on_a_local_dask_cluster_writes_the_same_file(local, tmp_path, capsys):
+    import yaml
+
+    (tmp_path / "s.yaml").write_text(
+        yaml.safe_dump({"template": "tco_comparison", "base": BASE, "sweep": AXES}, sort_keys=False)
+    )
+    out = tmp_path / "out"
+    assert main(["sweep", str(tmp_path / "s.yaml"), "--out", str(out), "--dask", "local:2"]) == 0
+    assert (out / "sweep.csv").read_bytes() == (local / "sweep.csv").read_bytes()
+    code = main(["sweep", str(tmp_path / "s.yaml"), "--out", str(out), "--dask", "local:x"])
+    assert code == 2 and "local:N needs a number of workers" in capsys.readouterr().err

@@ -136,15 +136,16 @@ def run(arguments: argparse.Namespace) -> int:
     previous = _on_sigterm(terminated)
     cluster = None
     try:
-        executor = None
+        executor = workers = None
         if arguments.dask:
-            executor, cluster = _dask_executor(arguments.dask)
+            executor, cluster, workers = _dask_executor(arguments.dask)
         report = sweep(
             arguments.file,
             arguments.out,
             template=arguments.template,
             jobs=arguments.jobs,
             executor=executor,
+            workers=workers,
             formats=formats,
             max_scenarios=limit,
             overwrite=arguments.overwrite,
@@ -231,7 +232,8 @@ def _lines(report, made) -> list[str]:
 
 
 def _dask_executor(address: str):
-    """A Dask client's executor for ``ADDRESS`` or ``local:N``; and the local cluster to close."""
+    """A Dask client's executor for ``ADDRESS`` or ``local:N``, what to close after, and the
+    cluster's threads (blocks computed at once)."""
     try:
         import distributed
     except ImportError:
@@ -267,7 +269,8 @@ def _dask_executor(address: str):
             if cluster is not None:
                 cluster.close()
 
-    return client.get_executor(pure=False), _Closing()
+    threads = sum(client.nthreads().values()) or 1
+    return client.get_executor(pure=False), _Closing(), threads
 
 
 def _on_sigterm(received: list[int]):

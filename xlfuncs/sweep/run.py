@@ -263,6 +263,7 @@ def sweep(
     template: str | None = None,
     jobs: int = 1,
     executor: Executor | None = None,
+    workers: int | None = None,
     formats: Sequence[str] = ("csv",),
     max_scenarios: int | None = DEFAULT_LIMIT,
     overwrite: bool = False,
@@ -289,6 +290,9 @@ def sweep(
         Worker processes; 1 computes in this process.
     executor : concurrent.futures.Executor, optional
         Where to compute the blocks instead (a Dask ``Client.get_executor()``).
+    workers : int, optional
+        How many blocks ``executor`` computes at once (a cluster's threads);
+        twice as many are kept in flight. By default this machine's cores.
     formats : sequence of {"csv", "parquet"}, default ("csv",)
         The files to write; ``parquet`` needs pyarrow (the ``parquet`` extra).
     max_scenarios : int or None
@@ -370,7 +374,12 @@ def sweep(
     pool = None
     if executor is None and jobs > 1:
         pool = executor = _process_pool(jobs)
-    workers = jobs if pool is not None else (max(2, os.cpu_count() or 1) if executor else 1)
+    if pool is not None:
+        workers = jobs
+    elif executor is not None:
+        workers = max(2, workers or os.cpu_count() or 1)
+    else:
+        workers = 1
     given_by_number: dict[int, tuple] = {}
     try:
         for (start, stop, given), (csv, arrow, chosen) in _run(
