@@ -140,3 +140,18 @@ def test_a_scenario_file_sweeps_row_by_row_as_the_batch_summarises_it(tmp_path):
     for mine, theirs in zip(swept, summary, strict=True):
         theirs = [v for h, v in zip(summary[0], theirs, strict=True) if h != "Workbook"]
         assert mine[: len(theirs)] == theirs
+
+
+def test_a_text_column_of_a_block_shows_each_cell_as_the_summary_does():
+    import numpy as np
+
+    from xlfuncs.batch.summary import _text
+    from xlfuncs.sweep.compute import _texts
+    from xlfuncs.templates._engine import BLANK, BOOLEAN, ERROR, NUMBER, TEXT, Values
+
+    kinds = np.array([NUMBER, NUMBER, NUMBER, TEXT, BOOLEAN, ERROR, BLANK], dtype=np.int8)
+    numbers = np.array([0.1 + 0.2, float("inf"), 12.0, 0, 1, 2, 0])
+    texts = np.array([None, None, None, "Frontier", None, None, None], dtype=object)
+    values = Values(kinds, numbers, texts)
+    assert _texts(values) == [_text(values.python(i)) for i in range(len(kinds))]
+    assert _texts(values) == ["0.3", "", "12", "Frontier", "", "", ""]

@@ -186,7 +186,7 @@ def block_table(
     for column in figures.declared:
         values = [evaluation[where] for where in figures.cells(column)]
         if column.is_text:
-            texts = [[_text(v.python(i)) for i in range(size)] for v in values]
+            texts = [_texts(v) for v in values]
             if len(texts) == 1:
                 columns.append(per_row(texts[0], True))
             else:
@@ -222,6 +222,21 @@ def block_table(
     return Block(
         names, kinds, columns, scenario_numbers, cheapest, cheaper_by, costs, cheapest_position
     )
+
+
+def _texts(values) -> list[str]:
+    """A text column's cells as the summary shows them (:func:`~xlfuncs.batch.summary._text`),
+    for a block at once: texts as they are, finite numbers in general format, else blank."""
+    from ..templates._engine import NUMBER, TEXT
+
+    shown = np.full(len(values), "", dtype=object)
+    is_text = values.kind == TEXT
+    if is_text.any():
+        shown[is_text] = values.text[is_text]
+    numbers = (values.kind == NUMBER) & np.isfinite(values.number)
+    if numbers.any():
+        shown[numbers] = [_text(float(v)) for v in values.number[numbers].tolist()]
+    return shown.tolist()
 
 
 def _costs(figures: _Figures, evaluation, size: int, counts: np.ndarray):
