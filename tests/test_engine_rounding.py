@@ -7,8 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from xlfuncs.templates._engine_compile import _round_half_up
-from xlfuncs.templates._engine_values import _V, _round_to
+from xlfuncs.formulas.compiler import _round_half_up
+from xlfuncs.formulas.values import _V, _round_to
 
 TIES = [2.675, 1.005, 0.125, -2.5, 2.5, 0.5, -0.5, 1.115, 8.345, 1234.5675, 0.0, -0.0, 1e-20]
 

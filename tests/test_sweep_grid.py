@@ -89,7 +89,7 @@ def test_bad_axes_and_keys_are_refused_by_file_key_and_value(axes, words):
 
 def test_a_bad_value_gets_the_scenario_files_own_message(tmp_path):
     """The same rule and words as a scenario file with the same value."""
-    from xlfuncs.batch.sources import read_scenarios
+    from xlfuncs.batch.read.sources import read_scenarios
     from xlfuncs.batch.template import Layout, resolve_template
 
     scenario = {**BASE, "options": [dict(BASE["options"][0], accuracy=1.5), BASE["options"][1]]}
@@ -120,6 +120,48 @@ def test_read_from_yaml_and_json_files(tmp_path):
     (tmp_path / "t.yaml").write_text("base: {}\nsweeps: {}\n")
     with pytest.raises(SweepFileError, match=r"t.yaml: unknown key 'sweeps'.*did you mean sweep\?"):
         read_sweep(tmp_path / "t.yaml")
+
+
+_YAML_SWEEP = """template: tco_comparison
+base:
+  name: Desk
+  tasks_per_month: 1000
+  cost_per_error: 5
+  options:
+    - name: small
+      pricing: API
+      input_tokens: 2000
+      output_tokens: 400
+      input_price: 0.15
+      output_price: 0.6
+      accuracy: {a_accuracy}
+    - name: large
+      pricing: API
+      input_tokens: 2000
+      output_tokens: 400
+      input_price: 3
+      output_price: 15
+      accuracy: 0.99
+sweep:
+  options.B.accuracy: [0.9, 2]
+"""
+
+
+def test_a_yaml_sweep_names_the_base_line_or_the_axis_value_at_fault(tmp_path):
+    # A bad value of the base is on a line of the file (line 13: the first
+    # option's accuracy); a bad value of an axis is named by its key and position.
+    path = tmp_path / "s.yaml"
+    path.write_text(_YAML_SWEEP.format(a_accuracy="195%"))
+    with pytest.raises(SweepFileError) as caught:
+        read_sweep(path)
+    assert str(caught.value).startswith(f"{path}, line 13, key 'accuracy': ")
+    assert "1.95" in str(caught.value)
+    path.write_text(_YAML_SWEEP.format(a_accuracy="95%"))
+    with pytest.raises(SweepFileError) as caught:
+        read_sweep(path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}, sweep 'options.B.accuracy', value 2, option 2, ")
+    assert "line" not in message and "got 2" in message
 
 
 @pytest.mark.parametrize(

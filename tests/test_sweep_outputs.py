@@ -70,9 +70,9 @@ def test_a_two_worker_dask_cluster_gives_the_same_bytes(local, tmp_path):
 
 
 def test_blocks_of_several_give_the_same_rows_as_one(monkeypatch, local, tmp_path):
-    import xlfuncs.sweep.run as run
+    import xlfuncs.sweep.stream as stream
 
-    monkeypatch.setattr(run, "BLOCK", 1000)
+    monkeypatch.setattr(stream, "BLOCK", 1000)
     sweep(grid(), tmp_path, formats=("csv",))
     assert (tmp_path / "sweep.csv").read_bytes() == (local / "sweep.csv").read_bytes()
 
@@ -231,7 +231,7 @@ def test_interrupted_leaves_no_file_that_looks_complete(tmp_path, jobs, how, cod
 
 @pytest.mark.parametrize("decimal", [".", ","])
 def test_each_csv_line_is_written_as_the_summary_writes_its_lines(decimal):
-    from xlfuncs.batch.summary_files import CSV_SEPARATORS, _csv_line
+    from xlfuncs.batch.summary.export import CSV_SEPARATORS, _csv_line
     from xlfuncs.sweep.compute import block_table, encode_csv
 
     plan = Plan("tco_comparison", grid(), grid().base.option_names)

@@ -2,12 +2,13 @@
 
 ``xlfuncs sweep FILE --out DIR`` (see ``docs/sweep.md``): a sweep file
 (:mod:`.grid`) or a scenario file, computed in blocks (:mod:`.compute`),
-written to ``sweep.csv`` and ``sweep.parquet`` (:mod:`.run`), with a
+written to ``sweep.csv`` and ``sweep.parquet`` (:mod:`.stream`), with a
 decision map of two axes (:mod:`.decision_map`).
 """
 
-from .grid import DEFAULT_LIMIT, Grid, SweepFileError, read_sweep, sweep_of
-from .run import SweepError, SweepReport, sweep
+from .._errors import SweepError, SweepFileError
+from .grid import DEFAULT_LIMIT, Grid, read_sweep, sweep_of
+from .stream import SweepReport, sweep
 
 __all__ = [
     "DEFAULT_LIMIT",

@@ -20,8 +20,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from ..batch.summary import SummaryTable, _text
-from ..batch.summary_files import _csv_line
+from ..batch.summary.export import _csv_line
+from ..batch.summary.table import SummaryTable, _text
 from ..batch.template import Layout, resolve_template
 from .grid import Grid
 
@@ -227,7 +227,7 @@ def block_table(
 def _texts(values) -> list[str]:
     """A text column's cells as the summary shows them (:func:`~xlfuncs.batch.summary._text`),
     for a block at once: texts as they are, finite numbers in general format, else blank."""
-    from ..templates._engine import NUMBER, TEXT
+    from ..formulas import NUMBER, TEXT
 
     shown = np.full(len(values), "", dtype=object)
     is_text = values.kind == TEXT
@@ -267,7 +267,7 @@ def _costs(figures: _Figures, evaluation, size: int, counts: np.ndarray):
 def encode_csv(block: Block, decimal: str = ".") -> bytes:
     """The block's rows as lines of ``sweep.csv``: each field as ``summary.csv`` writes it
     (text quoted and neutralised, numbers to 12 significant digits), column by column."""
-    from ..batch.summary_files import CSV_SEPARATORS, neutralise
+    from ..batch.summary.export import CSV_SEPARATORS, neutralise
 
     separator = CSV_SEPARATORS[decimal]
     comma = decimal == ","
@@ -298,7 +298,7 @@ def encode_csv(block: Block, decimal: str = ".") -> bytes:
 
 
 def header_csv(plan: Plan, decimal: str = ".") -> bytes:
-    from ..batch.summary_files import CSV_SEPARATORS
+    from ..batch.summary.export import CSV_SEPARATORS
 
     names, _ = headings(plan)
     return ("\ufeff" + _csv_line(names, CSV_SEPARATORS[decimal], decimal)).encode("utf-8")

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .._errors import InputError
-from ..batch.writer import save_atomically
+from .._errors import MapError
+from .._files.saving import save_atomically
 from .compute import Plan, block_table
-from .run import plan_of
+from .stream import plan_of
 
 __all__ = ["DecisionMap", "breakeven_lines", "decision_map", "write_map"]
 
@@ -33,10 +33,6 @@ __all__ = ["DecisionMap", "breakeven_lines", "decision_map", "write_map"]
 FILLS = ("9DC3E6", "F4B183", "A9D18E", "FFD966", "C9A0DC", "D9D9D9")
 #: The same colours for the picture.
 COLOURS = tuple(f"#{fill}" for fill in FILLS)
-
-
-class MapError(InputError):
-    """A map that cannot be drawn: an unknown key, a value not on the axis ..."""
 
 
 @dataclass

@@ -29,17 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .._errors import InputError
-from ..batch.files import json_document
-from ..batch.prices import PriceBook
-from ..batch.scenarios import (
-    Scenario,
-    ScenarioFileError,
-    ScenarioProblem,
-    normalise_key,
-    read_nested,
-    suggest,
-)
+from .._errors import InputError, ScenarioFileError, SweepFileError
+from .._files.text import json_document
+from ..batch.read.checker import Scenario, ScenarioProblem, normalise_key, suggest
+from ..batch.read.nested import read_nested
+from ..batch.read.price_book import PriceBook
 from ..batch.template import DEFAULT_TEMPLATE, Layout, resolve_template
 
 __all__ = ["DEFAULT_LIMIT", "Axis", "Grid", "SweepFileError", "read_sweep", "sweep_of"]
@@ -50,10 +44,6 @@ DEFAULT_LIMIT = 2_000_000
 AXIS_LIMIT = 100_000
 _TOP_KEYS = ("template", "base", "sweep", "note")
 _RANGE_KEYS = ("from", "to", "steps", "scale")
-
-
-class SweepFileError(ScenarioFileError):
-    """A sweep file that cannot be used: unreadable, a bad axis, a bad value, too many scenarios."""
 
 
 @dataclass(frozen=True)
@@ -155,9 +145,9 @@ def read_sweep(
         if suffix == ".json":
             document = json_document(path, file)
         else:
-            from ..batch.yaml_files import yaml_document
+            from ..batch.read.yaml_files import yaml_document
 
-            document, _ = yaml_document(path, file)
+            document = yaml_document(path, file)
     except ScenarioFileError:
         raise
     except InputError as error:
@@ -248,10 +238,7 @@ def _checked(
 ) -> Scenario:
     """The scenario the reader makes of ``document``, or its problem as an error."""
 
-    def locate(mapping: object, key: object) -> str:
-        return where
-
-    found = next(iter(read_nested([document], layout, file, locate, prices=prices)))
+    found = next(iter(read_nested([document], layout, file, prices=prices, place=where)))
     if isinstance(found, ScenarioProblem):
         raise SweepFileError(str(found))
     return found

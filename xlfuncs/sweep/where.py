@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._errors import InputError
+from .._errors import WhereError
 
 __all__ = ["Condition", "WhereError", "parse_where"]
 
@@ -43,10 +43,6 @@ _COMPARE = {
     ">=": operator.ge,
 }
 _WORDS = ("and", "or", "not")
-
-
-class WhereError(InputError):
-    """A ``--where`` condition that cannot be read."""
 
 
 @dataclass(frozen=True)
