@@ -53,6 +53,7 @@ __all__ = [
     "SCENARIO_INPUT",
     "SUMMARY_BY_OPTION",
     "SUMMARY_COLUMNS",
+    "SWEEP_COST",
     "TITLE",
     "build",
 ]
@@ -72,6 +73,8 @@ SUMMARY_COLUMNS = (
     SummaryColumn("Break-even accuracy vs reference", "summary.breakeven_accuracy.{x}", "0.00%"),
     SummaryColumn("Cheapest option", "summary.rank_name.1"),
 )
+#: The figure a sweep compares the options by (the lowest is the cheapest option).
+SWEEP_COST = "summary.tco.{x}"
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:

@@ -110,10 +110,15 @@ def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark) -
 
 
 def _nested_scenario(
-    item: object, number: int, layout: Layout, checker: ValueChecker, prices: PriceBook
+    item: object,
+    number: int,
+    layout: Layout,
+    checker: ValueChecker,
+    prices: PriceBook,
+    place: str | None = None,
 ) -> Scenario | ScenarioProblem:
     """One scenario from a mapping."""
-    where = locate(item, None) or f"scenario {number}"
+    where = locate(item, None) or place or f"scenario {number}"
     if not isinstance(item, Mapping):
         checker.fail(
             where, None, item, "a scenario must be a mapping of inputs with a list of options"
@@ -241,8 +246,13 @@ def read_nested(
     file: str,
     decimal: str | None = None,
     prices: PriceBook | None = None,
+    place: str | None = None,
 ) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from a parsed YAML or JSON document, or from Python objects."""
+    """Scenarios from a parsed YAML or JSON document, or from Python objects.
+
+    ``place`` names a scenario without a line of its own in messages (a
+    sweep names the axis value that made it); by default ``scenario N``.
+    """
     items = document
     if isinstance(document, Mapping):
         top = keyed(document, None, "", file)
@@ -276,4 +286,4 @@ def read_nested(
         if not isinstance(items, Sequence):  # a generator: learn the mark as it comes
             _survey_nested([item], layout, mark)
             mark.check(file or "the scenarios")
-        yield _nested_scenario(item, number, layout, checker, prices)
+        yield _nested_scenario(item, number, layout, checker, prices, place)
