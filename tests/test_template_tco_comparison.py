@@ -43,10 +43,17 @@ def tco_inputs(draw_):
         "annual_discount_rate": draw_(amounts(-0.05, 0.4)),
         "reference_option": draw_(st.sampled_from(OPTIONS)),
     }
+    names: list[str] = []
     for letter in OPTIONS:
         p = letter.lower() + "_"
+        name = draw_(option_names)
+        # Options named alike fail a check (the comparison would say nothing): each
+        # name is made its own, as Excel compares text (without regard to case).
+        if name.lower() in names:
+            name = f"{name} {letter}"
+        names.append(name.lower())
         values |= {
-            p + "name": draw_(option_names),
+            p + "name": name,
             p + "include": draw_(st.sampled_from(["Yes", "Yes", "Yes", "No"])),
             p + "pricing": draw_(st.sampled_from(["API", "Self-hosted"])),
             p + "input_tokens": draw_(st.integers(0, 50_000)),
