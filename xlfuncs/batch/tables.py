@@ -187,6 +187,7 @@ def _scenario(
             layout, option_name or f"row {number}", given, extras, at_row, prices
         )
         options.append((option_name, values))
+    checker.settle_currency(layout, shared, options, where, prices)
     if layout.reference_input:
         key = layout.reference_input
         raw = next((row[key] for _, row in members if not _blank(row.get(key))), None)

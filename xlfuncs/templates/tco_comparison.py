@@ -35,6 +35,7 @@ from ._workbook import (
     CHECK_INPUT,
     CHECK_SENTENCE,
     COUNT,
+    CURRENCY_NOTE,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
@@ -171,7 +172,7 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
 
     chart = LineChart()
     chart.title = "Cumulative discounted cost by month (month 0: scaffolding build)"
-    chart.y_axis.title = "Money"
+    chart.y_axis.title = book.in_currency("Cumulative discounted cost, ¤")
     chart.x_axis.title = "Month"
     chart.y_axis.numFmt = "#,##0"
     chart.x_axis.delete = False
@@ -258,6 +259,11 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
         f"IF(ISNUMBER(reference_position),INDEX({included},reference_position)=1,FALSE)",
     )
     book.add_check("At least one option is included", "options_included>=1")
+    book.add_check(
+        "A workbook in US dollars has a US-dollar rate of 1",
+        'OR(currency<>"USD",usd_rate=1)',
+        subject="The US-dollar rate must be 1 in a workbook in USD",
+    )
     add_factor_checks(book)
     ref_key = f"INDEX({option_range(rows, 'tie_key')},reference_position)"
     discounts = month_range(rows, "t_discount")
@@ -331,6 +337,9 @@ def _write_about(book: TemplateBook) -> None:
             "task volume so that the comparison matches the TCO ranking.",
             "Errors: a share of wrong results is caught and costs rework; the rest costs the "
             "full cost of an error.",
-            "Money is one currency throughout; the default list prices are in US dollars.",
+            CURRENCY_NOTE,
+            "Token prices are in US dollars, as model list prices are; Calculations converts "
+            "them at the US-dollar rate on Inputs (price x rate), whose date and source are "
+            "beside it.",
         ],
     )
