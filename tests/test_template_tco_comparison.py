@@ -103,7 +103,7 @@ def expected_texts(values: dict) -> dict[str, str]:
             text = f"Check input: {failing}."
         elif letter == ref:
             text = (
-                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} over "
+                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} USD over "
                 f"{int(v['months'])} months, rank {o['rank']} of {len(ordered)}."
             )
         elif isinstance(be, str):

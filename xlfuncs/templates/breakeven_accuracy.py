@@ -358,7 +358,7 @@ def _write_summary(book: TemplateBook) -> None:
 def _sentences() -> dict[str, str]:
     acc = 'FIXED(efficient_accuracy*100,1)&"%"'
     be = 'FIXED(breakeven_accuracy*100,1)&"%"'
-    cost = "FIXED(cost_per_error,2)"
+    cost = 'FIXED(cost_per_error,2)&" ¤"'
     # The break-even is compared at TIE_DIGITS decimals, as every engine rounds it.
     rounded = fx.rounded("breakeven_accuracy")
     accuracy_sentence = (
@@ -378,8 +378,8 @@ def _sentences() -> dict[str, str]:
         '"the efficient model is cheaper and more accurate."),'
         'IF(frontier_accuracy>efficient_accuracy,"The frontier model costs less overall when '
         'an error costs more than ","The frontier model costs less overall only when an error '
-        'costs less than ")&FIXED(breakeven_error_cost,2)&"; yours costs "&'
-        'FIXED(cost_per_error,2)&"."),'
+        'costs less than ")&FIXED(breakeven_error_cost,2)&" ¤; yours costs "&'
+        'FIXED(cost_per_error,2)&" ¤."),'
         '"Both models are equally accurate, so the cheaper per task wins at any cost per '
         'error.")'
     )

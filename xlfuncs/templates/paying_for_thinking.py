@@ -309,11 +309,11 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
     thinking_gain = fx.rounded_difference(thinking, fast, f"MAX(1,ABS({fast}),ABS({thinking}))")
     sentences = {
         "sentence.value": (
-            '"Per case, thinking is worth "&FIXED(ABS(extra_value_per_case),2)&" "&'
+            '"Per case, thinking is worth "&FIXED(ABS(extra_value_per_case),2)&" ¤ "&'
             f"IF({thinking_gain}>=0,"
             '"more","less")&" than the fast answer: "&'
-            'FIXED(t_cost_per_case,2)&" in "&FIXED(t_seconds_per_case,1)&" s against "&'
-            'FIXED(f_cost_per_case,3)&" in "&FIXED(f_seconds_per_case,1)&" s."'
+            'FIXED(t_cost_per_case,2)&" ¤ in "&FIXED(t_seconds_per_case,1)&" s against "&'
+            'FIXED(f_cost_per_case,3)&" ¤ in "&FIXED(f_seconds_per_case,1)&" s."'
         ),
         "sentence.breakeven": (
             f"IF(ISNUMBER(breakeven_error_cost),IF({fx.rounded('breakeven_error_cost')}<0,"
@@ -321,8 +321,8 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             'more accurate.",'
             'IF(t_accuracy>f_accuracy,"Thinking costs less overall when a wrong answer costs '
             'more than ","Thinking costs less overall only when a wrong answer costs less '
-            'than ")&FIXED(breakeven_error_cost,2)&"; yours costs "&'
-            'FIXED(cost_per_error,2)&"."),'
+            'than ")&FIXED(breakeven_error_cost,2)&" ¤; yours costs "&'
+            'FIXED(cost_per_error,2)&" ¤."),'
             '"Both models are equally accurate: the cheaper one costs less at any cost of a '
             'wrong answer.")'
         ),

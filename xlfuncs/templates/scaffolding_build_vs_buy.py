@@ -439,9 +439,9 @@ def _write_summary(book: TemplateBook) -> None:
     tco_gap = fx.rounded_difference("small_tco", "frontier_tco")
     cheaper = (
         f'IF({tco_gap}<0,"Building pays: the small model with scaffolding costs "&'
-        'FIXED(frontier_tco-small_tco,0)&" less than the frontier model over "&months&'
+        'FIXED(frontier_tco-small_tco,0)&" ¤ less than the frontier model over "&months&'
         '" months.","Buying pays: the frontier model costs "&FIXED(small_tco-frontier_tco,0)&'
-        '" less than the small model with scaffolding over "&months&" months.")'
+        '" ¤ less than the small model with scaffolding over "&months&" months.")'
     )
     volume = (
         f"IF(ISNUMBER(breakeven_volume_horizon),IF({fx.rounded('breakeven_volume_horizon')}<0,"

@@ -222,7 +222,7 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
     accuracy = f'FIXED({p}accuracy*100,1)&"%"'
     is_text = f'{name}&" is left out of the comparison (Include is No)."'
     is_reference = (
-        f'{name}&" is the reference option: TCO "&FIXED({tco},0)&" over "&months&'
+        f'{name}&" is the reference option: TCO "&FIXED({tco},0)&" ¤ over "&months&'
         f'" months, rank "&{rank}&" of "&options_included&"."'
     )
     loses = (
