@@ -42,6 +42,10 @@ def tco_inputs(draw_):
         "annual_discount_rate": draw_(amounts(-0.05, 0.4)),
         "reference_option": draw_(st.sampled_from(OPTIONS)),
     }
+    # Token prices are US dollars, converted at the rate: 1 in USD, any rate in another.
+    currency = draw_(st.sampled_from(["USD", "EUR", "JPY"]))
+    values["currency"] = currency
+    values["usd_rate"] = 1.0 if currency == "USD" else draw_(amounts(0.01, 200, 4))
     for letter in OPTIONS:
         p = letter.lower() + "_"
         values |= {
@@ -103,7 +107,8 @@ def expected_texts(values: dict) -> dict[str, str]:
             text = f"Check input: {failing}."
         elif letter == ref:
             text = (
-                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} USD over "
+                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} "
+                f"{v.get('currency', 'USD')} over "
                 f"{int(v['months'])} months, rank {o['rank']} of {len(ordered)}."
             )
         elif isinstance(be, str):

@@ -266,6 +266,7 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
     )
     add_factor_checks(book)
     ref_key = f"INDEX({option_range(rows, 'tie_key')},reference_position)"
+    reference_in = f"IFERROR(INDEX({included},reference_position)=1,FALSE)"
     discounts = month_range(rows, "t_discount")
     for letter in OPTIONS:
         tco, be = option_cell(rows, "tco", letter), option_cell(rows, "breakeven_accuracy", letter)
@@ -286,7 +287,9 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
         book.add_check(
             f"Option {letter}: above its break-even accuracy it costs less than the reference "
             f"(ties in the ranking key count either way)",
-            f"IF(ISNUMBER({be}),OR(ABS({letter.lower()}_accuracy-{be})<=0.000000001,"
+            # Against a reference left out (a check of its own fails) its key is not ranked.
+            f"IF(AND(ISNUMBER({be}),{reference_in}),"
+            f"OR(ABS({letter.lower()}_accuracy-{be})<=0.000000001,"
             f"{key}={ref_key},({letter.lower()}_accuracy>{be})=({key}<{ref_key})),TRUE)",
             option=letter,
         )
