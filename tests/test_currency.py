@@ -22,8 +22,8 @@ import pytest
 import xlfuncs
 from xlfuncs import InputError
 from xlfuncs._currency import CURRENCIES, check_currency, in_currency
-from xlfuncs.batch.scenarios import ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.checker import ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 from xlfuncs.cli import main
 from xlfuncs.templates import TEMPLATE_NAMES, template
