@@ -302,10 +302,12 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         "Above 100%: the efficient model loses at any accuracy.",
         style="note",
     )
-    for column, width in {"A": 2, "B": 52, "C": 16, "D": 14}.items():
+    # Column D's amounts carry their currency code: "1,234,567.89 EUR".
+    for column, width in {"A": 2, "B": 52, "C": 16, "D": 18}.items():
         ws.column_dimensions[column].width = width
     for j in range(len(COST_GAPS)):
-        ws.column_dimensions[get_column_letter(_FIRST_COL + j)].width = 12
+        # The first also holds Summary's amounts, with their currency code.
+        ws.column_dimensions[get_column_letter(_FIRST_COL + j)].width = 18 if j == 0 else 12
 
 
 def _write_summary(book: TemplateBook) -> None:

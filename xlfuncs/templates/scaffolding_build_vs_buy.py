@@ -367,8 +367,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     ws = book[sheet]
     for column, width in {"A": 2, "B": 70, "C": 18, "D": 4}.items():
         ws.column_dimensions[column].width = width
-    for col in _MONTH_COLS:
-        ws.column_dimensions[col].width = 12
+    for col in _MONTH_COLS:  # amounts carry their currency code: "1,234,567.89 EUR"
+        ws.column_dimensions[col].width = 18
     ws.freeze_panes = "E4"
     _write_summary(book)
     _write_checks(book)

@@ -192,8 +192,8 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
 
     for column, width in {"A": 2, "B": 10, "C": 34, "D": 34}.items():
         ws.column_dimensions[column].width = width
-    for column in "EFGHIJKL":
-        ws.column_dimensions[column].width = 15
+    for column in "EFGHIJKL":  # amounts carry their currency code: "1,234,567.89 EUR"
+        ws.column_dimensions[column].width = 19
     for header in (8, 15):
         ws.row_dimensions[header].height = 30
         for column in "BCDEFGHIJKL":
