@@ -22,6 +22,10 @@ GENAI_PRICES = '"genai-prices>=0.0.23"'
 MATPLOTLIB = '"matplotlib>=3.7"'
 #: The fx extra.
 CURRENCYCONVERTER = '"currencyconverter>=0.17"'
+#: The parquet extra.
+PYARROW = '"pyarrow>=14"'
+#: The dask extra.
+DASK = '"dask[distributed]>=2024.1"'
 
 
 def pip_install(*arguments: str) -> str:
