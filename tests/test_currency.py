@@ -325,3 +325,25 @@ def test_templates_written_in_another_currency(tmp_path, capsys):
     assert shown["US-dollar rate"] == ["EUR per USD", 0.9]
     assert shown["Date of the rate"] == ["date", "2026-11-27"]
     assert _scan(tmp_path / "margin_trap.xlsx", "EUR") > 5
+
+
+def test_a_cost_per_task_is_in_the_scenarios_currency(tmp_path):
+    # The cost is typed in euros; the workbook holds token prices in US dollars
+    # converted at the rate, so its price is the cost over the rate, and its cost per
+    # task (1,000,000 tokens at that price, times the rate) the cost typed.
+    scenario = {
+        "name": "by cost",
+        "currency": "EUR",
+        "usd_rate": RATE,
+        "tasks_per_month": 1000,
+        "cost_per_error": 10,
+        "options": [{"name": "Flat", "cost_per_task": 0.05, "accuracy": 0.9}],
+    }
+    found = _read(scenario)
+    assert found.values["a_input_price"] == pytest.approx(0.05 / RATE, rel=1e-15)
+    assert "0.05 EUR" in found.values["a_source"]
+    report = xlfuncs.generate([scenario], tmp_path)
+    assert report.ok, report.failures
+    lines = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    heading, row = lines[0].split(","), lines[1].split(",")
+    assert float(row[heading.index('"Cost per task (EUR)"')]) == pytest.approx(0.05, rel=1e-12)

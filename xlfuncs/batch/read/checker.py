@@ -127,6 +127,34 @@ _RATE_WORDS = (
 )
 
 
+#: How the source of an option given by its cost per task begins.
+_COST_SOURCE = "cost per task as given"
+
+
+def _cost_in_dollars(
+    options: Sequence[tuple[str, Mapping[str, float | str]]], currency: str, rate: float
+) -> None:
+    """Options given by their cost per task, in a scenario in another currency than USD.
+
+    The cost is in the scenario's currency, and the workbook's token prices
+    are US dollars converted at the rate: the price becomes the cost over the
+    rate, which the workbook turns back into the cost; the source says so.
+    """
+    for _, values in options:
+        source = values.get("source")
+        if not (isinstance(source, str) and source.startswith(_COST_SOURCE + ",")):
+            continue
+        cost = float(values["input_price"])
+        price = cost / rate
+        values.update(  # type: ignore[attr-defined]
+            input_price=price,
+            cached_price=price,
+            source=f"{_COST_SOURCE}, {format_number(cost)} {currency}: entered as 1,000,000 "
+            f"input tokens at {format_number(price)} US dollars per 1,000,000 tokens, the cost "
+            "over the US-dollar rate",
+        )
+
+
 def _iso_date(text: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text.strip())
@@ -417,9 +445,10 @@ class ValueChecker:
             shared["usd_rate"] = found
             shared["usd_rate_date"] = used.isoformat()
             shared.setdefault("usd_rate_source", source)
-            return
-        shared.setdefault("usd_rate_date", "not given")
-        shared.setdefault("usd_rate_source", defaults.TYPED)
+        else:
+            shared.setdefault("usd_rate_date", "not given")
+            shared.setdefault("usd_rate_source", defaults.TYPED)
+        _cost_in_dollars(options, currency, float(shared["usd_rate"]))
 
     def text(self, raw: object, where: str, key: str) -> str:
         """Any text from a scenario file: a name, an option's name, a text input.
@@ -571,7 +600,7 @@ class ValueChecker:
         API pricing; its source says so. TOKEN_COST then gives the cost
         back exactly, and the TCO is SPEC's with that cost per task.
         """
-        cost = self.number(extras[COST_PER_TASK], at, COST_PER_TASK, "money per task")
+        cost = self.number(extras[COST_PER_TASK], at, COST_PER_TASK, "amount per task")
         if cost is None:
             return
         refusal = RULES["cost_per_task"].refusal(cost)
@@ -602,7 +631,7 @@ class ValueChecker:
             "output_price": 0.0,
             "cached_price": cost,
             "source": (
-                f"cost per task as given, {format_number(cost)}: entered as 1,000,000 input "
+                f"{_COST_SOURCE}, {format_number(cost)}: entered as 1,000,000 input "
                 "tokens at that price per 1,000,000 tokens"
             ),
         }

@@ -102,7 +102,7 @@ def describe(template: str | Template, width: int = 100) -> str:
                 if COST_PER_TASK in option_extras(layout):
                     entry(
                         COST_PER_TASK,
-                        "money per task",
+                        "currency per task",
                         "a number, 0 or more",
                         "optional, instead of the tokens, prices and calls",
                         "What one task costs with this option, all calls included. The "
