@@ -74,6 +74,14 @@ def tco_inputs(draw_):
             p + "monthly_maintenance": draw_(amounts(0, 50_000, 2)),
             p + "monthly_fixed": draw_(amounts(0, 50_000, 2)),
         }
+    # Two options of one name fail a check of their own (tested apart): names distinct,
+    # as Excel compares text (without regard to case).
+    seen: set[str] = set()
+    for letter in OPTIONS:
+        key = letter.lower() + "_name"
+        if values[key].casefold() in seen:
+            values[key] = f"{values[key]} {letter}"
+        seen.add(values[key].casefold())
     return values
 
 
