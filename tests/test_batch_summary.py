@@ -427,7 +427,7 @@ def test_a_template_without_option_rows_has_a_row_per_scenario(tmp_path):
         "Scenario",
         "Workbook",
         "Currency",
-        "Small model with scaffolding: TCO (USD)",
+        "Small model with scaffolding: TCO",
     ]
     # The template declares amounts for the two TCOs (in the batch's one currency) and
     # whole tasks for the break-even.

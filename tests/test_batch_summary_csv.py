@@ -122,7 +122,7 @@ def test_every_text_field_is_quoted_and_numbers_are_bare(tmp_path):
     assert report.ok
     lines = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith(
-        '"Scenario","Option","Workbook","Currency","Reference option","Cost per task (USD)"'
+        '"Scenario","Option","Workbook","Currency","Reference option","Cost per task"'
     )
     fields = lines[1].split(",")
     assert fields[0] == '"x;\'=1+1;y"'

@@ -223,15 +223,8 @@ class SummaryTable:
 
     @property
     def headings(self) -> tuple[str, ...]:
-        """Column headings; an amount's heading names the currency (or the Currency column)."""
-        code = self._one_currency() or "in Currency"
-        return (
-            *self._first,
-            *(
-                f"{column.heading} ({code})" if _is_money(column) else column.heading
-                for column in self.declared
-            ),
-        )
+        """Column headings: the scenario's, its currency's, then the declared figures'."""
+        return (*self._first, *(column.heading for column in self.declared))
 
     def columns(self) -> export.Columns:
         """The table's columns for the file writers: headings, widths, number formats.
@@ -277,11 +270,6 @@ class SummaryTable:
         """Write summary.xlsx and summary.csv; returns their paths."""
         # Rows are made twice from the compact columns rather than held in a list.
         return export.write(self.rows, self.columns(), out_dir, overwrite, csv_decimal)
-
-
-def _is_money(column) -> bool:
-    """Whether a summary column holds amounts (its number format shows the currency)."""
-    return not column.is_text and CURRENCY_SIGN in column.number_format
 
 
 def _text(value: object) -> str:
