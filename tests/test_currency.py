@@ -346,3 +346,19 @@ def test_a_cost_per_task_is_in_the_scenarios_currency(tmp_path):
     lines = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
     heading, row = lines[0].split(","), lines[1].split(",")
     assert float(row[heading.index('"Cost per task"')]) == pytest.approx(0.05, rel=1e-12)
+
+
+def test_summary_xlsx_shows_a_batchs_one_currency_in_its_amounts(tmp_path, pair):
+    # Two currencies: plain numbers, the Currency column says which.
+    mixed = openpyxl.load_workbook(pair[0].parent / "summary.xlsx").active
+    tco = [c.value for c in mixed[1]].index("TCO") + 1
+    assert mixed.cell(2, tco).number_format == "#,##0.00"
+    # One currency: its code in the format of every amount.
+    report = xlfuncs.generate([_scenario("EUR", RATE, usd_rate=RATE)], tmp_path)
+    assert report.ok, report.failures
+    sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx").active
+    headings = [c.value for c in sheet[1]]
+    assert sheet.cell(2, headings.index("Currency") + 1).value == "EUR"
+    assert sheet.cell(2, headings.index("TCO") + 1).number_format == '#,##0.00 "EUR"'
+    share = headings.index("Break-even accuracy vs reference") + 1
+    assert "EUR" not in sheet.cell(2, share).number_format
