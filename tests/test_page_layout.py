@@ -68,59 +68,71 @@ def _tco_scenario(count: int) -> dict:
 
 
 #: Filled workbooks: (template, scenario, letters of the options not in use).
-FILLED = {
-    f"tco_{count}": ("tco_comparison", _tco_scenario(count), "ABCD"[count:])
-    for count in (1, 2, 3, 4)
-} | {
-    "thinking": (
-        "test_time_compute",
-        {
-            "name": "Rare-disease diagnosis support",
-            "cost_per_error": 50_000,
-            "value_per_correct": 0,
-            "cases_per_month": 10_000,
-            "options": [
-                {
-                    "name": "Fast model, 200 ms a case",
-                    "cost_per_case": 0.001,
-                    "seconds_per_case": 0.2,
-                    "accuracy": 0.9,
-                },
-                {
-                    "name": LONG_NAME,
-                    "cost_per_case": 50,
-                    "seconds_per_case": 300,
-                    "accuracy": 0.999,
-                },
-            ],
-        },
-        "",
-    ),
-    "margin": (
-        "margin_trap",
-        {
-            "name": "Writing assistant priced per seat",
-            "years": 5,
-            "options": [
-                {
-                    "name": "Efficiency: ride the token price cuts",
-                    "price": 20,
-                    "cost": 8,
-                    "annual_price_change": -0.3,
-                    "annual_cost_change": -0.5,
-                },
-                {
-                    "name": LONG_NAME,
-                    "price": 60,
-                    "cost": 30,
-                    "annual_price_change": 0,
-                    "annual_cost_change": -0.2,
-                },
-            ],
-        },
-        "",
-    ),
-}
+FILLED = (
+    {
+        f"tco_{count}": ("tco_comparison", _tco_scenario(count), "ABCD"[count:])
+        for count in (1, 2, 3, 4)
+    }
+    | {
+        # Amounts name their currency: "1,234,567.89 EUR"; yen run to the most digits.
+        f"tco_{count}_{code.lower()}": (
+            "tco_comparison",
+            _tco_scenario(count) | {"currency": code, "usd_rate": rate},
+            "ABCD"[count:],
+        )
+        for count, code, rate in ((2, "EUR", 0.9234), (4, "JPY", 155.42))
+    }
+    | {
+        "thinking": (
+            "test_time_compute",
+            {
+                "name": "Rare-disease diagnosis support",
+                "cost_per_error": 50_000,
+                "value_per_correct": 0,
+                "cases_per_month": 10_000,
+                "options": [
+                    {
+                        "name": "Fast model, 200 ms a case",
+                        "cost_per_case": 0.001,
+                        "seconds_per_case": 0.2,
+                        "accuracy": 0.9,
+                    },
+                    {
+                        "name": LONG_NAME,
+                        "cost_per_case": 50,
+                        "seconds_per_case": 300,
+                        "accuracy": 0.999,
+                    },
+                ],
+            },
+            "",
+        ),
+        "margin": (
+            "margin_trap",
+            {
+                "name": "Writing assistant priced per seat",
+                "years": 5,
+                "options": [
+                    {
+                        "name": "Efficiency: ride the token price cuts",
+                        "price": 20,
+                        "cost": 8,
+                        "annual_price_change": -0.3,
+                        "annual_cost_change": -0.5,
+                    },
+                    {
+                        "name": LONG_NAME,
+                        "price": 60,
+                        "cost": 30,
+                        "annual_price_change": 0,
+                        "annual_cost_change": -0.2,
+                    },
+                ],
+            },
+            "",
+        ),
+    }
+)
 
 
 @pytest.fixture(scope="module")

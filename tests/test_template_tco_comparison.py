@@ -43,17 +43,14 @@ def tco_inputs(draw_):
         "annual_discount_rate": draw_(amounts(-0.05, 0.4)),
         "reference_option": draw_(st.sampled_from(OPTIONS)),
     }
-    names: list[str] = []
+    # Token prices are US dollars, converted at the rate: 1 in USD, any rate in another.
+    currency = draw_(st.sampled_from(["USD", "EUR", "JPY"]))
+    values["currency"] = currency
+    values["usd_rate"] = 1.0 if currency == "USD" else draw_(amounts(0.01, 200, 4))
     for letter in OPTIONS:
         p = letter.lower() + "_"
-        name = draw_(option_names)
-        # Options named alike fail a check (the comparison would say nothing): each
-        # name is made its own, as Excel compares text (without regard to case).
-        if name.lower() in names:
-            name = f"{name} {letter}"
-        names.append(name.lower())
         values |= {
-            p + "name": name,
+            p + "name": draw_(option_names),
             p + "include": draw_(st.sampled_from(["Yes", "Yes", "Yes", "No"])),
             p + "pricing": draw_(st.sampled_from(["API", "Self-hosted"])),
             p + "input_tokens": draw_(st.integers(0, 50_000)),
@@ -78,6 +75,14 @@ def tco_inputs(draw_):
             p + "monthly_maintenance": draw_(amounts(0, 50_000, 2)),
             p + "monthly_fixed": draw_(amounts(0, 50_000, 2)),
         }
+    # Two options of one name fail a check of their own (tested apart): names distinct,
+    # as Excel compares text (without regard to case).
+    seen: set[str] = set()
+    for letter in OPTIONS:
+        key = letter.lower() + "_name"
+        if values[key].casefold() in seen:
+            values[key] = f"{values[key]} {letter}"
+        seen.add(values[key].casefold())
     return values
 
 
@@ -113,7 +118,8 @@ def expected_texts(values: dict) -> dict[str, str]:
             text = f"Check input: {failing}."
         elif letter == ref:
             text = (
-                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} over "
+                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} "
+                f"{v.get('currency', 'USD')} over "
                 f"{int(v['months'])} months, rank {o['rank']} of {len(ordered)}."
             )
         elif isinstance(be, str):
