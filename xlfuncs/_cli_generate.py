@@ -15,12 +15,16 @@ __all__ = ["register"]
 
 DESCRIPTION = """\
 Write one filled workbook per scenario of SCENARIOS (YAML, JSON, CSV or XLSX),
-and summary.xlsx and summary.csv comparing them all, into the folder --out.
+and summary.xlsx and summary.csv comparing them all, into the folder --out;
+with --pdf also NAME.pdf beside each NAME.xlsx (its Summary sheet on one page,
+printed by LibreOffice).
 Exit codes: 0 every scenario was written (or kept, with --skip-existing);
-1 some scenario or the summary failed (the others were written); 2 the command
-was used wrongly; 3 the output folder cannot be used (not a folder, read-only,
-disk full): the batch stopped, and what was written is listed; 130 stopped
-with Ctrl-C, 143 stopped by SIGTERM (the workbooks written are complete).
+1 some scenario, PDF or the summary failed (the others were written); 2 the
+command was used wrongly; 3 the output folder cannot be used (not a folder,
+read-only, disk full): the batch stopped, and what was written is listed;
+4 --pdf without LibreOffice: every workbook was written, no PDF (the message
+says what to install); 130 stopped with Ctrl-C, 143 stopped by SIGTERM (the
+workbooks written are complete).
 """
 
 
@@ -56,6 +60,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="recalculate the workbooks with LibreOffice and report any value that differs",
     )
     parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each workbook's Summary sheet to NAME.pdf, one page, with LibreOffice",
+    )
+    parser.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        default="a4",
+        type=str.lower,
+        help="paper of the PDFs, landscape: a4 (the default) or letter (US Letter)",
+    )
+    parser.add_argument(
         "--decimal",
         choices=(".", ","),
         default=None,
@@ -76,7 +92,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 #: Exit codes of ``xlfuncs generate``.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT, EXIT_NO_PDF = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
@@ -131,6 +147,8 @@ def run(arguments: argparse.Namespace) -> int:
             decimal=arguments.decimal,
             csv_decimal=arguments.csv_decimal,
             progress=progress.update,
+            pdf=arguments.pdf,
+            paper=arguments.paper,
         )
     except KeyboardInterrupt:
         progress.close()
@@ -156,6 +174,9 @@ def run(arguments: argparse.Namespace) -> int:
     if report.stopped:
         print(f"xlfuncs generate: {printable(report.stopped)}", file=sys.stderr)
         return EXIT_OUTPUT
+    if report.pdf_unavailable:
+        print(f"xlfuncs generate: --pdf: {printable(report.pdf_unavailable)}", file=sys.stderr)
+        return EXIT_FAILED if report.failures else EXIT_NO_PDF
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -226,6 +247,9 @@ def final_table(report, results: bool = True) -> str:
     if lines:
         lines.append("")
     totals = ", ".join(f"{n} {status}" for status, n in counts.items())
+    pdfs = getattr(report, "pdfs", None)
+    if pdfs or getattr(report, "pdfs_kept", None):
+        totals += f"; PDF: {len(pdfs)} written, {len(report.pdfs_kept)} kept"
     lines.append(f"{totals}; folder {printable(str(report.out_dir))}")
     if report.summary_files:
         lines.append("summary: " + ", ".join(printable(p.name) for p in report.summary_files))

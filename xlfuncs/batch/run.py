@@ -83,6 +83,12 @@ class BatchReport:
     #: Why the batch stopped before its end (the output folder could not be
     #: written), with what to do; empty when it ran to the end.
     stopped: str = ""
+    #: With ``pdf=True``: the PDFs written, and those kept (``skip_existing``).
+    pdfs: list[Path] = field(default_factory=list)
+    pdfs_kept: list[Path] = field(default_factory=list)
+    #: With ``pdf=True``, when LibreOffice is not installed: what to install
+    #: (the workbooks are written all the same, the PDFs are not).
+    pdf_unavailable: str = ""
 
     @property
     def written(self) -> list[Path]:
@@ -98,8 +104,9 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        """True when every scenario and the summary were written (or kept, with skip)."""
-        return not self.failures
+        """True when every scenario and the summary were written (or kept, with skip),
+        and with ``pdf=True`` every PDF."""
+        return not self.failures and not self.pdf_unavailable
 
     @property
     def recalculated(self) -> bool:
@@ -417,6 +424,8 @@ def generate(
     csv_decimal: str = ".",
     recalc: bool = False,
     progress: Callable[[Outcome], None] | None = None,
+    pdf: bool = False,
+    paper: str = "a4",
 ) -> BatchReport:
     """Write one filled workbook per scenario, and a summary table comparing them all.
 
@@ -469,6 +478,18 @@ def generate(
         Called with each scenario's :class:`Outcome` as it completes.
     recalc : bool, default False
         Deprecated name of ``verify``, kept for one release.
+    pdf : bool, default False
+        Also write ``NAME.pdf`` beside each ``NAME.xlsx``: its Summary sheet
+        on one landscape page, printed by LibreOffice from the values the
+        workbook stores. ``jobs`` LibreOffice processes share the work, each
+        printing many workbooks. ``overwrite`` and ``skip_existing`` apply
+        as to the workbooks; with ``skip_existing`` a PDF older than its
+        workbook is made again. Without LibreOffice the workbooks are
+        written, no PDF is, and :attr:`BatchReport.pdf_unavailable` says
+        what to install. A PDF that cannot be made is reported as a failure
+        of its scenario (file ``NAME.pdf``).
+    paper : {"a4", "letter"}, default "a4"
+        The PDFs' paper: A4 or US Letter, landscape.
 
     Returns
     -------
@@ -480,7 +501,8 @@ def generate(
     ------
     xlfuncs.InputError
         An unknown template, ``overwrite`` together with ``skip_existing``,
-        or a ``csv_decimal`` other than ``"."`` or ``","`` (a ``ValueError``,
+        a ``csv_decimal`` other than ``"."`` or ``","``, or an unknown
+        ``paper`` (a ``ValueError``,
         like every :class:`xlfuncs.XlfuncsError` of bad input).
 
     Examples
@@ -511,6 +533,10 @@ def generate(
             function="generate",
             argument="csv_decimal",
         )
+    if pdf:
+        from .pdf import check_paper
+
+        paper = check_paper(paper)
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     own_pool = executor is None and jobs > 1
     context = pool_context() if own_pool else None
@@ -619,6 +645,8 @@ def generate(
             scenario = scenario_of.get(path.name, path.stem)
             report.outcomes.append(Outcome(scenario, path.name, FAILED, f"--verify: {problem}"))
         report.verified = True
+    if pdf:
+        _print_pdfs(report, mode, paper, jobs, summary_rows, progress)
     if summary and len(report.summary) and not report.summary.has_figures:
         report.notes.append(f"no summary: the template {chosen.name} declares no summary columns")
     elif summary and len(report.summary):
@@ -637,3 +665,41 @@ def generate(
             if problem:
                 report.stopped = problem
     return report
+
+
+def _print_pdfs(
+    report: BatchReport,
+    mode: str,
+    paper: str,
+    processes: int,
+    summary_rows: Sequence[int],
+    progress: Callable[[Outcome], None] | None,
+) -> None:
+    """``pdf=True``: print each workbook written or kept; note the results in the report."""
+    from .._recalc import LibreOfficeError
+    from .pdf import make_pdfs, pdf_name
+
+    printed = [
+        (slot, o) for slot, o in enumerate(report.outcomes) if o.status in (WRITTEN, SKIPPED)
+    ]
+    report.summary.pdf = True
+
+    def done(index: int, status: str, reason: str) -> None:
+        slot, outcome = printed[index]
+        path = report.out_dir / pdf_name(outcome.file)
+        if status == FAILED:
+            failure = Outcome(outcome.scenario, path.name, FAILED, f"PDF: {reason}")
+            report.outcomes.append(failure)
+            if progress is not None:
+                progress(failure)
+            return
+        (report.pdfs if status == WRITTEN else report.pdfs_kept).append(path)
+        if slot < len(summary_rows) and summary_rows[slot] >= 0:
+            report.summary.pdf_made(summary_rows[slot])
+
+    try:
+        make_pdfs(
+            [report.out_dir / o.file for _, o in printed], mode, paper, max(1, processes), done
+        )
+    except LibreOfficeError as error:
+        report.pdf_unavailable = f"no PDF made: {error}; the workbooks are written"

@@ -85,6 +85,22 @@ class SummaryTable:
             for _ in range(width)
         ]
         self._book = None
+        #: Whether the table has a PDF column (``generate(pdf=True)``), and the
+        #: rows whose PDF is there.
+        self.pdf = False
+        self._pdfs = bytearray()
+
+    def pdf_made(self, row: int) -> None:
+        """The scenario of ``row`` has its PDF (written or kept)."""
+        if len(self._pdfs) <= row:
+            self._pdfs.extend(bytes(row + 1 - len(self._pdfs)))
+        self._pdfs[row] = 1
+
+    def _pdf(self, row: int) -> str:
+        """The PDF column's text for a row: the PDF's file name, or blank when it is missing."""
+        if row < len(self._pdfs) and self._pdfs[row]:
+            return self.files[row][: -len(".xlsx")] + ".pdf"
+        return ""
 
     @property
     def has_figures(self) -> bool:
@@ -207,12 +223,17 @@ class SummaryTable:
     @property
     def headings(self) -> tuple[str, ...]:
         first = ("Scenario", "Option", "Workbook") if self.by_option else ("Scenario", "Workbook")
+        if self.pdf:
+            first = (*first, "PDF")
         return (*first, *(column.heading for column in self.declared))
 
     def columns(self) -> summary_files.Columns:
         """The table's columns for the file writers: headings, widths, number formats."""
         first = 3 if self.by_option else 2
-        widths = (30, 24, 30)[:first] + tuple(
+        widths = (30, 24, 30)[:first]
+        if self.pdf:
+            first, widths = first + 1, (*widths, 30)
+        widths += tuple(
             _TEXT_WIDTH if column.is_text else _NUMBER_WIDTH for column in self.declared
         )
         formats = {
@@ -228,11 +249,12 @@ class SummaryTable:
         figures = self.figures()
         names = zip(self.scenarios, self.files, self._option_names, strict=True)
         for row, (scenario, file, joined) in enumerate(names):
+            files = [file, self._pdf(row)] if self.pdf else [file]
             if not self.by_option:
-                yield [scenario, file, *(_one(column[row]) for column in figures)]
+                yield [scenario, *files, *(_one(column[row]) for column in figures)]
                 continue
             for index, option in enumerate(joined.split(_SEPARATOR)):
-                yield [scenario, option, file, *(_at(column[row], index) for column in figures)]
+                yield [scenario, option, *files, *(_at(column[row], index) for column in figures)]
 
     def write(self, out_dir: Path, overwrite: bool, csv_decimal: str = ".") -> list[Path]:
         """Write summary.xlsx and summary.csv; returns their paths."""
