@@ -187,12 +187,11 @@ def make_pdfs(
     Raises
     ------
     LibreOfficeError
-        LibreOffice is not installed (the message says what to install).
+        LibreOffice is not installed and some PDF is to be made (the message
+        says what to install); none is then made or refused.
     """
     from .._recalc import PDF_INSTALL_HINT, LibreOfficeError, find_soffice
 
-    if find_soffice() is None:
-        raise LibreOfficeError(PDF_INSTALL_HINT)
     paper = check_paper(paper)
     paths = [os.fspath(w) for w in workbooks]
     results: list[tuple[str, str] | None] = [None] * len(paths)
@@ -202,15 +201,19 @@ def make_pdfs(
         if done is not None:
             done(index, status, reason)
 
-    todo = []
+    todo, decided = [], []
     for index, path in enumerate(paths):
         target = pdf_name(path)
         if mode == "skip" and _up_to_date(target, path):
-            settle(index, SKIPPED)
+            decided.append((index, SKIPPED, ""))
         elif mode == "refuse" and os.path.lexists(target):
-            settle(index, FAILED, _exists_reason(os.path.basename(target)))
+            decided.append((index, FAILED, _exists_reason(os.path.basename(target))))
         else:
             todo.append(index)
+    if todo and find_soffice() is None:
+        raise LibreOfficeError(PDF_INSTALL_HINT)
+    for index, status, reason in decided:
+        settle(index, status, reason)
     if todo:
         runs = max(1, min(processes, len(todo)))
         rounds = math.ceil(len(todo) / (runs * CHUNK))
