@@ -196,7 +196,11 @@ def test_the_cli_writes_pdfs_and_counts_them(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "5 written, 0 skipped, 0 failed; PDF: 5 written, 0 kept" in printed
-    assert len(list(out.glob("*.pdf"))) == 5
+    pdfs = sorted(p.name for p in out.glob("*.pdf"))
+    assert len(pdfs) == 5
+    # Not a terminal: each PDF reported once, as it comes.
+    reported = sorted(line[9:] for line in printed.splitlines() if line.endswith(".pdf"))
+    assert reported == pdfs
 
 
 def hide_libreoffice(how: str, tmp_path: Path, monkeypatch) -> None:

@@ -206,6 +206,11 @@ class _Progress:
 
     def update(self, outcome) -> None:
         if self.bar is not None:
+            if outcome.file.endswith(".pdf") and self.bar.unit != " PDFs":
+                from tqdm import tqdm
+
+                self.bar.close()
+                self.bar = tqdm(unit=" PDFs", desc="--pdf", file=sys.stderr)
             self.bar.update(1)
             if outcome.status == "failed":
                 line = f"failed: {outcome.scenario}: {outcome.reason}"

@@ -18,7 +18,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from ._errors import InputError, LibreOfficeError
@@ -163,6 +164,7 @@ def convert(
     *,
     recalculate: bool = True,
     timeout: float = 600.0,
+    finished: Callable[[int], None] | None = None,
 ) -> tuple[list[Path], str]:
     """Convert files with one soffice run; returns the targets and what went wrong, if anything.
 
@@ -171,7 +173,9 @@ def convert(
     ``recalculate=False`` keeps the values stored in the files (for printing
     them); by default every formula is computed afresh. The sources' names
     must differ and ``out`` must not be their folder (:func:`recalculate`
-    checks both).
+    checks both). ``finished(i)`` is called, while soffice runs, for each
+    source ``i`` it is done with (it names each file as it starts on it);
+    the target may still be missing if soffice could not convert it.
 
     Raises
     ------
@@ -200,12 +204,83 @@ def convert(
             *map(str, sources),
         ]
         try:
-            run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+            if finished is None:
+                run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+                code, said = run.returncode, run.stderr or run.stdout
+            else:
+                code, said = _run_reporting(command, sources, timeout, finished)
         except subprocess.TimeoutExpired:
             return targets, f"soffice did not finish within {timeout:g} s"
         except OSError as error:
             return targets, f"soffice could not be started: {error.strerror or error}"
-    if run.returncode != 0:
-        said = (run.stderr or run.stdout).strip()[:500]
-        return targets, f"soffice exited with {run.returncode}" + (f": {said}" if said else "")
+    if code != 0:
+        said = said.strip()[:500]
+        return targets, f"soffice exited with {code}" + (f": {said}" if said else "")
     return targets, ""
+
+
+def _run_reporting(
+    command: Sequence[str],
+    sources: Sequence[Path],
+    timeout: float,
+    finished: Callable[[int], None],
+) -> tuple[int, str]:
+    """Run soffice, calling ``finished(i)`` for each source as soffice moves past it.
+
+    soffice prints ``convert SOURCE -> TARGET using filter : ...`` as it
+    starts on each file, so a file is done when the next one is named, and
+    the last when soffice ends. Returns the exit status and what soffice said
+    on standard error.
+    """
+    index = {f"convert {source} -> ": i for i, source in enumerate(sources)}
+    pending: list[int] = []
+    told: set[int] = set()
+
+    def tell_pending() -> None:
+        for i in pending:
+            if i not in told:
+                told.add(i)
+                finished(i)
+        pending.clear()
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        late: list[bool] = []
+
+        def stop() -> None:
+            late.append(True)
+            process.kill()
+
+        timer = threading.Timer(timeout, stop)
+        timer.start()
+        try:
+            for line in process.stdout:
+                head = line.split(" -> ", 1)[0] + " -> "
+                i = index.get(head)
+                if i is None:  # a name with " -> " in it: look further
+                    i = next((n for key, n in index.items() if line.startswith(key)), None)
+                if i is not None:
+                    tell_pending()
+                    pending.append(i)
+            code = process.wait()
+        finally:
+            timer.cancel()
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        errors.seek(0)
+        said = errors.read()
+    if late:
+        raise subprocess.TimeoutExpired(command, timeout)
+    tell_pending()
+    for i in range(len(sources)):
+        if i not in told:
+            finished(i)
+    return code, said

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import os
+import queue
 import re
 import shutil
 import tempfile
@@ -219,29 +220,46 @@ def make_pdfs(
         rounds = math.ceil(len(todo) / (runs * CHUNK))
         size = math.ceil(len(todo) / (runs * rounds))
         chunks = [todo[start : start + size] for start in range(0, len(todo), size)]
+        # Threads wait on the soffice runs and move each PDF into place as it
+        # comes; this thread reports them, in the order they come.
+        settled: queue.SimpleQueue[tuple[int, str, str]] = queue.SimpleQueue()
         with tempfile.TemporaryDirectory(prefix="xlfuncs-pdf-") as folder:
 
-            def run(number_chunk: tuple[int, list[int]]) -> list[tuple[int, str, str]]:
-                number, chunk = number_chunk
-                return _print_chunk(paths, chunk, Path(folder) / str(number), mode, paper)
+            def run(number: int) -> None:
+                where = Path(folder) / str(number)
+                _print_chunk(paths, chunks[number], where, mode, paper, settled.put)
 
-            # Threads wait on the soffice runs; each run prints its workbooks.
             with ThreadPoolExecutor(runs, thread_name_prefix="xlfuncs-pdf") as pool:
-                for settled in pool.map(run, enumerate(chunks)):
-                    for index, status, reason in settled:
-                        settle(index, status, reason)
+                futures = [pool.submit(run, number) for number in range(len(chunks))]
+                left = len(todo)
+                while left:
+                    try:
+                        index, status, reason = settled.get(timeout=0.2)
+                    except queue.Empty:
+                        if all(future.done() for future in futures) and settled.empty():
+                            break
+                        continue
+                    settle(index, status, reason)
+                    left -= 1
+                for future in futures:
+                    future.result()  # a failure of this module's own: raised here
     return [result or (FAILED, "not printed") for result in results]
 
 
 def _print_chunk(
-    paths: Sequence[str], chunk: Sequence[int], folder: Path, mode: str, paper: str
-) -> list[tuple[int, str, str]]:
-    """One soffice run for the workbooks ``chunk``; each PDF moved into place."""
+    paths: Sequence[str],
+    chunk: Sequence[int],
+    folder: Path,
+    mode: str,
+    paper: str,
+    settle: Callable[[tuple[int, str, str]], None],
+) -> None:
+    """One soffice run for the workbooks ``chunk``: each PDF moved into place, and
+    ``settle((index, status, reason))`` called, as soon as soffice has printed it."""
     from .._recalc import LibreOfficeError, convert
 
     copies, printed = folder / "copies", folder / "printed"
     copies.mkdir(parents=True)
-    settled: list[tuple[int, str, str]] = []
     sources: list[tuple[int, Path]] = []
     for index in chunk:
         path = paths[index]
@@ -251,41 +269,52 @@ def _print_chunk(
             copy = copies / os.path.basename(path)
             copy.write_bytes(data)
         except PdfError as error:
-            settled.append((index, FAILED, str(error)))
+            settle((index, FAILED, str(error)))
             continue
         except OSError as error:
-            settled.append((index, FAILED, f"could not be read: {error.strerror or error}"))
+            settle((index, FAILED, f"could not be read: {error.strerror or error}"))
             continue
         sources.append((index, copy))
     if not sources:
-        return settled
+        return
+    targets = [printed / copy.with_suffix(".pdf").name for _, copy in sources]
+    done: set[int] = set()
+
+    def finished(number: int, problem: str = "") -> None:
+        if number in done:
+            return
+        done.add(number)
+        index, copy = sources[number]
+        copy.unlink(missing_ok=True)
+        settle((index, *_moved(targets[number], pdf_name(paths[index]), mode, problem)))
+
     # soffice takes a minute to start when the machine is busy, then about a second a file.
     timeout = 120.0 + 10.0 * len(sources)
     try:
-        made, problem = convert(
-            [copy for _, copy in sources], printed, ".pdf", recalculate=False, timeout=timeout
+        _, problem = convert(
+            [copy for _, copy in sources],
+            printed,
+            ".pdf",
+            recalculate=False,
+            timeout=timeout,
+            finished=finished,
         )
     except LibreOfficeError as error:  # uninstalled meanwhile
-        return settled + [(index, FAILED, str(error)) for index, _ in sources]
-    for (index, copy), pdf in zip(sources, made, strict=True):
-        copy.unlink(missing_ok=True)
-        target = pdf_name(paths[index])
-        if not pdf.exists():
-            why = problem or "soffice ended without writing it"
-            settled.append((index, FAILED, f"LibreOffice did not print it: {why}"))
-            continue
-        try:
-            save_atomically(
-                lambda part, pdf=pdf: shutil.copyfile(pdf, part), target, mode != "refuse"
-            )
-        except FileExistsError:
-            settled.append((index, FAILED, _exists_reason(os.path.basename(target))))
-            continue
-        except OSError as error:
-            reason = f"{os.path.basename(target)} could not be written: {error.strerror or error}"
-            settled.append((index, FAILED, reason))
-            continue
-        finally:
-            pdf.unlink(missing_ok=True)
-        settled.append((index, WRITTEN, ""))
-    return settled
+        problem = str(error)
+    for number in range(len(sources)):
+        finished(number, problem)
+
+
+def _moved(pdf: Path, target: str, mode: str, problem: str) -> tuple[str, str]:
+    """Move a PDF soffice printed into place; its status and reason."""
+    if not pdf.exists():
+        return FAILED, "LibreOffice did not print it" + (f": {problem}" if problem else "")
+    try:
+        save_atomically(lambda part: shutil.copyfile(pdf, part), target, mode != "refuse")
+    except FileExistsError:
+        return FAILED, _exists_reason(os.path.basename(target))
+    except OSError as error:
+        return FAILED, f"{os.path.basename(target)} could not be written: {error.strerror or error}"
+    finally:
+        pdf.unlink(missing_ok=True)
+    return WRITTEN, ""

@@ -475,7 +475,8 @@ def generate(
         by ``,``, or ``","`` with fields separated by ``;`` (as Excel in
         German, French and many other languages reads CSV files).
     progress : callable, optional
-        Called with each scenario's :class:`Outcome` as it completes.
+        Called with each scenario's :class:`Outcome` as it completes; with
+        ``pdf``, then with each PDF's (its ``file`` is ``NAME.pdf``).
     recalc : bool, default False
         Deprecated name of ``verify``, kept for one release.
     pdf : bool, default False
@@ -679,27 +680,31 @@ def _print_pdfs(
     from .._recalc import LibreOfficeError
     from .pdf import make_pdfs, pdf_name
 
-    printed = [
+    workbooks = [
         (slot, o) for slot, o in enumerate(report.outcomes) if o.status in (WRITTEN, SKIPPED)
     ]
     report.summary.pdf = True
 
     def done(index: int, status: str, reason: str) -> None:
-        slot, outcome = printed[index]
+        slot, outcome = workbooks[index]
         path = report.out_dir / pdf_name(outcome.file)
+        printed = Outcome(outcome.scenario, path.name, status, reason and f"PDF: {reason}")
         if status == FAILED:
-            failure = Outcome(outcome.scenario, path.name, FAILED, f"PDF: {reason}")
-            report.outcomes.append(failure)
-            if progress is not None:
-                progress(failure)
-            return
-        (report.pdfs if status == WRITTEN else report.pdfs_kept).append(path)
-        if slot < len(summary_rows) and summary_rows[slot] >= 0:
-            report.summary.pdf_made(summary_rows[slot])
+            report.outcomes.append(printed)
+        else:
+            (report.pdfs if status == WRITTEN else report.pdfs_kept).append(path)
+            if slot < len(summary_rows) and summary_rows[slot] >= 0:
+                report.summary.pdf_made(summary_rows[slot])
+        if progress is not None:
+            progress(printed)
 
     try:
         make_pdfs(
-            [report.out_dir / o.file for _, o in printed], mode, paper, max(1, processes), done
+            [report.out_dir / o.file for _, o in workbooks], mode, paper, max(1, processes), done
         )
     except LibreOfficeError as error:
         report.pdf_unavailable = f"no PDF made: {error}; the workbooks are written"
+    # In the scenarios' order, as they came from the soffice runs.
+    order = {pdf_name(o.file): n for n, (_, o) in enumerate(workbooks)}
+    for pdfs in (report.pdfs, report.pdfs_kept):
+        pdfs.sort(key=lambda path: order[path.name])
