@@ -239,6 +239,23 @@ def test_without_libreoffice_python_says_so_in_the_report(tmp_path, monkeypatch)
     assert {row[3] or "" for row in summary.iter_rows(min_row=2, values_only=True)} == {""}
 
 
+def test_a_pdf_libreoffice_does_not_print_is_a_failure_of_its_scenario(
+    tmp_path, monkeypatch, capsys
+):
+    broken = tmp_path / "soffice"
+    broken.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 81\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("SOFFICE", str(broken))
+    out = tmp_path / "out"
+    code = main(["generate", "--example", "--out", str(out), "--pdf", "--jobs", "2"])
+    printed = capsys.readouterr().out
+    assert code == 1
+    assert "5 written, 0 skipped, 5 failed" in printed
+    reason = "PDF: LibreOffice did not print it: soffice exited with 81: cannot open display"
+    assert " ".join(printed.split()).count(reason) == 5  # lines are wrapped
+    assert len(list(out.glob("*.xlsx"))) == 6 and not list(out.glob("*.pdf"))
+
+
 def test_an_unknown_paper_is_refused_naming_the_choices(tmp_path):
     with pytest.raises(InputError, match=r"paper must be one of 'a4', 'letter', got 'A3'"):
         generate(EXAMPLE_SCENARIOS, tmp_path, pdf=True, paper="A3")
@@ -266,6 +283,7 @@ def test_the_copy_printed_shows_only_summary_fitted_to_one_landscape_page(tmp_pa
         assert (setup.orientation, int(setup.paperSize)) == ("landscape", code)
         assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 1)
         assert book["Summary"].sheet_properties.pageSetUpPr.fitToPage
+        assert book["Summary"].print_options.horizontalCentered
         # Everything else is the workbook itself, stored values included.
         values = openpyxl.load_workbook(copy, data_only=True)
         original = openpyxl.load_workbook(workbook, data_only=True)

@@ -174,8 +174,9 @@ def convert(
     them); by default every formula is computed afresh. The sources' names
     must differ and ``out`` must not be their folder (:func:`recalculate`
     checks both). ``finished(i)`` is called, while soffice runs, for each
-    source ``i`` it is done with (it names each file as it starts on it);
-    the target may still be missing if soffice could not convert it.
+    source ``i`` it has moved past (it names each file as it starts on it),
+    whose target may still be missing if soffice could not convert it; the
+    others (the last, those never named) are known when this returns.
 
     Raises
     ------
@@ -228,9 +229,8 @@ def _run_reporting(
     """Run soffice, calling ``finished(i)`` for each source as soffice moves past it.
 
     soffice prints ``convert SOURCE -> TARGET using filter : ...`` as it
-    starts on each file, so a file is done when the next one is named, and
-    the last when soffice ends. Returns the exit status and what soffice said
-    on standard error.
+    starts on each file, so a file is done when the next one is named.
+    Returns the exit status and what soffice said on standard error.
     """
     index = {f"convert {source} -> ": i for i, source in enumerate(sources)}
     pending: list[int] = []
@@ -279,8 +279,4 @@ def _run_reporting(
         said = errors.read()
     if late:
         raise subprocess.TimeoutExpired(command, timeout)
-    tell_pending()
-    for i in range(len(sources)):
-        if i not in told:
-            finished(i)
     return code, said

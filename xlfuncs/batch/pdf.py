@@ -48,6 +48,8 @@ _PAGE_SETUP = re.compile(r"<pageSetup\b[^>]*?(?:/>|>.*?</pageSetup>)", re.DOTALL
 _BREAKS = re.compile(r"<(rowBreaks|colBreaks)\b[^>]*?(?:/>|>.*?</\1>)", re.DOTALL)
 _SHEET_PR = re.compile(r"<sheetPr\b[^>]*?(?:/>|>.*?</sheetPr>)", re.DOTALL)
 _FIT = re.compile(r"<pageSetUpPr\b[^>]*/>")
+_PRINT_OPTIONS = re.compile(r"<printOptions\b[^>]*/>")
+_MARGINS = re.compile(r"<pageMargins\b")
 # What follows pageSetup in a worksheet, in the order the schema gives.
 _AFTER_PAGE_SETUP = re.compile(
     r"<(?:headerFooter|rowBreaks|colBreaks|customProperties|cellWatches|ignoredErrors|"
@@ -118,12 +120,22 @@ def _unescape(text: str) -> str:
 
 
 def _one_page(xml: str, paper_size: int) -> str:
-    """A worksheet's XML set up to print on one landscape page of the given paper."""
+    """A worksheet's XML set up to print on one landscape page of the given paper,
+    centred across it."""
     setup = (
         f'<pageSetup orientation="landscape" paperSize="{paper_size}" '
         'fitToWidth="1" fitToHeight="1" />'
     )
     xml = _BREAKS.sub("", xml)
+    found = _PRINT_OPTIONS.search(xml)
+    if found is not None:
+        centred = re.sub(r'\s+horizontalCentered="[^"]*"', "", found.group())
+        centred = centred.replace("<printOptions", '<printOptions horizontalCentered="1"', 1)
+        xml = xml[: found.start()] + centred + xml[found.end() :]
+    else:
+        # printOptions comes just before pageMargins, or where pageSetup would be.
+        at = _MARGINS.search(xml) or _PAGE_SETUP.search(xml) or _AFTER_PAGE_SETUP.search(xml)
+        xml = xml[: at.start()] + '<printOptions horizontalCentered="1" />' + xml[at.start() :]
     if _PAGE_SETUP.search(xml):
         xml = _PAGE_SETUP.sub(setup, xml, count=1)
     else:
