@@ -4,7 +4,8 @@ Usage: python build/render_screenshots.py
 
 LibreOffice recalculates each workbook and prints its Summary sheet (the
 other sheets are hidden in a scratch copy) to PDF; pdftoppm (poppler-utils)
-turns the first page into a PNG.
+turns the first page into a PNG. Also docs/images/scenario_pdf.png: the PDF
+``xlfuncs generate --pdf`` writes for the example scenario with two options.
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
+import xlfuncs  # noqa: E402
 from xlfuncs._recalc import export_pdf  # noqa: E402
+from xlfuncs.batch import EXAMPLE_SCENARIOS  # noqa: E402
 from xlfuncs.templates import TEMPLATE_NAMES  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
+#: The example scenario whose PDF is shown: two options.
+PDF_SCENARIO = "Email drafting - errors are cheap"
 
 
 def summary_only(source: Path, target: Path) -> None:
@@ -57,7 +62,24 @@ def main() -> int:
                 check=True,
             )
             print(f"rendered {stem.with_suffix('.png').relative_to(ROOT)}")
+        render_scenario_pdf(scratch / "batch")
     return 0
+
+
+def render_scenario_pdf(folder: Path) -> None:
+    """The example scenario's PDF, as ``generate --pdf`` writes it, to scenario_pdf.png."""
+    import yaml
+
+    scenarios = yaml.safe_load(EXAMPLE_SCENARIOS.read_text(encoding="utf-8"))["scenarios"]
+    chosen = [s for s in scenarios if s["name"] == PDF_SCENARIO]
+    report = xlfuncs.generate(chosen, folder, pdf=True)
+    if not report.pdfs:
+        raise SystemExit(f"no PDF: {report.pdf_unavailable or report.failures}")
+    stem = IMAGES / "scenario_pdf"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "100", "-singlefile", report.pdfs[0], stem], check=True
+    )
+    print(f"rendered {stem.with_suffix('.png').relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
