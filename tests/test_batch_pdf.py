@@ -256,6 +256,33 @@ def test_a_pdf_libreoffice_does_not_print_is_a_failure_of_its_scenario(
     assert len(list(out.glob("*.xlsx"))) == 6 and not list(out.glob("*.pdf"))
 
 
+def test_stopping_the_batch_stops_libreoffice_at_once(tmp_path, monkeypatch):
+    """Ctrl-C while LibreOffice prints (here: a progress callback that raises it)."""
+    pid_file = tmp_path / "pid"
+    slow = tmp_path / "soffice"
+    # Names every file as soffice does, then hangs as if printing the last one.
+    slow.write_text(
+        "#!/bin/sh\n"
+        f'echo $$ > "{pid_file}"\n'
+        'for a in "$@"; do case "$a" in *.xlsx) '
+        'echo "convert $a -> /nowhere.pdf using filter : calc_pdf_Export";; esac; done\n'
+        "exec sleep 600\n"
+    )
+    slow.chmod(0o755)
+    monkeypatch.setenv("SOFFICE", str(slow))
+
+    def progress(outcome):
+        if outcome.file.endswith(".pdf"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        generate(two_scenarios(), tmp_path / "out", pdf=True, progress=progress)
+    pid = int(pid_file.read_text())
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    assert not list((tmp_path / "out").glob("*.pdf"))
+    assert not list((tmp_path / "out").glob(".*"))  # no temporary file left
+
+
 def test_an_unknown_paper_is_refused_naming_the_choices(tmp_path):
     with pytest.raises(InputError, match=r"paper must be one of 'a4', 'letter', got 'A3'"):
         generate(EXAMPLE_SCENARIOS, tmp_path, pdf=True, paper="A3")

@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -165,6 +166,7 @@ def convert(
     recalculate: bool = True,
     timeout: float = 600.0,
     finished: Callable[[int], None] | None = None,
+    cancel: threading.Event | None = None,
 ) -> tuple[list[Path], str]:
     """Convert files with one soffice run; returns the targets and what went wrong, if anything.
 
@@ -177,6 +179,7 @@ def convert(
     source ``i`` it has moved past (it names each file as it starts on it),
     whose target may still be missing if soffice could not convert it; the
     others (the last, those never named) are known when this returns.
+    With ``finished``, setting ``cancel`` stops soffice at once.
 
     Raises
     ------
@@ -209,7 +212,7 @@ def convert(
                 run = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
                 code, said = run.returncode, run.stderr or run.stdout
             else:
-                code, said = _run_reporting(command, sources, timeout, finished)
+                code, said = _run_reporting(command, sources, timeout, finished, cancel)
         except subprocess.TimeoutExpired:
             return targets, f"soffice did not finish within {timeout:g} s"
         except OSError as error:
@@ -225,6 +228,7 @@ def _run_reporting(
     sources: Sequence[Path],
     timeout: float,
     finished: Callable[[int], None],
+    cancel: threading.Event | None = None,
 ) -> tuple[int, str]:
     """Run soffice, calling ``finished(i)`` for each source as soffice moves past it.
 
@@ -253,12 +257,22 @@ def _run_reporting(
             errors="replace",
         )
         late: list[bool] = []
+        ended = threading.Event()
 
-        def stop() -> None:
-            late.append(True)
+        def watch() -> None:
+            """Stop soffice when it takes too long or the caller cancels."""
+            deadline = time.monotonic() + timeout
+            while not ended.wait(0.2):
+                if cancel is not None and cancel.is_set():
+                    break
+                if time.monotonic() > deadline:
+                    late.append(True)
+                    break
+            else:
+                return
             process.kill()
 
-        timer = threading.Timer(timeout, stop)
+        timer = threading.Thread(target=watch, daemon=True, name="xlfuncs-soffice-watch")
         timer.start()
         try:
             for line in process.stdout:
@@ -271,7 +285,8 @@ def _run_reporting(
                     pending.append(i)
             code = process.wait()
         finally:
-            timer.cancel()
+            ended.set()
+            timer.join()
             if process.poll() is None:
                 process.kill()
                 process.wait()

@@ -21,6 +21,7 @@ import queue
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -235,24 +236,30 @@ def make_pdfs(
         # Threads wait on the soffice runs and move each PDF into place as it
         # comes; this thread reports them, in the order they come.
         settled: queue.SimpleQueue[tuple[int, str, str]] = queue.SimpleQueue()
+        # Set when this thread is stopped (Ctrl-C): the soffice runs end at once.
+        cancel = threading.Event()
         with tempfile.TemporaryDirectory(prefix="xlfuncs-pdf-") as folder:
 
             def run(number: int) -> None:
                 where = Path(folder) / str(number)
-                _print_chunk(paths, chunks[number], where, mode, paper, settled.put)
+                _print_chunk(paths, chunks[number], where, mode, paper, settled.put, cancel)
 
             with ThreadPoolExecutor(runs, thread_name_prefix="xlfuncs-pdf") as pool:
                 futures = [pool.submit(run, number) for number in range(len(chunks))]
                 left = len(todo)
-                while left:
-                    try:
-                        index, status, reason = settled.get(timeout=0.2)
-                    except queue.Empty:
-                        if all(future.done() for future in futures) and settled.empty():
-                            break
-                        continue
-                    settle(index, status, reason)
-                    left -= 1
+                try:
+                    while left:
+                        try:
+                            index, status, reason = settled.get(timeout=0.2)
+                        except queue.Empty:
+                            if all(future.done() for future in futures) and settled.empty():
+                                break
+                            continue
+                        settle(index, status, reason)
+                        left -= 1
+                except BaseException:
+                    cancel.set()
+                    raise
                 for future in futures:
                     future.result()  # a failure of this module's own: raised here
     return [result or (FAILED, "not printed") for result in results]
@@ -265,6 +272,7 @@ def _print_chunk(
     mode: str,
     paper: str,
     settle: Callable[[tuple[int, str, str]], None],
+    cancel: threading.Event,
 ) -> None:
     """One soffice run for the workbooks ``chunk``: each PDF moved into place, and
     ``settle((index, status, reason))`` called, as soon as soffice has printed it."""
@@ -274,6 +282,8 @@ def _print_chunk(
     copies.mkdir(parents=True)
     sources: list[tuple[int, Path]] = []
     for index in chunk:
+        if cancel.is_set():
+            return
         path = paths[index]
         try:
             with open(path, "rb") as stream:
@@ -293,7 +303,7 @@ def _print_chunk(
     done: set[int] = set()
 
     def finished(number: int, problem: str = "") -> None:
-        if number in done:
+        if number in done or cancel.is_set():
             return
         done.add(number)
         index, copy = sources[number]
@@ -310,9 +320,12 @@ def _print_chunk(
             recalculate=False,
             timeout=timeout,
             finished=finished,
+            cancel=cancel,
         )
     except LibreOfficeError as error:  # uninstalled meanwhile
         problem = str(error)
+    if cancel.is_set():
+        return
     for number in range(len(sources)):
         finished(number, problem)
 
