@@ -294,6 +294,11 @@ def test_the_cli_refuses_an_unknown_paper(tmp_path, capsys):
         main(["generate", "--example", "--out", str(tmp_path), "--pdf", "--paper", "a3"])
     assert stopped.value.code == 2
     assert "--paper" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["generate", "--example", "--out", str(tmp_path), "--paper", "letter"])
+    assert stopped.value.code == 2
+    assert "give it with --pdf" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())
 
 
 def test_the_copy_printed_shows_only_summary_fitted_to_one_landscape_page(tmp_path):

@@ -67,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--paper",
         choices=("a4", "letter"),
-        default="a4",
+        default=None,
         type=str.lower,
         help="paper of the PDFs, landscape: a4 (the default) or letter (US Letter)",
     )
@@ -102,6 +102,8 @@ def run(arguments: argparse.Namespace) -> int:
         parser.error("give a scenario file or --example (one of them)")
     if arguments.jobs < 1:
         parser.error("--jobs must be 1 or more")
+    if arguments.paper is not None and not arguments.pdf:
+        parser.error("--paper sets the paper of the PDFs: give it with --pdf")
     if arguments.template is not None:
         from ._errors import InputError
         from .templates import check_name
@@ -148,7 +150,7 @@ def run(arguments: argparse.Namespace) -> int:
             csv_decimal=arguments.csv_decimal,
             progress=progress.update,
             pdf=arguments.pdf,
-            paper=arguments.paper,
+            paper=arguments.paper or "a4",
         )
     except KeyboardInterrupt:
         progress.close()
