@@ -38,6 +38,21 @@ def example_scenarios() -> list[dict]:
     return yaml.safe_load(EXAMPLE_SCENARIOS.read_text(encoding="utf-8"))["scenarios"]
 
 
+def with_four_long_options() -> list[dict]:
+    """The examples and a scenario of four options named with 60 characters each."""
+    scenarios = example_scenarios()
+    # Options of the support and email cases, whose TCOs stay in the millions.
+    options = [*scenarios[0]["options"], *scenarios[2]["options"]]
+    four = dict(scenarios[2], name="Four options with long names")
+    long = "with a long descriptive name, and then some more words " * 2
+    four["options"] = [
+        dict(option, name=f"Option {letter} {long}"[:60])
+        for letter, option in zip("ABCD", options, strict=True)
+    ]
+    four.pop("reference_option", None)
+    return [*scenarios, four]
+
+
 def pages(pdf: Path) -> tuple[int, tuple[float, float]]:
     """The number of pages and the first page's size in points, as pdfinfo reads them."""
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
@@ -107,14 +122,16 @@ def runs(log: Path) -> list[int]:
 @pytest.mark.libreoffice
 def test_each_pdf_is_one_a4_page_with_every_tco_as_summary_shows_it(tmp_path, counting_soffice):
     out = tmp_path / "out"
-    report = generate(EXAMPLE_SCENARIOS, out, pdf=True, jobs=2)
+    scenarios = with_four_long_options()
+    report = generate(scenarios, out, pdf=True, jobs=2)
     assert report.ok, report.failures
     workbooks = sorted(out.glob("*.xlsx"))
     workbooks.remove(out / "summary.xlsx")
     assert sorted(report.pdfs) == [w.with_suffix(".pdf") for w in workbooks]
     # Two workers: two soffice runs, each printing several workbooks.
-    assert sorted(runs(counting_soffice)) == [2, 3]
-    options = {s["name"]: len(s["options"]) for s in example_scenarios()}
+    assert sorted(runs(counting_soffice)) == [3, 3]
+    options = {s["name"]: len(s["options"]) for s in scenarios}
+    assert sorted(options.values()) == [2, 2, 2, 2, 3, 4]
     cells = tco_cells()
     for workbook in workbooks:
         pdf = workbook.with_suffix(".pdf")
