@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 import xlfuncs
-from xlfuncs._recalc import find_soffice
+from xlfuncs._libreoffice import find_soffice
 from xlfuncs.batch import EXAMPLE_SCENARIOS
 
 COUNT = 100

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 import openpyxl  # noqa: E402
 
 import xlfuncs  # noqa: E402
-from xlfuncs._recalc import export_pdf  # noqa: E402
+from xlfuncs._libreoffice import export_pdf  # noqa: E402
 from xlfuncs.batch import EXAMPLE_SCENARIOS  # noqa: E402
 from xlfuncs.templates import TEMPLATE_NAMES  # noqa: E402
 

@@ -22,11 +22,12 @@ from template_support import require_libreoffice
 
 import xlfuncs
 from xlfuncs import InputError
+from xlfuncs._errors import UnprintableWorkbookError
 from xlfuncs.batch import EXAMPLE_SCENARIOS
-from xlfuncs.batch.pdf import PdfError, summary_only
+from xlfuncs.batch.pdf import summary_only
 from xlfuncs.batch.run import generate
 from xlfuncs.batch.template import resolve_template
-from xlfuncs.batch.writer import Filler
+from xlfuncs.batch.write.filler import Filler
 from xlfuncs.cli import main
 
 #: Landscape page sizes in points (1/72 inch): A4 is 297 x 210 mm, US Letter 11 x 8.5 in.
@@ -93,7 +94,7 @@ def counting_soffice(tmp_path, monkeypatch):
     require_libreoffice()
     if shutil.which("pdfinfo") is None or shutil.which("pdftotext") is None:
         pytest.skip("pdfinfo and pdftotext (poppler-utils) are needed to read the PDFs")
-    from xlfuncs._recalc import find_soffice
+    from xlfuncs._libreoffice import find_soffice
 
     real = find_soffice()
     log = tmp_path / "soffice-runs.log"
@@ -344,7 +345,7 @@ def test_a_workbook_without_a_summary_sheet_cannot_be_printed(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "Figures"
     book.save(tmp_path / "other.xlsx")
-    with pytest.raises(PdfError, match="no Summary sheet"):
+    with pytest.raises(UnprintableWorkbookError, match="no Summary sheet"):
         summary_only((tmp_path / "other.xlsx").read_bytes())
-    with pytest.raises(PdfError, match="cannot be read"):
+    with pytest.raises(UnprintableWorkbookError, match="cannot be read"):
         summary_only(b"not a workbook")

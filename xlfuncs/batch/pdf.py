@@ -26,9 +26,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .._errors import InputError, XlfuncsError
+from .._errors import InputError, UnprintableWorkbookError
+from .._files.saving import save_atomically
 from .._ooxml import read_package, sheet_parts, write_package
-from .writer import save_atomically
 
 __all__ = ["PAPERS", "SHEET", "check_paper", "make_pdfs", "pdf_name", "summary_only"]
 
@@ -61,10 +61,6 @@ _AFTER_PAGE_SETUP = re.compile(
 _AFTER_SHEET_PR = re.compile(r"<(?:dimension|sheetViews|sheetFormatPr|cols|sheetData)\b")
 
 
-class PdfError(XlfuncsError):
-    """A workbook cannot be printed to PDF (it has no Summary sheet, or is unreadable)."""
-
-
 def check_paper(paper: str) -> str:
     """``paper`` in lower case, or :class:`InputError` naming what is allowed."""
     name = str(paper).strip().lower()
@@ -90,9 +86,9 @@ def summary_only(data: bytes, paper: str = "a4") -> bytes:
         book = parts["xl/workbook.xml"].decode("utf-8")
         part = sheet_parts(parts).get(SHEET)
     except Exception as error:
-        raise PdfError(f"the workbook cannot be read: {error}") from error
+        raise UnprintableWorkbookError(f"the workbook cannot be read: {error}") from error
     if part is None or part not in parts:
-        raise PdfError(f"the workbook has no {SHEET} sheet to print")
+        raise UnprintableWorkbookError(f"the workbook has no {SHEET} sheet to print")
     titles = [_unescape(_NAME.search(tag).group(1)) for tag in _SHEET_TAG.findall(book)]
     position = titles.index(SHEET)
 
@@ -204,7 +200,7 @@ def make_pdfs(
         LibreOffice is not installed and some PDF is to be made (the message
         says what to install); none is then made or refused.
     """
-    from .._recalc import PDF_INSTALL_HINT, LibreOfficeError, find_soffice
+    from .._libreoffice import PDF_INSTALL_HINT, LibreOfficeError, find_soffice
 
     paper = check_paper(paper)
     paths = [os.fspath(w) for w in workbooks]
@@ -276,7 +272,7 @@ def _print_chunk(
 ) -> None:
     """One soffice run for the workbooks ``chunk``: each PDF moved into place, and
     ``settle((index, status, reason))`` called, as soon as soffice has printed it."""
-    from .._recalc import LibreOfficeError, convert
+    from .._libreoffice import LibreOfficeError, convert
 
     copies, printed = folder / "copies", folder / "printed"
     copies.mkdir(parents=True)
@@ -290,7 +286,7 @@ def _print_chunk(
                 data = summary_only(stream.read(), paper)
             copy = copies / os.path.basename(path)
             copy.write_bytes(data)
-        except PdfError as error:
+        except UnprintableWorkbookError as error:
             settle((index, FAILED, str(error)))
             continue
         except OSError as error:
