@@ -47,11 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (1)")
     existing = parser.add_mutually_exclusive_group()
-    existing.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+    existing.add_argument("--overwrite", action="store_true", help="replace existing workbooks (and PDFs)")
     existing.add_argument(
         "--skip-existing",
         action="store_true",
-        help="keep existing workbooks and write the missing ones (resume a batch)",
+        help="keep existing workbooks and write the missing ones (resume a batch); "
+        "with --pdf, keep each PDF at least as new as its workbook",
     )
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     parser.add_argument(
