@@ -47,7 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (1)")
     existing = parser.add_mutually_exclusive_group()
-    existing.add_argument("--overwrite", action="store_true", help="replace existing workbooks (and PDFs)")
+    existing.add_argument(
+        "--overwrite", action="store_true", help="replace existing workbooks (and PDFs)"
+    )
     existing.add_argument(
         "--skip-existing",
         action="store_true",
