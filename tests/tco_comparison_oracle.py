@@ -35,15 +35,18 @@ def expected_figures(values: dict) -> dict[str, object]:
             v[p + "output_tokens"],
             v[p + "reasoning_tokens"],
         )
+        # Token prices are US dollars, in the workbook's currency at the US-dollar rate.
+        rate = v.get("usd_rate", 1.0)
+        prices = {k: v[p + k] * rate for k in ("input_price", "output_price", "cached_price")}
         api = xlfuncs.token_cost(
             tin,
             tout,
-            v[p + "input_price"],
-            v[p + "output_price"],
+            prices["input_price"],
+            prices["output_price"],
             treason,
             calls,
             v[p + "cached_share"],
-            v[p + "cached_price"],
+            prices["cached_price"],
         )
         tokens = calls * (tin + tout + treason)
         selfhost = xlfuncs.selfhost_cost(
@@ -60,6 +63,9 @@ def expected_figures(values: dict) -> dict[str, object]:
         monthly = v[p + "monthly_maintenance"] + v[p + "monthly_fixed"]
         tco = xlfuncs.tco(T, running, accuracy, per_error, upfront, monthly, n, g, d)
         per[letter] = {
+            "input_price_here": prices["input_price"],
+            "output_price_here": prices["output_price"],
+            "cached_price_here": prices["cached_price"],
             "api_cost": api,
             "tokens_per_task": tokens,
             "selfhost_cost": selfhost,

@@ -2,8 +2,8 @@
 
 The oracles are outside xlfuncs: ``pdfinfo`` counts the pages and measures
 them, ``pdftotext`` reads what LibreOffice drew, and each TCO's displayed
-text is worked out here from the cell's number format (``#,##0.00`` shows
-30923.6712 as ``30,923.67``), not by the code that wrote the workbook.
+text is worked out here from the cell's number format (``#,##0.00 "USD"``
+shows 30923.6712 as ``30,923.67 USD``), not by the code that wrote the workbook.
 """
 
 from __future__ import annotations
@@ -68,18 +68,39 @@ def text_of(pdf: Path) -> str:
     ).stdout
 
 
+#: Literal text of a number format: a quoted string, a backslash-escaped character, a space.
+_LITERAL = r'(?:"[^"]*"|\\.| )*'
+
+
+def _literal(text: str) -> str:
+    """What a format's literal text shows: quoted strings without their quotes, escapes
+    as the character."""
+    return "".join(
+        quoted or escaped or space
+        for quoted, escaped, space in re.findall(r'"([^"]*)"|\\(.)|( )', text)
+    )
+
+
 def displayed(value: float, number_format: str) -> str:
-    """How a spreadsheet shows ``value`` in a format such as ``#,##0`` or ``#,##0.00``."""
-    match = re.fullmatch(r"(#,##)?0(?:\.(0+))?", number_format)
+    """How a spreadsheet shows ``value`` in a format such as ``#,##0``, ``#,##0.00`` or
+    ``#,##0.00 "USD"`` (literal text before or after the number is shown as written)."""
+    match = re.fullmatch(f"({_LITERAL})(#,##)?0(?:\\.(0+))?({_LITERAL})", number_format)
     assert match, f"a format this test does not know: {number_format}"
-    decimals = len(match.group(2) or "")
-    return f"{value:,.{decimals}f}" if match.group(1) else f"{value:.{decimals}f}"
+    before, grouped, decimals, after = match.groups()
+    places = len(decimals or "")
+    number = f"{value:,.{places}f}" if grouped else f"{value:.{places}f}"
+    return _literal(before) + number + _literal(after)
 
 
 def test_displayed_follows_the_number_format():
     assert displayed(30923.6712, "#,##0.00") == "30,923.67"
     assert displayed(1716285.7, "#,##0") == "1,716,286"
     assert displayed(0.5, "0.0000") == "0.5000"
+    assert displayed(30923.6712, '#,##0.00 "USD"') == "30,923.67 USD"
+    assert displayed(1716285.7, '"EUR" #,##0') == "EUR 1,716,286"
+    assert displayed(2.5, "0.0\\ \\%") == "2.5 %"
+    with pytest.raises(AssertionError, match="does not know"):
+        displayed(1.0, "0.00%")
 
 
 def tco_cells() -> list[tuple[str, str]]:
@@ -150,10 +171,13 @@ def test_each_pdf_is_one_a4_page_with_every_tco_as_summary_shows_it(tmp_path, co
             assert shown in text, (pdf.name, coordinate, shown)
     summary = openpyxl.load_workbook(out / "summary.xlsx").active
     headings = [c.value for c in summary[1]]
-    assert headings[:4] == ["Scenario", "Option", "Workbook", "PDF"]
+    assert headings[:5] == ["Scenario", "Option", "Workbook", "PDF", "Currency"]
     for row in summary.iter_rows(min_row=2, values_only=True):
         assert row[3] == Path(row[2]).with_suffix(".pdf").name
         assert (out / row[3]).exists()
+        assert row[4] == "USD"  # the examples name no currency: the templates' default
+    csv_headings = (out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert csv_headings.startswith('"Scenario","Option","Workbook","PDF","Currency",')
 
 
 def two_scenarios() -> list[dict]:

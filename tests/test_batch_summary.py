@@ -183,7 +183,15 @@ def test_every_summary_column_equals_the_recalculated_workbook(batches, tmp_path
     book = template.build({}, tmp_path / "layout.xlsx")  # where each figure is
     table = report.summary
     columns = template.summary_columns
-    first = 3 if template.summary_by_option else 2
+    # Scenario, [Option,] Workbook and Currency come before the declared columns.
+    headings = list(table.headings)
+    first = len(headings) - len(columns)
+    assert headings[:first] == [
+        "Scenario",
+        *(["Option"] if template.summary_by_option else []),
+        "Workbook",
+        "Currency",
+    ]
     # One row per scenario (and per option the scenario gives), in the file's order.
     expected_rows = [
         (case["name"], option.get("name", ""))
@@ -200,7 +208,8 @@ def test_every_summary_column_equals_the_recalculated_workbook(batches, tmp_path
         options = [o.get("name") for o in SCENARIOS[name][scenario].get("options", [{}])]
         letter = letters[options.index(row[1])] if template.summary_by_option else None
         workbook = workbooks[scenario]
-        assert row[first - 1] == report.written[scenario].name
+        assert row[headings.index("Workbook")] == report.written[scenario].name
+        assert row[headings.index("Currency")] == SCENARIOS[name][scenario].get("currency", "USD")
         for column, value in zip(columns, row[first:], strict=True):
             key = column.key.format(x=letter) if letter else column.key
             sheet, cell = book.figures.get(key) or book.texts[key]
@@ -240,14 +249,16 @@ def test_figures_made_with_the_workbooks_equal_the_summarys_own(tmp_path, name):
 @pytest.mark.libreoffice
 def test_ties_and_equal_accuracies_take_the_workbooks_branch(batches):
     report, _ = batches["tco_comparison"]
+    at = report.summary.headings.index
     twin_1, twin_2, _ = report.summary_rows()[:3]
     # Twins cost the same: the first given is the cheapest on a tie; twin 2 is the reference.
     assert twin_1[-1] == "perfect"  # accuracy 1: no error cost, the cheapest
-    assert twin_1[3] == "twin 2"
-    assert twin_1[6] == twin_2[6]
+    assert twin_1[at("Reference option")] == "twin 2"
+    assert twin_1[at("TCO")] == twin_2[at("TCO")]
     report, _ = batches["breakeven_accuracy"]
+    at = report.summary.headings.index
     equal = report.summary_rows()[1]
-    assert equal[3] is None  # "no break-even: equal accuracies"
+    assert equal[at("Break-even cost per error")] is None  # "no break-even: equal accuracies"
 
 
 @pytest.mark.parametrize(
@@ -283,11 +294,11 @@ def test_describe_lists_the_declared_inputs_and_what_must_be_given():
     ) in text
     assert "  calls (calls): 0 or more; default 1" in text
     assert "  accuracy (fraction): between 0 and 1; required" in text
-    assert "  cached_price (money per 1M tokens): 0 or more; default: the same as input_price" in (
+    assert "  cached_price (USD per 1M tokens): 0 or more; default: the same as input_price" in (
         text
     )
     assert (
-        "  hourly_rate (money per hour): 0 or more; required when build_hours is above 0 "
+        "  hourly_rate (currency per hour): 0 or more; required when build_hours is above 0 "
         "(otherwise default 0)"
     ) in text
     assert "must be given" not in text
@@ -420,17 +431,27 @@ def test_a_template_without_option_rows_has_a_row_per_scenario(tmp_path):
         ["short", "short.xlsx"],
         ["long", "long.xlsx"],
     ]
-    assert all(len(row) == 5 for row in report.summary_rows())
+    assert all(len(row) == 6 for row in report.summary_rows())
+    assert [row[2] for row in report.summary_rows()] == ["USD", "USD"]
     sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx").active
-    assert [cell.value for cell in sheet[1]][:3] == [
+    assert [cell.value for cell in sheet[1]][:4] == [
         "Scenario",
         "Workbook",
+        "Currency",
         "Small model with scaffolding: TCO",
     ]
-    # The template declares money for the two TCOs and whole tasks for the break-even.
+    # The template declares amounts for the two TCOs (in the batch's one currency) and
+    # whole tasks for the break-even.
     for row in (2, 3):
-        formats = [sheet.cell(row, column).number_format for column in range(1, 6)]
-        assert formats == ["General", "General", "#,##0.00", "#,##0.00", "#,##0"]
+        formats = [sheet.cell(row, column).number_format for column in range(1, 7)]
+        assert formats == [
+            "General",
+            "General",
+            "General",
+            '#,##0.00 "USD"',
+            '#,##0.00 "USD"',
+            "#,##0",
+        ]
 
 
 def test_with_two_options_each_row_shows_its_own_options_figures():
@@ -444,5 +465,6 @@ def test_with_two_options_each_row_shows_its_own_options_figures():
     assert (safe[1], underwater[1]) == ("safe", "underwater")
     # By hand: margin (price - cost) / price, today and after one year of the changes:
     # safe 0.5 both; underwater (1 - 2) / 1 = -1 today, (0.5 - 2) / 0.5 = -3 after a year.
-    assert safe[3:5] == pytest.approx([0.5, 0.5])
-    assert underwater[3:5] == pytest.approx([-1.0, -3.0])
+    assert (safe[3], underwater[3]) == ("USD", "USD")  # the currency column
+    assert safe[4:6] == pytest.approx([0.5, 0.5])
+    assert underwater[4:6] == pytest.approx([-1.0, -3.0])

@@ -42,6 +42,10 @@ def tco_inputs(draw_):
         "annual_discount_rate": draw_(amounts(-0.05, 0.4)),
         "reference_option": draw_(st.sampled_from(OPTIONS)),
     }
+    # Token prices are US dollars, converted at the rate: 1 in USD, any rate in another.
+    currency = draw_(st.sampled_from(["USD", "EUR", "JPY"]))
+    values["currency"] = currency
+    values["usd_rate"] = 1.0 if currency == "USD" else draw_(amounts(0.01, 200, 4))
     for letter in OPTIONS:
         p = letter.lower() + "_"
         values |= {
@@ -70,6 +74,14 @@ def tco_inputs(draw_):
             p + "monthly_maintenance": draw_(amounts(0, 50_000, 2)),
             p + "monthly_fixed": draw_(amounts(0, 50_000, 2)),
         }
+    # Two options of one name fail a check of their own (tested apart): names distinct,
+    # as Excel compares text (without regard to case).
+    seen: set[str] = set()
+    for letter in OPTIONS:
+        key = letter.lower() + "_name"
+        if values[key].casefold() in seen:
+            values[key] = f"{values[key]} {letter}"
+        seen.add(values[key].casefold())
     return values
 
 
@@ -103,7 +115,8 @@ def expected_texts(values: dict) -> dict[str, str]:
             text = f"Check input: {failing}."
         elif letter == ref:
             text = (
-                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} over "
+                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} "
+                f"{v.get('currency', 'USD')} over "
                 f"{int(v['months'])} months, rank {o['rank']} of {len(ordered)}."
             )
         elif isinstance(be, str):

@@ -33,6 +33,7 @@ __all__ = [
     "discount_factor",
     "discount_series",
     "error_cost",
+    "from_usd",
     "frontier_premium",
     "growth_factor",
     "margin",
@@ -138,6 +139,16 @@ def token_cost(
     if calls is None or (not isinstance(calls, str) and calls == 1):
         return per_call
     return f"{_arg(calls)}*{per_call}"
+
+
+def from_usd(usd_amount: str, usd_rate: str) -> str:
+    """A US-dollar amount (a model's list price) in the workbook's currency:
+    ``usd_amount * usd_rate``, the rate being units of that currency per US dollar.
+
+    >>> from_usd("b_input_price", "usd_rate")
+    'b_input_price*usd_rate'
+    """
+    return f"{_arg(usd_amount)}*{_arg(usd_rate)}"
 
 
 def selfhost_cost(
