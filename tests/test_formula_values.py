@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 import reference_models as ref
@@ -44,8 +45,16 @@ CASES = {
     "token_cost": (
         {"token_cost"},
         "token_cost",
-        ["input_tokens", "output_tokens", "input_price", "output_price", "reasoning_tokens"]
-        + ["calls", "cached_share", "cached_price"],
+        [
+            "input_tokens",
+            "output_tokens",
+            "input_price",
+            "output_price",
+            "reasoning_tokens",
+            "calls",
+            "cached_share",
+            "cached_price",
+        ],
         lambda a: fx.token_cost(*a),
         lambda *v: ref.token_cost(*v),
         lambda i, o, ip, op, r, c, s, cp: c * (i * (ip + cp) + (o + r) * op) / 1e6,
@@ -128,9 +137,15 @@ CASES = {
     "breakeven_accuracy": (
         {"frontier_premium", "breakeven_accuracy"},
         "breakeven_accuracy",
-        ["efficient_cost_per_task", "frontier_cost_per_task", "frontier_accuracy"]
-        + ["cost_per_error", "efficient_monthly_fixed", "frontier_monthly_fixed"]
-        + ["tasks_per_month"],
+        [
+            "efficient_cost_per_task",
+            "frontier_cost_per_task",
+            "frontier_accuracy",
+            "cost_per_error",
+            "efficient_monthly_fixed",
+            "frontier_monthly_fixed",
+            "tasks_per_month",
+        ],
         lambda a: fx.breakeven_accuracy(
             fx.frontier_premium(a[0], a[1], a[4], a[5], a[6]), a[2], a[3]
         ),
@@ -140,8 +155,14 @@ CASES = {
     "breakeven_accuracy_gap": (
         {"frontier_premium", "breakeven_accuracy"},
         "breakeven_accuracy",
-        ["frontier_cost_per_task", "frontier_accuracy", "cost_per_error"]
-        + ["efficient_monthly_fixed", "frontier_monthly_fixed", "tasks_per_month"],
+        [
+            "frontier_cost_per_task",
+            "frontier_accuracy",
+            "cost_per_error",
+            "efficient_monthly_fixed",
+            "frontier_monthly_fixed",
+            "tasks_per_month",
+        ],
         # the premium given as the frontier's extra cost per task (the template's table)
         lambda a: fx.breakeven_accuracy(
             fx.frontier_premium(None, a[0], a[3], a[4], a[5]), a[1], a[2]
@@ -152,9 +173,15 @@ CASES = {
     "breakeven_error_cost": (
         {"frontier_premium", "breakeven_error_cost"},
         "breakeven_error_cost",
-        ["efficient_cost_per_task", "efficient_accuracy", "frontier_cost_per_task"]
-        + ["frontier_accuracy", "efficient_monthly_fixed", "frontier_monthly_fixed"]
-        + ["tasks_per_month"],
+        [
+            "efficient_cost_per_task",
+            "efficient_accuracy",
+            "frontier_cost_per_task",
+            "frontier_accuracy",
+            "efficient_monthly_fixed",
+            "frontier_monthly_fixed",
+            "tasks_per_month",
+        ],
         lambda a: fx.breakeven_error_cost(
             fx.frontier_premium(a[0], a[2], a[4], a[5], a[6]), a[1], a[3]
         ),
@@ -457,6 +484,6 @@ def test_every_builder_is_checked_against_the_reference():
 
 def test_the_reference_is_not_the_core():
     """The oracle imports nothing from the package it checks."""
-    source = open(ref.__file__, encoding="utf-8").read()
+    source = Path(ref.__file__).read_text(encoding="utf-8")
     assert "import xlfuncs" not in source and "from xlfuncs" not in source
     assert math.isclose(ref.tco(10, 1, 1, 0, months=2), 20)  # a hand calculation
