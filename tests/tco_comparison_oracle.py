@@ -1,11 +1,15 @@
 """The figures of tco_comparison.xlsx worked out with the Python functions of SPEC.
 
+TCO comes from the month-by-month reference (:mod:`reference_models`), the
+other figures from the numeric core.
+
 Shared by the template's tests and the batch tests, which compare every
 figure LibreOffice calculates in a workbook with these.
 """
 
 from __future__ import annotations
 
+import reference_models
 from template_support import timeline_figures
 
 import xlfuncs
@@ -25,8 +29,12 @@ def expected_figures(values: dict) -> dict[str, object]:
     per: dict[str, dict[str, float]] = {}
     # TCO of 1 task a month at 1 per task (accuracy 1) is the discounted volume factor;
     # TCO of 1 a month fixed is the discounted fixed-cost factor.
-    volume_factor = xlfuncs.tco(1, 1, 1, 0, months=n, monthly_growth=g, annual_discount_rate=d)
-    fixed_factor = xlfuncs.tco(0, 0, 1, 0, monthly_fixed=1, months=n, annual_discount_rate=d)
+    volume_factor = reference_models.tco(
+        1, 1, 1, 0, months=n, monthly_growth=g, annual_discount_rate=d
+    )
+    fixed_factor = reference_models.tco(
+        0, 0, 1, 0, monthly_fixed=1, months=n, annual_discount_rate=d
+    )
     for letter in OPTIONS:
         p = letter.lower() + "_"
         calls, tin, tout, treason = (
@@ -58,7 +66,7 @@ def expected_figures(values: dict) -> dict[str, object]:
         errors = xlfuncs.error_cost(accuracy, *error_args)
         upfront = v[p + "build_hours"] * v[p + "hourly_rate"]
         monthly = v[p + "monthly_maintenance"] + v[p + "monthly_fixed"]
-        tco = xlfuncs.tco(T, running, accuracy, per_error, upfront, monthly, n, g, d)
+        tco = reference_models.tco(T, running, accuracy, per_error, upfront, monthly, n, g, d)
         per[letter] = {
             "api_cost": api,
             "tokens_per_task": tokens,
@@ -142,13 +150,15 @@ def expected_figures(values: dict) -> dict[str, object]:
         for m in range(1, template.MAX_MONTHS + 1):
             # One month of TCO, undiscounted, at that month's volume.
             cost = (
-                xlfuncs.tco(T * (1 + g) ** (m - 1), *args, monthly_fixed=o["fixed"], months=1)
+                reference_models.tco(
+                    T * (1 + g) ** (m - 1), *args, monthly_fixed=o["fixed"], months=1
+                )
                 if m <= n
                 else 0.0
             )
             out[f"timeline.cost.{letter}.{m}"] = cost
             out[f"timeline.discounted.{letter}.{m}"] = cost / (1 + r) ** m
-            out[f"timeline.cumulative.{letter}.{m}"] = xlfuncs.tco(
+            out[f"timeline.cumulative.{letter}.{m}"] = reference_models.tco(
                 T, *args, o["upfront"], o["fixed"], min(m, n), g, d
             )
     for k in range(1, len(OPTIONS) + 1):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import pytest
+import reference_models as ref
 from hypothesis import strategies as st
 from template_support import (
     amounts,
@@ -32,6 +33,8 @@ from xlfuncs.templates import paying_for_thinking as test_time_compute
 from xlfuncs.templates._workbook import resolve_inputs
 
 RANDOM_SETS = 12
+#: What Summary says under its title with the default inputs.
+SUBTITLE = "Illustrative default inputs: type your own on Inputs."
 
 
 def _no_answer(value: float, words: str) -> float | str:
@@ -83,8 +86,8 @@ def breakeven_expected(v: dict) -> tuple[dict, dict]:
     )
     # One month of TCO, undiscounted.
     monthly = {
-        "efficient": xlfuncs.tco(T, e, ea, cpe, monthly_fixed=ef, months=1),
-        "frontier": xlfuncs.tco(T, f, fa, cpe, monthly_fixed=ff, months=1),
+        "efficient": ref.tco(T, e, ea, cpe, monthly_fixed=ef, months=1),
+        "frontier": ref.tco(T, f, fa, cpe, monthly_fixed=ff, months=1),
     }
     figures = {
         "calc.frontier_premium": f - e + (ff - ef) / T,  # the numerator both break-evens share
@@ -369,10 +372,10 @@ def scaffolding_expected(v: dict) -> tuple[dict, dict]:
     frontier_errors = xlfuncs.error_cost(v["frontier_accuracy"], cpe)
     small_all_in = small_cost + small_errors
     frontier_all_in = v["frontier_cost_per_task"] + frontier_errors
-    volume = xlfuncs.tco(1, 1, 1, 0, months=n, monthly_growth=g, annual_discount_rate=d)
-    fixed_f = xlfuncs.tco(0, 0, 1, 0, monthly_fixed=1, months=n, annual_discount_rate=d)
-    small_tco = xlfuncs.tco(T, small_cost, v["small_accuracy"], cpe, upfront, upkeep, n, g, d)
-    frontier_tco = xlfuncs.tco(
+    volume = ref.tco(1, 1, 1, 0, months=n, monthly_growth=g, annual_discount_rate=d)
+    fixed_f = ref.tco(0, 0, 1, 0, monthly_fixed=1, months=n, annual_discount_rate=d)
+    small_tco = ref.tco(T, small_cost, v["small_accuracy"], cpe, upfront, upkeep, n, g, d)
+    frontier_tco = ref.tco(
         T,
         v["frontier_cost_per_task"],
         v["frontier_accuracy"],
@@ -556,7 +559,7 @@ def test_words_equal_the_python_reading(books, name):
     for index, (values, book, wb) in enumerate(books[name]):
         want = {
             "overall_flag": "All checks pass",
-            **scenario_texts(values, "Illustrative default inputs: type your own on Inputs."),
+            **scenario_texts(values, SUBTITLE),
             **expected(values)[1],
         }
         for key, (sheet, cell) in book.texts.items():
