@@ -1,7 +1,7 @@
 """Time of the README's quick start on a fresh copy of the repository, and its share installing.
 
 Copies the committed files of the repository into a temporary folder (as a
-``git clone`` would give them), runs ``sh quickstart.sh`` there with the
+``git clone`` would give them), runs ``python3 quickstart.py`` there with the
 system ``python3`` as a new user would, then deletes the workbooks and runs
 it again: the second run finds the virtual environment ready, so it times
 the workbooks alone, and the difference is the set-up (virtual environment
@@ -36,7 +36,12 @@ def run(folder: Path) -> float:
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     start = time.perf_counter()
     subprocess.run(
-        ["sh", "quickstart.sh"], cwd=folder, env=env, check=True, capture_output=True, text=True
+        ["python3", "quickstart.py"],
+        cwd=folder,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return time.perf_counter() - start
 
@@ -49,7 +54,7 @@ def main() -> None:
         shutil.rmtree(folder / "my-workbooks")
         workbooks = run(folder)
     setup = total - workbooks
-    print("quick start on a fresh copy of the repository (sh quickstart.sh):")
+    print("quick start on a fresh copy of the repository (python3 quickstart.py):")
     print(f"  wall time          {total:6.1f} s")
     print(f"  setting up         {setup:6.1f} s  (virtual environment and install)")
     print(f"  writing workbooks  {workbooks:6.1f} s  (timed again with the set-up done)")

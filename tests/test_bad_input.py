@@ -504,12 +504,11 @@ MONTE_CARLO_ALLOWED = {
     ],
     "correlation": [
         *NOT_NUMBERS,
-        (-1.01, "must be between -1 and 1, got -1.01 (enter -1.01% or -0.0101)"),
-        (1.5, "must be between -1 and 1, got 1.5 (enter 1.5% or 0.015)"),
-        # a rank correlation typed as a percentage without the % sign
-        (50, "must be between -1 and 1, got 50 (enter 50% or 0.5)"),
-        (-2, "must be between -1 and 1, got -2 (enter -2% or -0.02)"),
-        # above 100 it cannot be a percentage typed without the % sign
+        # A correlation is no share, rate or accuracy: no percent hint.
+        (-1.01, "must be between -1 and 1, got -1.01"),
+        (1.5, "must be between -1 and 1, got 1.5"),
+        (50, "must be between -1 and 1, got 50"),
+        (-2, "must be between -1 and 1, got -2"),
         (150, "must be between -1 and 1, got 150"),
     ],
 }
@@ -549,3 +548,35 @@ def test_blank_monte_carlo_setting_means_the_default(function):
         with_volume = dict(_OPTION, tasks_per_month=1000)
         blank = function(with_volume, with_volume, None)
         assert blank == function(with_volume, with_volume) == 0.0
+
+
+#: The arguments that are shares, rates or accuracies, held as fractions: only
+#: these read a number such as 8 as a percentage typed without its % sign.
+PERCENT_ARGUMENTS = {
+    "accuracy",
+    "efficient_accuracy",
+    "frontier_accuracy",
+    "catch_rate",
+    "cached_share",
+    "utilization",
+    "monthly_growth",
+    "annual_discount_rate",
+    "annual_price_change",
+    "annual_cost_change",
+    "percentiles",  # the share of trials below each percentile: 90 means 0.9
+}
+
+
+def test_only_shares_rates_and_accuracies_suggest_a_percentage():
+    import xlfuncs.udfs
+    from xlfuncs.udfs import __all__ as excel_functions
+
+    hinted, seen = set(), set()
+    for function_name in excel_functions:
+        for name, rule in xlfuncs.udfs.__dict__[function_name].core.rules.items():
+            if isinstance(rule, xlfuncs._validation.Rule):
+                seen.add(name)
+                if rule.hint(50) or rule.hint(8) or rule.hint(-2):
+                    hinted.add(name)
+    assert "correlation" in seen
+    assert hinted == PERCENT_ARGUMENTS

@@ -6,6 +6,9 @@ import ast
 import importlib
 import inspect
 import pkgutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ import xlwings as xw
 
 import xlfuncs
 from xlfuncs._excel import FunctionInputError
+from xlfuncs._install import pip_install
 from xlfuncs._recalc import recalculate
 from xlfuncs.batch.scenarios import ScenarioFileError
 from xlfuncs.batch.template import resolve_template
@@ -125,3 +129,100 @@ def test_recalculate_refuses_clashing_names_with_an_input_error(tmp_path):
     same = [tmp_path / "a" / "x.xlsx", tmp_path / "b" / "x.xlsx"]
     with pytest.raises(xlfuncs.InputError, match="file names must differ"):
         recalculate(same, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: xlfuncs.tco(1000),
+            "tco() missing 3 required arguments: 'cost_per_task', 'accuracy' and 'cost_per_error'",
+        ),
+        (lambda: xlfuncs.margin(price=2), "margin() missing 1 required argument: 'cost'"),
+        (lambda: xlfuncs.token_cost(), None),
+        (lambda: xlfuncs.tco_sim(), None),
+        (lambda: xlfuncs.model_price(), None),
+    ],
+)
+def test_a_required_argument_left_out_in_python_is_a_type_error(call, message):
+    """As for any Python function; Python's own TypeError where the signature says it."""
+    with pytest.raises(TypeError) as caught:
+        call()
+    if message is not None:
+        assert str(caught.value) == message
+        assert isinstance(caught.value, xlfuncs.ArgumentError)
+
+
+def test_a_blank_required_argument_is_still_an_input_error_naming_it():
+    # None is what a blank cell gives: the argument was given, and is wrong.
+    with pytest.raises(xlfuncs.InputError, match=r"^TCO: cost_per_error is required, got a blank$"):
+        xlfuncs.tco(1000, 0.01, 0.9, None)
+
+
+def _run_without(package: str, code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh Python where importing ``package`` fails, as if not installed."""
+    hide = (
+        f"import sys\nsys.modules[{package!r}] = None  # import {package} now raises ImportError\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", hide + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=PACKAGE.parent,
+        check=False,
+    )
+
+
+def test_the_excel_functions_without_xlwings_raise_missing_dependency_error():
+    done = _run_without(
+        "xlwings",
+        """
+        import xlfuncs
+        try:
+            import xlfuncs.udfs
+        except ImportError as error:
+            print(type(error).__name__, isinstance(error, xlfuncs.XlfuncsError))
+            print(error)
+        """,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "MissingDependencyError True",
+        f"The Excel functions need xlwings: {pip_install(chr(34) + 'xlwings>=0.33' + chr(34))}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("package", "code", "requirement"),
+    [
+        ("xlwings", "import xlfuncs.udfs", '"xlwings>=0.33"'),
+        ("genai_prices", "xlfuncs.model_price('gpt-4o')", '"genai-prices>=0.0.23"'),
+        (
+            "matplotlib",
+            "from xlfuncs._tornado_chart import draw_tornado; draw_tornado(None, 'x.png', 't')",
+            '"matplotlib>=3.7"',
+        ),
+    ],
+)
+def test_every_install_hint_names_the_running_python(package, code, requirement):
+    done = _run_without(
+        package,
+        f"""
+        import xlfuncs
+        try:
+            {code}
+        except xlfuncs.MissingDependencyError as error:
+            print(error)
+        """,
+    )
+    assert done.returncode == 0, done.stderr
+    hint = f"{sys.executable} -m pip install {requirement}"
+    assert done.stdout.strip().endswith(hint), done.stdout
+
+
+def test_an_install_hint_quotes_a_python_path_with_spaces(monkeypatch):
+    monkeypatch.setattr(sys, "executable", r"C:\Program Files\xlfuncs\.venv\Scripts\python.exe")
+    assert pip_install('"genai-prices>=0.0.23"') == (
+        r'"C:\Program Files\xlfuncs\.venv\Scripts\python.exe" -m pip install '
+        '"genai-prices>=0.0.23"'
+    )

@@ -80,6 +80,7 @@ def test_the_sdist_holds_everything_the_readme_and_docs_link_to(dist):
     # ...and each of them exists in the repository, so the links work there too.
     assert all((ROOT / p).exists() for p in linked)
     assert PurePosixPath("quickstart.sh") in names
+    assert PurePosixPath("quickstart.py") in names
 
 
 def test_the_wheel_holds_the_package_and_its_template_workbooks(dist):
@@ -107,16 +108,20 @@ def _declared(package: str) -> str:
 
 
 def test_install_hints_name_the_missing_package_with_its_declared_versions():
+    from xlfuncs import _install
     from xlfuncs._price_data import INSTALL_COMMAND
 
-    assert f'pip install "{_declared("genai-prices")}"' == INSTALL_COMMAND
-    udfs_source = (ROOT / "xlfuncs" / "udfs.py").read_text(encoding="utf-8")
-    assert f'pip install "{_declared("xlwings")}"' in udfs_source
-    chart_source = (ROOT / "xlfuncs" / "_tornado_chart.py").read_text(encoding="utf-8")
-    assert f'pip install "{_declared("matplotlib")}"' in chart_source
-    # No hint anywhere in the package asks pip for xlfuncs itself, which is not on PyPI.
-    for module in (ROOT / "xlfuncs").rglob("*.py"):
-        assert 'pip install "xlfuncs' not in module.read_text(encoding="utf-8"), module
+    assert f'"{_declared("genai-prices")}"' == _install.GENAI_PRICES
+    assert f'"{_declared("xlwings")}"' == _install.XLWINGS
+    assert f'"{_declared("matplotlib")}"' == _install.MATPLOTLIB
+    assert _install.pip_install(_install.GENAI_PRICES) == INSTALL_COMMAND
+    # No hint anywhere in the package, nor in the changelog, asks pip for xlfuncs
+    # itself, which is not on PyPI.
+    texts = [*(ROOT / "xlfuncs").rglob("*.py"), *(ROOT / "xlfuncs").rglob("*.yaml")]
+    for path in [*texts, ROOT / "CHANGELOG.md"]:
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n"):
+            if re.search(r'pip install (--upgrade )?"?xlfuncs(?![\w.-])', paragraph):
+                assert "fails while xlfuncs is not on PyPI" in paragraph, (path, paragraph)
 
 
 @pytest.mark.parametrize(
@@ -140,3 +145,7 @@ def test_ci_ends_with_the_readme_test_command():
     # Everything that command needs on a fresh machine, .ci/run installs.
     assert '".[test,e2e]"' in "\n".join(ci)
     assert "nodejs" in "\n".join(ci) and "libreoffice" in "\n".join(ci)
+    assert "pdftotext" in "\n".join(ci) and "poppler-utils" in "\n".join(ci)
+    # An environment of its own: the quick start's .venv is the user's.
+    assert "python3 -m venv .venv-ci" in ci and ". .venv-ci/bin/activate" in ci
+    assert not [line for line in ci if re.search(r"\.venv(?![-\w])", line) and line[:1] != "#"]

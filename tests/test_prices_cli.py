@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from datetime import date
 
 import pytest
@@ -56,7 +57,7 @@ def test_table_shows_prices_dates_and_where_they_come_from(capsys):
     assert "US dollars per 1,000,000 tokens on 2025-07-01." in out
     assert "tiered: base tier" in out
     assert f"genai-prices {genai_prices.__version__}" in out
-    assert "pip install --upgrade genai-prices" in out
+    assert f"{sys.executable} -m pip install --upgrade genai-prices" in out
 
 
 def test_unknown_model_is_reported_and_the_others_still_printed(capsys):

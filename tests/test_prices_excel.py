@@ -209,7 +209,7 @@ def test_without_the_extra_every_entry_point_says_how_to_install():
         """
     )
     assert done.returncode == 0, done.stderr
-    command = 'pip install "genai-prices>=0.0.23"'
+    command = f'{sys.executable} -m pip install "genai-prices>=0.0.23"'  # the Python that runs
     lines = done.stdout.splitlines()
     assert lines[0] == (
         "python: MODEL_PRICE: model prices need the optional genai-prices package; "

@@ -265,3 +265,11 @@ def test_cli_writes_templates_and_keeps_existing_files(tmp_path, capsys):
     assert main(["templates", "--out", str(tmp_path), "no_such"]) == 2
     assert main(["templates", "--out", str(tmp_path / "all")]) == 0
     assert sorted(p.stem for p in (tmp_path / "all").iterdir()) == sorted(TEMPLATE_NAMES)
+    # Run again on a complete folder: nothing written, exit 1, as the README says.
+    capsys.readouterr()
+    assert main(["templates", "--out", str(tmp_path / "all")]) == 1
+    assert capsys.readouterr().out == ""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Run again on a complete folder, the\ncommand writes nothing and exits with 1." in readme
+    for code in ("**0** when every workbook", "**1** when at least", "**2** for an unknown"):
+        assert code in readme.replace("\n", " ")

@@ -12,6 +12,7 @@ import csv
 import io
 import os
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,7 +168,6 @@ def test_a_chart_file_not_ending_in_png_is_refused_and_nothing_is_written(tmp_pa
 
 
 def test_without_matplotlib_the_message_says_what_to_install(tmp_path, capsys, monkeypatch):
-    import sys
 
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.backends.backend_agg", None)
@@ -181,7 +181,8 @@ def test_without_matplotlib_the_message_says_what_to_install(tmp_path, capsys, m
     )
     assert code == 1
     assert err.strip() == (
-        'xlfuncs tornado: drawing the chart needs matplotlib: pip install "matplotlib>=3.7"'
+        "xlfuncs tornado: drawing the chart needs matplotlib: "
+        f'{sys.executable} -m pip install "matplotlib>=3.7"'
     )
 
 
@@ -250,7 +251,6 @@ def test_the_user_guide_command_runs_as_written_and_prints_what_it_shows(tmp_pat
     import shlex
     import shutil
     import subprocess
-    import sys
 
     guide = (ROOT / "docs" / "uncertainty.md").read_text(encoding="utf-8")
     line = re.search(r"^xlfuncs tornado .*$", guide, flags=re.MULTILINE).group(0)
@@ -281,7 +281,6 @@ def test_the_user_guide_python_example_runs():
 def test_output_cut_short_by_its_reader_ends_without_a_traceback():
     # xlfuncs tornado ... --csv | head -1: the reader closes the pipe early.
     import subprocess
-    import sys
 
     read_end, write_end = os.pipe()
     os.close(read_end)

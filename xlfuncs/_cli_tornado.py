@@ -14,6 +14,8 @@ import math
 import sys
 from pathlib import Path
 
+from ._install import MATPLOTLIB, pip_install
+
 _HEADERS = ["input", "low", "high", "result at low", "result at high", "swing"]
 
 
@@ -26,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "uncertain input of the blocks at its low and at its high value, every other "
             "input at its most likely value, and print the inputs by swing, largest first "
             "(as the Excel function TCO_TORNADO does). With --png, also draw the tornado "
-            'chart (needs matplotlib: pip install "matplotlib>=3.7").'
+            f"chart (needs matplotlib: {pip_install(MATPLOTLIB)})."
         ),
     )
     parser.add_argument(

@@ -9,9 +9,12 @@ Bad input becomes :class:`FunctionInputError`, which every xlwings host shows
 as an error with the short message, never a traceback. A name that the price
 data does not know (:class:`~xlfuncs.NotFoundError`) becomes ``#N/A``, as in
 Excel's own lookups. An error value among the arguments is the answer, as with
-Excel's own functions: the first one, in argument order and row by row. On the
-Office.js hosts a result too large to send to Excel reliably is refused with
-a message naming its size and the limit (``XLFUNCS_MAX_RESULT_BYTES``).
+Excel's own functions: the first one, in argument order and row by row. A
+result too large to hand to Excel is refused with a message naming its size
+and the limit (``XLFUNCS_MAX_RESULT_BYTES``), before computing it whenever
+the ranges given already say so. Classic xlwings reads Currency and
+Accounting cells as :class:`decimal.Decimal`; they count as the numbers they
+hold.
 
 This module is the only one that knows about xlwings.
 """
@@ -103,10 +106,19 @@ _LINKED_DATA_TYPES = {"Entity", "LinkedEntity"}
 #: XLFUNCS_MAX_RESULT_BYTES says otherwise. Microsoft documents a 5 MB payload
 #: limit for requests and responses of Excel's JavaScript API on the web.
 MAX_RESULT_BYTES = 5_000_000
+#: The largest result handed to Excel through COM (classic xlwings), in bytes
+#: of COM VARIANTs, unless XLFUNCS_MAX_RESULT_BYTES says otherwise: 10
+#: million cells, ten full columns of a sheet. Its only purpose is to refuse,
+#: before computing, ranges whose combinations no machine's memory holds.
+CLASSIC_MAX_RESULT_BYTES = 160_000_000
 _MAX_RESULT_BYTES_VARIABLE = "XLFUNCS_MAX_RESULT_BYTES"
 # A cell in compact JSON is at most this long: a float's repr is at most 24
 # characters, an error value {"type":"Error","errorType":"NotAvailable"} 43.
 _MAX_CELL_BYTES = 48
+# ... and at least this long: "0.0,".
+_MIN_CELL_BYTES = 4
+# A cell handed over through COM is a VARIANT: 16 bytes (24 on 64-bit Windows).
+_COM_CELL_BYTES = 16
 
 #: What each argument is and its unit; the allowed range and the default are
 #: added from the core's own rules and signature.
@@ -204,12 +216,37 @@ def argument_doc(core: Callable[..., object], name: str) -> str:
     return text
 
 
-class FunctionInputError(XlfuncsError, xw.XlwingsError):
+def _com_exception_bases() -> tuple[type, ...]:
+    """pywin32's COMException on classic xlwings; nothing elsewhere.
+
+    Classic xlwings lets an exception through to pywin32, which hands Excel
+    the ``description`` of a COMException as the error text, and for any
+    other exception the words "Unexpected Python Error: " and the whole
+    traceback; the add-in's VBA puts that text in the cell.
+    """
+    if not _CLASSIC_WINDOWS:
+        return ()
+    from win32com.server.exception import COMException  # pragma: no cover - Windows
+
+    return (COMException,)  # pragma: no cover - Windows
+
+
+class FunctionInputError(XlfuncsError, xw.XlwingsError, *_com_exception_bases()):
     """Bad input to an Excel function; its text is the short message a user sees.
 
-    An xlwings error, so that every xlwings host shows its text alone,
-    without a traceback.
+    An xlwings error, so that the Office.js hosts (xlwings Server and Lite)
+    show its text alone, without a traceback; on classic xlwings also a COM
+    exception whose description is the message, for the same reason.
     """
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        # A COM exception's own arguments are (scode, description, ...).
+        self.args = (message,)
+        self.description = message
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 class _CellError:
@@ -334,11 +371,15 @@ def _first_error(argument: object) -> _CellError | None:
     return None
 
 
+def _default_limit() -> int:
+    return CLASSIC_MAX_RESULT_BYTES if _CLASSIC_WINDOWS else MAX_RESULT_BYTES
+
+
 def _max_result_bytes(name: str) -> int:
-    """The Office.js result limit in force: XLFUNCS_MAX_RESULT_BYTES, or the default."""
+    """The result limit in force: XLFUNCS_MAX_RESULT_BYTES, or this host's default."""
     setting = os.environ.get(_MAX_RESULT_BYTES_VARIABLE, "").strip()
     if not setting:
-        return MAX_RESULT_BYTES
+        return _default_limit()
     try:
         limit = int(setting)
     except ValueError:
@@ -351,29 +392,70 @@ def _max_result_bytes(name: str) -> int:
     return limit
 
 
-def _size_in_words(size: int) -> str:
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:,.1f} MB"
-    if size >= 1_000:
-        return f"{size / 1_000:,.0f} KB"
-    return f"{size:,} bytes"
+_UNITS = ((1_000_000_000, "GB", 1), (1_000_000, "MB", 1), (1_000, "KB", 0), (1, "bytes", 0))
+
+
+def _in_words(size: int, extra: int, rounding: Callable[[float], float]) -> tuple[float, str]:
+    """``size`` in its unit with ``extra`` more decimals, rounded by ``rounding``."""
+    scale, unit, decimals = next(u for u in _UNITS if size >= u[0] or u[0] == 1)
+    places = decimals + extra if scale > 1 else 0
+    shown = rounding(size * 10**places / scale) / 10**places
+    return shown * scale, f"{shown:,.{places}f} {unit}"
+
+
+def _sizes_in_words(size: int, limit: int) -> tuple[str, str]:
+    """A size above ``limit`` and the limit, in words whose comparison reads true.
+
+    Each in its own unit, the size rounded down and the limit up, with as
+    many decimals as it takes for the size to read larger (1,024 bytes
+    against a limit of 1,000 reads 1.02 KB against 1.00 KB, not 1 KB
+    against 1 KB); in bytes when no such rounding does.
+
+    >>> _sizes_in_words(15_700_000, 5_000_000)
+    ('15.7 MB', '5.0 MB')
+    >>> _sizes_in_words(1_024, 1_000)
+    ('1.02 KB', '1.00 KB')
+    >>> _sizes_in_words(1_001, 1_000)
+    ('1,001 bytes', '1,000 bytes')
+    """
+    for extra in range(3):
+        size_value, size_words = _in_words(size, extra, math.floor)
+        limit_value, limit_words = _in_words(limit, extra, math.ceil)
+        if size_value > limit_value:
+            return size_words, limit_words
+    return f"{size:,} bytes", f"{limit:,} bytes"
+
+
+def _too_large(
+    name: str, what: str, shape: tuple[int, int], how: str, size: int, limit: int
+) -> FunctionInputError:
+    """The refusal of a result of ``shape`` whose size is ``how`` (about, at least) ``size``."""
+    n_rows, n_columns = shape
+    size_words, limit_words = _sizes_in_words(size, limit)
+    return FunctionInputError(
+        f"{name}: {what} {n_rows:,} row{'s' * (n_rows != 1)} x {n_columns:,} "
+        f"column{'s' * (n_columns != 1)}, {how} {size_words} to send to Excel, "
+        f"more than the limit of {limit_words} (use smaller ranges, or raise "
+        f"the limit with the setting {_MAX_RESULT_BYTES_VARIABLE})"
+    )
 
 
 def _check_wire_size(name: str, rows: list) -> None:
-    """Refuse a result that is too large to send to Excel through Office.js."""
+    """Refuse a result that is too large to hand to Excel.
+
+    Through Office.js its size is its JSON, measured; through COM 16 bytes
+    a cell.
+    """
     limit = _max_result_bytes(name)
     n_rows, n_columns = len(rows), len(rows[0])
-    if n_rows * (n_columns * _MAX_CELL_BYTES + 2) + 16 <= limit:
+    if _CLASSIC_WINDOWS:
+        size = n_rows * n_columns * _COM_CELL_BYTES
+    elif n_rows * (n_columns * _MAX_CELL_BYTES + 2) + 16 <= limit:
         return  # surely small enough: no need to measure it
-    size = len(json.dumps({"result": rows}, separators=(",", ":")))
-    if size <= limit:
-        return
-    raise FunctionInputError(
-        f"{name}: the result is {n_rows:,} row{'s' * (n_rows != 1)} x {n_columns:,} "
-        f"column{'s' * (n_columns != 1)}, about {_size_in_words(size)} to send to Excel, "
-        f"more than the limit of {_size_in_words(limit)} (use smaller ranges, or raise "
-        f"the limit with the setting {_MAX_RESULT_BYTES_VARIABLE})"
-    )
+    else:
+        size = len(json.dumps({"result": rows}, separators=(",", ":")))
+    if size > limit:
+        raise _too_large(name, "the result is", (n_rows, n_columns), "about", size, limit)
 
 
 def _shape(argument: object) -> tuple[int, ...]:
@@ -390,29 +472,30 @@ def _check_input_span(name: str, numeric_arguments: list) -> None:
 
     A column against a row spans every combination: whole columns and rows
     (=TCO(A:A, ..., 1:1)) would be some 17 billion cells, more memory than a
-    machine has. Each cell takes at least 4 bytes of JSON ("0.0,"), so that
-    lower bound decides here; the exact size is measured after computing.
+    machine has. Through Office.js each cell takes at least 4 bytes of JSON
+    ("0.0,"), so that lower bound decides here and the exact size is measured
+    after computing; through COM each cell takes 16 bytes.
     """
     shapes = [_shape(a) for a in numeric_arguments]
     rows = max((s[-2] for s in shapes if len(s) >= 2), default=1)
     columns = max((s[-1] for s in shapes if len(s) >= 1), default=1)
-    if 4 * rows * columns <= MAX_RESULT_BYTES and _MAX_RESULT_BYTES_VARIABLE not in os.environ:
+    cell_bytes = _COM_CELL_BYTES if _CLASSIC_WINDOWS else _MIN_CELL_BYTES
+    if (
+        cell_bytes * rows * columns <= _default_limit()
+        and _MAX_RESULT_BYTES_VARIABLE not in os.environ
+    ):
         return  # the usual call: a few cells, the default limit
     try:
         shape = np.broadcast_shapes(*shapes)
     except ValueError:
         return  # ranges that do not fit together: the core says which
-    cells = math.prod(shape)
-    at_least = 4 * cells
+    at_least = cell_bytes * math.prod(shape)
     limit = _max_result_bytes(name)
     if at_least <= limit:
         return
     n_rows, n_columns = (*shape, 1, 1)[:2] if len(shape) < 2 else shape[-2:]
-    raise FunctionInputError(
-        f"{name}: the ranges given span {n_rows:,} row{'s' * (n_rows != 1)} x {n_columns:,} "
-        f"column{'s' * (n_columns != 1)}, at least {_size_in_words(at_least)} to send to "
-        f"Excel, more than the limit of {_size_in_words(limit)} (use smaller ranges, or raise "
-        f"the limit with the setting {_MAX_RESULT_BYTES_VARIABLE})"
+    raise _too_large(
+        name, "the ranges given span", (n_rows, n_columns), "at least", at_least, limit
     )
 
 
@@ -448,9 +531,8 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
             if error.text in _COM_ERRORS:
                 return _error_value(error.text)
             break  # one Excel cannot be handed back (#SPILL!, ...): the core says what it got
-    if not _CLASSIC_WINDOWS:
-        numeric = [a for f, a in zip(converters, converted, strict=True) if f is _argument]
-        _check_input_span(name, numeric)
+    numeric = [a for f, a in zip(converters, converted, strict=True) if f is _argument]
+    _check_input_span(name, numeric)
     try:
         result = core(*converted)
     except NotFoundError:
@@ -464,7 +546,7 @@ def evaluate(core: Callable[..., object], *arguments: object) -> object:
             f"{name}: could not calculate ({type(error).__name__}: {error})"
         ) from None
     cells = _cells(result, _NO_ANSWER.get(name, _OVERFLOW), as_row=name in _ROW_RESULTS)
-    if isinstance(cells, list) and not _CLASSIC_WINDOWS:
+    if isinstance(cells, list):
         _check_wire_size(name, cells)
     return cells
 

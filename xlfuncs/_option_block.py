@@ -288,7 +288,7 @@ def _mapping_values(reader: _Reader, name: str, value: object) -> list[object]:
     Always four cells (the last two blank for a single value), so that a
     fixed value and a guess are read alike.
     """
-    if value is None or isinstance(value, (int, float, np.number, str, bool, np.bool_)):
+    if value is None or is_number(value) or isinstance(value, (int, float, str, bool, np.bool_)):
         return [value, None, None, None]
     if isinstance(value, (list, tuple, np.ndarray)) and len(value) in (1, 3, 4):
         cells = list(np.asarray(value, dtype=object).ravel())

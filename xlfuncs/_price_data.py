@@ -22,6 +22,7 @@ from datetime import date
 
 from ._arguments import day_argument, name_argument
 from ._errors import InputError, MissingDependencyError, NotFoundError
+from ._install import GENAI_PRICES, pip_install
 
 __all__ = [
     "INSTALL_COMMAND",
@@ -32,8 +33,9 @@ __all__ = [
     "price_source",
 ]
 
-INSTALL_COMMAND = 'pip install "genai-prices>=0.0.23"'
-UPGRADE_COMMAND = "pip install --upgrade genai-prices"
+#: How to install and upgrade genai-prices, for this very Python.
+INSTALL_COMMAND = pip_install(GENAI_PRICES)
+UPGRADE_COMMAND = pip_install("--upgrade", "genai-prices")
 
 _MINUTES_PER_DAY = 24 * 60
 

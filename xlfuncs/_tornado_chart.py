@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ._errors import MissingDependencyError
+from ._install import MATPLOTLIB, pip_install
 from ._validation import format_number
 
 __all__ = ["draw_tornado"]
@@ -49,7 +50,7 @@ def draw_tornado(
         from matplotlib.patches import Patch
     except ImportError:
         raise MissingDependencyError(
-            'drawing the chart needs matplotlib: pip install "matplotlib>=3.7"'
+            "drawing the chart needs matplotlib: " + pip_install(MATPLOTLIB)
         ) from None
 
     base = float(table["result_at_low"][0])

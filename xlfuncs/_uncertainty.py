@@ -80,7 +80,8 @@ _SHARED_BLOCK = BlockRule(SHAREABLE)
 _PERCENTILES = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=True)
 _TRIALS = Rule(low=100.0, high=10_000_000.0, whole=True)
 _SEED = Rule(low=0.0, high=1e9, whole=True)
-_CORRELATION = Rule(low=-1.0, high=1.0, fraction=True)
+# A correlation is no share: 1.5 is not 1.5 % (no percent hint).
+_CORRELATION = Rule(low=-1.0, high=1.0)
 _DEFAULT_PERCENTILES = (0.1, 0.5, 0.9)
 # The signatures' defaults, also what a blank cell means.
 _DEFAULT_TRIALS = 10_000

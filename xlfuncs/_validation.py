@@ -280,13 +280,26 @@ def is_number(element: object) -> bool:
 
     TRUE and FALSE are not (numpy would take them as 1 and 0), nor is a
     Python integer too large for a float (hundreds of digits), which would
-    otherwise raise OverflowError deep in the arithmetic.
+    otherwise raise OverflowError deep in the arithmetic. A
+    :class:`decimal.Decimal` is (classic xlwings reads Currency and
+    Accounting cells as one), except a signalling NaN, which has no float.
     """
     if isinstance(element, int) and not isinstance(element, bool):
         return abs(element) <= _LARGEST_WHOLE
-    return isinstance(element, (float, np.integer, np.floating)) and not isinstance(
-        element, np.bool_
-    )
+    if isinstance(element, (float, np.integer, np.floating)):
+        return not isinstance(element, np.bool_)
+    return _is_decimal(element) and not element.is_snan()
+
+
+def _is_decimal(element: object) -> bool:
+    """Whether a value is a :class:`decimal.Decimal`: how classic xlwings reads a
+    Currency or Accounting cell.
+
+    Without importing :mod:`decimal` (the Excel functions import this module
+    when Excel starts them): while nothing has imported it, no value is one.
+    """
+    decimal = sys.modules.get("decimal")
+    return decimal is not None and isinstance(element, decimal.Decimal)
 
 
 def contains_bool(nested: object) -> bool:
@@ -404,6 +417,7 @@ def checked(
             if p.default is not inspect.Parameter.empty
         }
         arg_rules = [own_rules[n] for n in names]
+        required = [n for n in names if n not in defaults]
 
         @functools.wraps(arithmetic)
         def wrapper(*args: object, **kwargs: object) -> object:
@@ -418,6 +432,8 @@ def checked(
                 if key in values:
                     raise ArgumentError(f"{arithmetic.__name__}() got {key!r} twice")
                 values[key] = val
+            if len(values) < len(required):
+                _missing(arithmetic.__name__, [n for n in required if n not in values])
             arrays: list[np.ndarray | None] = []
             for name, rule in zip(names, arg_rules, strict=True):
                 value = values.get(name)
@@ -461,6 +477,21 @@ def checked(
         return described(function, {n: own_rules[n] for n in names})(wrapper)
 
     return decorate
+
+
+def _missing(function: str, names: list[str]) -> None:
+    """Raise the TypeError Python raises for required arguments left out of a call.
+
+    Only arguments not given at all: ``None`` (a blank cell) is given, and
+    gets the message "is required, got a blank" that Excel shows.
+    """
+    if not names:
+        return
+    quoted = [repr(n) for n in names]
+    listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    raise ArgumentError(
+        f"{function}() missing {len(names)} required argument{'s' * (len(names) != 1)}: {listed}"
+    )
 
 
 def described(

@@ -14,10 +14,15 @@ genai-prices package) on their first call, not when this module is imported.
 
 from __future__ import annotations
 
+from ._errors import MissingDependencyError
+from ._install import XLWINGS, pip_install
+
 try:
     import xlwings  # noqa: F401
-except ImportError as error:  # pragma: no cover - depends on the environment
-    raise ImportError('The Excel functions need xlwings: pip install "xlwings>=0.33"') from error
+except ImportError as error:
+    raise MissingDependencyError(
+        "The Excel functions need xlwings: " + pip_install(XLWINGS)
+    ) from error
 
 from . import _breakeven, _margins, _prices, _tco, _tornado, _uncertainty, _unit_costs
 from ._excel import evaluate, excel_function
