@@ -5,7 +5,7 @@ built once; its formulas are evaluated by :mod:`xlfuncs.templates._engine`
 for a block of input sets drawn by hypothesis (the same strategies as the
 LibreOffice tests) and the defaults; every figure and sentence is compared
 with the Python oracle of that template (``tco_comparison_oracle`` and the
-``*_expected`` functions of ``test_template_others``): TCO from the
+``*_expected`` functions of ``other_templates_oracle``): TCO from the
 month-by-month reference (:mod:`reference_models`), the other figures from
 the numeric core, which is not what these tests check.
 """
@@ -15,11 +15,10 @@ from __future__ import annotations
 import functools
 import math
 
+import other_templates_oracle as others
 import pytest
-import test_template_others as others
-from tco_comparison_oracle import expected_figures, tolerance
+from tco_comparison_oracle import expected_figures, expected_texts, tco_inputs, tolerance
 from template_support import draw, scenario_texts
-from test_template_tco_comparison import expected_texts, tco_inputs
 
 from xlfuncs.templates import tco_comparison
 from xlfuncs.templates._engine import Calculator
