@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 
 import xlfuncs
-from xlfuncs.batch.sources import read_scenarios
-from xlfuncs.batch.summary import SummaryTable
+from xlfuncs.batch.read.sources import read_scenarios
+from xlfuncs.batch.summary.table import SummaryTable
 from xlfuncs.batch.template import Layout, resolve_template
 
 TEMPLATE = resolve_template("tco_comparison")

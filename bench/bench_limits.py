@@ -27,8 +27,8 @@ import resource, sys, time
 sys.path.insert(0, {tests!r})
 start = time.perf_counter()
 from batch_standin import STANDIN
-from xlfuncs.batch.scenarios import ScenarioFileError
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.checker import ScenarioFileError
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 layout = Layout.of(resolve_template("tco_comparison") if sys.argv[2] == "tco" else STANDIN)
 try:

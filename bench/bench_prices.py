@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import xlfuncs  # noqa: E402
 from xlfuncs import udfs  # noqa: E402
-from xlfuncs._price_data import price_source  # noqa: E402
+from xlfuncs._genai_prices import price_source  # noqa: E402
 
 BUDGET_SECONDS = 0.2e-3  # a call after the first: at most 0.2 ms
 FRESH_PROCESSES = 3

@@ -34,10 +34,10 @@ from bench_templates import cold_seconds  # noqa: E402
 
 import xlfuncs  # noqa: E402
 import xlfuncs._ooxml as ooxml  # noqa: E402
-from xlfuncs._recalc import recalculate  # noqa: E402
-from xlfuncs.batch.sources import read_scenarios  # noqa: E402
+from xlfuncs._libreoffice import recalculate  # noqa: E402
+from xlfuncs.batch.read.sources import read_scenarios  # noqa: E402
 from xlfuncs.batch.template import Layout, resolve_template  # noqa: E402
-from xlfuncs.templates._engine import Calculator  # noqa: E402
+from xlfuncs.formulas import Calculator  # noqa: E402
 from xlfuncs.templates._workbook import TemplateBook, deterministic_bytes  # noqa: E402
 
 TEMPLATE = resolve_template("tco_comparison")

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 import openpyxl  # noqa: E402
 
-from xlfuncs._recalc import export_pdf  # noqa: E402
+from xlfuncs._libreoffice import export_pdf  # noqa: E402
 from xlfuncs.templates import TEMPLATE_NAMES  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"

@@ -16,7 +16,7 @@ functions in LibreOffice.
 from __future__ import annotations
 
 from xlfuncs._validation import RULES
-from xlfuncs.templates import _formulas as fx
+from xlfuncs.templates import _formula_builders as fx
 from xlfuncs.templates._workbook import (
     InputSpec,
     SummaryColumn,

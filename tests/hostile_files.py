@@ -11,7 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from xlfuncs.batch.limits import LIMITS
+from xlfuncs._files.limits import LIMITS
 
 HEAD = "scenario,option,tasks_per_month,cost_per_error,cost_per_task,accuracy"
 

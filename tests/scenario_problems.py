@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from xlfuncs.batch.scenarios import ScenarioProblem
+from xlfuncs.batch.read.checker import ScenarioProblem
 
 __all__ = ["edited", "every_problem", "own_text"]
 

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
-from xlfuncs.templates._engine import Calculator
+from xlfuncs.formulas import Calculator
 
 SHEET = "S"
 

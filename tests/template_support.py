@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from xlfuncs._recalc import INSTALL_HINT, find_soffice, recalculate
+from xlfuncs._libreoffice import INSTALL_HINT, find_soffice, recalculate
 
 #: Error values a cell may show after recalculation.
 ERROR_VALUES = ("#REF!", "#NAME?", "#DIV/0!", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "Err:")

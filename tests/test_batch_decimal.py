@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from batch_standin import STANDIN
 
-from xlfuncs.batch.numbers import DecimalMark, parse_number, readings
-from xlfuncs.batch.scenarios import Scenario, ScenarioFileError, ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs._files.number_text import DecimalMark, parse_number, readings
+from xlfuncs.batch.read.checker import Scenario, ScenarioFileError, ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout
 from xlfuncs.cli import main
 
@@ -198,7 +198,7 @@ def test_the_mark_is_the_first_unambiguous_evidence_and_a_parser_for_other_reade
 
 
 def test_other_csv_tables_get_the_files_mark_from_the_same_reader(tmp_path):
-    from xlfuncs.batch.tables import csv_records
+    from xlfuncs._files.csv_table import csv_records
 
     path = write(tmp_path / "block.csv", ["name;low;high", "accuracy;0,9;0,99", "cost;1.500;2.500"])
     with csv_records(path, str(path)) as (records, mark):

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlfuncs.batch.filenames import MAX_STEM_LENGTH, UniqueNames, safe_stem
+from xlfuncs.batch.write.filenames import MAX_STEM_LENGTH, UniqueNames, safe_stem
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 WINDOWS_DEVICES = (

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 import xlfuncs
 from xlfuncs.batch.template import resolve_template
-from xlfuncs.batch.writer import Filler, quoted_inputs
+from xlfuncs.batch.write.filler import Filler, quoted_inputs
 from xlfuncs.templates import TEMPLATE_NAMES
 
 TCO = resolve_template("tco_comparison")

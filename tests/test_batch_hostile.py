@@ -22,8 +22,8 @@ from hostile_files import HEAD, REFUSALS
 from openpyxl import Workbook
 
 import xlfuncs
-from xlfuncs.batch.scenarios import Scenario, ScenarioFileError, ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.checker import Scenario, ScenarioFileError, ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout
 
 LAYOUT = Layout.of(STANDIN)
@@ -34,8 +34,8 @@ READ_IN_A_FRESH_PROCESS = textwrap.dedent(
     import sys
     sys.path.insert(0, {tests!r})
     from batch_standin import STANDIN
-    from xlfuncs.batch.scenarios import ScenarioFileError
-    from xlfuncs.batch.sources import read_scenarios
+    from xlfuncs.batch.read.checker import ScenarioFileError
+    from xlfuncs.batch.read.sources import read_scenarios
     from xlfuncs.batch.template import Layout
     try:
         items = list(read_scenarios(sys.argv[1], Layout.of(STANDIN)))

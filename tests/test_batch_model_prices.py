@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from xlfuncs import model_price
-from xlfuncs.batch import prices as prices_module
-from xlfuncs.batch.scenarios import Scenario, ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read import price_book as prices_module
+from xlfuncs.batch.read.checker import Scenario, ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 
 LAYOUT = Layout.of(resolve_template("tco_comparison"))

@@ -221,7 +221,7 @@ def test_ctrl_c_while_a_file_is_written_waits_until_it_is_in_place(tmp_path):
     """
     import signal
 
-    from xlfuncs.batch.writer import save_atomically
+    from xlfuncs._files.saving import save_atomically
 
     target = tmp_path / "book.xlsx"
 

@@ -19,9 +19,8 @@ import pytest
 from batch_processes_support import command, session_processes, wait_for, write_batch
 
 import xlfuncs
+from xlfuncs._files.saving import remove_stale_parts, save_atomically, write_bytes
 from xlfuncs.batch import run as batch_run
-from xlfuncs.batch.parts import remove_stale_parts
-from xlfuncs.batch.writer import save_atomically, write_bytes
 
 EXAMPLE = Path(xlfuncs.__file__).parent / "batch" / "example_scenarios.yaml"
 

@@ -18,8 +18,12 @@ from openpyxl import load_workbook
 from template_support import require_libreoffice
 
 import xlfuncs
-from xlfuncs._recalc import find_soffice
-from xlfuncs.batch.provenance import FINGERPRINT_PROPERTY, fingerprint, recorded_fingerprint
+from xlfuncs._libreoffice import find_soffice
+from xlfuncs.batch.write.provenance import (
+    FINGERPRINT_PROPERTY,
+    fingerprint,
+    recorded_fingerprint,
+)
 from xlfuncs.cli import main
 
 

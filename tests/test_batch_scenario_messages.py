@@ -16,9 +16,9 @@ import pytest
 from batch_standin import STANDIN
 from scenario_problems import edited, every_problem, own_text
 
-from xlfuncs.batch.files import Formula
-from xlfuncs.batch.scenarios import Scenario, ScenarioFileError, ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs._files.text import Formula
+from xlfuncs.batch.read.checker import Scenario, ScenarioFileError, ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 
 STANDIN_BASE = """\

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from scenario_problems import every_problem, own_text
 
 from xlfuncs._validation import RULES
-from xlfuncs.batch.scenarios import (
+from xlfuncs.batch.read.checker import (
     UNUSED_OPTION,
     Scenario,
     ScenarioFileError,
@@ -27,7 +27,7 @@ from xlfuncs.batch.scenarios import (
     ValueChecker,
     suggest,
 )
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 
 LAYOUT = Layout.of(STANDIN)

@@ -9,13 +9,13 @@ import pytest
 from batch_standin import STANDIN
 from openpyxl import Workbook
 
-from xlfuncs.batch.scenarios import (
+from xlfuncs.batch.read.checker import (
     Scenario,
     ScenarioFileError,
     ScenarioProblem,
     parse_number,
 )
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout
 
 LAYOUT = Layout.of(STANDIN)

@@ -16,12 +16,12 @@ from batch_standin import BY_HAND, STANDIN, StandInTemplate
 from template_support import recalculated, require_libreoffice
 
 import xlfuncs
-from xlfuncs.batch.sources import read_scenarios
-from xlfuncs.batch.summary import SummaryTable, neutralise
+from xlfuncs.batch.read.sources import read_scenarios
+from xlfuncs.batch.summary.table import SummaryTable, neutralise
 from xlfuncs.batch.template import Layout, resolve_template
-from xlfuncs.batch.writer import Filler
+from xlfuncs.batch.write.filler import Filler
+from xlfuncs.formulas import ExcelError
 from xlfuncs.templates import TEMPLATE_NAMES
-from xlfuncs.templates._engine import ExcelError
 from xlfuncs.templates._workbook import SummaryColumn
 
 LAYOUT = Layout.of(STANDIN)
@@ -441,7 +441,7 @@ def test_csv_cells_that_start_like_a_formula_get_a_quote(text, expected):
 
 
 def test_describe_lists_the_declared_inputs_and_what_must_be_given():
-    from xlfuncs.batch.describe import describe
+    from xlfuncs.batch.read.describe import describe
 
     text = describe("tco_comparison")
     # Neutral defaults (TCO's own), not the template's illustrative figures.

@@ -18,10 +18,10 @@ from batch_standin import BY_HAND, STANDIN
 from template_support import require_libreoffice
 
 import xlfuncs
-from xlfuncs._recalc import find_soffice
-from xlfuncs.batch.sources import read_scenarios
-from xlfuncs.batch.summary import SummaryTable
-from xlfuncs.batch.summary_files import neutralise
+from xlfuncs._libreoffice import find_soffice
+from xlfuncs.batch.read.sources import read_scenarios
+from xlfuncs.batch.summary.export import neutralise
+from xlfuncs.batch.summary.table import SummaryTable
 from xlfuncs.batch.template import Layout
 
 # Each hides a formula behind a separator other than the file's ``,``.

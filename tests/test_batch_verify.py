@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from template_support import require_libreoffice, unpacked
 
 import xlfuncs
-from xlfuncs.batch.recalc import verify_workbooks
 from xlfuncs.batch.template import resolve_template
-from xlfuncs.batch.writer import Filler
+from xlfuncs.batch.verify import verify_workbooks
+from xlfuncs.batch.write.filler import Filler
 from xlfuncs.cli import main
 from xlfuncs.templates import TEMPLATE_NAMES, template
 

@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 from template_support import recalculated
 
-from xlfuncs.templates._engine import (
+from xlfuncs.formulas import (
     BOOLEAN,
     ERROR,
     NUMBER,

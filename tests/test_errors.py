@@ -17,10 +17,10 @@ import xlwings as xw
 import xlfuncs
 from xlfuncs._excel import FunctionInputError
 from xlfuncs._install import pip_install
-from xlfuncs._recalc import recalculate
-from xlfuncs.batch.scenarios import ScenarioFileError
+from xlfuncs._libreoffice import recalculate
+from xlfuncs.batch.read.checker import ScenarioFileError
 from xlfuncs.batch.template import resolve_template
-from xlfuncs.batch.writer import TemplateNotFillableError
+from xlfuncs.batch.write.filler import TemplateNotFillableError
 
 PACKAGE = Path(xlfuncs.__file__).parent
 

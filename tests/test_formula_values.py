@@ -1,12 +1,12 @@
 """Every formula builder's text, evaluated by the package's evaluator, equals the reference.
 
-Fast and without LibreOffice: the builders of :mod:`xlfuncs.templates._formulas`
+Fast and without LibreOffice: the builders of :mod:`xlfuncs.templates._formula_builders`
 write their text over named argument cells, the evaluator computes it for
 random valid arguments (hypothesis, :mod:`strategies`), and each value is
 compared with :mod:`reference_models`, SPEC's definitions as plain Python
 loops that import nothing from xlfuncs. The TCO is composed on a monthly
 timeline exactly as the templates compose it (growth and discount factors
-per month, their sums, then :func:`~xlfuncs.templates._formulas.tco_closed`)
+per month, their sums, then :func:`~xlfuncs.templates._formula_builders.tco_closed`)
 and compared with the month-by-month reference.
 """
 
@@ -24,7 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sheet_formulas import Sheet, close, column
 
-from xlfuncs.templates import _formulas as fx
+from xlfuncs.templates import _formula_builders as fx
 
 EXAMPLES = settings(max_examples=30, deadline=None)
 
@@ -459,7 +459,7 @@ def test_the_timeline_months_equal_the_reference(rows):
 
 
 def test_every_builder_is_checked_against_the_reference():
-    """Each builder of _formulas appears in a case above or on the timeline."""
+    """Each builder of _formula_builders appears in a case above or on the timeline."""
     covered = set().union(*(case[0] for case in CASES.values()))
     covered |= {
         "growth_factor",

@@ -24,8 +24,8 @@ from template_support import recalculated
 
 import xlfuncs
 from xlfuncs._validation import RULES
-from xlfuncs.batch.scenarios import Scenario, ScenarioProblem
-from xlfuncs.batch.sources import read_scenarios
+from xlfuncs.batch.read.checker import Scenario, ScenarioProblem
+from xlfuncs.batch.read.sources import read_scenarios
 from xlfuncs.batch.template import Layout, resolve_template
 from xlfuncs.templates import TEMPLATE_NAMES, template
 

@@ -109,7 +109,7 @@ def _declared(package: str) -> str:
 
 def test_install_hints_name_the_missing_package_with_its_declared_versions():
     from xlfuncs import _install
-    from xlfuncs._price_data import INSTALL_COMMAND
+    from xlfuncs._genai_prices import INSTALL_COMMAND
 
     assert f'"{_declared("genai-prices")}"' == _install.GENAI_PRICES
     assert f'"{_declared("xlwings")}"' == _install.XLWINGS

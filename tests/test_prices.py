@@ -22,7 +22,7 @@ from openpyxl.utils.datetime import from_excel
 import xlfuncs
 from xlfuncs import InputError, NotFoundError, model_price, model_token_cost, token_cost
 from xlfuncs._arguments import excel_date
-from xlfuncs._price_data import lookup_prices, price_source
+from xlfuncs._genai_prices import lookup_prices, price_source
 
 genai_prices = pytest.importorskip("genai_prices")
 from genai_prices import Usage, calc_price  # noqa: E402

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from xlfuncs._price_data import lookup_prices, price_source
+from xlfuncs._genai_prices import lookup_prices, price_source
 from xlfuncs.cli import main
 
 genai_prices = pytest.importorskip("genai_prices")

@@ -20,10 +20,11 @@ import pytest
 from openpyxl import load_workbook
 from template_support import require_libreoffice
 
-from xlfuncs._recalc import recalculate
-from xlfuncs.batch.recalc import agree, differences
+from xlfuncs._libreoffice import recalculate
+from xlfuncs._ooxml import number_text
 from xlfuncs.batch.run import make_workbooks
 from xlfuncs.batch.template import resolve_template
+from xlfuncs.batch.verify import agree, differences
 from xlfuncs.templates import TEMPLATE_NAMES
 
 pytestmark = pytest.mark.libreoffice
@@ -162,7 +163,9 @@ def test_the_comparison_sees_a_wrong_stored_value(checked, tmp_path):
     text = parts[part].decode("utf-8")
     start = text.index(f'<c r="{target[1]}"')
     end = text.index("</c>", start)
-    cell = text[start:end].replace(f"<v>{stored:.15g}</v>", f"<v>{stored * (1 + 1e-6):.15g}</v>")
+    old, new = number_text(stored), number_text(stored * (1 + 1e-6))
+    assert f"<v>{old}</v>" in text[start:end]
+    cell = text[start:end].replace(f"<v>{old}</v>", f"<v>{new}</v>")
     parts[part] = (text[:start] + cell + text[end:]).encode("utf-8")
     broken = tmp_path / path.name
     with zipfile.ZipFile(broken, "w") as archive:

@@ -2,10 +2,10 @@
 
 How it is detected
 ------------------
-Every builder of :mod:`xlfuncs.templates._formulas` remembers the text it
-returns, and :func:`~xlfuncs.templates._formulas.filled` remembers it again
+Every builder of :mod:`xlfuncs.templates._formula_builders` remembers the text it
+returns, and :func:`~xlfuncs.templates._formula_builders.filled` remembers it again
 with the template's ``{placeholders}`` filled in, as the cell shows it
-(:func:`~xlfuncs.templates._formulas.outputs`). A fresh Python process
+(:func:`~xlfuncs.templates._formula_builders.outputs`). A fresh Python process
 builds the five templates and reports those texts and every formula the
 workbooks hold (cells of every sheet, the Checks sheet included). Here, in
 each formula, every builder text is replaced by one name (longest texts
@@ -34,8 +34,8 @@ import sys
 
 import pytest
 
+from xlfuncs.formulas.parser import parse
 from xlfuncs.templates import TEMPLATE_NAMES
-from xlfuncs.templates._formula_parse import parse
 
 #: Arithmetic that is not a model's, with the reason.
 NOT_MODEL_ARITHMETIC = {
@@ -46,7 +46,7 @@ _BUILD = """
 import json, sys, tempfile
 from pathlib import Path
 from xlfuncs.templates import template
-from xlfuncs.templates import _formulas as fx
+from xlfuncs.templates import _formula_builders as fx
 formulas = {}
 with tempfile.TemporaryDirectory() as folder:
     for name in sys.argv[1:]:
@@ -178,7 +178,7 @@ def test_other_formulas_are_not_model_arithmetic(formula):
 
 
 def test_a_builders_text_is_recognised_where_a_template_fills_it_in(built):
-    from xlfuncs.templates import _formulas as fx
+    from xlfuncs.templates import _formula_builders as fx
 
     texts = _builder_texts([fx.monthly_cost("tasks_per_month", "E15", "E16"), "E41*E37"])
     assert hand_written("=IF(ok,tasks_per_month*E15+E16,0)", texts) == []

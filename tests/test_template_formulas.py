@@ -20,7 +20,7 @@ from template_support import recalculated
 
 import xlfuncs
 from xlfuncs import _tco
-from xlfuncs.templates import _formulas as fx
+from xlfuncs.templates import _formula_builders as fx
 
 pytestmark = pytest.mark.libreoffice
 

@@ -1,7 +1,7 @@
 """Every template's figures and sentences, computed by the package's evaluator, equal the oracle.
 
 Fast and without LibreOffice or the committed workbooks: each template is
-built once; its formulas are evaluated by :mod:`xlfuncs.templates._engine`
+built once; its formulas are evaluated by :mod:`xlfuncs.formulas`
 for a block of input sets drawn by hypothesis (the same strategies as the
 LibreOffice tests) and the defaults; every figure and sentence is compared
 with the Python oracle of that template (``tco_comparison_oracle`` and the
@@ -20,8 +20,8 @@ import pytest
 from tco_comparison_oracle import expected_figures, expected_texts, tco_inputs, tolerance
 from template_support import draw, scenario_texts
 
+from xlfuncs.formulas import Calculator
 from xlfuncs.templates import tco_comparison
-from xlfuncs.templates._engine import Calculator
 from xlfuncs.templates._workbook import resolve_inputs
 
 SETS = 40

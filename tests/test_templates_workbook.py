@@ -76,12 +76,12 @@ def stored_numbers(data: bytes) -> dict[str, list[float]]:
 
 
 def assert_same_workbook(got: bytes, expected: bytes, what: str) -> None:
-    """Every part equal, and every stored number equal but perhaps for its 15th digit.
+    """Every part equal, and every stored number equal but perhaps for its last digits.
 
-    A stored number is its formula's value rounded to 15 significant digits,
-    as a spreadsheet stores it. Powers such as ``(1 + r) ^ m`` may differ in
-    their last bit between numpy releases or processors, which once in a
-    while moves that 15th digit by one; anything more is a real change.
+    A stored number is its formula's value, written so that it reads back
+    exactly. Powers such as ``(1 + r) ^ m`` may differ in their last bit
+    between numpy releases or processors, which changes the last digits of
+    the text; a difference beyond the 14th significant digit is a real change.
     """
     assert workbook_parts(got) == workbook_parts(expected), f"{what} differs"
     for part, numbers in stored_numbers(expected).items():

@@ -18,13 +18,12 @@ from ._errors import (
     XlfuncsError,
 )
 from ._margins import margin, margin_path, years_to_zero_margin
-from ._prices import model_price, model_token_cost
+from ._model_prices import model_price, model_token_cost
 from ._tco import tco
 from ._tornado import tco_tornado
 from ._uncertainty import prob_cheaper, prob_cheaper_trials, tco_sim, tco_sim_trials
 from ._unit_costs import cost_per_correct, error_cost, net_value, selfhost_cost, token_cost
-
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "ArgumentError",

@@ -4,17 +4,52 @@ Every error xlfuncs raises on purpose derives from :class:`XlfuncsError`, so
 a program can catch them all with one ``except``; each also derives from
 the built-in exception a Python programmer would expect (``ValueError`` for
 a bad value, ``ImportError`` for a missing package ...), so existing
-``except ValueError`` code keeps working.
+``except ValueError`` code keeps working. Every exception class of xlfuncs
+is defined here, in one tree (built-in bases in brackets)::
+
+    XlfuncsError
+    ├── InputError (ValueError)           an argument a function cannot accept
+    │   ├── NotFoundError (LookupError)   a model, provider or price kind not in the price data
+    │   ├── ScenarioFileError             a scenario file that cannot be read at all
+    │   ├── FileReadError                 a file's size, encoding or syntax stops its reading
+    │   ├── LimitError                    a file over a limit on what it may hold
+    │   ├── UnsettledNumberError          a number that reads two ways, the mark unknown
+    │   └── MixedDecimalMarksError        a file whose numbers use both decimal marks
+    ├── ArgumentError (TypeError)         a call that does not fit the function
+    ├── MissingDependencyError (ImportError)  an optional package that is not installed
+    ├── LibreOfficeError (RuntimeError)   LibreOffice missing, failing, or writing too little
+    ├── OutputFolderError (OSError)       an output folder that cannot be made or written
+    ├── FormulaSyntaxError (ValueError)   a formula the evaluator cannot parse
+    ├── FormulaError (ValueError)         a formula the evaluator cannot compute
+    └── TemplateNotFillableError          a template the batch cannot fill in place
+
+One more class derives from :class:`XlfuncsError`, for the Excel functions
+only: ``xlfuncs._excel.FunctionInputError``, which must also be an xlwings error so
+that every xlwings host shows its text without a traceback. It lives in the
+Excel layer, the only module that imports xlwings (an optional package that
+the Python functions never load), and is the single point where an
+:class:`XlfuncsError` becomes an error a spreadsheet shows.
+
+This module imports nothing of xlfuncs: any module may import it.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "ArgumentError",
+    "FileReadError",
+    "FormulaError",
+    "FormulaSyntaxError",
     "InputError",
     "LibreOfficeError",
+    "LimitError",
     "MissingDependencyError",
+    "MixedDecimalMarksError",
     "NotFoundError",
+    "OutputFolderError",
+    "ScenarioFileError",
+    "TemplateNotFillableError",
+    "UnsettledNumberError",
     "XlfuncsError",
 ]
 
@@ -68,3 +103,56 @@ class MissingDependencyError(XlfuncsError, ImportError):
 
 class LibreOfficeError(XlfuncsError, RuntimeError):
     """LibreOffice (``soffice``) is missing, failed, or did not write every file asked of it."""
+
+
+# Reading files ------------------------------------------------------------------
+
+
+class ScenarioFileError(InputError):
+    """A scenario file that cannot be read at all (missing, unreadable, unknown column ...)."""
+
+
+class FileReadError(InputError):
+    """A file that cannot be read at all: its size, its text encoding or its syntax.
+
+    The scenario reader reports it as a :class:`ScenarioFileError` naming the file.
+    """
+
+
+class LimitError(InputError):
+    """A scenario file (or another table a command reads) over one of the limits."""
+
+
+class UnsettledNumberError(InputError):
+    """A number that reads two ways, in a file that does not say which mark it uses."""
+
+    def __init__(self, message: str, *, text: str, values: dict[str, float]):
+        super().__init__(message)
+        #: The text, and its value with each decimal mark (``"."`` and ``","``).
+        self.text, self.values = text, values
+
+
+class MixedDecimalMarksError(InputError):
+    """A file whose numbers use both decimal marks."""
+
+
+# Writing files and workbooks ----------------------------------------------------
+
+
+class OutputFolderError(XlfuncsError, OSError):
+    """The output folder cannot be made or written; the message says what to do."""
+
+
+class TemplateNotFillableError(XlfuncsError):
+    """The template does not say where its inputs are, or its formulas cannot be evaluated."""
+
+
+# Evaluating formulas ------------------------------------------------------------
+
+
+class FormulaSyntaxError(XlfuncsError, ValueError):
+    """A formula the parser does not understand (names the formula and the place)."""
+
+
+class FormulaError(XlfuncsError, ValueError):
+    """A formula this evaluator cannot compute (unknown function or name, circular reference)."""

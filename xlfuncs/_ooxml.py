@@ -4,14 +4,20 @@ openpyxl writes every workbook once; these helpers patch what it cannot
 write or what would be slow to write again for every scenario: text and
 inline strings, cell references, and the cached value (``<v>``) of a formula
 cell, which is what file previews, phones, pandas and ``openpyxl`` with
-``data_only=True`` show. Numbers are stored rounded to 15 significant
-digits, as a spreadsheet stores them, so that a last-digit difference
-between machines cannot change a file.
+``data_only=True`` show.
+
+Every number xlfuncs writes into a sheet's XML itself (an input cell of a
+filled workbook, a formula's cached value, a figure of the summary) is
+written by one rule, :func:`number_text`: openpyxl's text (16 significant
+digits) when it reads back as the same float, else 17 digits, which always
+do. A filled workbook's inputs are therefore written as the template's
+builder writes them, and every stored figure reads back as exactly the
+value the evaluator computed.
 
 >>> inline_string(" a < b ")
 '<is><t xml:space="preserve"> a &lt; b </t></is>'
 >>> cached_value(2, 1.0, None), cached_value(0, 0.1 + 0.2, None)
-((' t="b"', '1'), ('', '0.3'))
+((' t="b"', '1'), ('', '0.30000000000000004'))
 >>> fill_formula_cells('<c r="A1" s="2"><f>1/0</f><v /></c>', {"A1": (' t="e"', "#DIV/0!")})
 '<c r="A1" s="2" t="e"><f>1/0</f><v>#DIV/0!</v></c>'
 """
@@ -26,6 +32,7 @@ import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 __all__ = [
@@ -39,6 +46,7 @@ __all__ = [
     "fill_formula_cells",
     "inline_string",
     "number_text",
+    "number_texts",
     "read_package",
     "sheet_parts",
     "write_package",
@@ -103,15 +111,46 @@ def cell_reference(row: int, column: int, sheet: str | None = None, absolute: bo
 
 
 def number_text(number: float) -> str:
-    """A number's ``<v>`` text: 15 significant digits, no negative zero."""
-    text = "%.15g" % number  # noqa: UP031 - the C format rounds to significant digits
-    return "0" if text == "-0" else text
+    """A number's text in a sheet's XML: 16 significant digits, or 17 where 16 do not read back.
+
+    openpyxl writes a number with 16 significant digits (``%.16g``); most
+    floats read back from those as the same float, and the text is
+    openpyxl's. The others need 17, which always do.
+
+    >>> number_text(20000.0), number_text(0.075), number_text(-0.0), number_text(1e16)
+    ('20000', '0.075', '-0', '1e+16')
+    >>> number_text(0.1 + 0.2), number_text(2 / 3)
+    ('0.30000000000000004', '0.6666666666666666')
+    """
+    text = "%.16g" % number  # noqa: UP031 - the C format rounds to significant digits
+    if float(text) != number:
+        text = "%.17g" % number  # noqa: UP031
+    return text
+
+
+def number_texts(numbers: Sequence[float]) -> list[str]:
+    """:func:`number_text` of each of many floats, formatted in a few calls for the whole list.
+
+    >>> number_texts([1.0, -0.0, 0.5, 0.1 + 0.2])
+    ['1', '-0', '0.5', '0.30000000000000004']
+    """
+    values = np.asarray(numbers, dtype=float)
+    floats = values.tolist()
+    joined = ("%.16g " * len(floats)) % tuple(floats)
+    texts = joined.split(" ")[:-1]
+    back = np.fromstring(joined, sep=" ") if floats else values
+    for i in np.flatnonzero(back != values).tolist():
+        texts[i] = "%.17g" % floats[i]  # noqa: UP031
+    return texts
 
 
 def cached_value(kind: int, number: float, text: str | None) -> tuple[str, str]:
-    """The ``t`` attribute and the ``<v>`` text of a formula cell's value."""
+    """The ``t`` attribute and the ``<v>`` text of a formula cell's value.
+
+    A formula's number is stored without a negative zero (a spreadsheet shows none).
+    """
     if kind in (_NUMBER, _BLANK):
-        return "", number_text(number)
+        return "", number_text(number + 0.0)
     if kind == _TEXT:
         return ' t="str"', escape(text)
     if kind == _BOOLEAN:
@@ -122,9 +161,9 @@ def cached_value(kind: int, number: float, text: str | None) -> tuple[str, str]:
 def cached_values(values) -> list[tuple[str, str]]:
     """:func:`cached_value` for each scenario of an evaluator's ``Values``."""
     kinds = values.kind
-    numbers = values.number.tolist()
     if not kinds.any():
-        return [("", number_text(x)) for x in numbers]
+        return [("", text) for text in number_texts(values.number + 0.0)]
+    numbers = values.number.tolist()
     texts = values.text
     return [
         cached_value(k, x, None if texts is None else texts[i])

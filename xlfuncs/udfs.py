@@ -24,7 +24,7 @@ except ImportError as error:
         "The Excel functions need xlwings: " + pip_install(XLWINGS)
     ) from error
 
-from . import _breakeven, _margins, _prices, _tco, _tornado, _uncertainty, _unit_costs
+from . import _breakeven, _margins, _model_prices, _tco, _tornado, _uncertainty, _unit_costs
 from ._excel import evaluate, excel_function
 
 __all__ = [
@@ -230,13 +230,13 @@ def TCO_TORNADO(option_block, other_block=None, shared_block=None):
     return evaluate(_tornado.tornado_rows, option_block, other_block, shared_block)
 
 
-@excel_function(_prices.model_price)
+@excel_function(_model_prices.model_price)
 def MODEL_PRICE(model, kind=None, provider=None, as_of=None):
     """List price of a model per 1,000,000 tokens on a date, from genai-prices; #N/A if unknown (US dollars)."""
-    return evaluate(_prices.model_price, model, kind, provider, as_of)
+    return evaluate(_model_prices.model_price, model, kind, provider, as_of)
 
 
-@excel_function(_prices.model_token_cost)
+@excel_function(_model_prices.model_token_cost)
 def MODEL_TOKEN_COST(
     model,
     input_tokens,
@@ -249,7 +249,7 @@ def MODEL_TOKEN_COST(
 ):
     """Cost of one task through a metered API at the model's list prices on a date (US dollars)."""
     return evaluate(
-        _prices.model_token_cost,
+        _model_prices.model_token_cost,
         model,
         input_tokens,
         output_tokens,

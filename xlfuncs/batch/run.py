@@ -17,21 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import InputError
-from .filenames import UniqueNames
-from .outputs import output_problem, prepare_folder
-from .parts import remove_stale_parts, signals_held
-from .provenance import fingerprint, recorded_fingerprint, stamp
-from .scenarios import ScenarioFileError, ScenarioProblem
-from .sources import read_scenarios
-from .summary import SummaryTable
+from .._files.output_folder import output_problem, prepare_folder
+from .._files.saving import remove_stale_parts, save_atomically, signals_held, write_bytes
+from .read.checker import ScenarioFileError, ScenarioProblem
+from .read.sources import read_scenarios
+from .summary.table import SummaryTable
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
-from .writer import (
-    Filler,
-    TemplateNotFillableError,
-    quoted_inputs,
-    save_atomically,
-    write_bytes,
-)
+from .write.filenames import UniqueNames
+from .write.filler import Filler, TemplateNotFillableError, quoted_inputs
+from .write.provenance import fingerprint, recorded_fingerprint, stamp
 
 __all__ = ["BatchReport", "Outcome", "generate", "pool_context"]
 
@@ -234,7 +228,7 @@ def make_workbook(
 ) -> tuple[str, str]:
     """Write one scenario's workbook to the path ``target``; returns ``(status, reason)``.
 
-    The workbook records what it was made from (see :mod:`.provenance`);
+    The workbook records what it was made from (see :mod:`.write.provenance`);
     ``title`` becomes its document title (by default its file name). ``data``
     is the workbook already made (by :meth:`Filler.workbooks`) with what it
     records, ``recorded``: the fingerprint and the title.
@@ -612,7 +606,7 @@ def generate(
         return report
 
     if (verify or recalc) and report.written:
-        from .recalc import verify_workbooks
+        from .verify import verify_workbooks
 
         scenario_of = {o.file: o.scenario for o in report.outcomes}
         for path, problem in verify_workbooks(report.written):

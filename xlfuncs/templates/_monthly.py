@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from .._validation import RULES, Rule
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._workbook import COUNT, PERCENT, InputSpec, TemplateBook, guarded
 
 __all__ = [

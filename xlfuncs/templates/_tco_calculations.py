@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from openpyxl.utils import get_column_letter
 
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, factor_rows, write_timeline
 from ._tco_inputs import MAX_MONTHS, OPTIONS
 from ._workbook import (

@@ -35,11 +35,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .. import __version__
 from .._errors import InputError
 from .._ooxml import cached_value, fill_formula_cells, read_package, sheet_parts, write_package
 from .._validation import Rule, format_number, is_number, violation
-from . import _formulas as fx
+from .._version import __version__
+from . import _formula_builders as fx
 
 __all__ = [
     "CHECK_INPUT",
@@ -874,7 +874,7 @@ class TemplateBook:
 
     def package(self) -> bytes:
         """The .xlsx bytes, with every formula's value stored (see :func:`with_stored_values`)."""
-        from ._engine import Calculator
+        from ..formulas import Calculator
 
         #: The compiled formulas, kept for whoever fills this build again (the batch).
         self.calculator = Calculator.of_book(self)
@@ -896,7 +896,7 @@ def deterministic_bytes(workbook: Workbook, compression: int = zipfile.ZIP_DEFLA
 def with_stored_values(package: bytes, evaluation, scenario: int = 0) -> bytes:
     """``package`` with the value of every formula cell stored beside its formula.
 
-    ``evaluation`` (from :mod:`xlfuncs.templates._engine`) holds the values;
+    ``evaluation`` (from :mod:`xlfuncs.formulas`) holds the values;
     ``scenario`` picks one of its block. Readers that do not calculate (file
     previews, phones, pandas, ``openpyxl`` with ``data_only=True``) show
     these values; a spreadsheet still recalculates on opening.

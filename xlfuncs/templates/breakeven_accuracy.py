@@ -18,7 +18,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from .._validation import POSITIVE, RULES
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._workbook import (
     COUNT,
     MONEY,

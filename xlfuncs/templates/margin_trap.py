@@ -17,7 +17,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.utils import get_column_letter
 
 from .._validation import POSITIVE, RULES, Rule
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._workbook import (
     CHECK_INPUT,
     COUNT,

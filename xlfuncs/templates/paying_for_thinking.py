@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._validation import RULES, Rule
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._workbook import (
     COUNT,
     MONEY,

@@ -15,7 +15,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from .._validation import RULES, Rule
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
 from ._workbook import (
     COUNT,

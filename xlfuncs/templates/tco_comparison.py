@@ -20,7 +20,7 @@ from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment
 
-from . import _formulas as fx
+from . import _formula_builders as fx
 from ._monthly import add_factor_checks
 from ._tco_calculations import (
     COLS,

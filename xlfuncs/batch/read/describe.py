@@ -1,0 +1,95 @@
+"""A template's inputs in words, as scenario files use them: read from its one declaration.
+
+For each input: its unit, its allowed values, and either its default in a
+scenario file (a neutral value, see :mod:`.defaults`) or when it must be
+given.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from ..template import Layout, Template, resolve_template
+from . import defaults
+from .checker import option_extras
+from .price_book import PRICE_KEYS
+
+__all__ = ["describe"]
+
+
+def _allowed(spec) -> str:
+    choices = tuple(getattr(spec, "choices", ()) or ())
+    if choices:
+        return "one of " + ", ".join(choices)
+    return "any text" if spec.rule is None else spec.rule.describe()
+
+
+def describe(template: str | Template, width: int = 100) -> str:
+    """The inputs of ``template`` for a scenario file: name, unit, allowed, default, meaning."""
+    chosen = resolve_template(template)
+    layout = Layout.of(chosen)
+    lines = [f"Template {chosen.name}: {getattr(chosen, 'title', chosen.name)}", ""]
+
+    def entry(key: str, unit: str, allowed: str, needs: str, description: str = "") -> None:
+        lines.append(f"  {key} ({unit}): {allowed}; {needs}")
+        for part in textwrap.wrap(description, width - 6):
+            lines.append(f"      {part}")
+
+    lines.append("Shared inputs of a scenario (a key of the scenario, or a column):")
+    lines.append("  name (text): required; the scenario's name, which also names its workbook")
+    compares = bool(layout.letters)
+    for key, spec in layout.shared.items():
+        if key == layout.scenario_input:
+            continue
+        if key == layout.reference_input:
+            allowed = f"{_allowed(spec)}, or an option's name"
+            entry(key, spec.unit, allowed, "default: the last option given", spec.description)
+            continue
+        rule = defaults.shared_rule(key, spec.default, compares)
+        entry(key, spec.unit, _allowed(spec), rule.words(), spec.description)
+    if layout.letters:
+        lines += [
+            "",
+            f"Inputs of each option (up to {len(layout.letters)}; a key of the "
+            "option, or a column):",
+        ]
+        for key in layout.option_keys:
+            spec = layout.options[layout.letters[0]][key]
+            if key == layout.option_name_key:
+                lines.append(f"  {key} (text): required; the option's name")
+                if option_extras(layout):
+                    _model_entries(entry)
+                continue
+            if key == "pricing":
+                needs = defaults.PRICING_WORDS
+            else:
+                template_defaults = [layout.options[x][key].default for x in layout.letters]
+                needs = defaults.option_rule(key, template_defaults).words()
+            entry(key, spec.unit, _allowed(spec), needs, spec.description)
+    return "\n".join(lines)
+
+
+def _model_entries(entry) -> None:
+    model, provider, as_of = PRICE_KEYS
+    entry(
+        model,
+        "text",
+        "a model name as its provider spells it, e.g. gpt-4o",
+        "optional, instead of input_price, output_price and cached_price",
+        "Fills the option's token prices with the model's list prices in US dollars per "
+        "1,000,000 tokens, from genai-prices (as MODEL_PRICE gives them), looked up once per "
+        "run; the workbook's source says which model, provider, date and data version.",
+    )
+    entry(
+        provider,
+        "text",
+        "a provider, e.g. openai, azure, anthropic",
+        "optional, with model; default the provider genai-prices finds for the name",
+    )
+    entry(
+        as_of,
+        "date",
+        "a date such as 2025-06-30",
+        "optional, with model; default the day the run started",
+        "The day of the list prices.",
+    )

@@ -1,0 +1,381 @@
+"""What a workbook was made from, recorded in the workbook itself.
+
+Each workbook a batch writes carries, in its custom document properties
+(``docProps/custom.xml``, shown by Excel under *File > Info > Properties >
+Advanced Properties > Custom*), a fingerprint of everything it was made
+from: the template, the version of xlfuncs that built it, and every input
+value (prices looked up by model name included). A later run that keeps
+existing workbooks (``--skip-existing``) compares fingerprints, so that a
+workbook made from other inputs is never passed off as this run's. Its
+document title is set to the scenario's name.
+
+The properties are added to the finished bytes of the workbook: the
+parts that do not change are copied as they are, without being compressed
+again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import itertools
+import os
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Mapping
+
+from ..._files.limits import UNWRITABLE
+from ..._ooxml import escape
+from ..._version import __version__
+
+__all__ = [
+    "FINGERPRINT_PROPERTY",
+    "READS",
+    "fingerprint",
+    "properties",
+    "recorded_fingerprint",
+    "room_for_properties",
+    "stamp",
+]
+
+#: The custom document property holding the fingerprint.
+FINGERPRINT_PROPERTY = "xlfuncs inputs"
+_FORMAT = "xlfuncs-inputs-1"
+# A kept workbook's properties are read only if they are this small.
+_MOST = 1 << 20
+
+_CUSTOM = "docProps/custom.xml"
+_CORE = "docProps/core.xml"
+_TYPES = "[Content_Types].xml"
+_RELS = "_rels/.rels"
+_CUSTOM_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_CUSTOM_REL = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
+    'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "</Properties>"
+)
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one custom properties use
+
+
+def fingerprint(
+    template_name: str,
+    values: Mapping[str, float | str],
+    template_version: str | None = None,
+) -> str:
+    """A short text that changes whenever anything a workbook is made from changes.
+
+    SHA-256 of the template's name and version (by default the version of
+    xlfuncs, which builds the templates) and every input value, numbers to
+    the last bit.
+
+    >>> a = fingerprint("tco_comparison", {"accuracy": 0.95, "name": "x"}, "1.0")
+    >>> a == fingerprint("tco_comparison", {"name": "x", "accuracy": 0.95}, "1.0")
+    True
+    >>> a == fingerprint("tco_comparison", {"accuracy": 0.5, "name": "x"}, "1.0")
+    False
+    >>> a.startswith("sha256:")
+    True
+    """
+    # Python's repr of text and numbers is exact and unambiguous (a float's
+    # repr reads back as the same float).
+    inputs = [
+        (key, value if isinstance(value, str) else float(value))
+        for key, value in sorted(values.items())
+    ]
+    text = repr((_FORMAT, template_name, template_version or __version__, inputs))
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def stamp(data: bytes, fingerprint_text: str, title: str | None = None) -> bytes:
+    """The workbook ``data`` with the fingerprint in its custom properties, and its title set."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        end_of_entries = archive.start_dir
+    starts = [*sorted(i.header_offset for i in infos), end_of_entries]
+    span = dict(itertools.pairwise(starts))
+    texts = {
+        i.filename: _text(data[i.header_offset : span[i.header_offset]])
+        for i in infos
+        if i.filename in READS
+    }
+    # The parts that are the same in every workbook of a batch are read,
+    # changed and compressed once; the two that differ are stored as they are.
+    changed = {name: (content, True) for name, content in room_for_properties(texts).items()}
+    changed.update(
+        (name, (content, False))
+        for name, content in properties(texts, fingerprint_text, title).items()
+    )
+    return _rewritten(data, infos, span, changed)
+
+
+#: The parts of a package that :func:`room_for_properties` and :func:`properties` read.
+READS = (_CUSTOM, _CORE, _TYPES, _RELS)
+
+
+def room_for_properties(texts: Mapping[str, str]) -> dict[str, bytes]:
+    """The package parts that declare the custom properties part, given the texts of
+    :data:`READS` that the package has: the same for every workbook made from one package."""
+    changed = {}
+    if _TYPES in texts:
+        changed[_TYPES] = _with_custom_type(texts[_TYPES])
+    if _RELS in texts:
+        changed[_RELS] = _with_custom_relation(texts[_RELS])
+    return changed
+
+
+def properties(
+    texts: Mapping[str, str], fingerprint_text: str, title: str | None = None
+) -> dict[str, bytes]:
+    """The custom properties part holding the fingerprint, and the core properties part
+    with ``title`` (when given and the package has one), given the texts of :data:`READS`."""
+    changed = {_CUSTOM: _with_property(texts.get(_CUSTOM, _PROPERTIES), fingerprint_text)}
+    if title is not None and _CORE in texts:
+        changed[_CORE] = _with_title(texts[_CORE], title)
+    return changed
+
+
+@functools.lru_cache(maxsize=64)
+def _text(entry: bytes) -> str:
+    """The text of a zip entry (local header and data), as found in the archive."""
+    name_length, extra_length = struct.unpack_from("<HH", entry, 26)
+    method, compressed = (
+        struct.unpack_from("<H", entry, 8)[0],
+        struct.unpack_from("<L", entry, 18)[0],
+    )
+    start = 30 + name_length + extra_length
+    body = entry[start : start + compressed] if compressed else entry[start:]
+    if method == zipfile.ZIP_DEFLATED:
+        body = zlib.decompressobj(-15).decompress(body)
+    return body.decode("utf-8")
+
+
+@functools.lru_cache(maxsize=16)
+def _with_custom_type(xml: str) -> bytes:
+    if "/docProps/custom.xml" not in xml:
+        override = f'<Override PartName="/docProps/custom.xml" ContentType="{_CUSTOM_TYPE}"/>'
+        xml = xml.replace("</Types>", override + "</Types>")
+    return xml.encode("utf-8")
+
+
+@functools.lru_cache(maxsize=16)
+def _with_custom_relation(xml: str) -> bytes:
+    if _CUSTOM_REL not in xml:
+        relation = (
+            f'<Relationship Id="rIdXlfuncsCustom" Type="{_CUSTOM_REL}" '
+            'Target="docProps/custom.xml"/>'
+        )
+        xml = xml.replace("</Relationships>", relation + "</Relationships>")
+    return xml.encode("utf-8")
+
+
+def recorded_fingerprint(path: str | os.PathLike[str]) -> str | None:
+    """The fingerprint a workbook records, or ``None`` (none, or not a workbook we can read)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.NameToInfo.get(_CUSTOM)
+            if info is None or info.file_size > _MOST:
+                return None
+            text = archive.read(info).decode("utf-8")
+    except (OSError, zipfile.BadZipFile, UnicodeDecodeError, RuntimeError, ValueError):
+        return None
+    found = re.search(
+        rf'<property [^>]*name="{FINGERPRINT_PROPERTY}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
+        text,
+    )
+    return found.group(1) if found else None
+
+
+def _escape(text: str) -> str:
+    return escape(UNWRITABLE.sub("", text))
+
+
+def _with_property(xml: str, value: str) -> bytes:
+    pattern = rf'<property [^>]*name="{FINGERPRINT_PROPERTY}"[^>]*>.*?</property>'
+    xml = re.sub(pattern, "", xml, flags=re.DOTALL)
+    pids = [int(p) for p in re.findall(r'\bpid="(\d+)"', xml)]
+    pid = max([1, *pids]) + 1  # custom properties are numbered from 2
+    entry = (
+        f'<property fmtid="{_FMTID}" pid="{pid}" name="{FINGERPRINT_PROPERTY}">'
+        f"<vt:lpwstr>{_escape(value)}</vt:lpwstr></property>"
+    )
+    if xml.rstrip().endswith("/>") and "</Properties>" not in xml:  # <Properties ... />
+        xml = xml.rstrip()[:-2] + "></Properties>"
+    return xml.replace("</Properties>", entry + "</Properties>").encode("utf-8")
+
+
+def _with_title(xml: str, title: str) -> bytes:
+    element = f"<dc:title>{_escape(title)}</dc:title>"
+    if re.search(r"<dc:title\s*/>|<dc:title>.*?</dc:title>", xml, flags=re.DOTALL):
+        xml = re.sub(
+            r"<dc:title\s*/>|<dc:title>.*?</dc:title>",
+            lambda _: element,
+            xml,
+            count=1,
+            flags=re.DOTALL,
+        )
+    else:
+        xml = xml.replace("</cp:coreProperties>", element + "</cp:coreProperties>")
+    return xml.encode("utf-8")
+
+
+# A small zip writer: unchanged entries are copied byte for byte (local
+# header, compressed data, data descriptor); changed ones are compressed anew.
+
+
+def _rewritten(
+    data: bytes,
+    infos: list[zipfile.ZipInfo],
+    span: dict[int, int],
+    changed: dict[str, tuple[bytes, bool]],
+) -> bytes:
+    out = io.BytesIO()
+    directory = []
+    for info in infos:
+        offset = out.tell()
+        if info.filename in changed:
+            content, compress = changed.pop(info.filename)
+            make = _entry if compress else _stored_entry
+            entry, record = make(info.filename, content, info.date_time)
+            out.write(entry)
+            record = {**record, "external_attr": info.external_attr}
+        else:
+            out.write(data[info.header_offset : span[info.header_offset]])
+            record = {
+                "name": info.filename.encode("utf-8"),
+                "flags": info.flag_bits,
+                "method": info.compress_type,
+                "date_time": info.date_time,
+                "crc": info.CRC,
+                "compressed": info.compress_size,
+                "size": info.file_size,
+                "external_attr": info.external_attr,
+                "version": info.extract_version,
+            }
+        record["offset"] = offset
+        directory.append(record)
+    date_time = infos[0].date_time if infos else (1980, 1, 1, 0, 0, 0)
+    for name, (content, compress) in changed.items():  # parts the workbook did not have
+        offset = out.tell()
+        entry, record = (_entry if compress else _stored_entry)(name, content, date_time)
+        out.write(entry)
+        record = {**record, "offset": offset}
+        directory.append(record)
+    start = out.tell()
+    for r in directory:
+        time, date = _dos(r["date_time"])
+        out.write(
+            struct.pack(
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                0,
+                r["version"],
+                0,
+                r["flags"],
+                r["method"],
+                time,
+                date,
+                r["crc"],
+                r["compressed"],
+                r["size"],
+                len(r["name"]),
+                0,
+                0,
+                0,
+                0,
+                r["external_attr"],
+                r["offset"],
+            )
+        )
+        out.write(r["name"])
+    size = out.tell() - start
+    count = len(directory)
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+    return out.getvalue()
+
+
+@functools.lru_cache(maxsize=32)
+def _entry(name: str, content: bytes, date_time) -> tuple[bytes, dict]:
+    """A zip entry (local header and compressed data) and its directory record.
+
+    Remembered: the parts that are the same in every workbook of a batch
+    are compressed once.
+    """
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    packed = compressor.compress(content) + compressor.flush()
+    encoded = name.encode("utf-8")
+    time, date = _dos(date_time)
+    crc = zlib.crc32(content)
+    header = struct.pack(
+        "<4s2B4HL2L2H",
+        b"PK\x03\x04",
+        20,
+        0,
+        0,
+        zipfile.ZIP_DEFLATED,
+        time,
+        date,
+        crc,
+        len(packed),
+        len(content),
+        len(encoded),
+        0,
+    )
+    return header + encoded + packed, {
+        "name": encoded,
+        "flags": 0,
+        "method": zipfile.ZIP_DEFLATED,
+        "date_time": date_time,
+        "crc": crc,
+        "compressed": len(packed),
+        "size": len(content),
+        "external_attr": 0o600 << 16,
+        "version": 20,
+    }
+
+
+def _stored_entry(name: str, content: bytes, date_time) -> tuple[bytes, dict]:
+    """A zip entry holding ``content`` uncompressed (for small parts that differ each time)."""
+    encoded = name.encode("utf-8")
+    time, date = _dos(date_time)
+    crc = zlib.crc32(content)
+    size = len(content)
+    header = struct.pack(
+        "<4s2B4HL2L2H",
+        b"PK\x03\x04",
+        10,
+        0,
+        0,
+        zipfile.ZIP_STORED,
+        time,
+        date,
+        crc,
+        size,
+        size,
+        len(encoded),
+        0,
+    )
+    record = {
+        "name": encoded,
+        "flags": 0,
+        "method": zipfile.ZIP_STORED,
+        "date_time": date_time,
+        "crc": crc,
+        "compressed": size,
+        "size": size,
+        "external_attr": 0o600 << 16,
+        "version": 10,
+    }
+    return header + encoded + content, record
+
+
+def _dos(date_time) -> tuple[int, int]:
+    year, month, day, hour, minute, second = date_time
+    return (hour << 11) | (minute << 5) | (second // 2), ((year - 1980) << 9) | (month << 5) | day

@@ -1,0 +1,240 @@
+"""``xlfuncs generate``: one filled workbook per scenario of a file, from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import signal
+import sys
+import textwrap
+from pathlib import Path
+
+from .._printable import printable
+
+__all__ = ["register"]
+
+DESCRIPTION = """\
+Write one filled workbook per scenario of SCENARIOS (YAML, JSON, CSV or XLSX),
+and summary.xlsx and summary.csv comparing them all, into the folder --out.
+Exit codes: 0 every scenario was written (or kept, with --skip-existing);
+1 some scenario or the summary failed (the others were written); 2 the command
+was used wrongly; 3 the output folder cannot be used (not a folder, read-only,
+disk full): the batch stopped, and what was written is listed; 130 stopped
+with Ctrl-C, 143 stopped by SIGTERM (the workbooks written are complete).
+"""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "generate",
+        help="one filled workbook per scenario of a file, and a summary",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("scenarios", nargs="?", metavar="SCENARIOS", help="the scenario file")
+    parser.add_argument(
+        "--example",
+        action="store_true",
+        help="use the bundled example scenarios (the essay's cases; illustrative figures)",
+    )
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder for the workbooks")
+    parser.add_argument(
+        "--template", default=None, metavar="NAME", help="template to fill (tco_comparison)"
+    )
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (1)")
+    existing = parser.add_mutually_exclusive_group()
+    existing.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+    existing.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="keep existing workbooks and write the missing ones (resume a batch)",
+    )
+    parser.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="recalculate the workbooks with LibreOffice and report any value that differs",
+    )
+    parser.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        default=None,
+        metavar="MARK",
+        help="decimal mark of the scenario file's numbers, '.' or ','; by default the file's "
+        "own numbers settle it (0.075 or 0,95 can only be read one way)",
+    )
+    parser.add_argument(
+        "--csv-decimal",
+        choices=(".", ","),
+        default=".",
+        metavar="MARK",
+        help="decimal mark of summary.csv: '.' (fields separated by ',', the default) or "
+        "',' (fields separated by ';', for Excel in German, French and other languages)",
+    )
+    parser.add_argument("--recalc", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(handler=run, parser=parser)
+
+
+#: Exit codes of ``xlfuncs generate``.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+def run(arguments: argparse.Namespace) -> int:
+    parser: argparse.ArgumentParser = arguments.parser
+    if arguments.example == bool(arguments.scenarios):
+        parser.error("give a scenario file or --example (one of them)")
+    if arguments.jobs < 1:
+        parser.error("--jobs must be 1 or more")
+    if arguments.template is not None:
+        from .._errors import InputError
+        from ..templates import check_name
+
+        try:
+            check_name(arguments.template)
+        except InputError as error:
+            print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+            return EXIT_USAGE
+    if arguments.recalc:
+        print(
+            "xlfuncs generate: --recalc is now --verify (workbooks always carry their values); "
+            "--recalc will be removed in the next release.",
+            file=sys.stderr,
+        )
+        arguments.verify = True
+    if arguments.verify:
+        from .._libreoffice import INSTALL_HINT, find_soffice
+
+        if find_soffice() is None:
+            print(f"xlfuncs generate: --verify: {INSTALL_HINT}.", file=sys.stderr)
+            return EXIT_FAILED
+
+    from .._files.output_folder import OutputFolderError
+    from ..batch import EXAMPLE_SCENARIOS
+    from ..batch.run import generate
+    from ..batch.template import DEFAULT_TEMPLATE
+
+    source = EXAMPLE_SCENARIOS if arguments.example else Path(arguments.scenarios)
+    progress = _Progress()
+    terminated: list[int] = []
+    previous = _on_sigterm(terminated)
+    try:
+        report = generate(
+            source,
+            arguments.out,
+            template=arguments.template or DEFAULT_TEMPLATE,
+            jobs=arguments.jobs,
+            overwrite=arguments.overwrite,
+            skip_existing=arguments.skip_existing,
+            fail_fast=arguments.fail_fast,
+            verify=arguments.verify,
+            decimal=arguments.decimal,
+            csv_decimal=arguments.csv_decimal,
+            progress=progress.update,
+        )
+    except KeyboardInterrupt:
+        progress.close()
+        how = "stopped (SIGTERM)" if terminated else "interrupted (Ctrl-C)"
+        print(
+            f"xlfuncs generate: {how}; the workbooks already written are complete: "
+            "run again with --skip-existing to finish",
+            file=sys.stderr,
+        )
+        return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    except OutputFolderError as error:
+        progress.close()
+        print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except (ValueError, OSError) as error:  # unknown template, unreadable file ...
+        progress.close()
+        print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    progress.close()
+    print(final_table(report, results=not progress.streamed))
+    if report.stopped:
+        print(f"xlfuncs generate: {printable(report.stopped)}", file=sys.stderr)
+        return EXIT_OUTPUT
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _on_sigterm(received: list[int]):
+    """Handle SIGTERM as Ctrl-C is handled (noted in ``received``); returns the old handler."""
+
+    def stop(signum, frame):
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        return signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        return signal.getsignal(signal.SIGTERM)
+
+
+class _Progress:
+    """A progress bar on a terminal; otherwise each result once, as it comes, on stdout."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.streamed = not sys.stderr.isatty()
+        if not self.streamed:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" workbooks", desc="generate", file=sys.stderr)
+
+    def update(self, outcome) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+            if outcome.status == "failed":
+                line = f"failed: {outcome.scenario}: {outcome.reason}"
+                self.bar.write(printable(line), file=sys.stderr)
+        else:
+            print("\n".join(result_lines(outcome, _width())), flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _width() -> int:
+    return max(60, shutil.get_terminal_size((100, 20)).columns)
+
+
+def result_lines(outcome, width: int) -> list[str]:
+    """One result: its status, then the file written or kept, or why it failed."""
+    if outcome.status == "failed":
+        detail = f"{outcome.scenario or '(scenario file)'}: {outcome.reason}"
+    else:
+        detail = outcome.file
+    wrapped = textwrap.wrap(printable(detail), width - 9, break_on_hyphens=False) or [""]
+    return [f"{outcome.status:<8} {wrapped[0]}", *(" " * 9 + more for more in wrapped[1:])]
+
+
+def final_table(report, results: bool = True) -> str:
+    """What was written, kept and failed (with the reason), one line each, then totals.
+
+    ``results=False`` leaves out the lines of the results, already printed.
+    """
+    width = _width()
+    counts = {"written": 0, "skipped": 0, "failed": 0}
+    lines = []
+    for outcome in report.outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+        if results:
+            lines += result_lines(outcome, width)
+    if lines:
+        lines.append("")
+    totals = ", ".join(f"{n} {status}" for status, n in counts.items())
+    lines.append(f"{totals}; folder {printable(str(report.out_dir))}")
+    if report.summary_files:
+        lines.append("summary: " + ", ".join(printable(p.name) for p in report.summary_files))
+    lines += [printable(note) for note in report.notes]
+    if report.verified:
+        failed = any(o.reason.startswith("--verify:") for o in report.failures)
+        lines.append(
+            "--verify: some stored values differ from LibreOffice's (see above)"
+            if failed
+            else "--verify: LibreOffice computes the same value for every formula"
+        )
+    return "\n".join(lines)
