@@ -7,7 +7,11 @@ each refusal). Each maker writes one file into a folder and returns its path.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -142,6 +146,27 @@ def far_cell_workbook(folder: Path) -> Path:
     return path
 
 
+def escaped_quotes_json(folder: Path) -> Path:
+    """58 KB of escaped quotes in a string never closed: every quote could start a string."""
+    path = folder / "quotes.json"
+    path.write_text('{"scenarios": ["' + '\\"' * 29_000, encoding="utf-8")
+    return path
+
+
+def named_pipe(folder: Path) -> Path:
+    """A named pipe called cases.csv: opening it to read waits for a writer for ever."""
+    path = folder / "pipe.csv"
+    os.mkfifo(path)
+    return path
+
+
+def endless_device(folder: Path) -> Path:
+    """cases.csv, a link to /dev/zero: a file that never ends."""
+    path = folder / "zero.csv"
+    path.symlink_to("/dev/zero")
+    return path
+
+
 def _cell(text: str) -> object:
     try:
         return float(text)
@@ -175,4 +200,42 @@ REFUSALS = {
     "zip parts": (too_many_parts, "the number of parts in a scenario workbook is limited to"),
     "far cell": (far_cell_workbook, "the number of rows of a scenario table is limited to"),
     "whole grid": (whole_grid_workbook, None),
+    "escaped quotes": (escaped_quotes_json, "not valid JSON"),
 }
+if hasattr(os, "mkfifo") and os.path.exists("/dev/zero"):
+    REFUSALS["named pipe"] = (named_pipe, "is not a regular file")
+    REFUSALS["/dev/zero"] = (endless_device, "is not a regular file")
+
+
+# Reading in a fresh process ---------------------------------------------------
+
+READ_IN_A_FRESH_PROCESS = textwrap.dedent(
+    """
+    import sys
+    sys.path.insert(0, {tests!r})
+    from batch_standin import STANDIN
+    from xlfuncs.batch.read.checker import ScenarioFileError
+    from xlfuncs.batch.read.sources import read_scenarios
+    from xlfuncs.batch.template import Layout
+    try:
+        items = list(read_scenarios(sys.argv[1], Layout.of(STANDIN)))
+    except ScenarioFileError as error:
+        print("refused:", error)
+    else:
+        print("read:", len(items), [type(i).__name__ for i in items])
+    """
+)
+
+
+def read_in_a_fresh_process(path: Path) -> str:
+    """Read ``path`` as scenarios in a new interpreter: ``refused: ...`` or ``read: ...``."""
+    code = READ_IN_A_FRESH_PROCESS.format(tests=str(Path(__file__).parent))
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()

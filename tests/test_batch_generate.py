@@ -358,7 +358,17 @@ def test_every_template_is_found_by_its_name(name):
 def test_a_template_other_than_tco_comparison_writes_a_workbook(tmp_path):
     # breakeven_accuracy has no options: a scenario is its name and inputs.
     report = xlfuncs.generate(
-        [{"name": "Support desk", "efficient_accuracy": 0.95}],
+        [
+            {
+                "name": "Support desk",
+                "efficient_accuracy": 0.95,
+                "efficient_cost_per_task": 0.002,
+                "frontier_accuracy": 0.99,
+                "frontier_cost_per_task": 0.05,
+                "cost_per_error": 10,
+                "tasks_per_month": 20_000,
+            }
+        ],
         tmp_path,
         template="breakeven_accuracy",
     )

@@ -63,7 +63,11 @@ def test_an_option_names_its_model_and_gets_its_list_prices_on_the_date(tmp_path
 
 
 def test_the_run_has_one_date_for_every_lookup(tmp_path):
-    path = write_yaml(tmp_path, option("o3", ", model: o3, provider: openai") * 2)
+    path = write_yaml(
+        tmp_path,
+        option("o3", ", model: o3, provider: openai")
+        + option("o3 again", ", model: o3, provider: openai"),
+    )
     (desk,) = read_scenarios(path, LAYOUT, today=date(2025, 6, 9))
     assert desk.values["a_input_price"] == desk.values["b_input_price"] == 10.0
 

@@ -19,7 +19,7 @@ import pytest
 from batch_processes_support import command, session_processes, wait_for, write_batch
 
 import xlfuncs
-from xlfuncs._files.saving import remove_stale_parts, save_atomically, write_bytes
+from xlfuncs._files.saving import _host, remove_stale_parts, save_atomically, write_bytes
 from xlfuncs.batch import run as batch_run
 
 EXAMPLE = Path(xlfuncs.__file__).parent / "batch" / "example_scenarios.yaml"
@@ -129,8 +129,7 @@ def test_a_resume_removes_stale_temporary_files_but_not_those_of_a_running_batch
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         # Names as save_atomically gives them: the writer's pid and host.
-        host = os.uname().nodename
-        host = "".join(c for c in host if c.isalnum() or c == "-")[:30]
+        host = _host()
         stale = out / f".case 1.{ended.pid}@{host}.0a1b2c3d.part"
         live = out / f".case 2.{running.pid}@{host}.0a1b2c3d.part"
         elsewhere = out / f".case 3.{ended.pid}@another-machine.0a1b2c3d.part"

@@ -328,8 +328,11 @@ CASES = [
             (
                 "line 5",
                 None,
-                # annual_cost_change is left out too: it has one default for every option
-                ["option 'e' needs price, cost and annual_price_change,", "have no neutral"],
+                # annual_cost_change too: its one default for every option is illustrative
+                [
+                    "option 'e' needs price, cost, annual_price_change and annual_cost_change,",
+                    "have no neutral",
+                ],
             )
         ],
     ),

@@ -134,18 +134,22 @@ def test_numpy_whole_numbers_are_read_as_numbers_and_names():
     assert (item.values["tasks_per_month"], item.values["cost_per_error"]) == (250.0, 7.0)
 
 
-def test_a_whole_number_of_forty_digits_is_read_and_of_forty_one_refused_as_its_text_is():
-    # 10**39 has 40 digits, 10**40 has 41: the same limit as for a number written as text.
-    assert one([desk(tasks_per_month=10**39)]).values["tasks_per_month"] == 1e39
+def test_a_whole_number_of_forty_one_digits_is_refused_as_its_text_is():
+    # 10**40 has 41 digits: the same limit as for a number written as text.
     for given in (10**40, "1" + "0" * 40):
         (item,) = read_scenarios([desk(tasks_per_month=given)], LAYOUT)
         (problem,) = every_problem(item)
         assert problem.key == "tasks_per_month" and "40" in own_text(problem)
 
 
-def test_a_whole_number_of_seventeen_digits_is_read():
-    values = one([desk(tasks_per_month=10**16)]).values
-    assert values["tasks_per_month"] == 1e16
+def test_a_whole_number_of_fifteen_digits_is_read_and_larger_ones_refused():
+    # A spreadsheet keeps 15 significant digits: 10**15 is the largest size an input takes.
+    values = one([desk(tasks_per_month=10**15)]).values
+    assert values["tasks_per_month"] == 1e15
+    for given in (10**15 + 1, 10**16, 10**39, "1e16"):
+        (item,) = read_scenarios([desk(tasks_per_month=given)], LAYOUT)
+        (problem,) = every_problem(item)
+        assert "tasks_per_month is too large" in own_text(problem)
 
 
 @pytest.mark.parametrize("digits", [42, 46, 60])
@@ -237,14 +241,31 @@ def test_an_unknown_name_of_up_to_a_hundred_characters_gets_a_guess(word, known,
 # Templates without options, with one option, with declarations of their own ---------
 
 
-def test_a_template_without_options_takes_shared_inputs_and_its_own_defaults(tmp_path):
+def test_a_template_without_options_takes_shared_inputs_and_only_its_neutral_defaults(tmp_path):
+    # The template's figures are illustrative: they must be given. Its zero fixed costs
+    # and the rows and columns of its sensitivity table are kept as declared.
     template = resolve_template("breakeven_accuracy")
-    path = write(tmp_path, "scenarios:\n  - name: Quick\n    efficient_accuracy: 0.97\n")
+    figures = {
+        "efficient_accuracy": 0.97,
+        "efficient_cost_per_task": 0.001,
+        "frontier_accuracy": 0.99,
+        "frontier_cost_per_task": 0.04,
+        "cost_per_error": 20,
+        "tasks_per_month": 5000,
+    }
+    text = "".join(f"    {k}: {v}\n" for k, v in figures.items())
+    path = write(tmp_path, "scenarios:\n  - name: Quick\n" + text)
     scenario = one(path, Layout.of(template))
     declared = {spec.name: spec.default for spec in template.inputs}
-    expected = {**declared, "scenario": "Quick", "efficient_accuracy": 0.97}
+    expected = {**declared, "scenario": "Quick", **figures}
     assert dict(scenario.values) == expected
     assert scenario.option_names == ()
+    path = write(tmp_path, "scenarios:\n  - name: Quick\n    efficient_accuracy: 0.97\n")
+    (item,) = read_scenarios(path, Layout.of(template))
+    assert str(item).endswith(
+        "the scenario needs efficient_cost_per_task, frontier_cost_per_task, frontier_accuracy, "
+        "cost_per_error and tasks_per_month, which have no neutral default"
+    )
 
 
 @dataclass(frozen=True)
@@ -534,13 +555,14 @@ def test_a_number_as_a_heading_is_refused_naming_it(tmp_path):
         list(read_scenarios(path, LAYOUT))
 
 
-def test_a_row_without_a_scenario_name_is_a_problem_of_that_row(tmp_path):
-    rows = [["Desk", x, 100, 10, 0.5, 0.9] for x in "abc"] + [[None, "d", 100, 10, 0.5, 0.9]]
+def test_a_row_without_a_scenario_name_above_every_name_is_a_problem_of_that_row(tmp_path):
+    # Below a named row, a blank scenario cell continues that scenario (as merged cells do).
+    rows = [[None, "d", 100, 10, 0.5, 0.9]] + [["Desk", x, 100, 10, 0.5, 0.9] for x in "abc"]
     path = workbook(tmp_path / "cases.xlsx", rows)
-    good, bad = read_scenarios(path, LAYOUT)
+    bad, good = read_scenarios(path, LAYOUT)
     assert isinstance(good, Scenario)
     (problem,) = every_problem(bad)
-    assert (problem.where, problem.key) == ("row 5", "scenario")
+    assert (problem.where, problem.key) == ("row 2", "scenario")
     assert "every row needs a scenario name" in str(problem)
 
 

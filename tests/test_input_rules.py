@@ -386,7 +386,8 @@ def test_scenario_file_option_rates_in_margin_trap(tmp_path):
     options = _complete_options(layout)
     options[0]["annual_price_change"] = -50  # meant as -50 % a year
     options[1]["annual_cost_change"] = 1
-    problems = list(read_scenarios({"scenarios": [{"name": "Race", "options": options}]}, layout))
+    scenario = {"name": "Race", "years": 5, "options": options}
+    problems = list(read_scenarios({"scenarios": [scenario]}, layout))
     (problem,) = problems
     assert isinstance(problem, ScenarioProblem) and not problem.more
     assert problem.key == "annual_price_change"

@@ -7,8 +7,8 @@ helpers through support modules, never by importing one another.
 
 The layers, each importing only its own and those below it: the core (the
 numeric functions, the Excel layer, errors, shared file helpers), the
-formula evaluator (``xlfuncs.formulas``), the templates, the batch, and the
-command line. One home for each thing: every exception class in
+formula evaluator (``xlfuncs.formulas``), the templates, the batch, the
+sweep (built on the batch), and the command line. One home for each thing: every exception class in
 ``_errors.py``, no two modules and no two classes with the same name.
 """
 
@@ -171,7 +171,7 @@ def test_test_modules_never_import_each_other():
 # Layers ----------------------------------------------------------------------
 
 #: The layers from the bottom: a module imports only its own layer and those below.
-LAYERS = ("core", "formulas", "templates", "batch", "cli")
+LAYERS = ("core", "formulas", "templates", "batch", "sweep", "cli")
 
 
 def layer(name: str) -> str:
@@ -193,6 +193,7 @@ def layer_violations(graph: dict[str, set[str]]) -> list[str]:
 def test_the_layer_check_sees_an_import_upwards():
     assert layer("xlfuncs._tco") == layer("xlfuncs._files.limits") == "core"
     assert layer("xlfuncs.formulas.parser") == "formulas"
+    assert layer("xlfuncs.sweep.stream") == "sweep"
     graph = {"xlfuncs.formulas.values": {"xlfuncs.templates._workbook", "xlfuncs._errors"}}
     assert layer_violations(graph) == [
         "xlfuncs.formulas.values (formulas) imports xlfuncs.templates._workbook (templates)"
@@ -201,7 +202,8 @@ def test_the_layer_check_sees_an_import_upwards():
 
 def test_each_layer_imports_only_its_own_and_those_below():
     # The evaluator knows nothing of templates, batch or command line; the
-    # core nothing of any of them; the templates nothing of the batch.
+    # core nothing of any of them; the templates nothing of the batch; the
+    # batch nothing of the sweep built on it.
     assert layer_violations(import_graph()) == []
 
 

@@ -30,6 +30,18 @@ def banner_naming(subject: str) -> str:
 # name -> (template, inputs typed in, expectations: figure or text key -> value, or a
 # callable that judges the value).
 CASES = {
+    # Two included options of one name (in any case): a comparison of them says nothing.
+    "two_options_named_alike": (
+        "tco_comparison",
+        {"a_name": "Same", "c_name": "SAME"},
+        {"overall_flag": banner_naming("option names")},
+    ),
+    # The same name on an option left out of the comparison is no clash.
+    "a_left_out_option_named_alike": (
+        "tco_comparison",
+        {"a_name": "Same", "d_name": "Same", "d_include": "No"},
+        {"overall_flag": "All checks pass"},
+    ),
     "text_in_accuracy": (
         "tco_comparison",
         {"b_accuracy": "ninety"},

@@ -130,20 +130,27 @@ def test_the_chart_is_written_and_never_overwritten_by_surprise(tmp_path, capsys
     assert code == 0
 
 
-def test_the_chart_of_two_options_says_which_file_is_a_and_which_b(tmp_path, capsys, monkeypatch):
-    # The chart travels alone (into slides): its a: and b: labels need a key.
+def test_the_chart_of_two_options_says_which_files_it_comes_from(tmp_path, capsys, monkeypatch):
+    # The chart travels alone (into slides): its bars name the blocks, the note the files.
     import xlfuncs._tornado_chart as chart_module
 
     drawn = {}
     monkeypatch.setattr(
-        chart_module, "draw_tornado", lambda table, path, what, note="": drawn.update(note=note)
+        chart_module,
+        "draw_tornado",
+        lambda table, path, what, note="": drawn.update(note=note, names=table["input"].tolist()),
     )
     args = [str(EXAMPLES / "efficient.csv"), "--other", str(EXAMPLES / "frontier.csv")]
     code, _, _ = run(
         capsys, *args, "--shared", str(EXAMPLES / "both.csv"), "--png", str(tmp_path / "t.png")
     )
     assert code == 0
-    assert drawn["note"] == "a: efficient.csv; b: frontier.csv; shared: both.csv"
+    assert drawn["note"] == "from efficient.csv, frontier.csv and both.csv"
+    # The bars carry the blocks' own headings (the first cell of each file), not a: and b:.
+    assert "Efficient model: cost_per_error" in drawn["names"]
+    assert "Frontier model: accuracy" in drawn["names"]
+    assert "Both options: tasks_per_month" in drawn["names"]
+    assert not any(n.startswith(("a:", "b:", "shared:")) for n in drawn["names"])
     code, _, _ = run(
         capsys, args[0], "--shared", str(EXAMPLES / "both.csv"), "--png", str(tmp_path / "t.png")
     )
@@ -306,3 +313,36 @@ def test_output_cut_short_by_its_reader_ends_without_a_traceback():
         os.close(write_end)
     assert done.returncode == 1
     assert done.stderr == ""
+
+
+def test_blocks_without_a_heading_are_named_by_their_files(tmp_path, capsys):
+    rows = (EXAMPLES / "efficient.csv").read_text(encoding="utf-8").splitlines()[1:]
+    (tmp_path / "cheap.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys,
+        str(tmp_path / "cheap.csv"),
+        "--other",
+        str(EXAMPLES / "frontier.csv"),
+        "--shared",
+        str(EXAMPLES / "both.csv"),
+    )
+    assert code == 0
+    assert out.splitlines()[0].startswith("TCO difference (cheap - Frontier model)")
+    assert "\ncheap: cost_per_error " in out and "\nFrontier model: accuracy " in out
+
+
+def test_decimal_states_the_mark_the_files_do_not_settle(tmp_path, capsys):
+    # 2.500 is 2.5 with a decimal point and 2500 with a decimal comma; nothing else settles it.
+    block = tmp_path / "block.csv"
+    block.write_text(
+        "cost_per_task,1\naccuracy,1\ncost_per_error,1\nupfront,1.000,2.500,4.000\n"
+        "tasks_per_month,1\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, str(block), "--csv")
+    assert code == 1 and "--decimal" in err
+    for mark, upfront in ((",", ("1000", "4000")), (".", ("1", "4"))):
+        code, out, err = run(capsys, str(block), "--csv", "--decimal", mark)
+        assert code == 0, err
+        (row,) = [r for r in csv_table(out) if r[0] == "upfront"]
+        assert (row[1], row[2]) == upfront

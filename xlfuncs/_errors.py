@@ -11,10 +11,14 @@ is defined here, in one tree (built-in bases in brackets)::
     ├── InputError (ValueError)           an argument a function cannot accept
     │   ├── NotFoundError (LookupError)   a model, provider or price kind not in the price data
     │   ├── ScenarioFileError             a scenario file that cannot be read at all
+    │   │   └── SweepFileError            a sweep file: unreadable, a bad axis or value, too big
     │   ├── FileReadError                 a file's size, encoding or syntax stops its reading
     │   ├── LimitError                    a file over a limit on what it may hold
     │   ├── UnsettledNumberError          a number that reads two ways, the mark unknown
-    │   └── MixedDecimalMarksError        a file whose numbers use both decimal marks
+    │   ├── MixedDecimalMarksError        a file whose numbers use both decimal marks
+    │   ├── WhereError                    a sweep's ``--where`` condition that cannot be read
+    │   ├── MapError                      a decision map that cannot be drawn
+    │   └── SweepError                    a sweep that could not be finished (a worker failed)
     ├── ArgumentError (TypeError)         a call that does not fit the function
     ├── MissingDependencyError (ImportError)  an optional package that is not installed
     ├── LibreOfficeError (RuntimeError)   LibreOffice missing, failing, or writing too little
@@ -43,13 +47,17 @@ __all__ = [
     "InputError",
     "LibreOfficeError",
     "LimitError",
+    "MapError",
     "MissingDependencyError",
     "MixedDecimalMarksError",
     "NotFoundError",
     "OutputFolderError",
     "ScenarioFileError",
+    "SweepError",
+    "SweepFileError",
     "TemplateNotFillableError",
     "UnsettledNumberError",
+    "WhereError",
     "XlfuncsError",
 ]
 
@@ -134,6 +142,25 @@ class UnsettledNumberError(InputError):
 
 class MixedDecimalMarksError(InputError):
     """A file whose numbers use both decimal marks."""
+
+
+# Sweeps ------------------------------------------------------------------------
+
+
+class SweepFileError(ScenarioFileError):
+    """A sweep file that cannot be used: unreadable, a bad axis, a bad value, too many scenarios."""
+
+
+class WhereError(InputError):
+    """A sweep's ``--where`` condition that cannot be read."""
+
+
+class MapError(InputError):
+    """A decision map that cannot be drawn: an unknown key, a value not on the axis ..."""
+
+
+class SweepError(InputError):
+    """The sweep could not be finished (a worker failed); nothing was written."""
 
 
 # Writing files and workbooks ----------------------------------------------------

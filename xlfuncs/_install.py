@@ -20,6 +20,10 @@ XLWINGS = '"xlwings>=0.33"'
 GENAI_PRICES = '"genai-prices>=0.0.23"'
 #: The plot extra.
 MATPLOTLIB = '"matplotlib>=3.7"'
+#: The parquet extra.
+PYARROW = '"pyarrow>=14"'
+#: The dask extra.
+DASK = '"dask[distributed]>=2024.1"'
 
 
 def pip_install(*arguments: str) -> str:

@@ -7,6 +7,8 @@ only when a chart is drawn; the Excel functions never need it.
 from __future__ import annotations
 
 import math
+import os
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -83,4 +85,14 @@ def draw_tornado(
         frameon=False,
     )
     axes.set_title(f"What moves the {title} most" + (f"\n{note}" if note else ""), fontsize=11)
-    figure.savefig(path, dpi=150)
+    # Written beside the target and renamed into place: a symbolic link that
+    # appears at the path meanwhile is replaced, never written through.
+    path = Path(path)
+    part = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.part")
+    try:
+        with open(part, "xb") as stream:
+            figure.savefig(stream, dpi=150, format="png")
+        os.replace(part, path)
+    finally:
+        if os.path.lexists(part):
+            os.unlink(part)

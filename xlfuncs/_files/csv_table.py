@@ -62,7 +62,9 @@ def csv_rows(path: Path, file: str) -> Records:
 
 
 @contextlib.contextmanager
-def csv_records(path: Path, file: str) -> Iterator[tuple[Records, str | None]]:
+def csv_records(
+    path: Path, file: str, decimal: str | None = None
+) -> Iterator[tuple[Records, str | None]]:
     """Open any CSV table as Excel writes it: its records (line, cells) and its decimal mark.
 
     The mark (``"."`` or ``","``) is settled by the file's own numbers, as
@@ -71,9 +73,9 @@ def csv_records(path: Path, file: str) -> Iterator[tuple[Records, str | None]]:
     read two ways. The limits on scenario files apply. A file that cannot be
     read, or whose numbers use both marks, raises :class:`ScenarioFileError`
     naming ``file``. Other tables (option blocks for ``xlfuncs tornado``)
-    are read through this too.
+    are read through this too. ``decimal`` states the mark instead.
     """
-    mark = DecimalMark()
+    mark = DecimalMark(decimal)
     try:
         for number, cells in csv_rows(path, file):
             for cell in cells:

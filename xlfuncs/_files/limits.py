@@ -21,6 +21,7 @@ __all__ = [
     "Limit",
     "LimitError",
     "text_problem",
+    "utf16_length",
 ]
 
 
@@ -65,6 +66,15 @@ CELL_TEXT = 32_767
 UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def utf16_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it: in UTF-16 code units.
+
+    >>> utf16_length("abc"), utf16_length("\U0001f600")
+    (3, 2)
+    """
+    return len(text) + sum(1 for c in text if c > "\uffff")
+
+
 def text_problem(text: str) -> str | None:
     """Why a workbook cannot hold ``text`` (a character, or its length), or ``None``.
 
@@ -77,8 +87,13 @@ def text_problem(text: str) -> str | None:
     >>> text_problem("x" * 40_000)
     'has 40,000 characters; a spreadsheet cell holds at most 32,767'
     """
-    if len(text) > CELL_TEXT:
-        return f"has {len(text):,} characters; a spreadsheet cell holds at most {CELL_TEXT:,}"
+    if len(text) > CELL_TEXT // 2:
+        # Excel counts UTF-16 units: a character beyond the Basic Multilingual Plane
+        # (an emoji, a rare CJK ideograph) counts twice.
+        units = utf16_length(text)
+        if units > CELL_TEXT:
+            how = "" if units == len(text) else " as Excel counts them"
+            return f"has {units:,} characters{how}; a spreadsheet cell holds at most {CELL_TEXT:,}"
     found = UNWRITABLE.search(text)
     if found is None:
         return None

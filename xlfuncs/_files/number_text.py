@@ -45,6 +45,8 @@ MARKS = (POINT, COMMA)
 
 # Spaces spreadsheets put between digit groups or before "%": plain, no-break, thin.
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+# Thousands groups separated by one space: 1 234 567 or 1 234,5 (or with a point).
+_SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}( \d{3})+([.,]\d+)?")
 # Swiss thousands groups: 1'234.50 (either apostrophe).
 _APOSTROPHE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(['\u2019]\d{3})+([.,]\d+)?")
 # Longer texts are not numbers anyone types; they are not looked at further.
@@ -81,12 +83,18 @@ def readings(text: str) -> dict[str, float]:
     >>> readings("2.500"), readings("1.234,5"), readings("ten")
     ({'.': 2.5, ',': 2500.0}, {',': 1234.5}, {})
     """
-    compact = _SPACES.sub("", text)
-    if len(compact) > _LONGEST:
+    if len(text) > _LONGEST:
         return {}
+    compact = text.strip().replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     percent = compact.endswith("%")
     if percent:
-        compact = compact[:-1]
+        compact = compact[:-1].rstrip()
+    if _SPACES.search(compact):
+        # A space inside a number separates groups of three digits, and only them:
+        # "20 000" is twenty thousand, "20 000 30 000" two numbers, never one.
+        if not _SPACE_GROUPS.fullmatch(compact):
+            return {}
+        compact = _SPACES.sub("", compact)
     if _APOSTROPHE_GROUPS.fullmatch(compact):
         compact = compact.replace("'", "").replace("\u2019", "")
     found = {}

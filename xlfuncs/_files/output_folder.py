@@ -11,6 +11,7 @@ import errno
 import os
 
 from .._errors import OutputFolderError
+from .saving import new_part
 
 __all__ = ["OutputFolderError", "output_problem", "prepare_folder"]
 
@@ -42,8 +43,17 @@ def output_problem(error: BaseException, folder: str | os.PathLike[str]) -> str 
 
 
 def prepare_folder(folder: str | os.PathLike[str]) -> None:
-    """Create ``folder`` if missing; :class:`OutputFolderError` when it cannot be used."""
+    """Create ``folder`` if missing; :class:`OutputFolderError` when it cannot be used.
+
+    A file is created in it and removed, so that a folder that cannot be
+    written is reported once, before any scenario is read.
+    """
     path = os.fspath(folder)
+    if os.path.islink(path) and not os.path.exists(path):
+        raise OutputFolderError(
+            f"--out {path} is a symbolic link to {os.readlink(path)}, which does not exist: "
+            "create that folder, or give another with --out"
+        )
     try:
         os.makedirs(path, exist_ok=True)
     except FileExistsError:
@@ -55,3 +65,9 @@ def prepare_folder(folder: str | os.PathLike[str]) -> None:
         raise OutputFolderError(f"the output folder {path} {reason}") from None
     if not os.path.isdir(path):
         raise OutputFolderError(f"--out {path} {_FATAL[errno.ENOTDIR]}")
+    # Once, before any work: a folder that cannot be written fails every scenario alike.
+    try:
+        os.unlink(new_part(path, "write-check"))
+    except OSError as error:
+        reason = _FATAL.get(error.errno) or f"cannot be written: {error.strerror or error}"
+        raise OutputFolderError(f"the output folder {path} {reason}") from None

@@ -7,19 +7,23 @@ so a run killed at any moment leaves only complete files; without
 appeared while the file was being made. A run that is killed leaves such files; the next
 run in the folder removes those of processes of this machine that no
 longer run, and never those of a run still writing, nor those of another
-machine sharing the folder.
+machine sharing the folder (told apart by a digest of the machine's name and
+identity, since names such as ``localhost`` repeat), unless it is a week old.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import os
 import re
 import secrets
 import signal
 import socket
 import threading
+import time
+import uuid
 from collections.abc import Callable
 
 __all__ = ["new_part", "remove_stale_parts", "save_atomically", "signals_held", "write_bytes"]
@@ -29,9 +33,27 @@ __all__ = ["new_part", "remove_stale_parts", "save_atomically", "signals_held", 
 _PART = re.compile(r"^\..*\.(\d+)@([A-Za-z0-9-]*)\.[0-9a-f]+\.part$")
 
 
+# Another machine's temporary files are removed only once this old: no run
+# spends a week writing one workbook.
+_FOREIGN_AGE = 7 * 24 * 3600
+
+
 @functools.lru_cache(maxsize=1)
 def _host() -> str:
-    return re.sub(r"[^A-Za-z0-9-]", "", socket.gethostname())[:30]
+    """This machine in a file name: its name, and a digest telling apart machines
+    whose names are alike (``localhost``, containers, names cut short)."""
+    name = socket.gethostname()
+    machine = ""
+    for source in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        try:
+            with open(source, encoding="ascii") as stream:
+                machine = stream.read().strip()
+            break
+        except (OSError, UnicodeDecodeError):
+            continue
+    machine = machine or f"{uuid.getnode():012x}"
+    digest = hashlib.sha256(f"{name}\n{machine}".encode("utf-8", "replace")).hexdigest()[:10]
+    return f"{re.sub(r'[^A-Za-z0-9-]', '', name)[:20]}-{digest}"
 
 
 @contextlib.contextmanager
@@ -89,24 +111,37 @@ def remove_stale_parts(folder: str | os.PathLike[str]) -> list[str]:
 
     Only files named as :func:`save_atomically` names them, made on this
     machine by a process that no longer runs; a run still writing into the
-    folder, or one on another machine sharing it, keeps its files. Returns
-    the names removed.
+    folder, or one on another machine sharing it, keeps its files (another
+    machine's are removed once a week old). Returns the names removed.
     """
     host, removed = _host(), []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
+    now = time.time()
     for entry in entries:
         found = _PART.match(entry.name)
-        if found is None or found.group(2) != host or _running(int(found.group(1))):
+        if found is None:
             continue
+        if found.group(2) == host:
+            if _running(int(found.group(1))):
+                continue
+        elif not _older_than(entry, now - _FOREIGN_AGE):
+            continue  # another machine's, perhaps still writing
         try:
             os.unlink(entry.path)
         except FileNotFoundError:
             continue
         removed.append(entry.name)
     return removed
+
+
+def _older_than(entry: os.DirEntry, moment: float) -> bool:
+    try:
+        return entry.stat(follow_symlinks=False).st_mtime < moment
+    except OSError:
+        return False
 
 
 def _running(pid: int) -> bool:

@@ -17,7 +17,9 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import os
 import re
+import stat
 from pathlib import Path
 
 from .._errors import FileReadError
@@ -50,16 +52,23 @@ class JsonNumber(str):
 class Formula:
     """An XLSX cell holding a formula whose value the file does not store."""
 
-    __slots__ = ("cell", "formula", "sheet")
+    __slots__ = ("cell", "formula", "placeholder", "sheet")
 
-    def __init__(self, sheet: str, cell: str, formula: str):
+    def __init__(self, sheet: str, cell: str, formula: str, placeholder: bool = False):
         self.sheet, self.cell, self.formula = sheet, cell, formula
+        #: The file stores a value, but one its writer put there without calculating.
+        self.placeholder = placeholder
 
     def problem(self) -> str:
+        stored = (
+            "the value the file stores for it is a placeholder (the program that wrote the "
+            "file never calculated it, and asks for it to be recalculated when opened)"
+            if self.placeholder
+            else "the file stores no value for it (it was written by a program, never calculated)"
+        )
         return (
-            f"cell {self.sheet}!{self.cell} holds the formula {self.formula} and the file stores "
-            "no value for it (it was written by a program, never calculated); open the file in "
-            "Excel or LibreOffice and save it, or type the value instead of the formula"
+            f"cell {self.sheet}!{self.cell} holds the formula {self.formula} and {stored}; open "
+            "the file in Excel or LibreOffice and save it, or type the value instead of the formula"
         )
 
     def __repr__(self) -> str:
@@ -69,13 +78,23 @@ class Formula:
 def check_size(path: Path, file: str) -> int:
     """The file's size in bytes; refused above the limit before anything is read."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise FileReadError(
+                f"{file}: is a symbolic link to {os.readlink(path)}, which does not exist"
+            ) from None
         raise FileReadError(f"{file}: no such file") from None
     except OSError as error:
         raise FileReadError(f"{file}: cannot read it ({error.strerror or error})") from None
-    if path.is_dir():
+    if stat.S_ISDIR(status.st_mode):
         raise FileReadError(f"{file}: is a folder, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        # A named pipe waits for a writer for ever; a device such as /dev/zero never ends.
+        raise FileReadError(
+            f"{file}: is not a regular file (a named pipe, a device or a socket); give a saved file"
+        )
+    size = status.st_size
     limit = LIMITS["file_bytes"]
     if size > limit.size:
         raise limit.refuse(file, found=f"it has {size:,}")
@@ -150,7 +169,9 @@ def read_text(path: Path, file: str) -> str:
 
 # JSON ----------------------------------------------------------------------
 
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A string, or a bracket. The closing quote is optional, so that a string left open
+# ends the scan (one pass) rather than make the search try again at each quote inside it.
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
 
 
 def _json_depth_within_limit(text: str, file: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import io
 import multiprocessing
 import os
 import select
@@ -25,7 +26,7 @@ from .summary.table import SummaryTable
 from .template import DEFAULT_TEMPLATE, Layout, Template, resolve_template
 from .write.filenames import UniqueNames
 from .write.filler import Filler, TemplateNotFillableError, quoted_inputs
-from .write.provenance import fingerprint, recorded_fingerprint, stamp
+from .write.provenance import READS, fingerprint, recorded_fingerprint, stamp
 
 __all__ = ["BatchReport", "Outcome", "generate", "pool_context"]
 
@@ -191,20 +192,107 @@ def _end_with(parent: int) -> None:
     os._exit(1)
 
 
+_SUMMARY_FILES = ("summary.xlsx", "summary.csv")
+
+
+def _source_in(scenarios: object, folder: Path) -> str | None:
+    """The scenario file's name, as compared (:meth:`UniqueNames.key`), when it lies in
+    ``folder``; else ``None``."""
+    if not isinstance(scenarios, (str, os.PathLike)):
+        return None
+    path = Path(scenarios)
+    try:
+        inside = os.path.samefile(path.parent, folder)
+    except OSError:
+        return None
+    return UniqueNames.key(path.name) if inside else None
+
+
+def _names_in(folder: Path) -> dict[str, str]:
+    """The workbooks in ``folder`` by their names as compared (:meth:`UniqueNames.key`)."""
+    found: dict[str, str] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.lower().endswith(".xlsx"):
+                    found.setdefault(UniqueNames.key(entry.name), entry.name)
+    except OSError:
+        pass
+    return found
+
+
+def _not_written(name: str, error: OSError) -> str:
+    """Why the file ``name`` could not be written, naming it."""
+    if isinstance(error, IsADirectoryError):
+        return f"{name} is a folder, so no file can be written under that name"
+    return f"{name} could not be written: {error.strerror or error}"
+
+
 def _exists_reason(file: str) -> str:
     return f"{file} already exists (--overwrite replaces it, --skip-existing keeps it)"
 
 
-def _kept(target: str, made_from: str) -> tuple[str, str]:
-    """A workbook found in place with ``--skip-existing``: kept if it was made from the same."""
+# A workbook in place is checked only up to this size; a larger one is not kept.
+_LARGEST_KEPT = 256 * 2**20
+
+
+def _broken(target: str) -> str:
+    """Why the workbook at ``target`` cannot be kept as it is (it does not open, or
+    fails its zip checks); empty when it is intact."""
+    import zipfile
+
+    try:
+        if os.path.getsize(target) > _LARGEST_KEPT:
+            return "is too large to be one of this batch's workbooks"
+        with zipfile.ZipFile(target) as archive:
+            if "xl/workbook.xml" not in archive.NameToInfo:
+                return "is not a workbook"
+            try:
+                bad = archive.testzip()
+            except Exception:  # a part that no longer decompresses
+                return "fails its zip checks"
+    except Exception:  # zip, zlib or file errors of any kind: not a workbook we can keep
+        return "does not open as a workbook"
+    return f"fails its zip checks (part {bad})" if bad else ""
+
+
+def _parts(source) -> dict[str, tuple[int, int]]:
+    """Each part of a workbook but those that record its provenance: its checksum and size."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as archive:
+        return {
+            i.filename: (i.CRC, i.file_size) for i in archive.infolist() if i.filename not in READS
+        }
+
+
+def _kept(target: str, made_from: str, data: bytes | None = None) -> tuple[str, str]:
+    """A workbook found in place with ``--skip-existing``: kept if it is intact, was made
+    from the same inputs, and (when ``data``, this run's workbook, is given) holds
+    what this run would write. Any other file is left as it is, and its scenario
+    failed: it may be someone's work."""
     name = os.path.basename(target)
+    broken = _broken(target)
+    if broken:
+        return FAILED, f"{name} exists but {broken}: use --overwrite to replace it"
     recorded = recorded_fingerprint(target)
-    if recorded == made_from:
-        return SKIPPED, ""
     if recorded is None:
         why = "does not record what it was made from (made elsewhere, or by an older xlfuncs)"
     else:
         why = "was made from other inputs than the scenario now gives (or another template)"
+    if recorded == made_from and data is not None:
+        try:
+            same = _parts(target) == _parts(io.BytesIO(data))
+        except Exception:
+            same = False
+        if same:
+            return SKIPPED, ""
+        why = (
+            "was changed after it was made (saved again by a spreadsheet program, so its "
+            "figures may differ from the summary's)"
+        )
+    elif recorded == made_from:
+        return SKIPPED, ""
     return FAILED, f"{name} exists but {why}: use --overwrite to replace it"
 
 
@@ -239,15 +327,16 @@ def make_workbook(
         made_from, title = recorded or _stamp(template, values, target, title)
     except Exception as error:
         return FAILED, str(error) or type(error).__name__
-    if mode != "overwrite" and os.path.lexists(target):
-        return _kept(target, made_from) if mode == "skip" else (FAILED, _exists_reason(name))
+    replace = mode == "overwrite"
+    if not replace and os.path.lexists(target):
+        return _kept(target, made_from, data) if mode == "skip" else (FAILED, _exists_reason(name))
     try:
         if data is None:
             filler = _filler(template, quoted_inputs(values))
             if filler is not None:
                 data = filler.workbook_bytes(values, (made_from, title))
         if data is not None:
-            save_atomically(lambda path: write_bytes(path, data), target, mode == "overwrite")
+            save_atomically(lambda path: write_bytes(path, data), target, replace)
         else:
 
             def build(path: str) -> None:
@@ -256,14 +345,14 @@ def make_workbook(
                     built = stream.read()
                 write_bytes(path, stamp(built, made_from, title))
 
-            save_atomically(build, target, mode == "overwrite")
+            save_atomically(build, target, replace)
     except FileExistsError:
-        return _kept(target, made_from) if mode == "skip" else (FAILED, _exists_reason(name))
+        return _kept(target, made_from, data) if mode == "skip" else (FAILED, _exists_reason(name))
     except OSError as error:
         problem = output_problem(error, os.path.dirname(target) or ".")
         if problem is not None:
             return _UNWRITABLE, problem
-        return FAILED, f"{name} could not be written: {error.strerror or error}"
+        return FAILED, _not_written(name, error)
     except Exception as error:  # a worker reports, it never stops the batch
         return FAILED, str(error) or type(error).__name__
     return WRITTEN, ""
@@ -289,7 +378,8 @@ def make_workbooks(
         chosen = resolve_template(template)
         groups: dict[frozenset[str], list[int]] = {}
         for index, job in enumerate(jobs):
-            if mode == "overwrite" or not os.path.lexists(os.path.join(out_dir, job[1])):
+            # With skip, a workbook in place is made too, to check it holds the same.
+            if mode != "refuse" or not os.path.lexists(os.path.join(out_dir, job[1])):
                 groups.setdefault(quoted_inputs(job[0]), []).append(index)
         for quoted, indices in groups.items():
             filler = _filler(chosen, quoted)
@@ -544,6 +634,12 @@ def generate(
     keep = report.summary.cells() if report.summary.has_figures else ()
     dispatcher = _Dispatcher(pool, workers, template_ref, folder, mode, own_pool, keep)
     names = UniqueNames(reserved=SUMMARY_NAMES)
+    source = _source_in(scenarios, folder)
+    if source is not None and source.lower().endswith(".xlsx"):
+        names.reserve(source[: -len(".xlsx")])  # never replaced, even with --overwrite
+    # The folder's files by name as Windows and macOS compare names: a scenario
+    # Acme writes (or keeps) the acme.xlsx there, never a second file beside it.
+    existing = _names_in(folder)
     stop = False
 
     def settle(done: Iterable[tuple[int, _Result]]) -> None:
@@ -588,6 +684,7 @@ def generate(
                 fail(Outcome(item.scenario, "", FAILED, str(item)))
                 continue
             file = names.take(item.name, ".xlsx")
+            file = existing.get(UniqueNames.key(file), file)
             slot = len(outcomes)
             outcomes.append(Outcome(item.name, file, "pending"))
             summary_rows.append(len(report.summary))
@@ -615,6 +712,12 @@ def generate(
         report.verified = True
     if summary and len(report.summary) and not report.summary.has_figures:
         report.notes.append(f"no summary: the template {chosen.name} declares no summary columns")
+    elif summary and len(report.summary) and source in _SUMMARY_FILES:
+        reason = (
+            f"{source} is the scenario file itself, which is never replaced: give another "
+            "folder with --out"
+        )
+        report.outcomes.append(Outcome("(summary)", source, FAILED, reason))
     elif summary and len(report.summary):
         try:
             report.summary_files = report.summary.write(
@@ -623,11 +726,16 @@ def generate(
         except FileExistsError as error:
             name = str(error)
             reason = f"{name} already exists (--overwrite or --skip-existing replace it)"
+            if (folder / name).is_dir():
+                reason = f"{name} is a folder, which the summary never replaces"
             report.outcomes.append(Outcome("(summary)", name, FAILED, reason))
         except OSError as error:
             problem = output_problem(error, folder)
-            reason = problem or f"could not be written: {error.strerror or error}"
-            report.outcomes.append(Outcome("(summary)", "summary.xlsx", FAILED, reason))
+            name = os.path.basename(error.filename or "") if error.filename else "summary.xlsx"
+            if name.endswith(".part") or not name:
+                name = "summary.xlsx"
+            reason = problem or _not_written(name, error)
+            report.outcomes.append(Outcome("(summary)", name, FAILED, reason))
             if problem:
                 report.stopped = problem
     return report

@@ -70,7 +70,10 @@ class Template(Protocol):
     option letter, and a ``number_format``, ``None`` for text; the built
     workbook must then also have ``workbook``, ``figures`` and ``texts``, as
     a :class:`~xlfuncs.templates._workbook.TemplateBook` has) and
-    ``summary_by_option`` (a row per scenario and option; default True).
+    ``summary_by_option`` (a row per scenario and option; default True); for
+    ``xlfuncs sweep``, ``sweep_cost`` (the figure key, with ``{x}``, whose
+    lowest value is the cheapest option; or pairs of a name and a figure key
+    of the scenario).
     """
 
     name: str
@@ -168,6 +171,7 @@ class ModuleTemplate:
         self.scenario_input = getattr(module, "SCENARIO_INPUT", None)
         self.summary_columns = getattr(module, "SUMMARY_COLUMNS", ())
         self.summary_by_option = getattr(module, "SUMMARY_BY_OPTION", True)
+        self.sweep_cost = getattr(module, "SWEEP_COST", None)
 
     def build(self, values: Mapping[str, float | str], path: str | os.PathLike[str]) -> object:
         return self.module.build(values, path)

@@ -23,6 +23,7 @@ COMMAND_MODULES: list[str] = [
     "xlfuncs.cli.templates_command",
     "xlfuncs.cli.generate_command",
     "xlfuncs.cli.tornado_command",
+    "xlfuncs.cli.sweep_command",
 ]
 
 

@@ -88,12 +88,22 @@ def run(arguments: argparse.Namespace) -> int:
         parser.error("--jobs must be 1 or more")
     if arguments.template is not None:
         from .._errors import InputError
+        from ..batch.template import DEFAULT_TEMPLATE
         from ..templates import check_name
 
         try:
             check_name(arguments.template)
         except InputError as error:
             print(f"xlfuncs generate: {printable(str(error))}", file=sys.stderr)
+            return EXIT_USAGE
+        if arguments.example and arguments.template != DEFAULT_TEMPLATE:
+            # The bundled examples are scenarios of one template only.
+            print(
+                f"xlfuncs generate: --example: the bundled examples are for {DEFAULT_TEMPLATE}, "
+                f"not {printable(arguments.template)}; write a scenario file for it "
+                f"(xlfuncs templates --describe {printable(arguments.template)} lists its inputs)",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
     if arguments.recalc:
         print(
@@ -152,7 +162,8 @@ def run(arguments: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.close()
-    print(final_table(report, results=not progress.streamed))
+    # Results that came after the stream (the summary, --verify) are printed here.
+    print(final_table(report, results=not progress.streamed, shown=progress.count))
     if report.stopped:
         print(f"xlfuncs generate: {printable(report.stopped)}", file=sys.stderr)
         return EXIT_OUTPUT
@@ -177,6 +188,8 @@ class _Progress:
 
     def __init__(self) -> None:
         self.bar = None
+        #: How many results were shown as they came.
+        self.count = 0
         self.streamed = not sys.stderr.isatty()
         if not self.streamed:
             from tqdm import tqdm
@@ -184,6 +197,7 @@ class _Progress:
             self.bar = tqdm(unit=" workbooks", desc="generate", file=sys.stderr)
 
     def update(self, outcome) -> None:
+        self.count += 1
         if self.bar is not None:
             self.bar.update(1)
             if outcome.status == "failed":
@@ -211,17 +225,18 @@ def result_lines(outcome, width: int) -> list[str]:
     return [f"{outcome.status:<8} {wrapped[0]}", *(" " * 9 + more for more in wrapped[1:])]
 
 
-def final_table(report, results: bool = True) -> str:
+def final_table(report, results: bool = True, shown: int = 0) -> str:
     """What was written, kept and failed (with the reason), one line each, then totals.
 
-    ``results=False`` leaves out the lines of the results, already printed.
+    ``results=False`` leaves out the lines of the first ``shown`` results,
+    already printed: every result counted in the totals is named somewhere.
     """
     width = _width()
     counts = {"written": 0, "skipped": 0, "failed": 0}
     lines = []
-    for outcome in report.outcomes:
+    for number, outcome in enumerate(report.outcomes):
         counts[outcome.status] = counts.get(outcome.status, 0) + 1
-        if results:
+        if results or number >= shown:
             lines += result_lines(outcome, width)
     if lines:
         lines.append("")

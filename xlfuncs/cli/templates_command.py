@@ -93,6 +93,13 @@ def _write_templates(arguments: argparse.Namespace) -> int:
     for name in names:
         filename = f"{name}.xlsx"
         target = out / filename
+        if target.is_dir():
+            print(
+                f"xlfuncs templates: {printable(str(target))} is a folder, so the workbook "
+                "cannot be written under that name",
+                file=sys.stderr,
+            )
+            return 1
         if target.exists() and not arguments.overwrite:
             _say_kept(target)
             kept += 1

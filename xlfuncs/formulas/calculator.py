@@ -318,15 +318,28 @@ class Calculator:
         found = dict(zip(names, map(list, columns), strict=False))
         return found if rows else {name: [] for name in names}
 
-    def evaluate(self, block: Mapping[str, object] | None = None, size: int | None = None):
-        """Every formula's values for a block of scenarios (see the module docstring)."""
+    def evaluate(
+        self,
+        block: Mapping[str, object] | None = None,
+        size: int | None = None,
+        same: Mapping[str, object] | None = None,
+    ):
+        """Every formula's values for a block of scenarios (see the module docstring).
+
+        ``same`` maps input names to one value each that every scenario of
+        the block shares: formulas that read only such inputs are worked out
+        once for the block, not once per scenario, with the same result.
+        """
         block = dict(block or {})
-        unknown = set(block) - set(self.inputs)
+        same = dict(same or {})
+        unknown = (set(block) | set(same)) - set(self.inputs)
         if unknown:
             raise FormulaError(f"not inputs of this workbook: {', '.join(sorted(unknown))}")
         if size is None:
             size = len(next(iter(block.values()))) if block else 1
         cells = dict(self.constants)
+        for name, value in same.items():
+            cells[self.inputs[name]] = _constant(value)
         for name, values in block.items():
             cells[self.inputs[name]] = _column_values(values, size)
         run = _Run(size, cells)

@@ -271,11 +271,52 @@ def _rounding(mode: str):
                 return x
             return float(_round_to(x, int(digits), mode))
 
+        if mode == ROUND_HALF_UP:
+            quick = _round_half_up(operands)
+            if quick is not None:
+                return quick
         out, err = _elementwise(one, operands)
         num = np.where(out == None, 0.0, out).astype(float)  # noqa: E711 - elementwise
         return _with_errors(num, err)
 
     return apply
+
+
+def _round_half_up(operands: list[_V]) -> _V | None:
+    """``ROUND`` of number arguments with numpy, where that gives the exact result.
+
+    The exact rounding (:func:`_round_to`) rounds the number's 15-digit decimal
+    half away from zero. With ``y = |x| * 10**digits`` below 1e13 and whole
+    ``digits`` from -15 to 15, ``floor(y + 0.5) / 10**digits`` is the same
+    number unless ``y`` lies within its own rounding error of a tie (``.5``):
+    those elements, and every element of arguments outside those bounds, are
+    rounded the exact way. Returns ``None`` to leave it all to the exact way.
+    """
+    pairs = [_numbers(a) for a in operands]
+    (x, ex), (d, ed) = pairs
+    err = _first(ex, ed)
+    shape = np.broadcast_shapes(x.shape, d.shape)
+    x, d = np.broadcast_to(x, shape), np.broadcast_to(d, shape)
+    with np.errstate(all="ignore"):
+        digits = np.trunc(d)
+        if not (np.isfinite(digits).all() and (np.abs(digits) <= 15).all()):
+            return None
+        scale = 10.0 ** np.abs(digits)
+        y = np.where(digits >= 0, np.abs(x) * scale, np.abs(x) / scale)
+        finite = np.isfinite(x)
+        if not (np.where(finite, y, 0.0) < 1e13).all():
+            return None
+        whole = np.floor(y + 0.5)
+        fraction = y - np.floor(y)
+        near_tie = np.abs(fraction - 0.5) <= 1e-15 * np.maximum(y, 1.0) * 8
+        rounded = np.where(digits >= 0, whole / scale, whole * scale)
+        num = np.where(finite, np.copysign(rounded, x), x)
+    if err is not None:
+        num = np.where(err != 0, 0.0, num)
+    slow = np.argwhere(near_tie & finite & (err == 0 if err is not None else True))
+    for index in map(tuple, slow):
+        num[index] = float(_round_to(float(x[index]), int(digits[index]), ROUND_HALF_UP))
+    return _with_errors(np.asarray(num, dtype=float), err)
 
 
 def _fixed(args: list[_V], refs: list[bool]) -> _V:

@@ -35,6 +35,7 @@ __all__ = [
     "SCENARIO_INPUT",
     "SUMMARY_BY_OPTION",
     "SUMMARY_COLUMNS",
+    "SWEEP_COST",
     "TITLE",
     "build",
 ]
@@ -131,6 +132,8 @@ SUMMARY_COLUMNS = (
     SummaryColumn("Expected net value per case", "summary.net_value.{x}", MONEY),
     SummaryColumn("Break-even cost of a wrong answer", "summary.breakeven_error_cost", MONEY),
 )
+#: The figure a sweep compares the options by (the lowest is the cheapest option).
+SWEEP_COST = "summary.expected_cost.{x}"
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:

@@ -39,6 +39,7 @@ __all__ = [
     "SCENARIO_INPUT",
     "SUMMARY_BY_OPTION",
     "SUMMARY_COLUMNS",
+    "SWEEP_COST",
     "TITLE",
     "build",
 ]
@@ -191,6 +192,11 @@ SUMMARY_COLUMNS = (
     SummaryColumn(
         "Break-even first-month tasks, build included", "summary.breakeven_volume_horizon", COUNT
     ),
+)
+#: The figures a sweep compares (the lowest is the cheapest choice), by the choice's name.
+SWEEP_COST = (
+    ("Small model with scaffolding", "summary.small_tco"),
+    ("Frontier model", "summary.frontier_tco"),
 )
 
 

@@ -12,6 +12,7 @@ TCO and BREAKEVEN_ACCURACY, written with classic worksheet functions only.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -52,6 +53,7 @@ __all__ = [
     "SCENARIO_INPUT",
     "SUMMARY_BY_OPTION",
     "SUMMARY_COLUMNS",
+    "SWEEP_COST",
     "TITLE",
     "build",
 ]
@@ -71,6 +73,8 @@ SUMMARY_COLUMNS = (
     SummaryColumn("Break-even accuracy vs reference", "summary.breakeven_accuracy.{x}", "0.00%"),
     SummaryColumn("Cheapest option", "summary.rank_name.1"),
 )
+#: The figure a sweep compares the options by (the lowest is the cheapest option).
+SWEEP_COST = "summary.tco.{x}"
 
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
@@ -258,6 +262,15 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
         f"IF(ISNUMBER(reference_position),INDEX({included},reference_position)=1,FALSE)",
     )
     book.add_check("At least one option is included", "options_included>=1")
+    # A comparison of "Same" with "Same" says nothing: names compared as Excel compares
+    # text (without regard to case).
+    distinct = ",".join(
+        f"NOT(AND({x}_in_use,{y}_in_use,{x}_name={y}_name))"
+        for x, y in itertools.combinations([o.lower() for o in OPTIONS], 2)
+    )
+    book.add_check(
+        "The included options have different names", f"AND({distinct})", subject="option names"
+    )
     add_factor_checks(book)
     ref_key = f"INDEX({option_range(rows, 'tie_key')},reference_position)"
     discounts = month_range(rows, "t_discount")

@@ -36,6 +36,7 @@ import dataclasses
 import functools
 import numbers
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -49,7 +50,7 @@ from ..._files.number_text import (
     parse_number,
 )
 from ..._files.text import Formula, JsonNumber, NumberText
-from ..._validation import did_you_mean, format_number
+from ..._validation import RULES, did_you_mean, format_number
 from ..template import InputDeclaration, Layout
 from . import defaults
 from .price_book import PRICE_KEYS, PriceBook
@@ -115,8 +116,25 @@ class ScenarioProblem:
 _NO_VALUE = object()
 # The option inputs a model name stands for.
 _PRICE_INPUTS = ("input_price", "output_price", "cached_price")
+#: An option key that stands for the cost of one task, tokens and prices included.
+COST_PER_TASK = "cost_per_task"
+# The option inputs the cost per task stands for.
+_SHORTCUT_INPUTS = (
+    "input_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "calls",
+    "cached_share",
+    *_PRICE_INPUTS,
+    "gpu_hour_price",
+    "tokens_per_second",
+    "utilization",
+)
 # Integers below this need no check of their length.
 _PLAIN_INT = 10**15
+#: The largest number, in size, an input takes: a spreadsheet keeps 15 significant
+#: digits, and figures beyond this lose their units (and their percentiles).
+LARGEST = 1e15
 # Values are shown in messages up to this length.
 _SHOWN = 60
 
@@ -150,8 +168,37 @@ def suggest(word: str, known: Iterable[str]) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def normalise_key(key: object) -> str:
-    """A column heading or key as a name: ``Tasks per month`` -> ``tasks_per_month``."""
-    return re.sub(r"[\s\-]+", "_", str(key).strip().lower())
+    """A column heading or key as a name: ``Tasks per month`` -> ``tasks_per_month``.
+
+    Case, spaces and hyphens do not matter: ``Accuracy`` and ``accuracy`` are one key.
+    """
+    text = unicodedata.normalize("NFC", str(key)).strip().casefold()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def name_key(name: str) -> str:
+    """A name as names are compared: one Unicode normal form, case folded.
+
+    ``Café`` typed with a combining accent and ``CAFÉ`` are one name, as
+    Windows and macOS compare file names and as a reader takes them.
+
+    >>> name_key("Cafe\u0301") == name_key("CAFÉ")
+    True
+    """
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
+def repeated_name(names: Sequence[str]) -> tuple[str, str] | None:
+    """The first two names of ``names`` that are one name (see :func:`name_key`), or ``None``."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if not name:
+            continue
+        key = name_key(name)
+        if key in seen:
+            return seen[key], name
+        seen[key] = name
+    return None
 
 
 def _blank(value: object) -> bool:
@@ -184,7 +231,24 @@ class ValueChecker:
         self.problems.append(ScenarioProblem(self.file, where, key, value, rule, hint=hint))
 
     def number(self, raw: object, where: str, key: str, unit: str) -> float | None:
-        """A raw value as a number, or ``None`` with a problem recorded."""
+        """A raw value as a number, or ``None`` with a problem recorded.
+
+        A number larger than :data:`LARGEST` in size is refused: no input
+        of a template is that large, and a spreadsheet keeps 15 digits.
+        """
+        number = self._number(raw, where, key, unit)
+        if number is not None and abs(number) > LARGEST:
+            self.fail(
+                where,
+                key,
+                number,
+                f"{key} is too large; a number here is at most {LARGEST:,.0f} in size "
+                "(a spreadsheet keeps 15 significant digits)",
+            )
+            return None
+        return number
+
+    def _number(self, raw: object, where: str, key: str, unit: str) -> float | None:
         kind = type(raw)
         if kind is float or (kind is int and -_PLAIN_INT < raw < _PLAIN_INT):
             return float(raw)  # the common case from Python objects: nothing to read
@@ -262,7 +326,8 @@ class ValueChecker:
             self.fail(where, key, _NO_VALUE, raw.problem())
             return ""
         if isinstance(raw, str):
-            text = str(raw).strip()
+            # One normal form for every name: "Café" typed two ways is one name.
+            text = unicodedata.normalize("NFC", str(raw)).strip()
         elif isinstance(raw, bool) or not isinstance(raw, numbers.Real):
             self.fail(
                 where,
@@ -340,6 +405,9 @@ class ValueChecker:
         of its ``extras`` the file says more precisely (a YAML key's line).
         """
         values = dict(given)
+        if not _blank(extras.get(COST_PER_TASK)):
+            at = places.get(COST_PER_TASK) or where
+            self._cost_per_task(layout, values, extras, at)
         self._model_prices(layout, values, extras, where, places, prices)
         if not _blank(extras.get("model")):
             # The model stands for the prices, even when its lookup failed (reported above).
@@ -378,6 +446,58 @@ class ValueChecker:
                 f"{_has(keys)} no neutral default",
             )
         return values
+
+    def _cost_per_task(
+        self,
+        layout: Layout,
+        values: dict[str, float | str],
+        extras: Mapping[str, object],
+        at: str,
+    ) -> None:
+        """An option's model cost per task, given instead of its tokens and prices.
+
+        A workbook prices a task by its tokens, so the cost stands there as
+        1,000,000 input tokens at the cost per 1,000,000 tokens, nothing
+        else (one call, no output or reasoning tokens, no cache), with
+        API pricing; its source says so. TOKEN_COST then gives the cost
+        back exactly, and the TCO is SPEC's with that cost per task.
+        """
+        cost = self.number(extras[COST_PER_TASK], at, COST_PER_TASK, "money per task")
+        if cost is None:
+            return
+        refusal = RULES["cost_per_task"].refusal(cost)
+        if refusal is not None:
+            self.fail(at, COST_PER_TASK, cost, f"{COST_PER_TASK} {refusal[0]}")
+            return
+        stands_for = [k for k in _SHORTCUT_INPUTS if k in values]
+        stands_for += [k for k in ("model",) if not _blank(extras.get(k))]
+        if values.get("pricing", "API") != "API":
+            stands_for.append("pricing")
+        if stands_for:
+            self.fail(
+                at,
+                COST_PER_TASK,
+                _NO_VALUE,
+                f"give the option's cost_per_task or its {stands_for[0]}, not both "
+                "(cost_per_task stands for its tokens, prices and calls)",
+            )
+            return
+        shortcut = {
+            "pricing": "API",
+            "input_tokens": 1_000_000.0,
+            "output_tokens": 0.0,
+            "reasoning_tokens": 0.0,
+            "calls": 1.0,
+            "cached_share": 0.0,
+            "input_price": cost,
+            "output_price": 0.0,
+            "cached_price": cost,
+            "source": (
+                f"cost per task as given, {format_number(cost)}: entered as 1,000,000 input "
+                "tokens at that price per 1,000,000 tokens"
+            ),
+        }
+        values.update((k, v) for k, v in shortcut.items() if k in layout.value_keys)
 
     def _model_prices(
         self,
@@ -441,7 +561,9 @@ class ValueChecker:
         text = self.text(raw, where, key)
         if not text:
             return {}
-        by_name = [x for x, n in zip(letters, option_names, strict=False) if n == text]
+        by_name = [
+            x for x, n in zip(letters, option_names, strict=False) if name_key(n) == name_key(text)
+        ]
         if by_name:
             return {key: by_name[0]}
         if text.upper() in letters:
@@ -484,6 +606,21 @@ def check_option_count(
             key,
             _NO_VALUE,
             f"a scenario of {layout.template_name} needs {wanted} options, this one has {count:,}",
+        )
+
+
+def check_option_names(names: Sequence[str], checker: ValueChecker, where: str) -> None:
+    """Two options of one scenario named alike (in any case or normal form) are refused:
+    a comparison of "Same" with "Same" says nothing."""
+    repeated = repeated_name(names)
+    if repeated is not None:
+        first, second = repeated
+        same = "" if first == second else f" and {_shorten(second)!r}"
+        checker.fail(
+            where,
+            None,
+            _NO_VALUE,
+            f"two options are named {_shorten(first)!r}{same}; give each option its own name",
         )
 
 
@@ -530,9 +667,14 @@ def finish(
 
 
 def option_extras(layout: Layout) -> tuple[str, ...]:
-    """Option keys a file may give beyond the template's inputs: a model name for prices."""
-    takes_prices = {"input_price", "output_price"} <= set(layout.value_keys)
-    return PRICE_KEYS if takes_prices else ()
+    """Option keys a file may give beyond the template's inputs: a model name for prices,
+    or the cost per task itself (:meth:`ValueChecker._cost_per_task`)."""
+    keys = set(layout.value_keys)
+    if not {"input_price", "output_price"} <= keys:
+        return ()
+    if COST_PER_TASK in keys or "input_tokens" not in keys:
+        return PRICE_KEYS
+    return (*PRICE_KEYS, COST_PER_TASK)
 
 
 def number_keys(layout: Layout) -> tuple[set[str], set[str]]:

@@ -12,8 +12,11 @@ its token counts and prices (or a model name, whose list prices are looked
 up), or its GPU figures when self-hosted.
 
 The shared inputs' table applies to templates that compare options. An
-input the tables do not name keeps the template's default when it is
-the same for every option, and must be given when it differs by option.
+input the tables do not name is never filled silently with the template's
+illustrative figure (a value per correct answer of 500, a cost falling 20 %
+a year): it must be given, unless its default is 0 (nothing added), it is
+a count of calls of 1, or it only places a row or column of a sensitivity
+table (``table_error_cost_1`` ...), which is no assumption about the case.
 """
 
 from __future__ import annotations
@@ -143,19 +146,41 @@ def default_pricing(given: Mapping[str, object]) -> str:
     return API
 
 
+#: Inputs the tables do not name whose template default is neutral: one call.
+NEUTRAL = {"small_base_calls": 1.0}
+#: Inputs that only place a row or a column of a sensitivity table: not assumptions.
+GRID_PREFIXES = ("table_",)
+
+
+def _untabled_rule(key: str, template_default: object) -> Omission:
+    """An input the tables do not name: neutral defaults and a table's grid are kept,
+    an illustrative figure never is."""
+    if key in NEUTRAL:
+        return Omission(NEUTRAL[key])
+    if not isinstance(template_default, (int, float)) or isinstance(template_default, bool):
+        return Omission(template_default)  # a text input (a label, a choice): not a figure
+    if key.startswith(GRID_PREFIXES):
+        return Omission(template_default)
+    if isinstance(template_default, (int, float)) and template_default == 0:
+        return Omission(0.0)
+    return REQUIRED
+
+
 def option_rule(key: str, template_defaults: list[object]) -> Omission:
-    """The rule for an option input: the table's, else the template's default if it is
-    the same for every option, else required."""
+    """The rule for an option input: the table's, else a neutral default (see
+    :func:`_untabled_rule`) when the template's is the same for every option,
+    else required."""
     if key in OPTION:
         return OPTION[key]
     if len(set(template_defaults)) == 1:
-        return Omission(template_defaults[0])
+        return _untabled_rule(key, template_defaults[0])
     return REQUIRED
 
 
 def shared_rule(key: str, template_default: object, compares_options: bool = True) -> Omission:
     """The rule for a shared input: the table's for a template that compares options (the
-    table is about their workload), else the template's default."""
+    table is about their workload), else a neutral default or required
+    (:func:`_untabled_rule`)."""
     if compares_options and key in SHARED:
         return SHARED[key]
-    return Omission(template_default)
+    return _untabled_rule(key, template_default)

@@ -11,7 +11,7 @@ import textwrap
 
 from ..template import Layout, Template, resolve_template
 from . import defaults
-from .checker import option_extras
+from .checker import COST_PER_TASK, option_extras
 from .price_book import PRICE_KEYS
 
 __all__ = ["describe"]
@@ -59,6 +59,16 @@ def describe(template: str | Template, width: int = 100) -> str:
                 lines.append(f"  {key} (text): required; the option's name")
                 if option_extras(layout):
                     _model_entries(entry)
+                if COST_PER_TASK in option_extras(layout):
+                    entry(
+                        COST_PER_TASK,
+                        "money per task",
+                        "a number, 0 or more",
+                        "optional, instead of the tokens, prices and calls",
+                        "What one task costs with this option, all calls included. The "
+                        "workbook shows it as 1,000,000 input tokens priced at it per "
+                        "1,000,000 tokens (nothing else), and its source says so.",
+                    )
                 continue
             if key == "pricing":
                 needs = defaults.PRICING_WORDS

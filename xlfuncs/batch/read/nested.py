@@ -27,6 +27,7 @@ from .checker import (
     _shorten,
     assemble,
     check_option_count,
+    check_option_names,
     finish,
     normalise_key,
     number_keys,
@@ -51,6 +52,38 @@ def locate(mapping: object, key: object = None) -> str:
     return f"line {line if key is None else getattr(mapping, 'key_lines', {}).get(key, line)}"
 
 
+def keyed(
+    mapping: Mapping, checker: ValueChecker | None, where: str, file: str = ""
+) -> dict[str, tuple[object, object]]:
+    """A mapping's entries by normalised key: ``{key: (key as written, value)}``.
+
+    Two spellings of one key (``accuracy`` and ``Accuracy``) are a problem
+    naming both, recorded with ``checker`` (or raised, without one); the
+    first is kept. A key brought in by a YAML merge key (``<<: *base``)
+    gives way to the mapping's own spelling of it, as merged keys do.
+    """
+    found: dict[str, tuple[object, object]] = {}
+    own = getattr(mapping, "key_lines", None)
+    for raw_key, raw in mapping.items():
+        key = normalise_key(raw_key)
+        if key not in found:
+            found[key] = (raw_key, raw)
+            continue
+        first = found[key][0]
+        if own is not None and (first in own) != (raw_key in own):
+            if raw_key in own:
+                found[key] = (raw_key, raw)
+            continue
+        rule = (
+            f"{_shorten(str(first))!r} and {_shorten(str(raw_key))!r} are one key written two "
+            "ways (keys do not depend on case, spaces or hyphens); keep one"
+        )
+        if checker is None:
+            raise ScenarioFileError(f"{file}: {rule}" if file else rule)
+        checker.fail(locate(mapping, raw_key) or where, str(raw_key), _NO_VALUE, rule)
+    return found
+
+
 def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark) -> None:
     """Show the decimal mark every number written as text, before any is read."""
     shared_keys, option_keys = number_keys(layout)
@@ -66,38 +99,46 @@ def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark) -
 
     for number, item in enumerate(items, start=1):
         see(item, shared_keys | option_keys, f"scenario {number}")
-        options = item.get("options") if isinstance(item, Mapping) else None
+        options = (
+            next((v for k, v in item.items() if normalise_key(k) == "options"), None)
+            if isinstance(item, Mapping)
+            else None
+        )
         if isinstance(options, list):
             for index, option in enumerate(options, start=1):
                 see(option, option_keys, f"scenario {number}, option {index}")
 
 
 def _nested_scenario(
-    item: object, number: int, layout: Layout, checker: ValueChecker, prices: PriceBook
+    item: object,
+    number: int,
+    layout: Layout,
+    checker: ValueChecker,
+    prices: PriceBook,
+    place: str | None = None,
 ) -> Scenario | ScenarioProblem:
     """One scenario from a mapping."""
-    where = locate(item, None) or f"scenario {number}"
+    where = locate(item, None) or place or f"scenario {number}"
     if not isinstance(item, Mapping):
         checker.fail(
             where, None, item, "a scenario must be a mapping of inputs with a list of options"
         )
         return finish(checker, f"scenario {number}", None)
-    name = checker.text(item.get("name"), locate(item, "name") or where, "name")
+    entries = keyed(item, checker, where)
+    name_key_as_written, raw_name = entries.get("name", ("name", None))
+    name_at = locate(item, name_key_as_written) or where
+    name = checker.text(raw_name, name_at, "name")
     label = name or f"scenario {number}"
-    if not name and not checker.problems:
+    if not name and not any(p.key == "name" for p in checker.problems):
         checker.fail(
-            locate(item, "name") or where,
-            "name",
-            item.get("name", ""),
-            "every scenario needs a name",
+            name_at, "name", "" if raw_name is None else raw_name, "every scenario needs a name"
         )
     known = ("name", "options", *layout.shared_keys, *layout.value_keys)
     first_specs = layout.options[layout.letters[0]] if layout.letters else {}
     shared: dict[str, float | str] = {}
     # An option's input given beside the scenario's name: for every option without its own.
     for_every: dict[str, float | str] = {}
-    for raw_key, raw in item.items():
-        key = normalise_key(raw_key)
+    for key, (raw_key, raw) in entries.items():
         if key in ("name", "options"):
             continue
         if key == layout.reference_input:
@@ -119,20 +160,20 @@ def _nested_scenario(
             continue
         shared[key] = checker.check(layout.shared[key], raw, locate(item, raw_key) or where, key)
     checker.complete_shared(layout, shared, where)
-    raw_options = item.get("options")
+    options_key, raw_options = entries.get("options", ("options", None))
     options: list[tuple[str, dict[str, float | str]]] = []
     if not layout.letters and raw_options is None:
         raw_options = []  # a template without options: shared inputs only
     elif not isinstance(raw_options, list):
         checker.fail(
-            locate(item, "options") or where,
+            locate(item, options_key) or where,
             "options",
             raw_options if raw_options is not None else _NO_VALUE,
             "a scenario needs a list of options",
         )
         raw_options = []
     check_option_count(
-        layout, len(raw_options), checker, locate(item, "options") or where, "options"
+        layout, len(raw_options), checker, locate(item, options_key) or where, "options"
     )
     extras_known = option_extras(layout)
     option_known = ("name", *layout.value_keys, *extras_known)
@@ -141,17 +182,23 @@ def _nested_scenario(
         if not isinstance(option, Mapping):
             checker.fail(spot, None, option, "an option must be a mapping of its inputs")
             continue
-        option_name = checker.text(option.get("name"), locate(option, "name") or spot, "name")
-        if not option_name and _blank(option.get("name")):
-            checker.fail(spot, "name", option.get("name", ""), "every option needs a name")
-        own_model = any(normalise_key(k) == "model" for k in option)
+        fields = keyed(option, checker, spot)
+        option_name_at, raw_option_name = fields.get("name", ("name", None))
+        option_name = checker.text(raw_option_name, locate(option, option_name_at) or spot, "name")
+        if not option_name and _blank(raw_option_name):
+            checker.fail(
+                spot,
+                "name",
+                "" if raw_option_name is None else raw_option_name,
+                "every option needs a name",
+            )
+        own_model = "model" in fields
         given: dict[str, float | str] = {
             k: v for k, v in for_every.items() if not (own_model and k in _PRICE_INPUTS)
         }
         extras: dict[str, object] = {}
         keys_at: dict[str, object] = {}
-        for raw_key, raw in option.items():
-            key = normalise_key(raw_key)
+        for key, (raw_key, raw) in fields.items():
             keys_at[key] = raw_key
             if key == "name":
                 continue
@@ -181,10 +228,11 @@ def _nested_scenario(
         )
         options.append((option_name, values))
     reference_key = layout.reference_input
-    raw_reference = next((v for k, v in item.items() if normalise_key(k) == reference_key), None)
+    reference_at, raw_reference = entries.get(reference_key, (reference_key, None))
     names = [n for n, _ in options]
+    check_option_names(names, checker, locate(item, options_key) or where)
     shared.update(
-        checker.reference(layout, raw_reference, names, locate(item, reference_key) or where)
+        checker.reference(layout, raw_reference, names, locate(item, reference_at) or where)
     )
     if checker.problems:
         return finish(checker, label, None)
@@ -198,15 +246,22 @@ def read_nested(
     file: str,
     decimal: str | None = None,
     prices: PriceBook | None = None,
+    place: str | None = None,
 ) -> Iterator[Scenario | ScenarioProblem]:
-    """Scenarios from a parsed YAML or JSON document, or from Python objects."""
-    items = document.get("scenarios") if isinstance(document, Mapping) else document
+    """Scenarios from a parsed YAML or JSON document, or from Python objects.
+
+    ``place`` names a scenario without a line of its own in messages (a
+    sweep names the axis value that made it); by default ``scenario N``.
+    """
+    items = document
     if isinstance(document, Mapping):
+        top = keyed(document, None, "", file)
+        items = top.get("scenarios", (None, None))[1]
         # Keys starting with x- hold YAML anchors (&base) for merge keys to share.
         extra = [
-            k
-            for k in document
-            if k not in ("scenarios", "template", "note") and not str(k).startswith("x-")
+            raw
+            for k, (raw, _) in top.items()
+            if k not in ("scenarios", "template", "note") and not str(raw).startswith("x-")
         ]
         if extra:
             raise ScenarioFileError(
@@ -231,4 +286,4 @@ def read_nested(
         if not isinstance(items, Sequence):  # a generator: learn the mark as it comes
             _survey_nested([item], layout, mark)
             mark.check(file or "the scenarios")
-        yield _nested_scenario(item, number, layout, checker, prices)
+        yield _nested_scenario(item, number, layout, checker, prices, place)

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..._errors import InputError
 from ..._files.limits import LIMITS, LimitError
 from ..._files.number_text import MixedDecimalMarksError
-from ..._files.text import FileReadError, json_document
+from ..._files.text import FileReadError, check_size, json_document
 from ..template import Layout
 from .checker import SUFFIXES, Scenario, ScenarioFileError, ScenarioProblem
 from .nested import read_nested
@@ -64,8 +64,8 @@ def _read_file(
             f"{file}: scenario files end in {', '.join(SUFFIXES)}; "
             f"got {path.suffix or 'no suffix'!r}"
         )
-    if not path.is_file():
-        raise ScenarioFileError(f"{file}: no such file")
+    # Missing, a folder, a dangling link, a named pipe or a device: each said as it is.
+    check_size(path, file)
     if kind == "yaml":
         yield from read_nested(yaml_document(path, file), layout, file, decimal, prices)
     elif kind == "json":

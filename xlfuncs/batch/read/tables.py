@@ -11,7 +11,8 @@
 other rows"); a blank option input takes the template's default. Headings
 are matched without regard to case, spaces or hyphens (``Tasks per month``).
 A scenario's rows must be next to each other, which lets a file of any
-length be read row by row.
+length be read row by row; a blank scenario cell below a named row
+continues that scenario (merged cells keep their text in the top cell).
 
 CSV is read as Excel writes it in any locale: UTF-8 with or without a byte
 order mark (or UTF-16), ``,`` or ``;`` between cells (or a tab); a decimal
@@ -41,7 +42,9 @@ from .checker import (
     _shorten,
     assemble,
     check_option_count,
+    check_option_names,
     finish,
+    name_key,
     normalise_key,
     number_keys,
     option_extras,
@@ -62,6 +65,7 @@ def _columns(headings: Iterable[object], layout: Layout, file: str) -> list[str 
     """Each column's input name (``None`` for a column without a heading); unknown is an error."""
     known = (SCENARIO, OPTION, *layout.shared_keys, *layout.value_keys, *option_extras(layout))
     names: list[str | None] = []
+    written: dict[str, str] = {}
     for number, heading in enumerate(headings, start=1):
         name = normalise_key(heading) if isinstance(heading, str) else ""
         if heading is not None and not isinstance(heading, str):
@@ -77,12 +81,40 @@ def _columns(headings: Iterable[object], layout: Layout, file: str) -> list[str 
                 f"{suggest(name, known)}"
             )
         if name in names:
-            raise ScenarioFileError(f"{file}, column {number}: column {name!r} appears twice")
+            first = written[name]
+            twice = (
+                f"column {name!r} appears twice"
+                if first == heading
+                else f"columns {_shorten(first)!r} and {_shorten(heading)!r} are one column "
+                "written two ways (headings do not depend on case, spaces or hyphens)"
+            )
+            raise ScenarioFileError(f"{file}, column {number}: {twice}")
         names.append(name)
+        written[name] = heading
     for required in (SCENARIO, OPTION) if layout.letters else (SCENARIO,):
         if required not in names:
             raise ScenarioFileError(f"{file}: the first row needs a column named {required!r}")
     return names
+
+
+def _named_rows(
+    rows: Iterator[tuple[int, dict[str, object]]],
+) -> Iterator[tuple[str, int, dict[str, object]]]:
+    """Each row that is not blank with its scenario's name as compared (:func:`name_key`).
+
+    A blank scenario cell below a named row continues that row's scenario:
+    merged cells keep their text in the top cell only, and a table often
+    names its scenario once, on its first row. Only a blank above every
+    name is a row without a scenario.
+    """
+    last = ""
+    for number, row in rows:
+        if all(_blank(v) for v in row.values()):
+            continue
+        name = text_name(row.get(SCENARIO))
+        if name:
+            last = name_key(name)
+        yield last, number, row
 
 
 def _group(
@@ -93,14 +125,9 @@ def _group(
 ) -> Iterator[Scenario | ScenarioProblem]:
     """Consecutive rows with the same scenario name make one scenario."""
     seen: set[str] = set()
-    rows_with_names = (
-        (text_name(row.get(SCENARIO)), number, row)
-        for number, row in rows
-        if not all(_blank(v) for v in row.values())
-    )
     # A scenario has at most one row per option; rows beyond that are counted, not kept.
     most = max(len(layout.letters), 1) + 1
-    for name, group in itertools.groupby(rows_with_names, key=lambda item: item[0]):
+    for name, group in itertools.groupby(_named_rows(rows), key=lambda item: item[0]):
         members = [(number, row) for _, number, row in itertools.islice(group, most)]
         extra = sum(1 for _ in group)
         if not name:
@@ -117,11 +144,11 @@ def _group(
             checker.fail(
                 f"row {members[0][0]}",
                 SCENARIO,
-                name,
+                text_name(members[0][1].get(SCENARIO)),
                 "this scenario's rows must be next to each other, and its name appears "
                 "higher up after other scenarios",
             )
-            yield finish(checker, _shorten(name), None)
+            yield finish(checker, _shorten(text_name(members[0][1].get(SCENARIO))), None)
             continue
         seen.add(name)
         yield _scenario(name, members, extra, layout, checker, prices)
@@ -183,6 +210,7 @@ def _scenario(
             layout, option_name or f"row {number}", given, extras, f"row {number}", {}, prices
         )
         options.append((option_name, values))
+    check_option_names([n for n, _ in options], checker, where)
     if layout.reference_input:
         key = layout.reference_input
         raw = next((row[key] for _, row in members if not _blank(row.get(key))), None)
@@ -225,6 +253,7 @@ def _survey(records: Records, layout: Layout, file: str, mark: DecimalMark) -> N
         if all(_blank(v) for v in row.values()):
             continue
         name = text_name(row.get(SCENARIO))
+        name = name_key(name) if name else last  # a blank continues the scenario above
         if name != last:
             scenarios, last = scenarios + 1, name
             if scenarios > limit.size:

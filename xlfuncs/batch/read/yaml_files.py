@@ -142,7 +142,11 @@ def _count_scenarios(root, file: str) -> None:
     items = root
     if isinstance(root, yaml.MappingNode):
         items = next(
-            (v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "scenarios"),
+            (
+                v
+                for k, v in root.value
+                if isinstance(k, yaml.ScalarNode) and str(k.value).strip().lower() == "scenarios"
+            ),
             None,
         )
     limit = LIMITS["scenarios"]

@@ -18,7 +18,9 @@ CSV injection.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -92,7 +94,12 @@ def write(
             f"summary.csv: the decimal mark must be '.' or ',', got {decimal!r}",
             argument="csv_decimal",
         )
-    paths = [out_dir / "summary.xlsx", out_dir / "summary.csv"]
+    # A summary file there in another case (Summary.xlsx) is the same file on Windows
+    # and macOS: it is written (or kept) under the name it has.
+    present = {}
+    with contextlib.suppress(OSError), os.scandir(out_dir) as entries:
+        present = {e.name.casefold(): e.name for e in entries}
+    paths = [out_dir / present.get(n, n) for n in ("summary.xlsx", "summary.csv")]
     for path in paths:
         if not overwrite and path.exists():
             raise FileExistsError(path.name)

@@ -106,19 +106,31 @@ class UniqueNames:
     """
 
     def __init__(self, reserved: list[str] | tuple[str, ...] = ()):
-        self._taken = {self._key(n) for n in reserved}
+        self._taken = {self.key(n) for n in reserved}
+        # The next number to try for each stem: names that differ only beyond the
+        # stem's length (or only in case) number on from there, never from 2 again.
+        self._next: dict[str, int] = {}
+
+    def reserve(self, name: str) -> None:
+        """Never hand out ``name`` (a stem), e.g. a file already in the folder."""
+        self._taken.add(self.key(name))
 
     @staticmethod
-    def _key(stem: str) -> str:
+    def key(stem: str) -> str:
+        """A name as Windows and macOS compare it: one normal form, any case."""
         return unicodedata.normalize("NFC", stem).casefold()
 
     def take(self, name: object, extension: str = "") -> str:
         """A safe, not yet used file name for ``name``, with ``extension`` appended."""
         stem = safe_stem(name)
-        candidate, number = stem, 1
-        while self._key(candidate) in self._taken:
+        key = self.key(stem)
+        candidate, number = stem, self._next.get(key, 1)
+        if number > 1:
+            number -= 1
+        while self.key(candidate) in self._taken:
             number += 1
             suffix = f" ({number})"
             candidate = _tidy_ends(_truncate(stem, MAX_STEM_LENGTH - len(suffix))) + suffix
-        self._taken.add(self._key(candidate))
+        self._next[key] = number + 1
+        self._taken.add(self.key(candidate))
         return candidate + extension
