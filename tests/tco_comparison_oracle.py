@@ -219,10 +219,15 @@ def tco_inputs(draw_):
         "annual_discount_rate": draw_(amounts(-0.05, 0.4)),
         "reference_option": draw_(st.sampled_from(OPTIONS)),
     }
-    for letter in OPTIONS:
+    # Distinct names, as a spreadsheet compares text (two options of one name fail a
+    # check: test_template_checks.py covers that case).
+    names = draw_(
+        st.lists(option_names, min_size=len(OPTIONS), max_size=len(OPTIONS), unique_by=str.lower)
+    )
+    for letter, name in zip(OPTIONS, names, strict=True):
         p = letter.lower() + "_"
         values |= {
-            p + "name": draw_(option_names),
+            p + "name": name,
             p + "include": draw_(st.sampled_from(["Yes", "Yes", "Yes", "No"])),
             p + "pricing": draw_(st.sampled_from(["API", "Self-hosted"])),
             p + "input_tokens": draw_(st.integers(0, 50_000)),
