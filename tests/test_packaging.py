@@ -114,6 +114,7 @@ def test_install_hints_name_the_missing_package_with_its_declared_versions():
     assert f'"{_declared("genai-prices")}"' == _install.GENAI_PRICES
     assert f'"{_declared("xlwings")}"' == _install.XLWINGS
     assert f'"{_declared("matplotlib")}"' == _install.MATPLOTLIB
+    assert f'"{_declared("currencyconverter")}"' == _install.CURRENCYCONVERTER
     assert _install.pip_install(_install.GENAI_PRICES) == INSTALL_COMMAND
     # No hint anywhere in the package, nor in the changelog, asks pip for xlfuncs
     # itself, which is not on PyPI.

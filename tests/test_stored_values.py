@@ -35,6 +35,8 @@ _RATE_WORDS = ("growth", "discount", "change")
 
 def _draw(spec, rng: random.Random) -> float | str:
     """A value within the input's allowed values, near the scale of its default."""
+    if spec.fixed:  # the currency: each one a build of its own, recalculated like the others
+        return rng.choice(("USD", "EUR", "JPY"))
     if spec.choices:
         return rng.choice(spec.choices)
     rule = spec.rule

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from xlfuncs import InputError
+from xlfuncs._currency import in_currency
 from xlfuncs.cli import main
 from xlfuncs.templates import TEMPLATE_NAMES, build_all, template
 from xlfuncs.templates._workbook import SHEETS, resolve_inputs
@@ -181,12 +182,18 @@ def test_every_input_is_named_unlocked_validated_and_explained(built, name):
         sheet, coordinate = next(iter(name_.destinations))
         assert sheet == "Inputs"
         cell = inputs[coordinate.replace("$", "")]
+        # Units and notes name the workbook's currency where the declaration has its sign.
+        unit, description = in_currency(spec.unit, "USD"), in_currency(spec.description, "USD")
+        assert inputs.cell(cell.row, 3).value == unit  # unit in its own column
+        assert inputs.cell(cell.row, 8).value == description  # the note
+        if spec.fixed:  # the currency: fixed when the workbook is written, shown locked
+            assert cell.protection.locked and cell.value == "USD", spec.name
+            assert cell.coordinate not in validated
+            continue
         assert cell.protection.locked is False, spec.name
         assert cell.fill.fgColor.rgb.endswith("FFF2CC"), spec.name  # the one input style
-        assert inputs.cell(cell.row, 3).value == spec.unit  # unit in its own column
-        assert inputs.cell(cell.row, 8).value == spec.description  # the note
         dv = validated[cell.coordinate]
-        assert dv.showInputMessage and dv.prompt.startswith(spec.description[:40])
+        assert dv.showInputMessage and dv.prompt.startswith(description[:40])
         if spec.rule is not None:
             assert dv.showErrorMessage and dv.type in ("decimal", "whole", "custom")
     for ws in wb.worksheets:

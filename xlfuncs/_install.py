@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-__all__ = ["GENAI_PRICES", "MATPLOTLIB", "XLWINGS", "pip_install"]
+__all__ = ["CURRENCYCONVERTER", "GENAI_PRICES", "MATPLOTLIB", "XLWINGS", "pip_install"]
 
 # The optional requirements of pyproject.toml's extras, quoted for a shell.
 #: The excel extra.
@@ -20,6 +20,8 @@ XLWINGS = '"xlwings>=0.33"'
 GENAI_PRICES = '"genai-prices>=0.0.23"'
 #: The plot extra.
 MATPLOTLIB = '"matplotlib>=3.7"'
+#: The fx extra.
+CURRENCYCONVERTER = '"currencyconverter>=0.17"'
 #: The parquet extra.
 PYARROW = '"pyarrow>=14"'
 #: The dask extra.

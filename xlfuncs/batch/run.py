@@ -116,7 +116,7 @@ _FILLERS: dict[tuple, Filler | None] = {}
 _FILLERS_LOCK = threading.Lock()
 
 
-def _filler(template: Template, quoted: frozenset[str]) -> Filler | None:
+def _filler(template: Template, quoted: frozenset) -> Filler | None:
     """The template's filler for these quoted inputs, made once per process."""
     key = (type(template).__module__, type(template).__qualname__, template.name, quoted)
     with _FILLERS_LOCK:
@@ -376,7 +376,7 @@ def make_workbooks(
     results: list[_Result | None] = [None] * len(jobs)
     try:
         chosen = resolve_template(template)
-        groups: dict[frozenset[str], list[int]] = {}
+        groups: dict[frozenset, list[int]] = {}
         for index, job in enumerate(jobs):
             # With skip, a workbook in place is made too, to check it holds the same.
             if mode != "refuse" or not os.path.lexists(os.path.join(out_dir, job[1])):

@@ -31,7 +31,7 @@ _NOTES = {
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "prices",
-        help="list prices of models per 1,000,000 tokens (genai-prices data)",
+        help="list prices of models in US dollars per 1,000,000 tokens (genai-prices data)",
         description=(
             "Print the input, output and cache-read list prices of each model, in US dollars "
             "per 1,000,000 tokens, from the price data bundled with genai-prices "

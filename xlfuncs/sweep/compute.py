@@ -20,9 +20,11 @@ from typing import ClassVar
 
 import numpy as np
 
+from .._currency import DEFAULT_CURRENCY
 from ..batch.summary.export import _csv_line
 from ..batch.summary.table import SummaryTable, _text
 from ..batch.template import Layout, resolve_template
+from ..templates._workbook import CURRENCY_INPUT
 from .grid import Grid
 
 __all__ = ["BLOCK", "Block", "Plan", "block_table", "encode_csv", "header_csv", "headings"]
@@ -106,6 +108,9 @@ def headings(plan: Plan) -> tuple[list[str], list[str]]:
     if figures.by_option:
         names.append("Option")
         kinds.append(_TEXT)
+    if figures.table.has_currency:  # as the batch summary has it
+        names.append("Currency")
+        kinds.append(_TEXT)
     for column in figures.declared:
         names.append(column.heading)
         kinds.append(_TEXT if column.is_text else _NUMBER)
@@ -133,6 +138,7 @@ def block_table(
             calculator.input_columns([values for _, values, _ in given]), size
         )
         option_names = [names for _, _, names in given]
+        currencies = [str(v.get(CURRENCY_INPUT, DEFAULT_CURRENCY)) for _, v, _ in given]
         axis_columns: list = []
     else:
         grid = plan.grid
@@ -156,6 +162,11 @@ def block_table(
         }
         evaluation = calculator.evaluate(block, size, same=same)
         option_names = [plan.option_names] * size
+        currencies = (
+            [str(v) for v in block[CURRENCY_INPUT]]
+            if CURRENCY_INPUT in block
+            else [str(grid.base.values.get(CURRENCY_INPUT, DEFAULT_CURRENCY))] * size
+        )
         axis_columns = [
             np.asarray(axis.values, dtype=float)[where]
             if axis.numeric
@@ -183,6 +194,8 @@ def block_table(
         columns.append(
             [option_names[s][p] for s, p in zip(owner.tolist(), position.tolist(), strict=True)]
         )
+    if figures.table.has_currency:
+        columns.append(per_row(currencies, True))
     for column in figures.declared:
         values = [evaluation[where] for where in figures.cells(column)]
         if column.is_text:

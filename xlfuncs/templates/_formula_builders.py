@@ -56,6 +56,7 @@ __all__ = [
     "error_cost",
     "filled",
     "fixed_per_volume",
+    "from_usd",
     "frontier_premium",
     "growth_factor",
     "labour_cost",
@@ -217,6 +218,17 @@ def token_cost(
     if calls is None or (not isinstance(calls, str) and calls == 1):
         return per_call
     return f"{_arg(calls)}*{per_call}"
+
+
+@_builder
+def from_usd(usd_amount: str, usd_rate: str) -> str:
+    """A US-dollar amount (a model's list price) in the workbook's currency:
+    ``usd_amount * usd_rate``, the rate being units of that currency per US dollar.
+
+    >>> from_usd("b_input_price", "usd_rate")
+    'b_input_price*usd_rate'
+    """
+    return f"{_arg(usd_amount)}*{_arg(usd_rate)}"
 
 
 @_builder

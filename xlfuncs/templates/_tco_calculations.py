@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from openpyxl.utils import get_column_letter
 
+from .._currency import CURRENCY_SIGN
 from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, factor_rows, write_timeline
 from ._tco_inputs import MAX_MONTHS, OPTIONS
@@ -43,24 +44,41 @@ COLS = {letter: get_column_letter(FIRST_COL + i) for i, letter in enumerate(OPTI
 MONTH_COLS = [get_column_letter(FIRST_COL + m) for m in range(MAX_MONTHS)]
 
 
+#: Per-1M-token prices in the workbook's currency (three decimals tell them apart).
+_PRICE = f'#,##0.000 "{CURRENCY_SIGN}"'
+
 _PER_TASK_ROWS = [
+    *(
+        (
+            f"{kind}_price_here",
+            f"{label} (the USD price x the US-dollar rate)",
+            f"{CURRENCY_SIGN} per 1M tokens",
+            "=" + fx.from_usd("{p}" + f"{kind}_price", "usd_rate"),
+            _PRICE,
+        )
+        for kind, label in (
+            ("input", "Input price"),
+            ("output", "Output price"),
+            ("cached", "Cached input price"),
+        )
+    ),
     (
         "api_cost",
         "API cost per task (TOKEN_COST)",
-        "money per task",
+        "¤ per task",
         "="
         + fx.token_cost(
             *(
-                "{p}" + arg
+                arg if arg.startswith("{") else "{p}" + arg
                 for arg in (
                     "input_tokens",
                     "output_tokens",
-                    "input_price",
-                    "output_price",
+                    "{input_price_here}",
+                    "{output_price_here}",
                     "reasoning_tokens",
                     "calls",
                     "cached_share",
-                    "cached_price",
+                    "{cached_price_here}",
                 )
             ),
         ),
@@ -79,7 +97,7 @@ _PER_TASK_ROWS = [
     (
         "selfhost_cost",
         "Self-hosted cost per task (SELFHOST_COST)",
-        "money per task",
+        "¤ per task",
         "="
         + fx.selfhost_cost(
             "{p}gpu_hour_price", "{tokens_per_task}", "{p}tokens_per_second", "{p}utilization"
@@ -89,28 +107,28 @@ _PER_TASK_ROWS = [
     (
         "model_cost",
         "Model cost per task, by pricing",
-        "money per task",
+        "¤ per task",
         '=IF({p}pricing="Self-hosted",{selfhost_cost},{api_cost})',
         MONEY_PER_TASK,
     ),
     (
         "review_cost",
         "Human review cost per task",
-        "money per task",
+        "¤ per task",
         "=" + fx.review_cost("{p}review_share", "{p}review_cost"),
         MONEY_PER_TASK,
     ),
     (
         "running_cost",
         "Running cost per task (model and review)",
-        "money per task",
+        "¤ per task",
         "={model_cost}+{review_cost}",
         MONEY_PER_TASK,
     ),
     (
         "cost_per_error_net",
         "Cost per error, caught errors at rework cost",
-        "money per error",
+        "¤ per error",
         "="
         + fx.blended_error_cost("{p}cost_per_error", "{p}catch_rate", "{p}cost_per_caught_error"),
         MONEY,
@@ -118,28 +136,28 @@ _PER_TASK_ROWS = [
     (
         "error_cost",
         "Error cost per task (ERROR_COST)",
-        "money per task",
+        "¤ per task",
         "=" + fx.error_cost("{p}accuracy", "{cost_per_error_net}"),
         MONEY_PER_TASK,
     ),
     (
         "all_in_cost",
         "All-in cost per task",
-        "money per task",
+        "¤ per task",
         "=" + fx.all_in_cost("{running_cost}", "{error_cost}"),
         MONEY_PER_TASK,
     ),
     (
         "upfront",
         "Scaffolding build, upfront",
-        "money",
+        "¤",
         "=" + fx.labour_cost("{p}build_hours", "{p}hourly_rate"),
         MONEY,
     ),
     (
         "fixed",
         "Fixed cost per month",
-        "money per month",
+        "¤ per month",
         "={p}monthly_maintenance+{p}monthly_fixed",
         MONEY,
     ),
@@ -266,7 +284,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         (
             "tie_scale",
             "Scale of the ranking: the largest ranked TCO, at least 1",
-            "money",
+            "¤",
             f"=MAX(1,{_row_range(rows, 'ranked_abs_tco')})",
             MONEY,
         ),
@@ -285,7 +303,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         "Per option, over the horizon (columns E to H)",
         last_column=8,
     )
-    book.label(sheet, rows["tco"], "TCO: build plus discounted monthly costs (TCO)", "money")
+    book.label(sheet, rows["tco"], "TCO: build plus discounted monthly costs (TCO)", "¤")
     for letter, col in COLS.items():
         tco = fx.tco_closed(
             f"{col}{rows['upfront']}",
@@ -304,7 +322,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
     option_row(
         "cost_per_correct",
         "Cost per correct result (COST_PER_CORRECT)",
-        "money per task",
+        "¤ per task",
         "=IF({p}accuracy>0,"
         + fx.cost_per_correct("{running_cost}", "{p}accuracy")
         + ',"no correct results")',
@@ -313,7 +331,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
     option_row(
         "fixed_per_volume",
         "Build and fixed costs per unit of discounted volume",
-        "money per month",
+        "¤ per month",
         "=" + fx.fixed_per_volume("{upfront}", "{fixed}"),
         MONEY,
     )
@@ -350,7 +368,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
     option_row(
         "ranked_abs_tco",
         "Size of a ranked option's TCO",
-        "money",
+        "¤",
         "=IF({ranked}=1,ABS({tco}),0)",
         MONEY,
         guard=None,
@@ -390,10 +408,11 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
     book.define("options_included", sheet, f"{e}{rows['included_count']}")
 
     _write_timeline(book, rows)
-    for column, width in {"A": 2, "B": 58, "C": 18, "D": 14}.items():
+    # Amounts carry their currency code ("1,234,567.89 EUR"): wide enough for eight digits.
+    for column, width in {"A": 2, "B": 58, "C": 18, "D": 18}.items():
         ws.column_dimensions[column].width = width
     for col in MONTH_COLS:
-        ws.column_dimensions[col].width = 14
+        ws.column_dimensions[col].width = 18
     ws.freeze_panes = "E4"
     return rows
 
@@ -456,7 +475,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         row(
             f"t_cost_{letter}",
             f"Option {letter}: cost in the month",
-            "money",
+            "¤",
             "=" + fx.monthly_cost("{c}{t_tasks}", all_in, fixed, "{c}{t_in_horizon}"),
             MONEY,
             f"cost.{letter}",
@@ -465,7 +484,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         row(
             f"t_discounted_{letter}",
             f"Option {letter}: discounted cost",
-            "money",
+            "¤",
             "=" + fx.discounted(f"{{c}}{{t_cost_{letter}}}", "{c}{t_discount}"),
             MONEY,
             f"discounted.{letter}",
@@ -482,7 +501,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         row(
             f"t_cumulative_{letter}",
             f"Option {letter}: cumulative discounted cost (D: build)",
-            "money",
+            "¤",
             f"={{prev}}{{t_cumulative_{letter}}}+{{c}}{{t_discounted_{letter}}}",
             MONEY,
             f"cumulative.{letter}",

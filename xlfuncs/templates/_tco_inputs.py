@@ -6,11 +6,20 @@ allowed range, note, source); :mod:`.tco_comparison` re-exports it.
 
 from __future__ import annotations
 
-from .._validation import RULES
+from .._currency import CURRENCY_SIGN
+from .._validation import POSITIVE, RULES
 from ._monthly import workload_inputs
-from ._workbook import COUNT, MONEY, PERCENT, InputSpec, option_inputs, scenario_input
+from ._workbook import (
+    COUNT,
+    MONEY,
+    PERCENT,
+    InputSpec,
+    currency_input,
+    option_inputs,
+    scenario_input,
+)
 
-__all__ = ["INPUTS", "MAX_MONTHS", "OPTIONS", "PRICING", "YES_NO"]
+__all__ = ["INPUTS", "MAX_MONTHS", "OPTIONS", "PRICING", "USD_PRICE", "USD_RATE", "YES_NO"]
 
 OPTIONS = ("A", "B", "C", "D")
 #: The timeline has this many month columns; the horizon input may not exceed it.
@@ -30,6 +39,11 @@ _WORKLOAD = "Workload (shared by all options)"
 _MODEL = "Model and pricing"
 _QUALITY = "Accuracy and errors"
 _PEOPLE = "Review, scaffolding and fixed costs"
+_RATE = "US-dollar rate (converts the token prices, which are in US dollars)"
+#: Number format of token prices in US dollars (per-1M-token prices need three decimals).
+USD_PRICE = '#,##0.000 "USD"'
+#: Number format of the US-dollar rate.
+USD_RATE = "#,##0.000000"
 
 
 def _per_option(key, label, unit, values, description, rule="spec", fmt=MONEY, **extra):
@@ -53,6 +67,37 @@ def _per_option(key, label, unit, values, description, rule="spec", fmt=MONEY, *
 #: The one declaration of this template's inputs (defaults are illustrative).
 INPUTS: list[InputSpec] = [
     scenario_input(),
+    currency_input(),
+    InputSpec(
+        "usd_rate",
+        "US-dollar rate",
+        f"{CURRENCY_SIGN} per USD",
+        1.0,
+        f"Units of {CURRENCY_SIGN} that one US dollar buys (1 in a workbook in USD). Every token "
+        f"price below is in US dollars, as model list prices are; Calculations converts it to "
+        f"{CURRENCY_SIGN} by price x rate.",
+        POSITIVE,
+        number_format=USD_RATE,
+        section=_RATE,
+    ),
+    InputSpec(
+        "usd_rate_date",
+        "Date of the rate",
+        "date",
+        "not needed",
+        "The day the rate is of (ISO date, e.g. 2026-11-27).",
+        number_format="@",
+        section=_RATE,
+    ),
+    InputSpec(
+        "usd_rate_source",
+        "Source of the rate",
+        "text",
+        "No conversion: the workbook is in US dollars",
+        "Where the rate comes from, e.g. the European Central Bank reference rate.",
+        number_format="@",
+        section=_RATE,
+    ),
     *workload_inputs(
         _WORKLOAD,
         tasks=20_000,
@@ -143,16 +188,20 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "input_price",
         "Input price",
-        "money per 1M tokens",
+        "USD per 1M tokens",
         [0, 0.15, 3, 15],
-        "Price per 1,000,000 input tokens (API pricing only).",
+        "Price per 1,000,000 input tokens in US dollars (API pricing only), converted at the "
+        "US-dollar rate.",
+        fmt=USD_PRICE,
     ),
     *_per_option(
         "output_price",
         "Output price",
-        "money per 1M tokens",
+        "USD per 1M tokens",
         [0, 0.6, 15, 60],
-        "Price per 1,000,000 output tokens, reasoning included (API pricing only).",
+        "Price per 1,000,000 output tokens in US dollars, reasoning included (API pricing "
+        "only), converted at the US-dollar rate.",
+        fmt=USD_PRICE,
     ),
     *_per_option(
         "cached_share",
@@ -165,9 +214,11 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "cached_price",
         "Cached input price",
-        "money per 1M tokens",
+        "USD per 1M tokens",
         [0, 0.075, 0.3, 7.5],
-        "Price per 1,000,000 input tokens read from the prompt cache.",
+        "Price per 1,000,000 input tokens read from the prompt cache, in US dollars, converted "
+        "at the US-dollar rate.",
+        fmt=USD_PRICE,
     ),
     *_per_option(
         "source",
@@ -181,7 +232,7 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "gpu_hour_price",
         "GPU-hour price",
-        "money per hour",
+        "¤ per hour",
         [2.5, 0, 0, 0],
         "Cost of one GPU-hour, rented or owned (self-hosted pricing only).",
     ),
@@ -222,7 +273,7 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "cost_per_error",
         "Cost of an error not caught",
-        "money per error",
+        "¤ per error",
         [40, 40, 40, 40],
         "What a wrong result that reaches a customer, a ledger or a regulator costs.",
         section=_QUALITY,
@@ -230,7 +281,7 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "cost_per_caught_error",
         "Cost of a caught error",
-        "money per error",
+        "¤ per error",
         [4, 4, 4, 4],
         "Rework cost of a wrong result that is caught.",
         section=_QUALITY,
@@ -248,7 +299,7 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "review_cost",
         "Cost of one review",
-        "money per review",
+        "¤ per review",
         [2, 2, 2, 2],
         "Loaded cost of a person checking one task.",
         rule=_AMOUNT,
@@ -267,7 +318,7 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "hourly_rate",
         "Loaded engineering rate",
-        "money per hour",
+        "¤ per hour",
         [120, 120, 120, 120],
         "Engineering cost per hour, overheads included.",
         rule=_AMOUNT,
@@ -276,7 +327,7 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "monthly_maintenance",
         "Scaffolding maintenance",
-        "money per month",
+        "¤ per month",
         [5000, 2500, 500, 500],
         "Upkeep of the scaffolding: fixes, re-evaluation, prompt and model updates.",
         rule=_AMOUNT,
@@ -285,7 +336,7 @@ INPUTS: list[InputSpec] = [
     *_per_option(
         "monthly_fixed",
         "Other fixed costs",
-        "money per month",
+        "¤ per month",
         [1500, 0, 0, 0],
         "Hosting, monitoring and licences that do not depend on volume.",
         section=_PEOPLE,

@@ -35,6 +35,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .._currency import ALLOWED as CURRENCY_ALLOWED
+from .._currency import CURRENCY_SIGN, DEFAULT_CURRENCY, check_currency, in_currency
 from .._errors import InputError
 from .._ooxml import cached_value, fill_formula_cells, read_package, sheet_parts, write_package
 from .._validation import Rule, format_number, is_number, violation
@@ -45,6 +47,8 @@ __all__ = [
     "CHECK_INPUT",
     "CHECK_SENTENCE",
     "COUNT",
+    "CURRENCY_INPUT",
+    "CURRENCY_NOTE",
     "DEFAULT_SCENARIO",
     "MONEY",
     "MONEY_PER_TASK",
@@ -56,6 +60,7 @@ __all__ = [
     "RowWriter",
     "SummaryColumn",
     "TemplateBook",
+    "currency_input",
     "guarded",
     "option_inputs",
     "resolve_inputs",
@@ -67,10 +72,11 @@ __all__ = [
 INPUT_SHEET = "Inputs"
 SHEETS = ("About", INPUT_SHEET, "Calculations", "Summary", "Checks")
 
-# Number formats: money totals, money per task (often fractions of a cent),
-# percentages, counts.
-MONEY = "#,##0.00"
-MONEY_PER_TASK = "#,##0.0000"
+# Number formats: amounts, amounts per task (often fractions of a cent),
+# percentages, counts. The currency sign stands for the workbook's currency
+# code (see xlfuncs._currency), which every amount shows: "1,234.50 EUR".
+MONEY = f'#,##0.00 "{CURRENCY_SIGN}"'
+MONEY_PER_TASK = f'#,##0.0000 "{CURRENCY_SIGN}"'
 PERCENT = "0.0%"
 COUNT = "#,##0"
 DECIMAL = "#,##0.00"
@@ -113,7 +119,8 @@ class InputSpec:
     label : str
         What the Inputs sheet calls it.
     unit : str
-        Unit shown in its own column: ``money``, ``fraction``, ``tasks``...
+        Unit shown in its own column: ``¤ per task`` (the currency sign stands
+        for the workbook's currency code), ``fraction``, ``tasks``...
     default : float or str
         Illustrative default value.
     description : str
@@ -148,6 +155,8 @@ class InputSpec:
     section: str = ""
     option: str | None = None
     key: str = ""
+    #: Fixed when the workbook is written (the currency): shown on Inputs but locked.
+    fixed: bool = False
 
     @property
     def is_text(self) -> bool:
@@ -159,6 +168,8 @@ class InputSpec:
 
     def allowed(self) -> str:
         """What is allowed, in words."""
+        if self.name == CURRENCY_INPUT:
+            return CURRENCY_ALLOWED
         if self.choices:
             return "one of " + ", ".join(self.choices)
         if self.rule is None:
@@ -177,6 +188,11 @@ class InputSpec:
                 f"{template}: {self.name} {text}", function=template, argument=self.name
             )
 
+        if self.name == CURRENCY_INPUT:
+            try:
+                return check_currency(value, f"{template}: {self.name}")
+            except InputError as error:
+                raise InputError(str(error), function=template, argument=self.name) from None
         if self.rule is None:
             if not isinstance(value, str) or (self.choices and value not in self.choices):
                 raise fail(f"must be {self.allowed()}, got {value!r}")
@@ -226,6 +242,38 @@ def scenario_input() -> InputSpec:
         "A name for the case these inputs describe; shown on About and Summary.",
         number_format="@",
         section="Scenario",
+    )
+
+
+#: The input naming the workbook's currency (fixed when the workbook is written).
+CURRENCY_INPUT = "currency"
+
+#: About's note on the currency, in every template.
+CURRENCY_NOTE = (
+    f"Every amount is in {CURRENCY_SIGN}, the currency named on Inputs; units and number "
+    "formats show its code. The currency is fixed when the workbook is written: for another "
+    "one, write the templates in it (xlfuncs templates --currency EUR) or give currency in a "
+    "scenario file."
+)
+
+
+def currency_input(section: str = "Scenario") -> InputSpec:
+    """The workbook's currency: an ISO 4217 code, fixed when the workbook is written.
+
+    Every money unit and number format shows it; the cell is shown on Inputs
+    but locked (a typed code could not change the number formats).
+    """
+    return InputSpec(
+        CURRENCY_INPUT,
+        "Currency",
+        "ISO 4217 code",
+        DEFAULT_CURRENCY,
+        "Fixed when the workbook is written: every amount, unit and number format is in it. "
+        "For another currency, write the templates with xlfuncs templates --currency CODE, "
+        "or give currency in a scenario file.",
+        number_format="@",
+        section=section,
+        fixed=True,
     )
 
 
@@ -324,7 +372,7 @@ def text_literal(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _validation(spec: InputSpec, coordinate: str) -> DataValidation:
+def _validation(spec: InputSpec, coordinate: str, currency: str) -> DataValidation:
     """Data validation of one input cell: SPEC's allowed range and an input message."""
     rule = spec.rule
     kwargs: dict[str, object] = {}
@@ -344,17 +392,17 @@ def _validation(spec: InputSpec, coordinate: str) -> DataValidation:
     else:  # a half-open interval, e.g. utilisation in (0, 1]
         kwargs = {"type": "custom", "formula1": _condition(rule, coordinate)}
     allowed = f"Allowed: {spec.allowed()}."
-    prompt = spec.description
+    prompt = in_currency(spec.description, currency)
     if len(prompt) + len(allowed) + 1 > 255:
         prompt = prompt[: 254 - len(allowed) - 4].rstrip() + "..."
     validation = DataValidation(
         showInputMessage=True,
         showErrorMessage=bool(kwargs),
         allowBlank=False,
-        promptTitle=spec.label[:32],
+        promptTitle=in_currency(spec.label, currency)[:32],
         prompt=f"{prompt} {allowed}",
         errorTitle="Value not allowed"[:32],
-        error=f"{spec.label}: must be {spec.allowed()}.",
+        error=in_currency(f"{spec.label}: must be {spec.allowed()}.", currency),
         **kwargs,
     )
     validation.add(coordinate)
@@ -438,6 +486,15 @@ class TemplateBook:
     def __getitem__(self, sheet: str) -> Worksheet:
         return self.workbook[sheet]
 
+    @property
+    def currency(self) -> str:
+        """The workbook's ISO 4217 currency code (``USD`` when the template has no input)."""
+        return str(self.values.get(CURRENCY_INPUT, DEFAULT_CURRENCY))
+
+    def in_currency(self, text: str) -> str:
+        """``text`` with the currency sign replaced by the workbook's currency code."""
+        return in_currency(text, self.currency)
+
     # Cells ---------------------------------------------------------------
 
     def put(
@@ -453,9 +510,9 @@ class TemplateBook:
     ) -> str:
         """Write a formula or constant; a ``key`` records it as a figure to verify."""
         cell = self[sheet][coordinate]
-        cell.value = value
+        cell.value = self.in_currency(value) if isinstance(value, str) else value
         if number_format:
-            cell.number_format = number_format
+            cell.number_format = self.in_currency(number_format)
         _apply_style(cell, style)
         if key is not None:
             if key in self.figures:
@@ -468,6 +525,7 @@ class TemplateBook:
     def put_text(self, sheet: str, coordinate: str, text: str, *, style: str = "label") -> None:
         """Write text as text, even when it starts with =, +, - or @ (never a formula)."""
         cell = self[sheet][coordinate]
+        text = self.in_currency(text)
         cell.value = text
         cell.data_type = "s"  # openpyxl takes a leading "=" for a formula otherwise
         if starts_like_formula(text):
@@ -556,6 +614,12 @@ class TemplateBook:
 
     def _write_input(self, spec: InputSpec, coordinate: str) -> None:
         value = self.values[spec.name]
+        if spec.fixed:
+            # Shown and named, but locked: it was fixed when the workbook was written.
+            self.put_text(INPUT_SHEET, coordinate, str(value), style="bold")
+            self.define(spec.name, INPUT_SHEET, coordinate)
+            self.input_cells[spec.name] = coordinate
+            return
         if spec.is_text:
             self.put_text(INPUT_SHEET, coordinate, str(value), style="input")
         else:
@@ -564,7 +628,7 @@ class TemplateBook:
             )
         self[INPUT_SHEET][coordinate].protection = Protection(locked=False)
         self.define(spec.name, INPUT_SHEET, coordinate)
-        self[INPUT_SHEET].add_data_validation(_validation(spec, coordinate))
+        self[INPUT_SHEET].add_data_validation(_validation(spec, coordinate, self.currency))
         self.input_cells[spec.name] = coordinate
 
     # Checks --------------------------------------------------------------
@@ -589,6 +653,8 @@ class TemplateBook:
         letters = list(dict.fromkeys(spec.option for spec in self.specs if spec.option))
         ordered = shared + [spec for x in letters for spec in self.specs if spec.option == x]
         for spec in ordered:
+            if spec.fixed:
+                continue  # not typed: fixed when the workbook was written
             where = f" (option {spec.option})" if spec.option else ""
             include_row = self.option_included and spec.row_key == "include"
             skip = (

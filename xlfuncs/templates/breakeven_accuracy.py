@@ -21,6 +21,7 @@ from .._validation import POSITIVE, RULES
 from . import _formula_builders as fx
 from ._workbook import (
     COUNT,
+    CURRENCY_NOTE,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
@@ -29,6 +30,7 @@ from ._workbook import (
     RowWriter,
     SummaryColumn,
     TemplateBook,
+    currency_input,
     guarded,
     scenario_input,
 )
@@ -58,10 +60,11 @@ _LOSES = PatternFill("solid", fgColor="FFC7CE")
 
 INPUTS: list[InputSpec] = [
     scenario_input(),
+    currency_input(),
     InputSpec(
         "efficient_cost_per_task",
         "Efficient model: cost per task",
-        "money per task",
+        "¤ per task",
         0.002,
         "What one task costs with the efficient model (tokens, calls, hosting).",
         RULES["efficient_cost_per_task"],
@@ -81,7 +84,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "frontier_cost_per_task",
         "Frontier model: cost per task",
-        "money per task",
+        "¤ per task",
         0.05,
         "What one task costs with the frontier model.",
         RULES["frontier_cost_per_task"],
@@ -101,7 +104,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "cost_per_error",
         "Cost of one error",
-        "money per error",
+        "¤ per error",
         10,
         "What a wrong result costs you: rework, refunds, penalties, lost customers (above 0).",
         POSITIVE,
@@ -111,7 +114,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "efficient_monthly_fixed",
         "Efficient model: fixed cost per month",
-        "money per month",
+        "¤ per month",
         0,
         "Fixed monthly cost of the efficient option, e.g. upkeep of its scaffolding.",
         RULES["efficient_monthly_fixed"],
@@ -121,7 +124,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "frontier_monthly_fixed",
         "Frontier model: fixed cost per month",
-        "money per month",
+        "¤ per month",
         0,
         "Fixed monthly cost of the frontier option.",
         RULES["frontier_monthly_fixed"],
@@ -142,7 +145,7 @@ INPUTS: list[InputSpec] = [
         InputSpec(
             f"table_error_cost_{i}",
             f"Table row {i}: cost per error",
-            "money per error",
+            "¤ per error",
             value,
             "A cost per error for a row of the table (above 0).",
             POSITIVE,
@@ -155,7 +158,7 @@ INPUTS: list[InputSpec] = [
         InputSpec(
             f"table_cost_gap_{j}",
             f"Table column {j}: extra cost per task",
-            "money per task",
+            "¤ per task",
             value,
             "How much more the frontier model costs per task, for a column of the table.",
             RULES["cost_per_task"],
@@ -191,7 +194,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.row(
         "frontier_premium",
         "Frontier premium per task, fixed costs spread",
-        "money per task",
+        "¤ per task",
         f"={premium}",
         MONEY_PER_TASK,
         name="frontier_premium",
@@ -209,7 +212,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.row(
         "breakeven_error_cost",
         "Break-even cost per error (BREAKEVEN_ERROR_COST)",
-        "money per error",
+        "¤ per error",
         '=IF(frontier_accuracy=efficient_accuracy,"no break-even: equal accuracies",'
         + fx.breakeven_error_cost("frontier_premium", "efficient_accuracy", "frontier_accuracy")
         + ")",
@@ -221,7 +224,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         calc.row(
             f"{model}_monthly_cost",
             f"{model.capitalize()} model: monthly cost, errors included",
-            "money per month",
+            "¤ per month",
             "=" + _monthly_cost(model, f"{model}_accuracy", "cost_per_error"),
             MONEY,
             name=f"{model}_monthly_cost",
@@ -258,7 +261,7 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         last_column=last,
     )
     book.put_text(sheet, f"B{top + 1}", "Cost per error \\ extra cost per task", style="bold")
-    book.put_text(sheet, f"C{top + 1}", "money", style="unit")
+    book.put_text(sheet, f"C{top + 1}", "¤", style="unit")
     for j in range(1, len(COST_GAPS) + 1):
         col = get_column_letter(_FIRST_COL + j - 1)
         book.put(
@@ -307,10 +310,12 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         "Above 100%: the efficient model loses at any accuracy.",
         style="note",
     )
-    for column, width in {"A": 2, "B": 52, "C": 16, "D": 14}.items():
+    # Column D's amounts carry their currency code: "1,234,567.89 EUR".
+    for column, width in {"A": 2, "B": 52, "C": 16, "D": 18}.items():
         ws.column_dimensions[column].width = width
     for j in range(len(COST_GAPS)):
-        ws.column_dimensions[get_column_letter(_FIRST_COL + j)].width = 12
+        # The first also holds Summary's amounts, with their currency code.
+        ws.column_dimensions[get_column_letter(_FIRST_COL + j)].width = 18 if j == 0 else 12
 
 
 def _write_summary(book: TemplateBook) -> None:
@@ -330,22 +335,22 @@ def _write_summary(book: TemplateBook) -> None:
         (
             "breakeven_error_cost",
             "Break-even cost per error",
-            "money per error",
+            "¤ per error",
             "=breakeven_error_cost",
             MONEY,
         ),
-        ("cost_per_error", "Your cost per error", "money per error", "=cost_per_error", MONEY),
+        ("cost_per_error", "Your cost per error", "¤ per error", "=cost_per_error", MONEY),
         (
             "efficient_monthly_cost",
             "Efficient model: monthly cost, errors included",
-            "money per month",
+            "¤ per month",
             "=efficient_monthly_cost",
             MONEY,
         ),
         (
             "frontier_monthly_cost",
             "Frontier model: monthly cost, errors included",
-            "money per month",
+            "¤ per month",
             "=frontier_monthly_cost",
             MONEY,
         ),
@@ -363,7 +368,7 @@ def _write_summary(book: TemplateBook) -> None:
 def _sentences() -> dict[str, str]:
     acc = 'FIXED(efficient_accuracy*100,1)&"%"'
     be = 'FIXED(breakeven_accuracy*100,1)&"%"'
-    cost = "FIXED(cost_per_error,2)"
+    cost = 'FIXED(cost_per_error,2)&" ¤"'
     # The break-even is compared at TIE_DIGITS decimals, as every engine rounds it.
     rounded = fx.rounded("breakeven_accuracy")
     accuracy_sentence = (
@@ -383,8 +388,8 @@ def _sentences() -> dict[str, str]:
         '"the efficient model is cheaper and more accurate."),'
         'IF(frontier_accuracy>efficient_accuracy,"The frontier model costs less overall when '
         'an error costs more than ","The frontier model costs less overall only when an error '
-        'costs less than ")&FIXED(breakeven_error_cost,2)&"; yours costs "&'
-        'FIXED(cost_per_error,2)&"."),'
+        'costs less than ")&FIXED(breakeven_error_cost,2)&" ¤; yours costs "&'
+        'FIXED(cost_per_error,2)&" ¤."),'
         '"Both models are equally accurate, so the cheaper per task wins at any cost per '
         'error.")'
     )
@@ -436,6 +441,6 @@ def _write_about(book: TemplateBook) -> None:
             "(BREAKEVEN_ACCURACY). Above 100%: the efficient model loses at any accuracy.",
             "Break-even cost per error = the same premium / (frontier accuracy - efficient "
             "accuracy) (BREAKEVEN_ERROR_COST); none when the accuracies are equal.",
-            "Money is one currency throughout.",
+            CURRENCY_NOTE,
         ],
     )

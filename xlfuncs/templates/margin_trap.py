@@ -21,6 +21,7 @@ from . import _formula_builders as fx
 from ._workbook import (
     CHECK_INPUT,
     COUNT,
+    CURRENCY_NOTE,
     MONEY_PER_TASK,
     PERCENT,
     SCENARIO_INPUT,
@@ -28,6 +29,7 @@ from ._workbook import (
     RowWriter,
     SummaryColumn,
     TemplateBook,
+    currency_input,
     option_inputs,
     scenario_input,
 )
@@ -69,6 +71,7 @@ def _strategy(key, label, unit, values, description, rule, fmt):
 
 INPUTS: list[InputSpec] = [
     scenario_input(),
+    currency_input(),
     InputSpec(
         "years",
         "Horizon",
@@ -91,7 +94,7 @@ INPUTS: list[InputSpec] = [
     *_strategy(
         "price",
         "Price per task today",
-        "money per task",
+        "¤ per task",
         [0.01, 0.03],
         "What the company charges for one task now (above 0).",
         RULES["price"],
@@ -100,7 +103,7 @@ INPUTS: list[InputSpec] = [
     *_strategy(
         "cost",
         "Cost per task today",
-        "money per task",
+        "¤ per task",
         [0.004, 0.012],
         "What serving one task costs now: model, hosting, support (above 0).",
         POSITIVE,
@@ -241,7 +244,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         line(
             f"price_{s}",
             f"Strategy {s}: price per task",
-            "money per task",
+            "¤ per task",
             "=" + fx.price_in_year(f"{p}price", f"{p}annual_price_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"price.{s}",
@@ -250,7 +253,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         line(
             f"cost_{s}",
             f"Strategy {s}: cost per task",
-            "money per task",
+            "¤ per task",
             "=" + fx.price_in_year(f"{p}cost", f"{p}annual_cost_change", "{c}{year}"),
             MONEY_PER_TASK,
             f"cost.{s}",
@@ -409,6 +412,6 @@ def _write_about(book: TemplateBook) -> None:
             "Years to zero margin = ln(cost / price) / ln((1 + price change) / (1 + cost "
             "change)) (YEARS_TO_ZERO_MARGIN); 0 when cost already meets price; never when "
             "prices do not fall faster than costs.",
-            "Money is one currency throughout.",
+            CURRENCY_NOTE,
         ],
     )

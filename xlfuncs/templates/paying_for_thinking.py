@@ -16,6 +16,7 @@ from .._validation import RULES, Rule
 from . import _formula_builders as fx
 from ._workbook import (
     COUNT,
+    CURRENCY_NOTE,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
@@ -24,6 +25,7 @@ from ._workbook import (
     RowWriter,
     SummaryColumn,
     TemplateBook,
+    currency_input,
     option_inputs,
     scenario_input,
 )
@@ -51,6 +53,7 @@ _ESSAY = "the essay's example (illustrative)"
 
 INPUTS: list[InputSpec] = [
     scenario_input(),
+    currency_input(),
     *option_inputs(
         "name",
         "Model",
@@ -63,7 +66,7 @@ INPUTS: list[InputSpec] = [
     *option_inputs(
         "cost_per_case",
         "Cost per case",
-        "money per case",
+        "¤ per case",
         {"F": 0.001, "T": 50},
         "What one answer costs: tokens, reasoning tokens, calls.",
         rule=RULES["cost_per_task"],
@@ -95,7 +98,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "cost_per_error",
         "Cost of a wrong answer",
-        "money per case",
+        "¤ per case",
         5000,
         "What a wrong answer costs: harm, liability, rework (illustrative).",
         RULES["cost_per_error"],
@@ -105,7 +108,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "value_per_correct",
         "Value of a right answer",
-        "money per case",
+        "¤ per case",
         500,
         "What a right answer is worth to you (illustrative).",
         RULES["value_per_correct"],
@@ -146,7 +149,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.row(
         "error_cost",
         "Expected cost of wrong answers per case (ERROR_COST)",
-        "money per case",
+        "¤ per case",
         "=" + fx.error_cost("{s}_accuracy", "cost_per_error"),
         MONEY,
         guard="{s}_inputs_ok",
@@ -154,7 +157,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.row(
         "expected_cost",
         "Expected cost per case, wrong answers included",
-        "money per case",
+        "¤ per case",
         "=" + fx.all_in_cost("{s}_cost_per_case", "{col}{r[error_cost]}"),
         MONEY,
         guard="{s}_inputs_ok",
@@ -162,7 +165,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.row(
         "net_value",
         "Expected net value per case (NET_VALUE)",
-        "money per case",
+        "¤ per case",
         "="
         + fx.net_value("value_per_correct", "{s}_accuracy", "{s}_cost_per_case", "cost_per_error"),
         MONEY,
@@ -172,7 +175,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.row(
         "cost_per_correct",
         "Cost per right answer, retrying wrong ones (COST_PER_CORRECT)",
-        "money per case",
+        "¤ per case",
         "=IF({s}_accuracy>0,"
         + fx.cost_per_correct("{s}_cost_per_case", "{s}_accuracy")
         + ',"no right answers")',
@@ -182,7 +185,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     calc.row(
         "monthly_net_value",
         "Net value per month",
-        "money per month",
+        "¤ per month",
         "=" + fx.per_month("{col}{r[net_value]}", "cases_per_month"),
         MONEY,
         guard="{s}_inputs_ok",
@@ -204,7 +207,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     think.row(
         "extra_value",
         "Extra net value per case from thinking",
-        "money per case",
+        "¤ per case",
         f"=F{calc.rows['net_value']}-E{calc.rows['net_value']}",
         MONEY,
         name="extra_value_per_case",
@@ -213,7 +216,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     think.row(
         "breakeven_error_cost",
         "Break-even cost of a wrong answer (BREAKEVEN_ERROR_COST)",
-        "money per case",
+        "¤ per case",
         '=IF(t_accuracy=f_accuracy,"no break-even: equal accuracies",'
         + fx.breakeven_error_cost(premium, "f_accuracy", "t_accuracy")
         + ")",
@@ -262,18 +265,18 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
     for m, col in calc.columns.items():
         book.put(sheet, f"{col}7", f"={m.lower()}_name", style="bold", text_key=f"summary.name.{m}")
     shown = [
-        ("cost_per_case", "Cost per case", "money per case", "={s}_cost_per_case", MONEY_PER_TASK),
+        ("cost_per_case", "Cost per case", "¤ per case", "={s}_cost_per_case", MONEY_PER_TASK),
         ("accuracy", "Accuracy", "fraction", "={s}_accuracy", PERCENT),
         (
             "expected_cost",
             "Expected cost per case, wrong answers included",
-            "money per case",
+            "¤ per case",
             None,
             MONEY,
         ),
-        ("net_value", "Expected net value per case", "money per case", None, MONEY),
-        ("cost_per_correct", "Cost per right answer", "money per case", None, MONEY_PER_TASK),
-        ("monthly_net_value", "Net value per month", "money per month", None, MONEY),
+        ("net_value", "Expected net value per case", "¤ per case", None, MONEY),
+        ("cost_per_correct", "Cost per right answer", "¤ per case", None, MONEY_PER_TASK),
+        ("monthly_net_value", "Net value per month", "¤ per month", None, MONEY),
     ]
     for offset, (key, label, unit, formula, fmt) in enumerate(shown):
         r = 8 + offset
@@ -292,8 +295,8 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
     book.heading(sheet, r, "Thinking against the fast model", last_column=8)
     for offset, (key, label, unit, fmt) in enumerate(
         [
-            ("extra_value", "Extra net value per case from thinking", "money per case", MONEY),
-            ("breakeven_error_cost", "Break-even cost of a wrong answer", "money per case", MONEY),
+            ("extra_value", "Extra net value per case from thinking", "¤ per case", MONEY),
+            ("breakeven_error_cost", "Break-even cost of a wrong answer", "¤ per case", MONEY),
             ("breakeven_accuracy", "Accuracy the fast model needs to match", "fraction", PERCENT),
         ]
     ):
@@ -311,11 +314,11 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
     thinking_gain = fx.rounded_difference(thinking, fast, f"MAX(1,ABS({fast}),ABS({thinking}))")
     sentences = {
         "sentence.value": (
-            '"Per case, thinking is worth "&FIXED(ABS(extra_value_per_case),2)&" "&'
+            '"Per case, thinking is worth "&FIXED(ABS(extra_value_per_case),2)&" ¤ "&'
             f"IF({thinking_gain}>=0,"
             '"more","less")&" than the fast answer: "&'
-            'FIXED(t_cost_per_case,2)&" in "&FIXED(t_seconds_per_case,1)&" s against "&'
-            'FIXED(f_cost_per_case,3)&" in "&FIXED(f_seconds_per_case,1)&" s."'
+            'FIXED(t_cost_per_case,2)&" ¤ in "&FIXED(t_seconds_per_case,1)&" s against "&'
+            'FIXED(f_cost_per_case,3)&" ¤ in "&FIXED(f_seconds_per_case,1)&" s."'
         ),
         "sentence.breakeven": (
             f"IF(ISNUMBER(breakeven_error_cost),IF({fx.rounded('breakeven_error_cost')}<0,"
@@ -323,8 +326,8 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
             'more accurate.",'
             'IF(t_accuracy>f_accuracy,"Thinking costs less overall when a wrong answer costs '
             'more than ","Thinking costs less overall only when a wrong answer costs less '
-            'than ")&FIXED(breakeven_error_cost,2)&"; yours costs "&'
-            'FIXED(cost_per_error,2)&"."),'
+            'than ")&FIXED(breakeven_error_cost,2)&" ¤; yours costs "&'
+            'FIXED(cost_per_error,2)&" ¤."),'
             '"Both models are equally accurate: the cheaper one costs less at any cost of a '
             'wrong answer.")'
         ),
@@ -394,6 +397,6 @@ def _write_about(book: TemplateBook) -> None:
             "accuracy) x cost of a wrong answer (NET_VALUE).",
             "Break-even cost of a wrong answer = (thinking cost - fast cost) / (thinking "
             "accuracy - fast accuracy) (BREAKEVEN_ERROR_COST).",
-            "Money is one currency throughout; the defaults are illustrative.",
+            CURRENCY_NOTE,
         ],
     )

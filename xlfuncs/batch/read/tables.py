@@ -210,6 +210,7 @@ def _scenario(
             layout, option_name or f"row {number}", given, extras, f"row {number}", {}, prices
         )
         options.append((option_name, values))
+    checker.settle_currency(layout, shared, options, where, prices)
     check_option_names([n for n, _ in options], checker, where)
     if layout.reference_input:
         key = layout.reference_input

@@ -22,7 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from ..._currency import CURRENCY_SIGN, DEFAULT_CURRENCY, in_currency
 from ...formulas import ExcelError
+from ...templates._workbook import CURRENCY_INPUT
 from ..read.checker import Scenario
 from ..template import Layout, Template
 from . import export
@@ -67,6 +69,9 @@ class SummaryTable:
         self.by_option = bool(getattr(template, "summary_by_option", bool(layout.letters)))
         self.scenarios: list[str] = []
         self.files: list[str] = []
+        # Each scenario's currency code, when the template names one.
+        self.has_currency = CURRENCY_INPUT in layout.shared
+        self.currencies: list[str] = []
         # Each scenario's option names in one string: a tuple of strings takes
         # three times the memory, and a long batch keeps one per scenario.
         self._option_names: list[str] = []
@@ -96,6 +101,8 @@ class SummaryTable:
     def add(self, scenario: Scenario, file: str) -> None:
         self.scenarios.append(scenario.name)
         self.files.append(file)
+        if self.has_currency:
+            self.currencies.append(str(scenario.values.get(CURRENCY_INPUT, DEFAULT_CURRENCY)))
         self._option_names.append(_SEPARATOR.join(scenario.option_names))
         if self.declared:
             self._pending.append(scenario.values)
@@ -205,18 +212,36 @@ class SummaryTable:
     # Table --------------------------------------------------------------------
 
     @property
-    def headings(self) -> tuple[str, ...]:
+    def _first(self) -> tuple[str, ...]:
         first = ("Scenario", "Option", "Workbook") if self.by_option else ("Scenario", "Workbook")
-        return (*first, *(column.heading for column in self.declared))
+        return (*first, "Currency") if self.has_currency else first
+
+    def _one_currency(self) -> str | None:
+        """The batch's currency when every scenario has the same one."""
+        codes = set(self.currencies) if self.has_currency else {DEFAULT_CURRENCY}
+        return codes.pop() if len(codes) == 1 else None
+
+    @property
+    def headings(self) -> tuple[str, ...]:
+        """Column headings: the scenario's, its currency's, then the declared figures'."""
+        return (*self._first, *(column.heading for column in self.declared))
 
     def columns(self) -> export.Columns:
-        """The table's columns for the file writers: headings, widths, number formats."""
-        first = 3 if self.by_option else 2
-        widths = (30, 24, 30)[:first] + tuple(
+        """The table's columns for the file writers: headings, widths, number formats.
+
+        Amounts show the currency's code when the batch has one currency;
+        with several, the Currency column says each row's.
+        """
+        first = len(self._first)
+        widths = (30, 24, 30)[: first - self.has_currency] + (10,) * self.has_currency
+        widths += tuple(
             _TEXT_WIDTH if column.is_text else _NUMBER_WIDTH for column in self.declared
         )
+        code = self._one_currency()
         formats = {
-            first + index: column.number_format
+            first + index: in_currency(column.number_format, code)
+            if code
+            else column.number_format.replace(f' "{CURRENCY_SIGN}"', "")
             for index, column in enumerate(self.declared)
             if not column.is_text
         }
@@ -228,11 +253,18 @@ class SummaryTable:
         figures = self.figures()
         names = zip(self.scenarios, self.files, self._option_names, strict=True)
         for row, (scenario, file, joined) in enumerate(names):
+            currency = [self.currencies[row]] if self.has_currency else []
             if not self.by_option:
-                yield [scenario, file, *(_one(column[row]) for column in figures)]
+                yield [scenario, file, *currency, *(_one(column[row]) for column in figures)]
                 continue
             for index, option in enumerate(joined.split(_SEPARATOR)):
-                yield [scenario, option, file, *(_at(column[row], index) for column in figures)]
+                yield [
+                    scenario,
+                    option,
+                    file,
+                    *currency,
+                    *(_at(column[row], index) for column in figures),
+                ]
 
     def write(self, out_dir: Path, overwrite: bool, csv_decimal: str = ".") -> list[Path]:
         """Write summary.xlsx and summary.csv; returns their paths."""

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..._currency import DEFAULT_CURRENCY
 from ..._errors import TemplateNotFillableError
 from ..._ooxml import (
     FORMULA_CELL,
@@ -46,7 +47,7 @@ from ..._ooxml import (
     sheet_parts,
     write_package,
 )
-from ...templates._workbook import starts_like_formula
+from ...templates._workbook import CURRENCY_INPUT, starts_like_formula
 from ..template import Template
 from .provenance import READS, properties, room_for_properties
 
@@ -184,11 +185,15 @@ class _Sheet:
         return [(template % row).encode("utf-8") for row in zip(*columns, strict=True)]
 
 
-def _skeleton_values(template: Template, quoted: frozenset[str]) -> dict[str, float | str]:
-    """The defaults, with a text that starts like a formula in each quoted input."""
+def _skeleton_values(template: Template, quoted: frozenset) -> dict[str, float | str]:
+    """The defaults, with a text that starts like a formula in each quoted input, and the
+    value of each input fixed when the workbook is written (a ``(name, value)`` pair)."""
     values = {spec.name: spec.default for spec in template.inputs}
-    for name in quoted:
-        values[name] = "=" + str(values[name])
+    for item in quoted:
+        if isinstance(item, tuple):
+            values[item[0]] = item[1]
+        else:
+            values[item] = "=" + str(values[item])
     return values
 
 
@@ -199,7 +204,7 @@ class Filler:
     start like a formula: their cells take another style.
     """
 
-    def __init__(self, template: Template, quoted: frozenset[str] = frozenset()):
+    def __init__(self, template: Template, quoted: frozenset = frozenset()):
         from ...formulas import Calculator, FormulaError
 
         with tempfile.TemporaryDirectory(prefix="xlfuncs-") as folder:
@@ -316,14 +321,21 @@ class Filler:
         return self.workbooks([values], None if stamp is None else [stamp])[0]
 
 
-def quoted_inputs(values: Mapping[str, float | str]) -> frozenset[str]:
-    """Text inputs whose value starts like a formula.
+def quoted_inputs(values: Mapping[str, float | str]) -> frozenset:
+    """What a build of the template depends on beyond its input cells' values.
 
-    Templates write such text with Excel's "quote prefix" style, so that
-    typing over it cannot turn it into a formula: their cells take another style.
+    Text inputs whose value starts like a formula (templates write such text
+    with Excel's "quote prefix" style, so that typing over it cannot turn it
+    into a formula: their cells take another style), and, as a ``(name,
+    value)`` pair, a currency other than US dollars (every money label, unit
+    and number format shows it).
     """
-    return frozenset(
+    quoted: set = {
         name
         for name, value in values.items()
         if isinstance(value, str) and starts_like_formula(value)
-    )
+    }
+    currency = values.get(CURRENCY_INPUT, DEFAULT_CURRENCY)
+    if currency != DEFAULT_CURRENCY:
+        quoted.add((CURRENCY_INPUT, currency))
+    return frozenset(quoted)
