@@ -4,7 +4,10 @@ Usage: python build/render_screenshots.py
 
 LibreOffice recalculates each workbook and prints its Summary sheet (the
 other sheets are hidden in a scratch copy) to PDF; pdftoppm (poppler-utils)
-turns the first page into a PNG.
+turns the first page into a PNG. Also, for the example scenario with two
+options: docs/images/scenario_summary.png, the Summary sheet of its filled
+workbook, and docs/images/scenario_pdf.png, the PDF ``xlfuncs generate --pdf``
+writes for it.
 """
 
 from __future__ import annotations
@@ -18,24 +21,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import openpyxl  # noqa: E402
-
+import xlfuncs  # noqa: E402
 from xlfuncs._libreoffice import export_pdf  # noqa: E402
+from xlfuncs.batch import EXAMPLE_SCENARIOS, pdf  # noqa: E402
 from xlfuncs.templates import TEMPLATE_NAMES  # noqa: E402
 
 IMAGES = ROOT / "docs" / "images"
+#: The example scenario whose PDF is shown: two options.
+PDF_SCENARIO = "Email drafting - errors are cheap"
 
 
 def summary_only(source: Path, target: Path) -> None:
-    """A copy of the workbook that prints only its Summary sheet, fitted to one page."""
-    workbook = openpyxl.load_workbook(source)
-    for sheet in workbook.worksheets:
-        if sheet.title != "Summary":
-            sheet.sheet_state = "hidden"
-    summary = workbook["Summary"]
-    workbook.active = workbook.worksheets.index(summary)
-    summary.page_setup.fitToHeight = 1
-    workbook.save(target)
+    """A copy of the workbook that prints only its Summary sheet on one page.
+
+    The copy is made as ``generate --pdf`` makes it (the workbook's own parts,
+    charts included, with the other sheets hidden): a copy saved through
+    openpyxl would lose the charts."""
+    target.write_bytes(pdf.summary_only(source.read_bytes()))
 
 
 def main() -> int:
@@ -57,7 +59,27 @@ def main() -> int:
                 check=True,
             )
             print(f"rendered {stem.with_suffix('.png').relative_to(ROOT)}")
+        render_scenario_pdf(scratch / "batch")
     return 0
+
+
+def render_scenario_pdf(folder: Path) -> None:
+    """The example scenario's filled Summary and its PDF, as ``generate --pdf`` writes it."""
+    import yaml
+
+    scenarios = yaml.safe_load(EXAMPLE_SCENARIOS.read_text(encoding="utf-8"))["scenarios"]
+    chosen = [s for s in scenarios if s["name"] == PDF_SCENARIO]
+    report = xlfuncs.generate(chosen, folder, pdf=True)
+    if not report.pdfs:
+        raise SystemExit(f"no PDF: {report.pdf_unavailable or report.failures}")
+    copy = folder / "summary" / "scenario_summary.xlsx"
+    copy.parent.mkdir()
+    summary_only(Path(report.written[0]), copy)
+    (summary,) = export_pdf([copy], folder / "summary-pdf")
+    for source, stem in ((summary, "scenario_summary"), (report.pdfs[0], "scenario_pdf")):
+        target = IMAGES / stem
+        subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", source, target], check=True)
+        print(f"rendered {target.with_suffix('.png').relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -183,7 +183,15 @@ def test_every_summary_column_equals_the_recalculated_workbook(batches, tmp_path
     book = template.build({}, tmp_path / "layout.xlsx")  # where each figure is
     table = report.summary
     columns = template.summary_columns
-    first = 3 if template.summary_by_option else 2
+    # Scenario, [Option,] Workbook and Currency come before the declared columns.
+    headings = list(table.headings)
+    first = len(headings) - len(columns)
+    assert headings[:first] == [
+        "Scenario",
+        *(["Option"] if template.summary_by_option else []),
+        "Workbook",
+        "Currency",
+    ]
     # One row per scenario (and per option the scenario gives), in the file's order.
     expected_rows = [
         (case["name"], option.get("name", ""))
@@ -200,7 +208,8 @@ def test_every_summary_column_equals_the_recalculated_workbook(batches, tmp_path
         options = [o.get("name") for o in SCENARIOS[name][scenario].get("options", [{}])]
         letter = letters[options.index(row[1])] if template.summary_by_option else None
         workbook = workbooks[scenario]
-        assert row[first - 1] == report.written[scenario].name
+        assert row[headings.index("Workbook")] == report.written[scenario].name
+        assert row[headings.index("Currency")] == SCENARIOS[name][scenario].get("currency", "USD")
         for column, value in zip(columns, row[first:], strict=True):
             key = column.key.format(x=letter) if letter else column.key
             sheet, cell = book.figures.get(key) or book.texts[key]
@@ -240,14 +249,16 @@ def test_figures_made_with_the_workbooks_equal_the_summarys_own(tmp_path, name):
 @pytest.mark.libreoffice
 def test_ties_and_equal_accuracies_take_the_workbooks_branch(batches):
     report, _ = batches["tco_comparison"]
+    at = report.summary.headings.index
     twin_1, twin_2, _ = report.summary_rows()[:3]
     # Twins cost the same: the first given is the cheapest on a tie; twin 2 is the reference.
     assert twin_1[-1] == "perfect"  # accuracy 1: no error cost, the cheapest
-    assert twin_1[3] == "twin 2"
-    assert twin_1[6] == twin_2[6]
+    assert twin_1[at("Reference option")] == "twin 2"
+    assert twin_1[at("TCO")] == twin_2[at("TCO")]
     report, _ = batches["breakeven_accuracy"]
+    at = report.summary.headings.index
     equal = report.summary_rows()[1]
-    assert equal[3] is None  # "no break-even: equal accuracies"
+    assert equal[at("Break-even cost per error")] is None  # "no break-even: equal accuracies"
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,8 @@ is defined here, in one tree (built-in bases in brackets)::
     ├── OutputFolderError (OSError)       an output folder that cannot be made or written
     ├── FormulaSyntaxError (ValueError)   a formula the evaluator cannot parse
     ├── FormulaError (ValueError)         a formula the evaluator cannot compute
-    └── TemplateNotFillableError          a template the batch cannot fill in place
+    ├── TemplateNotFillableError          a template the batch cannot fill in place
+    └── UnprintableWorkbookError          a workbook --pdf cannot print (no Summary sheet)
 
 One more class derives from :class:`XlfuncsError`, for the Excel functions
 only: ``xlfuncs._excel.FunctionInputError``, which must also be an xlwings error so
@@ -56,6 +57,7 @@ __all__ = [
     "SweepError",
     "SweepFileError",
     "TemplateNotFillableError",
+    "UnprintableWorkbookError",
     "UnsettledNumberError",
     "WhereError",
     "XlfuncsError",
@@ -172,6 +174,10 @@ class OutputFolderError(XlfuncsError, OSError):
 
 class TemplateNotFillableError(XlfuncsError):
     """The template does not say where its inputs are, or its formulas cannot be evaluated."""
+
+
+class UnprintableWorkbookError(XlfuncsError):
+    """A workbook ``--pdf`` cannot print: unreadable, or without a Summary sheet."""
 
 
 # Evaluating formulas ------------------------------------------------------------

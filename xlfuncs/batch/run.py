@@ -78,6 +78,12 @@ class BatchReport:
     #: Why the batch stopped before its end (the output folder could not be
     #: written), with what to do; empty when it ran to the end.
     stopped: str = ""
+    #: With ``pdf=True``: the PDFs written, and those kept (``skip_existing``).
+    pdfs: list[Path] = field(default_factory=list)
+    pdfs_kept: list[Path] = field(default_factory=list)
+    #: With ``pdf=True``, when LibreOffice is not installed: what to install
+    #: (the workbooks are written all the same, the PDFs are not).
+    pdf_unavailable: str = ""
 
     @property
     def written(self) -> list[Path]:
@@ -93,8 +99,9 @@ class BatchReport:
 
     @property
     def ok(self) -> bool:
-        """True when every scenario and the summary were written (or kept, with skip)."""
-        return not self.failures
+        """True when every scenario and the summary were written (or kept, with skip),
+        and with ``pdf=True`` every PDF."""
+        return not self.failures and not self.pdf_unavailable
 
     @property
     def recalculated(self) -> bool:
@@ -501,6 +508,8 @@ def generate(
     csv_decimal: str = ".",
     recalc: bool = False,
     progress: Callable[[Outcome], None] | None = None,
+    pdf: bool = False,
+    paper: str = "a4",
 ) -> BatchReport:
     """Write one filled workbook per scenario, and a summary table comparing them all.
 
@@ -550,9 +559,22 @@ def generate(
         by ``,``, or ``","`` with fields separated by ``;`` (as Excel in
         German, French and many other languages reads CSV files).
     progress : callable, optional
-        Called with each scenario's :class:`Outcome` as it completes.
+        Called with each scenario's :class:`Outcome` as it completes; with
+        ``pdf``, then with each PDF's (its ``file`` is ``NAME.pdf``).
     recalc : bool, default False
         Deprecated name of ``verify``, kept for one release.
+    pdf : bool, default False
+        Also write ``NAME.pdf`` beside each ``NAME.xlsx``: its Summary sheet
+        on one landscape page, printed by LibreOffice from the values the
+        workbook stores. ``jobs`` LibreOffice processes share the work, each
+        printing many workbooks. ``overwrite`` and ``skip_existing`` apply
+        as to the workbooks; with ``skip_existing`` a PDF older than its
+        workbook is made again. Without LibreOffice the workbooks are
+        written, no PDF is, and :attr:`BatchReport.pdf_unavailable` says
+        what to install. A PDF that cannot be made is reported as a failure
+        of its scenario (file ``NAME.pdf``).
+    paper : {"a4", "letter"}, default "a4"
+        The PDFs' paper: A4 or US Letter, landscape.
 
     Returns
     -------
@@ -564,7 +586,8 @@ def generate(
     ------
     xlfuncs.InputError
         An unknown template, ``overwrite`` together with ``skip_existing``,
-        or a ``csv_decimal`` other than ``"."`` or ``","`` (a ``ValueError``,
+        a ``csv_decimal`` other than ``"."`` or ``","``, or an unknown
+        ``paper`` (a ``ValueError``,
         like every :class:`xlfuncs.XlfuncsError` of bad input).
 
     Examples
@@ -595,6 +618,10 @@ def generate(
             function="generate",
             argument="csv_decimal",
         )
+    if pdf:
+        from .pdf import check_paper
+
+        paper = check_paper(paper)
     mode = "overwrite" if overwrite else "skip" if skip_existing else "refuse"
     own_pool = executor is None and jobs > 1
     context = pool_context() if own_pool else None
@@ -710,6 +737,8 @@ def generate(
             scenario = scenario_of.get(path.name, path.stem)
             report.outcomes.append(Outcome(scenario, path.name, FAILED, f"--verify: {problem}"))
         report.verified = True
+    if pdf:
+        _print_pdfs(report, mode, paper, jobs, summary_rows, progress)
     if summary and len(report.summary) and not report.summary.has_figures:
         report.notes.append(f"no summary: the template {chosen.name} declares no summary columns")
     elif summary and len(report.summary) and source in _SUMMARY_FILES:
@@ -739,3 +768,45 @@ def generate(
             if problem:
                 report.stopped = problem
     return report
+
+
+def _print_pdfs(
+    report: BatchReport,
+    mode: str,
+    paper: str,
+    processes: int,
+    summary_rows: Sequence[int],
+    progress: Callable[[Outcome], None] | None,
+) -> None:
+    """``pdf=True``: print each workbook written or kept; note the results in the report."""
+    from .._libreoffice import LibreOfficeError
+    from .pdf import make_pdfs, pdf_name
+
+    workbooks = [
+        (slot, o) for slot, o in enumerate(report.outcomes) if o.status in (WRITTEN, SKIPPED)
+    ]
+    report.summary.pdf = True
+
+    def done(index: int, status: str, reason: str) -> None:
+        slot, outcome = workbooks[index]
+        path = report.out_dir / pdf_name(outcome.file)
+        printed = Outcome(outcome.scenario, path.name, status, reason and f"PDF: {reason}")
+        if status == FAILED:
+            report.outcomes.append(printed)
+        else:
+            (report.pdfs if status == WRITTEN else report.pdfs_kept).append(path)
+            if slot < len(summary_rows) and summary_rows[slot] >= 0:
+                report.summary.pdf_made(summary_rows[slot])
+        if progress is not None:
+            progress(printed)
+
+    try:
+        make_pdfs(
+            [report.out_dir / o.file for _, o in workbooks], mode, paper, max(1, processes), done
+        )
+    except LibreOfficeError as error:
+        report.pdf_unavailable = f"no PDF made: {error}; the workbooks are written"
+    # In the scenarios' order, as they came from the soffice runs.
+    order = {pdf_name(o.file): n for n, (_, o) in enumerate(workbooks)}
+    for pdfs in (report.pdfs, report.pdfs_kept):
+        pdfs.sort(key=lambda path: order[path.name])

@@ -15,12 +15,16 @@ __all__ = ["register"]
 
 DESCRIPTION = """\
 Write one filled workbook per scenario of SCENARIOS (YAML, JSON, CSV or XLSX),
-and summary.xlsx and summary.csv comparing them all, into the folder --out.
+and summary.xlsx and summary.csv comparing them all, into the folder --out;
+with --pdf also NAME.pdf beside each NAME.xlsx (its Summary sheet on one page,
+printed by LibreOffice).
 Exit codes: 0 every scenario was written (or kept, with --skip-existing);
-1 some scenario or the summary failed (the others were written); 2 the command
-was used wrongly; 3 the output folder cannot be used (not a folder, read-only,
-disk full): the batch stopped, and what was written is listed; 130 stopped
-with Ctrl-C, 143 stopped by SIGTERM (the workbooks written are complete).
+1 some scenario, PDF or the summary failed (the others were written); 2 the
+command was used wrongly; 3 the output folder cannot be used (not a folder,
+read-only, disk full): the batch stopped, and what was written is listed;
+4 --pdf without LibreOffice: every workbook was written, no PDF (the message
+says what to install); 130 stopped with Ctrl-C, 143 stopped by SIGTERM (the
+workbooks written are complete).
 """
 
 
@@ -43,17 +47,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (1)")
     existing = parser.add_mutually_exclusive_group()
-    existing.add_argument("--overwrite", action="store_true", help="replace existing workbooks")
+    existing.add_argument(
+        "--overwrite", action="store_true", help="replace existing workbooks (and PDFs)"
+    )
     existing.add_argument(
         "--skip-existing",
         action="store_true",
-        help="keep existing workbooks and write the missing ones (resume a batch)",
+        help="keep existing workbooks and write the missing ones (resume a batch); "
+        "with --pdf, keep each PDF at least as new as its workbook",
     )
     parser.add_argument("--fail-fast", action="store_true", help="stop at the first failure")
     parser.add_argument(
         "--verify",
         action="store_true",
         help="recalculate the workbooks with LibreOffice and report any value that differs",
+    )
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each workbook's Summary sheet to NAME.pdf, one page, with LibreOffice",
+    )
+    parser.add_argument(
+        "--paper",
+        choices=("a4", "letter"),
+        default=None,
+        type=str.lower,
+        help="paper of the PDFs, landscape: a4 (the default) or letter (US Letter)",
     )
     parser.add_argument(
         "--decimal",
@@ -76,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 #: Exit codes of ``xlfuncs generate``.
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT, EXIT_NO_PDF = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
@@ -86,6 +105,8 @@ def run(arguments: argparse.Namespace) -> int:
         parser.error("give a scenario file or --example (one of them)")
     if arguments.jobs < 1:
         parser.error("--jobs must be 1 or more")
+    if arguments.paper is not None and not arguments.pdf:
+        parser.error("--paper sets the paper of the PDFs: give it with --pdf")
     if arguments.template is not None:
         from .._errors import InputError
         from ..batch.template import DEFAULT_TEMPLATE
@@ -141,6 +162,8 @@ def run(arguments: argparse.Namespace) -> int:
             decimal=arguments.decimal,
             csv_decimal=arguments.csv_decimal,
             progress=progress.update,
+            pdf=arguments.pdf,
+            paper=arguments.paper or "a4",
         )
     except KeyboardInterrupt:
         progress.close()
@@ -167,6 +190,9 @@ def run(arguments: argparse.Namespace) -> int:
     if report.stopped:
         print(f"xlfuncs generate: {printable(report.stopped)}", file=sys.stderr)
         return EXIT_OUTPUT
+    if report.pdf_unavailable:
+        print(f"xlfuncs generate: --pdf: {printable(report.pdf_unavailable)}", file=sys.stderr)
+        return EXIT_FAILED if report.failures else EXIT_NO_PDF
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
@@ -199,6 +225,11 @@ class _Progress:
     def update(self, outcome) -> None:
         self.count += 1
         if self.bar is not None:
+            if outcome.file.endswith(".pdf") and self.bar.unit != " PDFs":
+                from tqdm import tqdm
+
+                self.bar.close()
+                self.bar = tqdm(unit=" PDFs", desc="--pdf", file=sys.stderr)
             self.bar.update(1)
             if outcome.status == "failed":
                 line = f"failed: {outcome.scenario}: {outcome.reason}"
@@ -241,6 +272,9 @@ def final_table(report, results: bool = True, shown: int = 0) -> str:
     if lines:
         lines.append("")
     totals = ", ".join(f"{n} {status}" for status, n in counts.items())
+    pdfs = getattr(report, "pdfs", None)
+    if pdfs or getattr(report, "pdfs_kept", None):
+        totals += f"; PDF: {len(pdfs)} written, {len(report.pdfs_kept)} kept"
     lines.append(f"{totals}; folder {printable(str(report.out_dir))}")
     if report.summary_files:
         lines.append("summary: " + ", ".join(printable(p.name) for p in report.summary_files))

@@ -90,6 +90,22 @@ class SummaryTable:
             for _ in range(width)
         ]
         self._book = None
+        #: Whether the table has a PDF column (``generate(pdf=True)``), and the
+        #: rows whose PDF is there.
+        self.pdf = False
+        self._pdfs = bytearray()
+
+    def pdf_made(self, row: int) -> None:
+        """The scenario of ``row`` has its PDF (written or kept)."""
+        if len(self._pdfs) <= row:
+            self._pdfs.extend(bytes(row + 1 - len(self._pdfs)))
+        self._pdfs[row] = 1
+
+    def _pdf(self, row: int) -> str:
+        """The PDF column's text for a row: the PDF's file name, or blank when it is missing."""
+        if row < len(self._pdfs) and self._pdfs[row]:
+            return self.files[row][: -len(".xlsx")] + ".pdf"
+        return ""
 
     @property
     def has_figures(self) -> bool:
@@ -214,6 +230,8 @@ class SummaryTable:
     @property
     def _first(self) -> tuple[str, ...]:
         first = ("Scenario", "Option", "Workbook") if self.by_option else ("Scenario", "Workbook")
+        if self.pdf:
+            first = (*first, "PDF")
         return (*first, "Currency") if self.has_currency else first
 
     def _one_currency(self) -> str | None:
@@ -223,7 +241,8 @@ class SummaryTable:
 
     @property
     def headings(self) -> tuple[str, ...]:
-        """Column headings: the scenario's, its currency's, then the declared figures'."""
+        """Column headings: the scenario's, its files', its currency's, then the declared
+        figures'."""
         return (*self._first, *(column.heading for column in self.declared))
 
     def columns(self) -> export.Columns:
@@ -233,7 +252,8 @@ class SummaryTable:
         with several, the Currency column says each row's.
         """
         first = len(self._first)
-        widths = (30, 24, 30)[: first - self.has_currency] + (10,) * self.has_currency
+        widths = (30, 24, 30)[: 3 if self.by_option else 2]
+        widths += (30,) * self.pdf + (10,) * self.has_currency
         widths += tuple(
             _TEXT_WIDTH if column.is_text else _NUMBER_WIDTH for column in self.declared
         )
@@ -253,15 +273,16 @@ class SummaryTable:
         figures = self.figures()
         names = zip(self.scenarios, self.files, self._option_names, strict=True)
         for row, (scenario, file, joined) in enumerate(names):
+            files = [file, self._pdf(row)] if self.pdf else [file]
             currency = [self.currencies[row]] if self.has_currency else []
             if not self.by_option:
-                yield [scenario, file, *currency, *(_one(column[row]) for column in figures)]
+                yield [scenario, *files, *currency, *(_one(column[row]) for column in figures)]
                 continue
             for index, option in enumerate(joined.split(_SEPARATOR)):
                 yield [
                     scenario,
                     option,
-                    file,
+                    *files,
                     *currency,
                     *(_at(column[row], index) for column in figures),
                 ]
