@@ -6,13 +6,21 @@ import os
 
 import pytest
 from excel_host import ExcelHost
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 # Speed is measured by the benchmarks, never asserted by tests: no per-example
 # deadline. In continuous integration the examples are derandomized, so a run
 # can be repeated exactly; locally each run explores new examples.
 settings.register_profile("xlfuncs", deadline=None)
 settings.register_profile("xlfuncs-ci", deadline=None, derandomize=True)
+# For mutation testing (``--hypothesis-profile xlfuncs-mutants``): a failing example is
+# reported as found, without the search for the smallest one.
+settings.register_profile(
+    "xlfuncs-mutants",
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 settings.load_profile("xlfuncs-ci" if os.environ.get("CI") else "xlfuncs")
 
 

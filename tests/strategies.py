@@ -59,6 +59,9 @@ annual_discount_rate = _floats(-0.5, 1.0)
 annual_changes = st.integers(-9000, 10000).map(lambda bp: bp / 10000)
 #: Whole years 1 to 100 (MARGIN_PATH).
 years = st.integers(1, 100)
+#: Units of a workbook's currency that one US dollar buys (> 0): from a strong
+#: currency's fraction of a dollar to tens of thousands of a weak one.
+usd_rates = _floats(1e-4, 1e5)
 
 #: Valid values by argument name (the contract's table of allowed values).
 BY_ARGUMENT: dict[str, st.SearchStrategy] = {
@@ -101,6 +104,7 @@ BY_ARGUMENT: dict[str, st.SearchStrategy] = {
     "years": years,
     "price": positive_money,
     "cost": money,
+    "usd_rate": usd_rates,
 }
 
 #: Functions that are stricter than the table about an argument (see their

@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 import pytest
+import reference_models
 from bad_values import (
     ALLOWED,
     NOT_NUMBERS,
@@ -156,8 +157,15 @@ def check_message(excinfo, message, function, argument):
 
 
 def test_valid_calls_are_valid():
+    """Each valid call gives SPEC's value, from the month-by-month reference of the tests."""
     for function, args in VALID.items():
-        function(**args)
+        got = np.asarray(function(**args), dtype=float)
+        want = np.asarray(getattr(reference_models, function.__name__)(**args), dtype=float)
+        assert got.shape == want.shape and np.isfinite(want).all(), function.__name__
+        np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=function.__name__)
+    # Two by hand: (1000 * 3 + 500 * 15) per million tokens; 12 months of 1000 * (0.01 + 0.1)
+    assert xlfuncs.token_cost(**VALID[xlfuncs.token_cost]) == pytest.approx(0.0105)
+    assert xlfuncs.tco(**VALID[xlfuncs.tco]) == pytest.approx(12 * 1000 * (0.01 + 0.05 * 2))
 
 
 #: Functions with text and date arguments: test_prices.py sweeps their numeric

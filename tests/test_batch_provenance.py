@@ -9,6 +9,7 @@ properties; a kept one that does not match is a failure naming the scenario.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import zipfile
 
@@ -18,7 +19,11 @@ from template_support import require_libreoffice
 
 import xlfuncs
 from xlfuncs._libreoffice import find_soffice
-from xlfuncs.batch.write.provenance import FINGERPRINT_PROPERTY, recorded_fingerprint
+from xlfuncs.batch.write.provenance import (
+    FINGERPRINT_PROPERTY,
+    fingerprint,
+    recorded_fingerprint,
+)
 from xlfuncs.cli import main
 
 
@@ -123,3 +128,42 @@ def test_a_workbook_made_by_hand_under_the_same_name_is_not_taken_for_the_scenar
     report = xlfuncs.generate(source, out, skip_existing=True)
     assert [o.status for o in report.outcomes[:2]] == ["failed", "written"]
     assert "case 0.xlsx exists but was made from other inputs" in report.outcomes[0].reason
+
+
+def test_the_fingerprint_changes_with_the_template_version():
+    values = {"accuracy": 0.95, "name": "x"}
+    made = fingerprint("tco_comparison", values, "1.0")
+    assert made != fingerprint("tco_comparison", values, "1.1")
+    assert made != fingerprint("breakeven_accuracy", values, "1.0")
+    # By default, the version of xlfuncs, which builds the templates.
+    assert fingerprint("tco_comparison", values) == fingerprint(
+        "tco_comparison", values, xlfuncs.__version__
+    )
+    assert fingerprint("tco_comparison", values) != made
+
+
+def test_the_fingerprint_tells_numbers_apart_to_the_last_bit():
+    def made(value):
+        return fingerprint("tco_comparison", {"accuracy": value}, "1.0")
+
+    for value in (0.1, 1 / 3, 123456.789, 1e-10):
+        assert made(value) != made(math.nextafter(value, 2 * value)), value
+    assert made(1e-10) != made(2e-10)  # the same to 9 decimals
+    assert made(0.95) == made(0.95) and made(1) == made(1.0)
+
+
+def test_filled_inputs_read_back_as_the_numbers_of_the_scenario(tmp_path):
+    """16 significant digits: a value that needs all of them is the same number in the
+    workbook (15 digits would make 0.1234567890123457 of it)."""
+    accuracy, price = 0.1234567890123456, 2.000000000000001
+    assert f"{accuracy:.15g}" != repr(accuracy) and f"{price:.15g}" != repr(price)
+    report = xlfuncs.generate(batch(accuracy, price)[:1], tmp_path, jobs=1)
+    book = load_workbook(report.written[0])
+    numbers = {
+        c.value
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, float)
+    }
+    assert accuracy in numbers and price in numbers

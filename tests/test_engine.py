@@ -122,6 +122,18 @@ FORMULAS = [
     "ROUND(Data!X1*1.005,2)",
     "ROUNDUP(1.21,1)",
     "ROUNDDOWN(-1.29,1)",
+    "ROUND(0.5,0)+ROUND(1.5,0)+ROUND(2.5,0)",
+    "ROUND(-0.5,0)",
+    "ROUND(-1.5,0)+ROUND(-2.5,0)",
+    "ROUND(0.125,2)",
+    # Nearly equal numbers: closer than 2**-48 of their size equal, 2**-48 apart not
+    "(1+2^-43)=1",
+    "(1+2^-43)-1",
+    "(1+2^-48)=1",
+    "(1+2^-48)-1",
+    "(1+3*2^-50)=1",
+    "(1+3*2^-50)-1",
+    "1-(1-2^-50)",
     # Aggregates
     "MIN(Data!B1:B4)",
     "MAX(Data!B1:B4,10)",
@@ -133,6 +145,9 @@ FORMULAS = [
     "SUMPRODUCT(--(Data!B1:B4>1))",
     "SUMPRODUCT(Data!B1:B4,--(Data!B1:B4=1))",
     "SUMPRODUCT(Data!B1:B4,Data!C1:C3)",
+    "SUMPRODUCT(Data!D1:D4,Data!B1:B4)",
+    "SUMPRODUCT(Data!D1:D4,Data!B1:B4,Data!D1:D4)",
+    "SUMPRODUCT(Data!D1:D3,Data!A2:A4)",
     # Types
     "ISNUMBER(Data!A1)",
     "ISNUMBER(Data!A6)",
@@ -270,15 +285,45 @@ def test_where_libreoffice_differs_the_evaluator_follows_excel(libreoffice):
 
 
 def test_hand_checked_values():
-    """Excel's documented results, independent of any engine here."""
+    """Excel's documented results, independent of any engine here.
+
+    ROUND rounds half away from zero (Excel's ROUND documentation; half to
+    even would give 0 + 2 + 2 and -2 + -2); SUMPRODUCT multiplies the ranges
+    element by element and adds, a text counting as 0, ranges of different
+    sizes being #VALUE!, TRUE in a range counting as 0. Numbers closer than
+    2**-48 of their size compare equal and subtract to 0, 2**-48 apart they do
+    not: LibreOffice's rule (rtl::math::approxEqual), which the evaluator
+    follows and the comparison with LibreOffice above confirms.
+    """
     wb = Workbook()
     sheet = wb.active
+    for row, (d, e) in enumerate([(1, 4), (2, 5), (3, "x"), (5, True)], start=1):
+        sheet[f"D{row}"], sheet[f"E{row}"] = d, e
     cases = {
         "=-2^2": 4.0,  # negation binds tighter than ^
         "=2^3^2": 64.0,  # ^ groups from the left
         "=1+2*3-4/2": 5.0,
         '="a"&1&TRUE': "a1TRUE",
         "=ROUND(2.5,0)+ROUND(-2.5,0)": 0.0,  # half away from zero: 3 + -3
+        "=ROUND(0.5,0)+ROUND(1.5,0)+ROUND(2.5,0)": 6.0,  # 1 + 2 + 3
+        "=ROUND(-0.5,0)": -1.0,
+        "=ROUND(-1.5,0)+ROUND(-2.5,0)": -5.0,  # -2 + -3
+        "=ROUND(0.125,2)": 0.13,  # 0.125 is exact in binary: a true half
+        "=ROUND(1234.5,-2)+ROUND(-0.05,1)": 1199.9,  # 1200 + -0.1
+        "=SUMPRODUCT(D1:D2,E1:E2)": 14.0,  # 1*4 + 2*5
+        "=SUMPRODUCT(D1:D3,E1:E3)": 14.0,  # + 3*"x", a text: 0
+        "=SUMPRODUCT(D1:D3,D1:D3,D1:D3)": 36.0,  # 1 + 8 + 27
+        "=SUMPRODUCT(D1:D3)": 6.0,
+        "=SUMPRODUCT(D1:D2,D1:D3)": ExcelError("#VALUE!"),
+        "=(1+2^-43)=1": False,
+        "=(1+2^-43)-1": 2.0**-43,
+        "=(1+2^-48)=1": False,
+        "=(1+2^-48)-1": 2.0**-48,
+        "=(1+3*2^-50)=1": True,
+        "=(1+3*2^-50)-1": 0.0,
+        "=1-(1-2^-50)": 0.0,
+        "=1+3*2^-50<>1": False,
+        "=SUMPRODUCT(D1:D4,E1:E4)": 14.0,  # + 5*TRUE, a boolean: 0
         '=IF(1>2,1/0,"no")': "no",
         "=1/0": ExcelError("#DIV/0!"),
         "=AND(1,0)": False,

@@ -154,7 +154,7 @@ def _cases():
         (
             "monthly_cost",
             ["t", "c", "a", "e", "f"],
-            lambda a: fx.monthly_cost(a[0], a[1], fx.error_cost(a[2], a[3]), a[4]),
+            lambda a: fx.monthly_cost(a[0], fx.all_in_cost(a[1], fx.error_cost(a[2], a[3])), a[4]),
             lambda t, c, a, e, f: xlfuncs.tco(t, c, a, e, 0, f, 1, 0, 0),
             list(itertools.product([0, 10_000], [0.002, 0.05], [0.95, 1], [10], [0, 300])),
         ),

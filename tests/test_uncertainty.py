@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+import reference_models
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import BY_ARGUMENT, arguments
@@ -63,15 +64,16 @@ def dkw_epsilon(n, failure=1e-6):
 
 
 def test_fixed_inputs_give_the_plain_tco_at_every_percentile():
-    expected = xlfuncs.tco(**BASE)  # the deterministic function itself
+    expected = reference_models.tco(**BASE)  # SPEC's TCO, month by month
     result = xlfuncs.tco_sim(BASE, [0.01, 0.1, 0.5, 0.9, 0.99], trials=1_000)
-    assert result.tolist() == [expected] * 5
+    assert result.tolist() == [result[0]] * 5  # every trial the same
+    assert result[0] == pytest.approx(expected, rel=1e-12)
 
 
 def test_a_degenerate_triangle_is_a_fixed_value():
     flat = {**BASE, "accuracy": (0.93, 0.93, 0.93), "upfront": [10_000, 10_000, 10_000]}
     assert np.array_equal(xlfuncs.tco_sim_trials(flat, 500), xlfuncs.tco_sim_trials(BASE, 500))
-    assert xlfuncs.tco_sim(flat, 0.5) == xlfuncs.tco(**BASE)
+    assert xlfuncs.tco_sim(flat, 0.5) == pytest.approx(reference_models.tco(**BASE), rel=1e-12)
 
 
 def test_prob_cheaper_of_fixed_options_is_zero_or_one():
@@ -84,7 +86,9 @@ def test_omitted_arguments_take_tco_defaults():
     required = {
         k: BASE[k] for k in ("tasks_per_month", "cost_per_task", "accuracy", "cost_per_error")
     }
-    expected = xlfuncs.tco(*required.values())  # upfront 0, 12 months, no growth or discount
+    expected = reference_models.tco(
+        *required.values()
+    )  # upfront 0, 12 months, no growth or discount
     assert xlfuncs.tco_sim(required, 0.5) == expected
 
 
@@ -97,7 +101,8 @@ RISING |= {"months", "monthly_growth"}
 @settings(max_examples=40, deadline=None)
 @given(arguments("tco", TCO_NAMES))
 def test_any_fixed_block_gives_exactly_tco(args):
-    assert xlfuncs.tco_sim(args, [0.25, 0.75], trials=100).tolist() == [xlfuncs.tco(**args)] * 2
+    low, high = xlfuncs.tco_sim(args, [0.25, 0.75], trials=100).tolist()
+    assert low == high == pytest.approx(reference_models.tco(**args), rel=1e-9)
 
 
 @st.composite
@@ -114,9 +119,9 @@ def test_every_trial_lies_between_the_cheapest_and_the_dearest_corner(block, see
     cheapest = {n: low if n in RISING else high for n, (low, _, high) in block.items()}
     dearest = {n: high if n in RISING else low for n, (low, _, high) in block.items()}
     trials = xlfuncs.tco_sim_trials(block, 200, seed)
-    slack = 1e-9 * xlfuncs.tco(**dearest)  # rounding in the closed form
-    assert trials.min() >= xlfuncs.tco(**cheapest) - slack
-    assert trials.max() <= xlfuncs.tco(**dearest) + slack
+    slack = 1e-9 * reference_models.tco(**dearest)  # rounding in the closed form
+    assert trials.min() >= reference_models.tco(**cheapest) - slack
+    assert trials.max() <= reference_models.tco(**dearest) + slack
 
 
 # --- one uncertain input: the mean and the distribution ---------------------------------------
@@ -138,10 +143,10 @@ def test_mean_of_trials_matches_the_closed_form(name):
     result = xlfuncs.tco_sim_trials({**BASE, name: (low, mode, high)}, trials, seed=11)
     # TCO is linear in this input, so its mean is TCO at the triangle's mean,
     # and its spread is the slope times the triangle's standard deviation.
-    expected = xlfuncs.tco(**{**BASE, name: triangle_mean(low, mode, high)})
-    slope = (xlfuncs.tco(**{**BASE, name: high}) - xlfuncs.tco(**{**BASE, name: low})) / (
-        high - low
-    )
+    expected = reference_models.tco(**{**BASE, name: triangle_mean(low, mode, high)})
+    slope = (
+        reference_models.tco(**{**BASE, name: high}) - reference_models.tco(**{**BASE, name: low})
+    ) / (high - low)
     standard_error = abs(slope) * triangle_sd(low, mode, high) / math.sqrt(trials)
     assert abs(result.mean() - expected) < Z * standard_error
     # The sample spread matches too (a draw from the wrong triangle would not).
@@ -152,7 +157,7 @@ def test_mean_of_trials_matches_the_closed_form(name):
 def test_draws_follow_the_triangular_distribution(triangle):
     # upfront adds to TCO one for one, so TCO minus the rest is the draw itself.
     trials = 100_000
-    rest = xlfuncs.tco(**{**BASE, "upfront": 0})
+    rest = reference_models.tco(**{**BASE, "upfront": 0})
     draws = np.sort(xlfuncs.tco_sim_trials({**BASE, "upfront": triangle}, trials) - rest)
     empirical = np.arange(1, trials + 1) / trials
     distance = np.max(np.abs(empirical - triangle_cdf(draws, *triangle)))
@@ -170,7 +175,7 @@ def test_percentiles_are_numpy_linear_interpolation_of_the_trials():
 def test_median_of_one_triangle_matches_its_inverse_distribution():
     low, mode, high = 0.0, 1_000.0, 5_000.0
     trials = 200_000
-    rest = xlfuncs.tco(**{**BASE, "upfront": 0})
+    rest = reference_models.tco(**{**BASE, "upfront": 0})
     median = xlfuncs.tco_sim({**BASE, "upfront": (low, mode, high)}, 0.5, trials) - rest
     # F(mode) = 0.2 < 0.5, so the median is on the falling side:
     # high - sqrt(0.5 (high - low) (high - mode)).
@@ -297,7 +302,7 @@ def test_more_trials_extend_the_same_sequence():
 def test_an_inputs_draws_do_not_depend_on_the_other_rows():
     # TCO is linear in upfront and in cost_per_task separately (they do not
     # multiply each other), so with the draws unchanged the effects add up.
-    base = xlfuncs.tco(**BASE)
+    base = reference_models.tco(**BASE)
     upfront = xlfuncs.tco_sim_trials({**BASE, "upfront": (0, 1e4, 9e4)}, 2_000) - base
     per_task = xlfuncs.tco_sim_trials({**BASE, "cost_per_task": (0, 0.02, 0.1)}, 2_000) - base
     both = {**BASE, "upfront": (0, 1e4, 9e4), "cost_per_task": (0, 0.02, 0.1)}

@@ -38,7 +38,7 @@ their domain or overflowing are ``#NUM!``; ``IF`` and ``IFERROR`` choose
 per scenario, so the branch not taken cannot raise an error; ``AND``,
 ``OR``, ``SUM``, ``MIN``, ``MAX`` skip text and blanks in ranges. Numbers
 are compared as LibreOffice and Excel do, as equal when they differ by less
-than about 2**-44 of their size, and ``a+b``/``a-b`` give exactly 0 when the
+than 2**-48 of their size, and ``a+b``/``a-b`` give exactly 0 when the
 operands are that close, so that a tie or a zero difference takes the same
 branch in every engine; decide a comparison of two computed figures at a
 stated precision with ``ROUND`` all the same.

@@ -27,7 +27,7 @@ _NAMES_OF_ERRORS = {code: text for text, code in ERROR_CODES.items()}
 _DIV0, _VALUE, _REF, _NUM, _NA = (
     ERROR_CODES[e] for e in ("#DIV/0!", "#VALUE!", "#REF!", "#NUM!", "#N/A")
 )
-_TOLERANCE = 2.0**-44  # LibreOffice's rtl::math::approxEqual
+_TOLERANCE = 2.0**-48  # LibreOffice's rtl::math::approxEqual
 _DECIMAL = Context(prec=60)
 
 
@@ -299,9 +299,9 @@ def _apply_errors(v: _V, err: np.ndarray | None) -> _V:
 
 
 def _approx_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Equal, or both non-zero and within 2**-44 of the smaller (LibreOffice's rule)."""
+    """Equal, or both non-zero and closer than 2**-48 of the smaller (LibreOffice's rule)."""
     gap = np.abs(a - b)
-    close = (a != 0) & (b != 0) & (gap <= np.minimum(np.abs(a), np.abs(b)) * _TOLERANCE)
+    close = (a != 0) & (b != 0) & (gap < np.minimum(np.abs(a), np.abs(b)) * _TOLERANCE)
     whole = (gap == np.floor(gap)) & (np.abs(a) < 2.0**53) & (a == np.floor(a))
     whole &= b == np.floor(b)
     return (a == b) | (close & ~whole)

@@ -9,7 +9,21 @@ Excel, LibreOffice and Google Sheets calculate the same, and the text reads
 like the formula in SPEC, which a finance reader can audit.
 
 Every builder is tested against the numeric core (:mod:`xlfuncs`) by
-recalculating a grid of cases in LibreOffice.
+recalculating a grid of cases in LibreOffice, and against a month-by-month
+reference with this package's own evaluator on random inputs.
+
+The TCO has one sheet form, :func:`tco_closed`: the upfront build plus the
+cost per task times the discounted volume factor plus the fixed cost times
+the discounted fixed-cost factor, the two factors being sums over the
+monthly timeline (:func:`discounted_volume`, :func:`discounted_fixed`).
+Two other forms exist only to check it: :func:`tco_by_months` (the build
+plus the discounted month costs of the timeline) and :func:`discount_series`
+(the factors' closed-form geometric series).
+
+Every text a builder returns is remembered (:func:`outputs`), so a test can
+tell model arithmetic a template wrote through a builder from arithmetic
+written by hand. Builders take names and cells, not figures, so the set
+stays small.
 
 >>> token_cost("input_tokens", "output_tokens", "input_price", "output_price")
 '(input_tokens*input_price+output_tokens*output_price)/1000000'
@@ -21,33 +35,52 @@ recalculating a grid of cases in LibreOffice.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 __all__ = [
     "TIE_DIGITS",
+    "all_in_cost",
     "blended_error_cost",
     "breakeven_accuracy",
     "breakeven_error_cost",
     "breakeven_volume",
+    "calls_cost",
     "cost_per_correct",
     "discount_factor",
     "discount_series",
+    "discounted",
+    "discounted_fixed",
+    "discounted_volume",
     "error_cost",
+    "filled",
+    "fixed_per_volume",
     "from_usd",
     "frontier_premium",
     "growth_factor",
+    "labour_cost",
     "margin",
     "margin_drift",
     "monthly_cost",
     "monthly_discount_rate",
     "net_value",
+    "outputs",
+    "per_month",
     "price_in_year",
+    "review_cost",
     "rounded",
     "rounded_difference",
     "rounded_share",
     "selfhost_cost",
+    "slowdown",
+    "tasks_in_month",
+    "tco_by_months",
     "tco_closed",
     "token_cost",
+    "tokens_per_task",
+    "value_of_correct",
+    "waiting_hours",
     "years_to_zero_margin",
 ]
 
@@ -56,6 +89,51 @@ __all__ = [
 #: every engine takes the same branch: two figures within about 1e-9 of the
 #: scale count as equal.
 TIE_DIGITS = 9
+
+_OUTPUTS: set[str] = set()
+#: The outputs that hold ``{placeholders}`` a template fills in later (``{p}accuracy``).
+_TO_FILL: set[str] = set()
+
+
+def _builder(function: Callable[..., str]) -> Callable[..., str]:
+    """A formula builder: its result is remembered in :func:`outputs`."""
+
+    @functools.wraps(function)
+    def build(*args: object, **kwargs: object) -> str:
+        text = function(*args, **kwargs)
+        _OUTPUTS.add(text)
+        if "{" in text:
+            _TO_FILL.add(text)
+        return text
+
+    return build
+
+
+def filled(template: str, **fields: object) -> str:
+    """``template.format(**fields)``: a formula with its ``{placeholders}`` filled in.
+
+    Every builder output the template holds is remembered filled in too, so
+    that :func:`outputs` has the text as the cell shows it.
+
+    >>> filled("=" + discounted("{c}{t_cost}", "{c}{t_discount}"), c="F", t_cost=41, t_discount=37)
+    '=F41*F37'
+    >>> "F41*F37" in outputs()
+    True
+    """
+    for text in [t for t in _TO_FILL if t in template]:
+        try:
+            _OUTPUTS.add(text.format(**fields))
+        except (KeyError, IndexError, ValueError):  # braces that belong to the template
+            continue
+    return template.format(**fields)
+
+
+def outputs() -> frozenset[str]:
+    """Every formula text a builder of this module has returned so far in this process,
+    and each filled in by :func:`filled`.
+    """
+    return frozenset(_OUTPUTS)
+
 
 # A name, a cell, a number, or a ``{placeholder}`` a template fills in later.
 _ATOM = re.compile(r"[A-Za-z_${][\w$.!'{}\[\]]*|\d+(\.\d+)?")
@@ -107,6 +185,7 @@ def _is_zero(expression: str | float | None) -> bool:
     return expression is None or (not isinstance(expression, str) and expression == 0)
 
 
+@_builder
 def token_cost(
     input_tokens: str,
     output_tokens: str,
@@ -141,6 +220,7 @@ def token_cost(
     return f"{_arg(calls)}*{per_call}"
 
 
+@_builder
 def from_usd(usd_amount: str, usd_rate: str) -> str:
     """A US-dollar amount (a model's list price) in the workbook's currency:
     ``usd_amount * usd_rate``, the rate being units of that currency per US dollar.
@@ -151,6 +231,7 @@ def from_usd(usd_amount: str, usd_rate: str) -> str:
     return f"{_arg(usd_amount)}*{_arg(usd_rate)}"
 
 
+@_builder
 def selfhost_cost(
     gpu_hour_price: str,
     tokens_per_task: str,
@@ -169,6 +250,7 @@ def selfhost_cost(
     return f"{_arg(gpu_hour_price)}*{_arg(tokens_per_task)}/({capacity})"
 
 
+@_builder
 def blended_error_cost(cost_per_error: str, catch_rate: str, cost_per_caught_error: str) -> str:
     """Cost of one error when a share is caught and costs rework instead:
     ``(1 - catch_rate) * cost_per_error + catch_rate * cost_per_caught_error``
@@ -181,6 +263,7 @@ def blended_error_cost(cost_per_error: str, catch_rate: str, cost_per_caught_err
     return f"(1-{c})*{_arg(cost_per_error)}+{c}*{_arg(cost_per_caught_error)}"
 
 
+@_builder
 def error_cost(
     accuracy: str,
     cost_per_error: str,
@@ -202,6 +285,7 @@ def error_cost(
     return f"(1-{_arg(accuracy)})*{per_error}"
 
 
+@_builder
 def cost_per_correct(cost_per_task: str, accuracy: str) -> str:
     """COST_PER_CORRECT: ``cost_per_task / accuracy`` (the caller guards accuracy 0).
 
@@ -211,6 +295,7 @@ def cost_per_correct(cost_per_task: str, accuracy: str) -> str:
     return f"{_arg(cost_per_task)}/{_arg(accuracy)}"
 
 
+@_builder
 def net_value(
     value_per_correct: str, accuracy: str, cost_per_task: str, cost_per_error: str
 ) -> str:
@@ -224,6 +309,18 @@ def net_value(
     return f"{a}*{_arg(value_per_correct)}-{_arg(cost_per_task)}-(1-{a})*{_arg(cost_per_error)}"
 
 
+@_builder
+def value_of_correct(accuracy: str, value_per_correct: str) -> str:
+    """Expected value of the right results per task, NET_VALUE's first term: ``accuracy
+    * value_per_correct``.
+
+    >>> value_of_correct("a", "v")
+    'a*v'
+    """
+    return f"{_arg(accuracy)}*{_arg(value_per_correct)}"
+
+
+@_builder
 def monthly_discount_rate(annual_discount_rate: str) -> str:
     """The monthly rate of an effective annual rate: ``(1 + annual) ** (1/12) - 1``.
 
@@ -233,6 +330,7 @@ def monthly_discount_rate(annual_discount_rate: str) -> str:
     return f"(1+{_arg(annual_discount_rate)})^(1/12)-1"
 
 
+@_builder
 def growth_factor(monthly_growth: str, month: str) -> str:
     """Volume in month m relative to month 1: ``(1 + g) ** (m - 1)``.
 
@@ -242,6 +340,7 @@ def growth_factor(monthly_growth: str, month: str) -> str:
     return f"(1+{_arg(monthly_growth)})^({_arg(month)}-1)"
 
 
+@_builder
 def discount_factor(monthly_rate: str, month: str) -> str:
     """End-of-month discount factor, as Excel's NPV: ``1 / (1 + r) ** m``.
 
@@ -251,6 +350,7 @@ def discount_factor(monthly_rate: str, month: str) -> str:
     return f"1/(1+{_arg(monthly_rate)})^{_arg(month)}"
 
 
+@_builder
 def discount_series(
     ratio: str, months: str = "months", monthly_rate: str = "monthly_discount_rate"
 ) -> str:
@@ -271,6 +371,7 @@ def discount_series(
     return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+{_arg(monthly_rate)})"
 
 
+@_builder
 def tco_closed(
     upfront: str | None,
     tasks_per_month: str,
@@ -279,9 +380,11 @@ def tco_closed(
     volume_factor: str = "volume_factor",
     fixed_factor: str = "fixed_factor",
 ) -> str:
-    """TCO from the horizon's discounted sums: ``upfront + tasks_per_month * all_in_cost
-    * volume_factor + monthly_fixed * fixed_factor``, with ``all_in_cost`` the cost
-    per task errors included; ``upfront`` or ``monthly_fixed`` None when there is none.
+    """TCO, the one sheet form: ``upfront + tasks_per_month * all_in_cost * volume_factor
+    + monthly_fixed * fixed_factor``, with ``all_in_cost`` the cost per task errors
+    included (:func:`all_in_cost`) and the factors the timeline's sums of
+    :func:`discounted_volume` and :func:`discounted_fixed` over the horizon; ``upfront`` or
+    ``monthly_fixed`` None when there is none. Checked against :func:`tco_by_months`.
 
     >>> tco_closed("u", "t", "c", "f")
     'u+t*c*volume_factor+f*fixed_factor'
@@ -292,23 +395,194 @@ def tco_closed(
     return total if upfront is None else f"{_summand(upfront)}+{total}"
 
 
-def monthly_cost(
-    tasks_per_month: str, cost_per_task: str, error_cost: str, monthly_fixed: str
-) -> str:
-    """One month's cost, errors included (TCO's month term before growth and discounting):
-    ``tasks_per_month * (cost_per_task + error_cost) + monthly_fixed``.
+@_builder
+def all_in_cost(cost_per_task: str, error_cost: str) -> str:
+    """Cost per task, errors included: ``cost_per_task + error_cost`` (TCO's cost per task
+    plus ERROR_COST).
 
-    >>> monthly_cost("t", "c", error_cost("a", "e"), "f")
-    't*(c+(1-a)*e)+f'
+    >>> all_in_cost("c", error_cost("a", "e"))
+    'c+(1-a)*e'
     """
-    return (
-        f"{_arg(tasks_per_month)}*({_summand(cost_per_task)}+{_summand(error_cost)})"
-        f"+{_summand(monthly_fixed)}"
+    return f"{_summand(cost_per_task)}+{_summand(error_cost)}"
+
+
+@_builder
+def monthly_cost(
+    tasks: str, all_in_cost: str, monthly_fixed: str, in_horizon: str | None = None
+) -> str:
+    """One month's cost, errors included (TCO's month term before discounting):
+    ``tasks * all_in_cost + monthly_fixed``, the fixed cost times ``in_horizon`` (1 in the
+    horizon, 0 after it) when given.
+
+    >>> monthly_cost("t", all_in_cost("c", error_cost("a", "e")), "f")
+    't*(c+(1-a)*e)+f'
+    >>> monthly_cost("E40", "$E$15", "$E$16", "E38")
+    'E40*$E$15+$E$16*E38'
+    """
+    fixed = (
+        _summand(monthly_fixed)
+        if in_horizon is None
+        else f"{_arg(monthly_fixed)}*{_arg(in_horizon)}"
     )
+    return f"{_arg(tasks)}*{_arg(all_in_cost)}+{fixed}"
 
 
+@_builder
+def tasks_in_month(tasks_per_month: str, growth: str, in_horizon: str) -> str:
+    """Tasks in a month of the timeline: ``tasks_per_month * growth * in_horizon`` with
+    ``growth`` the month's :func:`growth_factor` and ``in_horizon`` 1 or 0.
+
+    >>> tasks_in_month("tasks_per_month", "E36", "E35")
+    'tasks_per_month*E36*E35'
+    """
+    return f"{_arg(tasks_per_month)}*{_arg(growth)}*{_arg(in_horizon)}"
+
+
+@_builder
+def discounted(amount: str, discount: str) -> str:
+    """A month's amount at today's value: ``amount * discount`` with ``discount`` the
+    month's :func:`discount_factor`.
+
+    >>> discounted("E41", "E37")
+    'E41*E37'
+    """
+    return f"{_arg(amount)}*{_arg(discount)}"
+
+
+@_builder
+def discounted_volume(in_horizon: str, growth: str, discount: str) -> str:
+    """A month's term of the discounted volume factor: ``in_horizon * growth * discount``;
+    summed over the months it is ``volume_factor`` of :func:`tco_closed`.
+
+    >>> discounted_volume("E35", "E36", "E37")
+    'E35*E36*E37'
+    """
+    return f"{_arg(in_horizon)}*{_arg(growth)}*{_arg(discount)}"
+
+
+@_builder
+def discounted_fixed(in_horizon: str, discount: str) -> str:
+    """A month's term of the discounted fixed-cost factor: ``in_horizon * discount``;
+    summed over the months it is ``fixed_factor`` of :func:`tco_closed`.
+
+    >>> discounted_fixed("E35", "E37")
+    'E35*E37'
+    """
+    return f"{_arg(in_horizon)}*{_arg(discount)}"
+
+
+@_builder
+def tco_by_months(upfront: str, month_costs: str, discounts: str) -> str:
+    """The check form of TCO: the build plus the timeline's month costs times their
+    discount factors, ``upfront + SUMPRODUCT(month_costs, discounts)``.
+
+    >>> tco_by_months("E18", "$E$40:$BL$40", "$E$37:$BL$37")
+    'E18+SUMPRODUCT($E$40:$BL$40,$E$37:$BL$37)'
+    """
+    return f"{_summand(upfront)}+SUMPRODUCT({month_costs},{discounts})"
+
+
+@_builder
+def fixed_per_volume(
+    upfront: str | None,
+    monthly_fixed: str,
+    volume_factor: str = "volume_factor",
+    fixed_factor: str = "fixed_factor",
+) -> str:
+    """Build and fixed costs spread over the discounted task volume: ``(upfront +
+    monthly_fixed * fixed_factor) / volume_factor`` (TCO's fixed part per unit of the
+    first month's tasks); ``upfront`` None when there is none.
+
+    >>> fixed_per_volume("u", "f")
+    '(u+f*fixed_factor)/volume_factor'
+    >>> fixed_per_volume(None, "f")
+    'f*fixed_factor/volume_factor'
+    """
+    fixed = f"{_arg(monthly_fixed)}*{_arg(fixed_factor)}"
+    if upfront is None:
+        return f"{fixed}/{_arg(volume_factor)}"
+    return f"({_summand(upfront)}+{fixed})/{_arg(volume_factor)}"
+
+
+@_builder
+def labour_cost(hours: str, hourly_rate: str) -> str:
+    """Cost of engineering hours: ``hours * hourly_rate``.
+
+    >>> labour_cost("build_hours", "hourly_rate")
+    'build_hours*hourly_rate'
+    """
+    return f"{_arg(hours)}*{_arg(hourly_rate)}"
+
+
+@_builder
+def review_cost(review_share: str, cost_per_review: str) -> str:
+    """Human review cost per task: ``review_share * cost_per_review``.
+
+    >>> review_cost("a_review_share", "a_review_cost")
+    'a_review_share*a_review_cost'
+    """
+    return f"{_arg(review_share)}*{_arg(cost_per_review)}"
+
+
+@_builder
+def tokens_per_task(
+    calls: str, input_tokens: str, output_tokens: str, reasoning_tokens: str
+) -> str:
+    """Tokens a task processes (SELFHOST_COST's ``tokens_per_task``): ``calls *
+    (input_tokens + output_tokens + reasoning_tokens)``.
+
+    >>> tokens_per_task("c", "i", "o", "r")
+    'c*(i+o+r)'
+    """
+    tokens = f"{_arg(input_tokens)}+{_arg(output_tokens)}+{_arg(reasoning_tokens)}"
+    return f"{_arg(calls)}*({tokens})"
+
+
+@_builder
+def calls_cost(cost_per_call: str, calls: str) -> str:
+    """Cost per task of ``calls`` model calls (TOKEN_COST's ``calls``): ``cost_per_call
+    * calls``.
+
+    >>> calls_cost("cost_per_call", "base_calls+extra_calls")
+    'cost_per_call*(base_calls+extra_calls)'
+    """
+    return f"{_arg(cost_per_call)}*{_arg(calls)}"
+
+
+@_builder
+def per_month(amount_per_task: str, tasks_per_month: str) -> str:
+    """A per-task amount over a month's tasks: ``tasks_per_month * amount_per_task``.
+
+    >>> per_month("E8", "cases_per_month")
+    'cases_per_month*E8'
+    """
+    return f"{_arg(tasks_per_month)}*{_arg(amount_per_task)}"
+
+
+@_builder
+def waiting_hours(tasks_per_month: str, seconds_per_task: str) -> str:
+    """Hours a month's tasks take: ``tasks_per_month * seconds_per_task / 3600``.
+
+    >>> waiting_hours("cases_per_month", "f_seconds_per_case")
+    'cases_per_month*f_seconds_per_case/3600'
+    """
+    return f"{_arg(tasks_per_month)}*{_arg(seconds_per_task)}/3600"
+
+
+@_builder
+def slowdown(fast_seconds: str, slow_seconds: str) -> str:
+    """How many times as long the slow option takes: ``slow_seconds / fast_seconds`` (the
+    caller guards 0).
+
+    >>> slowdown("f_seconds_per_case", "t_seconds_per_case")
+    't_seconds_per_case/f_seconds_per_case'
+    """
+    return f"{_arg(slow_seconds)}/{_arg(fast_seconds)}"
+
+
+@_builder
 def frontier_premium(
-    efficient_cost_per_task: str,
+    efficient_cost_per_task: str | None,
     frontier_cost_per_task: str,
     efficient_monthly_fixed: str | None = None,
     frontier_monthly_fixed: str | None = None,
@@ -317,16 +591,24 @@ def frontier_premium(
     """What the frontier option costs more per task, fixed costs spread over the volume:
     ``frontier_cost - efficient_cost + (frontier_fixed - efficient_fixed) / tasks``.
 
+    ``efficient_cost_per_task`` None: ``frontier_cost_per_task`` is already the gap
+    between the two.
+
     >>> frontier_premium("e", "f", "ef", "ff", "t")
     'f-e+(ff-ef)/t'
+    >>> frontier_premium(None, "gap", "ef", "ff", "t")
+    'gap+(ff-ef)/t'
     """
-    premium = f"{_arg(frontier_cost_per_task)}-{_arg(efficient_cost_per_task)}"
+    premium = _arg(frontier_cost_per_task)
+    if efficient_cost_per_task is not None:
+        premium += f"-{_arg(efficient_cost_per_task)}"
     if efficient_monthly_fixed is None and frontier_monthly_fixed is None:
         return premium
     fixed = f"{_arg(frontier_monthly_fixed or '0')}-{_arg(efficient_monthly_fixed or '0')}"
     return f"{premium}+({fixed})/{_arg(tasks_per_month or '1')}"
 
 
+@_builder
 def breakeven_accuracy(premium: str, frontier_accuracy: str, cost_per_error: str) -> str:
     """BREAKEVEN_ACCURACY from the premium (:func:`frontier_premium`):
     ``frontier_accuracy - premium / cost_per_error``.
@@ -337,6 +619,7 @@ def breakeven_accuracy(premium: str, frontier_accuracy: str, cost_per_error: str
     return f"{_arg(frontier_accuracy)}-{_arg(premium)}/{_arg(cost_per_error)}"
 
 
+@_builder
 def breakeven_error_cost(premium: str, efficient_accuracy: str, frontier_accuracy: str) -> str:
     """BREAKEVEN_ERROR_COST from the premium: ``premium / (frontier_accuracy
     - efficient_accuracy)`` (the caller words equal accuracies).
@@ -347,6 +630,7 @@ def breakeven_error_cost(premium: str, efficient_accuracy: str, frontier_accurac
     return f"{_arg(premium)}/({_arg(frontier_accuracy)}-{_arg(efficient_accuracy)})"
 
 
+@_builder
 def breakeven_volume(
     a_cost_per_task: str, a_monthly_fixed: str, b_cost_per_task: str, b_monthly_fixed: str
 ) -> str:
@@ -357,11 +641,12 @@ def breakeven_volume(
     '(af-bf)/(bc-ac)'
     """
     return (
-        f"({_arg(a_monthly_fixed)}-{_arg(b_monthly_fixed)})"
+        f"({_summand(a_monthly_fixed)}-{_arg(b_monthly_fixed)})"
         f"/({_arg(b_cost_per_task)}-{_arg(a_cost_per_task)})"
     )
 
 
+@_builder
 def margin(price: str, cost: str) -> str:
     """MARGIN: ``(price - cost) / price``.
 
@@ -372,6 +657,7 @@ def margin(price: str, cost: str) -> str:
     return f"({p}-{_arg(cost)})/{p}"
 
 
+@_builder
 def price_in_year(price: str, annual_change: str, year: str) -> str:
     """A price (or cost) after ``year`` years of compounding change: ``price * (1 + change)
     ** year`` (MARGIN_PATH's terms).
@@ -382,6 +668,7 @@ def price_in_year(price: str, annual_change: str, year: str) -> str:
     return f"{_arg(price)}*(1+{_arg(annual_change)})^{_arg(year)}"
 
 
+@_builder
 def margin_drift(annual_price_change: str, annual_cost_change: str) -> str:
     """How the price moves against the cost each year: ``(1 + price change) / (1 + cost
     change)``; below 1 the margin shrinks.
@@ -392,6 +679,7 @@ def margin_drift(annual_price_change: str, annual_cost_change: str) -> str:
     return f"(1+{_arg(annual_price_change)})/(1+{_arg(annual_cost_change)})"
 
 
+@_builder
 def years_to_zero_margin(price: str, cost: str, drift: str, never: str) -> str:
     """YEARS_TO_ZERO_MARGIN: ``ln(cost / price) / ln(drift)`` with ``drift`` from
     :func:`margin_drift`; 0 when cost meets price already; ``never`` (a formula, e.g. a
@@ -404,6 +692,7 @@ def years_to_zero_margin(price: str, cost: str, drift: str, never: str) -> str:
     return f"IF({c}>={p},0,IF({d}<1,LN({c}/{p})/LN({drift}),{never}))"
 
 
+@_builder
 def rounded(value: str) -> str:
     """``value`` rounded to :data:`TIE_DIGITS` decimals: the form in which a computed figure
     is compared, so every engine decides a tie the same way.
@@ -414,6 +703,7 @@ def rounded(value: str) -> str:
     return f"ROUND({value},{TIE_DIGITS})"
 
 
+@_builder
 def rounded_share(value: str, scale: str) -> str:
     """``value`` as a share of ``scale`` rounded to :data:`TIE_DIGITS` decimals: the form in
     which figures are compared, so every engine decides a tie the same way.
@@ -424,6 +714,7 @@ def rounded_share(value: str, scale: str) -> str:
     return rounded(f"{_arg(value)}/{_arg(scale)}")
 
 
+@_builder
 def rounded_difference(a: str, b: str, scale: str | None = None) -> str:
     """``a - b`` as a share of ``scale``, rounded to :data:`TIE_DIGITS` decimals: compare it
     with 0 to decide which of two computed figures is larger, the same in every engine.

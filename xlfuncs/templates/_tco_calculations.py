@@ -90,7 +90,10 @@ _PER_TASK_ROWS = [
         "tokens_per_task",
         "Tokens processed per task",
         "tokens",
-        "={p}calls*({p}input_tokens+{p}output_tokens+{p}reasoning_tokens)",
+        "="
+        + fx.tokens_per_task(
+            "{p}calls", "{p}input_tokens", "{p}output_tokens", "{p}reasoning_tokens"
+        ),
         COUNT,
     ),
     (
@@ -114,7 +117,7 @@ _PER_TASK_ROWS = [
         "review_cost",
         "Human review cost per task",
         "¤ per task",
-        "={p}review_share*{p}review_cost",
+        "=" + fx.review_cost("{p}review_share", "{p}review_cost"),
         MONEY_PER_TASK,
     ),
     (
@@ -143,10 +146,16 @@ _PER_TASK_ROWS = [
         "all_in_cost",
         "All-in cost per task",
         "¤ per task",
-        "={running_cost}+{error_cost}",
+        "=" + fx.all_in_cost("{running_cost}", "{error_cost}"),
         MONEY_PER_TASK,
     ),
-    ("upfront", "Scaffolding build, upfront", "¤", "={p}build_hours*{p}hourly_rate", MONEY),
+    (
+        "upfront",
+        "Scaffolding build, upfront",
+        "¤",
+        "=" + fx.labour_cost("{p}build_hours", "{p}hourly_rate"),
+        MONEY,
+    ),
     (
         "fixed",
         "Fixed cost per month",
@@ -250,7 +259,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
                 "option_letter": text_literal(letter),
                 **{k: f"{col}{r}" for k, r in refs.items()},
             }
-            formula = template.format(**fields)
+            formula = fx.filled(template, **fields)
             if guard:
                 formula = guarded(formula, guard.format(**fields))
             book.put(
@@ -266,7 +275,6 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         option_row(key, *spec, guard=None if key in _UNGUARDED else "{p}inputs_ok")
 
     e = COLS["A"]
-    month_range = f"${MONTH_COLS[0]}${{r}}:${MONTH_COLS[-1]}${{r}}"
     letters = f"${COLS['A']}${rows['letter']}:${COLS['D']}${rows['letter']}"
     book.heading(
         sheet, rows["scalar_heading"], "Workload and discounting (column E)", last_column=8
@@ -305,11 +313,16 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
     )
     book.label(sheet, rows["tco"], "TCO: build plus discounted monthly costs (TCO)", "¤")
     for letter, col in COLS.items():
-        discounted = month_range.format(r=rows[f"t_discounted_{letter}"])
+        tco = fx.tco_closed(
+            f"{col}{rows['upfront']}",
+            "tasks_per_month",
+            f"{col}{rows['all_in_cost']}",
+            f"{col}{rows['fixed']}",
+        )
         book.put(
             sheet,
             f"{col}{rows['tco']}",
-            guarded(f"={col}{rows['upfront']}+SUM({discounted})", f"{letter.lower()}_inputs_ok"),
+            guarded(f"={tco}", f"{letter.lower()}_inputs_ok"),
             key=f"calc.tco.{letter}",
             number_format=MONEY,
             style="output",
@@ -327,7 +340,7 @@ def write_calculations(book: TemplateBook) -> dict[str, int]:
         "fixed_per_volume",
         "Build and fixed costs per unit of discounted volume",
         "¤ per month",
-        "=({upfront}+{fixed}*fixed_factor)/volume_factor",
+        "=" + fx.fixed_per_volume("{upfront}", "{fixed}"),
         MONEY,
     )
     # The option is the "efficient" side, the reference the "frontier" side whose
@@ -459,7 +472,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         "t_tasks",
         "Tasks",
         "tasks",
-        "=tasks_per_month*{c}{t_growth}*{c}{t_in_horizon}",
+        "=" + fx.tasks_in_month("tasks_per_month", "{c}{t_growth}", "{c}{t_in_horizon}"),
         COUNT,
         "tasks",
         guard="shared_inputs_ok",
@@ -471,7 +484,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
             f"t_cost_{letter}",
             f"Option {letter}: cost in the month",
             "¤",
-            f"={{c}}{{t_tasks}}*{all_in}+{fixed}*{{c}}{{t_in_horizon}}",
+            "=" + fx.monthly_cost("{c}{t_tasks}", all_in, fixed, "{c}{t_in_horizon}"),
             MONEY,
             f"cost.{letter}",
             ok,
@@ -480,7 +493,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
             f"t_discounted_{letter}",
             f"Option {letter}: discounted cost",
             "¤",
-            f"={{c}}{{t_cost_{letter}}}*{{c}}{{t_discount}}",
+            "=" + fx.discounted(f"{{c}}{{t_cost_{letter}}}", "{c}{t_discount}"),
             MONEY,
             f"discounted.{letter}",
             ok,

@@ -42,6 +42,7 @@ from .._errors import InputError
 from .._ooxml import cached_value, fill_formula_cells, read_package, sheet_parts, write_package
 from .._validation import Rule, format_number, is_number, violation
 from .._version import __version__
+from . import _formula_builders as fx
 
 __all__ = [
     "CHECK_INPUT",
@@ -1034,7 +1035,7 @@ class TemplateBook:
         self.label(sheet, row, label, unit)
         for period, col in enumerate(columns, start=first_period):
             previous = get_column_letter(column_index_from_string(col) - 1)
-            text = formula.format(c=col, prev=previous, **(fields or {}))
+            text = fx.filled(formula, c=col, prev=previous, **(fields or {}))
             self.put(
                 sheet,
                 f"{col}{row}",
@@ -1373,7 +1374,7 @@ class RowWriter:
         for suffix in suffixes:
             col = self.columns[suffix]
             text = formula[suffix] if isinstance(formula, Mapping) else formula
-            text = text.format(col=col, suffix=suffix, s=suffix.lower(), r=self.rows)
+            text = fx.filled(text, col=col, suffix=suffix, s=suffix.lower(), r=self.rows)
             if guard:
                 text = guarded(text, guard.format(s=suffix.lower()))
             figure = (

@@ -225,13 +225,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             f"{model}_monthly_cost",
             f"{model.capitalize()} model: monthly cost, errors included",
             "¤ per month",
-            "="
-            + fx.monthly_cost(
-                "tasks_per_month",
-                f"{model}_cost_per_task",
-                fx.error_cost(f"{model}_accuracy", "cost_per_error"),
-                f"{model}_monthly_fixed",
-            ),
+            "=" + _monthly_cost(model, f"{model}_accuracy", "cost_per_error"),
             MONEY,
             name=f"{model}_monthly_cost",
             guard="inputs_ok",
@@ -245,6 +239,15 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     _write_about(book)
     book.save(path)
     return book
+
+
+def _monthly_cost(model: str, accuracy: str, cost_per_error: str) -> str:
+    """A model's monthly cost, errors included, at ``accuracy`` and ``cost_per_error``."""
+    return fx.monthly_cost(
+        "tasks_per_month",
+        fx.all_in_cost(f"{model}_cost_per_task", fx.error_cost(accuracy, cost_per_error)),
+        f"{model}_monthly_fixed",
+    )
 
 
 def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -> None:
@@ -269,7 +272,6 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
             number_format=MONEY_PER_TASK,
             style="bold",
         )
-    fixed_gap = "(frontier_monthly_fixed-efficient_monthly_fixed)/tasks_per_month"
     for i in range(1, len(ERROR_COSTS) + 1):
         r = top + 1 + i
         book.put(
@@ -282,7 +284,13 @@ def _write_table(book: TemplateBook, sheet: str, top: int, *, key_prefix: str) -
         )
         for j in range(1, len(COST_GAPS) + 1):
             col = get_column_letter(_FIRST_COL + j - 1)
-            premium = f"{col}${top + 1}+{fixed_gap}"
+            premium = fx.frontier_premium(
+                None,
+                f"{col}${top + 1}",
+                "efficient_monthly_fixed",
+                "frontier_monthly_fixed",
+                "tasks_per_month",
+            )
             formula = guarded(
                 "=" + fx.breakeven_accuracy(premium, "frontier_accuracy", f"$D{r}"), "inputs_ok"
             )
@@ -392,22 +400,13 @@ def _sentences() -> dict[str, str]:
 def _write_checks(book: TemplateBook) -> None:
     book.add_input_checks()
     tolerance = "0.000000001*MAX(1,ABS(frontier_monthly_cost))"
-    at_breakeven = (
-        "tasks_per_month*(efficient_cost_per_task+(1-breakeven_accuracy)*cost_per_error)"
-        "+efficient_monthly_fixed"
-    )
+    at_breakeven = _monthly_cost("efficient", "breakeven_accuracy", "cost_per_error")
     book.add_check(
         "At the break-even accuracy the efficient model's monthly cost equals the frontier's",
         f"ABS({at_breakeven}-frontier_monthly_cost)<={tolerance}",
     )
-    efficient = (
-        "tasks_per_month*(efficient_cost_per_task+(1-efficient_accuracy)*breakeven_error_cost)"
-        "+efficient_monthly_fixed"
-    )
-    frontier = (
-        "tasks_per_month*(frontier_cost_per_task+(1-frontier_accuracy)*breakeven_error_cost)"
-        "+frontier_monthly_fixed"
-    )
+    efficient = _monthly_cost("efficient", "efficient_accuracy", "breakeven_error_cost")
+    frontier = _monthly_cost("frontier", "frontier_accuracy", "breakeven_error_cost")
     book.add_check(
         "At the break-even cost per error both models cost the same per month",
         f"IF(ISNUMBER(breakeven_error_cost),ABS({efficient}-({frontier}))<="

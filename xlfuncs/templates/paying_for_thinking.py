@@ -161,7 +161,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "expected_cost",
         "Expected cost per case, wrong answers included",
         "¤ per case",
-        "={s}_cost_per_case+{col}{r[error_cost]}",
+        "=" + fx.all_in_cost("{s}_cost_per_case", "{col}{r[error_cost]}"),
         MONEY,
         guard="{s}_inputs_ok",
     )
@@ -189,7 +189,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "monthly_net_value",
         "Net value per month",
         "¤ per month",
-        "=cases_per_month*{col}{r[net_value]}",
+        "=" + fx.per_month("{col}{r[net_value]}", "cases_per_month"),
         MONEY,
         guard="{s}_inputs_ok",
     )
@@ -197,7 +197,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "waiting_hours",
         "Waiting time per month",
         "hours per month",
-        "=cases_per_month*{s}_seconds_per_case/3600",
+        "=" + fx.waiting_hours("cases_per_month", "{s}_seconds_per_case"),
         "#,##0.0",
         guard="{s}_inputs_ok",
     )
@@ -242,7 +242,9 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "slowdown",
         "Thinking takes this many times as long",
         "times",
-        '=IF(f_seconds_per_case>0,t_seconds_per_case/f_seconds_per_case,"not comparable")',
+        "=IF(f_seconds_per_case>0,"
+        + fx.slowdown("f_seconds_per_case", "t_seconds_per_case")
+        + ',"not comparable")',
         "#,##0",
         guard="inputs_ok",
     )
@@ -285,7 +287,7 @@ def _write_summary(book: TemplateBook, calc: RowWriter, think: RowWriter) -> Non
         r = 8 + offset
         book.label(sheet, r, label, unit)
         for m, col in calc.columns.items():
-            text = (formula or f"=Calculations!{col}{calc.rows[key]}").format(s=m.lower())
+            text = fx.filled(formula or f"=Calculations!{col}{calc.rows[key]}", s=m.lower())
             book.put(
                 sheet,
                 f"{col}{r}",
@@ -348,24 +350,27 @@ def _write_checks(book: TemplateBook, calc: RowWriter) -> None:
         "Net value = accuracy x value - expected cost per case, for both models",
         "AND("
         + ",".join(
-            f"ABS(Calculations!{col}{calc.rows['net_value']}-({m.lower()}_accuracy"
-            f"*value_per_correct-Calculations!{col}{calc.rows['expected_cost']}))"
+            f"ABS(Calculations!{col}{calc.rows['net_value']}-("
+            + fx.value_of_correct(f"{m.lower()}_accuracy", "value_per_correct")
+            + f"-Calculations!{col}{calc.rows['expected_cost']}))"
             f"<=0.000000001*MAX(1,ABS(Calculations!{col}{calc.rows['expected_cost']}))"
             for m, col in calc.columns.items()
         )
         + ")",
     )
     at = "breakeven_error_cost"
+    fast, thinking = (
+        fx.all_in_cost(f"{m}_cost_per_case", fx.error_cost(f"{m}_accuracy", at)) for m in "ft"
+    )
     book.add_check(
         "At the break-even cost of a wrong answer both models cost the same per case",
-        f"IF(ISNUMBER({at}),ABS(f_cost_per_case+(1-f_accuracy)*{at}-(t_cost_per_case"
-        f"+(1-t_accuracy)*{at}))<=0.000000001*MAX(1,ABS(t_cost_per_case+(1-t_accuracy)*{at})),"
-        "TRUE)",
+        f"IF(ISNUMBER({at}),ABS({fast}-({thinking}))<=0.000000001*MAX(1,ABS({thinking})),TRUE)",
     )
+    gain = fx.value_of_correct("t_accuracy-f_accuracy", "value_per_correct")
     book.add_check(
         "Extra value from thinking = accuracy gain x value of a right answer - extra expected "
         "cost per case",
-        f"ABS(extra_value_per_case-((t_accuracy-f_accuracy)*value_per_correct-({f}-{e})))"
+        f"ABS(extra_value_per_case-({gain}-({f}-{e})))"
         f"<=0.000000001*MAX(1,ABS({e}),ABS({f}),value_per_correct)",
     )
     book.write_checks()

@@ -220,7 +220,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "build_cost",
         "Build cost",
         "¤",
-        "={s}_build_hours*hourly_rate",
+        "=" + fx.labour_cost("{s}_build_hours", "hourly_rate"),
         MONEY,
         guard="{s}_inputs_ok",
     )
@@ -228,7 +228,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
         "maintenance_cost",
         "Maintenance per month",
         "¤ per month",
-        "={s}_maintenance_hours*hourly_rate",
+        "=" + fx.labour_cost("{s}_maintenance_hours", "hourly_rate"),
         MONEY,
         guard="{s}_inputs_ok",
     )
@@ -252,7 +252,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "small_cost_per_task",
             "Small model: cost per task (TOKEN_COST calls)",
             "¤ per task",
-            "=small_cost_per_call*(small_base_calls+extra_calls)",
+            "=" + fx.calls_cost("small_cost_per_call", "small_base_calls+extra_calls"),
             MONEY_PER_TASK,
         ),
         (
@@ -266,7 +266,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "small_all_in",
             "Small model: all-in cost per task",
             "¤ per task",
-            "=small_cost_per_task+small_error_cost",
+            "=" + fx.all_in_cost("small_cost_per_task", "small_error_cost"),
             MONEY_PER_TASK,
         ),
         (
@@ -294,7 +294,7 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "frontier_all_in",
             "Frontier model: all-in cost per task",
             "¤ per task",
-            "=frontier_cost_per_task+frontier_error_cost",
+            "=" + fx.all_in_cost("frontier_cost_per_task", "frontier_error_cost"),
             MONEY_PER_TASK,
         ),
         (
@@ -353,8 +353,13 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
             "Break-even first-month tasks over the horizon, build included (BREAKEVEN_VOLUME)",
             "tasks per month",
             f'=IF({same_cost},"none: equal costs per task",'
-            "((upfront+small_monthly_fixed*fixed_factor)/volume_factor"
-            "-frontier_monthly_fixed*fixed_factor/volume_factor)/(frontier_all_in-small_all_in))",
+            + fx.breakeven_volume(
+                "small_all_in",
+                fx.fixed_per_volume("upfront", "small_monthly_fixed"),
+                "frontier_all_in",
+                fx.fixed_per_volume(None, "frontier_monthly_fixed"),
+            )
+            + ")",
             COUNT,
         ),
     ]
@@ -471,8 +476,8 @@ def _write_checks(book: TemplateBook) -> None:
     book.add_input_checks()
     add_factor_checks(book)
     at = "breakeven_volume_horizon"
-    small = f"upfront+{at}*small_all_in*volume_factor+small_monthly_fixed*fixed_factor"
-    frontier = f"{at}*frontier_all_in*volume_factor+frontier_monthly_fixed*fixed_factor"
+    small = fx.tco_closed("upfront", at, "small_all_in", "small_monthly_fixed")
+    frontier = fx.tco_closed(None, at, "frontier_all_in", "frontier_monthly_fixed")
     book.add_check(
         "At the break-even volume both options have the same TCO",
         f"IF(ISNUMBER({at}),ABS({small}-({frontier}))<=0.000000001*MAX(1,ABS({frontier}),"

@@ -346,10 +346,10 @@ def _write_checks(book: TemplateBook, rows: Mapping[str, int]) -> None:
         costs = month_range(rows, f"t_cost_{letter}")
         cumulative = month_range(rows, f"t_cumulative_{letter}")
         key = option_cell(rows, "tie_key", letter)
+        by_months = fx.tco_by_months(option_cell(rows, "upfront", letter), costs, discounts)
         book.add_check(
             f"Option {letter}: TCO equals the build plus the sum of discounted monthly costs",
-            f"ABS({tco}-({option_cell(rows, 'upfront', letter)}+SUMPRODUCT({costs},{discounts})))"
-            f"<=0.000000001*MAX(1,ABS({tco}))",
+            f"ABS({tco}-({by_months}))<=0.000000001*MAX(1,ABS({tco}))",
             option=letter,
         )
         book.add_check(
