@@ -99,6 +99,12 @@ def summary_only(data: bytes, paper: str = "a4") -> bytes:
         return tag
 
     book = _SHEET_TAG.sub(shown_or_hidden, book)
+    # LibreOffice prints a hidden sheet's print area all the same: only Summary keeps one.
+    book = re.sub(
+        r'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>',
+        lambda found: found.group() if int(found.group(1)) == position else "",
+        book,
+    )
     book = re.sub(r'\bactiveTab="\d+"', f'activeTab="{position}"', book)
     book = re.sub(r'\bfirstSheet="\d+"', f'firstSheet="{position}"', book)
     parts["xl/workbook.xml"] = book.encode("utf-8")
