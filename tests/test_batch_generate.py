@@ -235,7 +235,11 @@ def test_text_from_scenario_files_never_becomes_a_formula(tmp_path):
     pieces = [p.lstrip("\t=+-@") for p in PAYLOADS]
     for path in outputs:
         for formula in formulas(path):
-            assert not any(piece in formula for piece in pieces), (path.name, formula)
+            # A payload run as a formula is its whole text; the short ones ("1+1") also
+            # occur inside the template's own formulas (HDR's constants 2000371+1800451).
+            body = formula.lstrip("=")
+            run = [p for p in pieces if body == p or (len(p) >= 8 and p in formula)]
+            assert run == [], (path.name, formula)
     # The names are there, as text.
     book = load_workbook(report.written[0])
     cells = [book.defined_names[f"{x}_name"].attr_text.split("!")[1] for x in "abcd"]
