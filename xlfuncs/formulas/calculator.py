@@ -89,6 +89,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from .._ooxml import cell_reference
 from .compiler import FUNCTIONS, Closure, _compile, _Run, _Scope, dependencies
+from .row_blocks import RowBlock, repeated
 from .parser import FormulaSyntaxError, parse
 from .values import (
     _BLANK,
@@ -188,17 +189,31 @@ class Values:
 class Evaluation:
     """Every cell's values for a block of scenarios, by ``(sheet, coordinate)``."""
 
-    def __init__(self, size: int, cells: Mapping[tuple[str, int, int], _V], formulas):
+    def __init__(
+        self, size: int, cells: Mapping[tuple[str, int, int], _V], formulas, run: _Run | None = None
+    ):
         self.size = size
         self._cells = cells
         #: Formula cells, in the order they were computed, as (sheet, coordinate).
         self.formulas: list[tuple[str, str]] = formulas
+        self._run = run
 
     def __getitem__(self, where: tuple[str, str]) -> Values:
         sheet, coordinate = where
         row, column = coordinate_to_tuple(coordinate.replace("$", ""))
-        found = self._cells.get((sheet, row, column), _BLANK)
+        found = self._cells.get((sheet, row, column))
+        if found is None:
+            found = _BLANK if self._run is None else self._run.cell((sheet, row, column))
         return Values._of(found, self.size)
+
+    def block(self, block: RowBlock) -> dict[int, Values]:
+        """Every column of a row block: :class:`Values` of ``size * rows`` elements,
+        scenario-major (element ``scenario * rows + row``)."""
+        for known, columns in [] if self._run is None else self._run.blocks:
+            if known == block:
+                count = self.size * block.rows
+                return {column: Values._of(v, count) for column, v in columns.items()}
+        raise KeyError(f"no row block at {block.sheet}!{block.first_row}")
 
 
 def _cell_result(v: _V) -> _V:
@@ -216,7 +231,12 @@ def _cell_result(v: _V) -> _V:
 class Calculator:
     """A workbook's formulas, compiled once, evaluated for blocks of scenarios."""
 
-    def __init__(self, workbook, inputs: Mapping[str, tuple[str, str]]):
+    def __init__(
+        self,
+        workbook,
+        inputs: Mapping[str, tuple[str, str]],
+        row_blocks: Sequence[RowBlock] = (),
+    ):
         names: dict[str, tuple] = {}
         for name, defined in workbook.defined_names.items():
             target = parse(defined.attr_text)
@@ -230,10 +250,23 @@ class Calculator:
         self.constants: dict[tuple[str, int, int], _V] = {}
         self._names = names
         self._texts: dict[tuple[str, int, int], str] = {}
+        #: Row blocks (see .row_blocks), and the formula text of each of their columns.
+        self.row_blocks = tuple(row_blocks)
+        self._block_texts: dict[tuple[str, int, int], str] = {}
         for ws in workbook.worksheets:
             for (row, column), cell in ws._cells.items():  # only the cells in use
                 key = (ws.title, row, column)
                 value = cell.value
+                block = next((b for b in self.row_blocks if b.holds(*key)), None)
+                if block is not None:
+                    if row == block.first_row and column not in block.numbers:
+                        if not (cell.data_type == "f" and isinstance(value, str)):
+                            raise FormulaError(
+                                f"{cell_reference(row, column, ws.title)}: a column of a row "
+                                "block needs a formula in its first row"
+                            )
+                        self._block_texts[key] = value
+                    continue
                 if cell.data_type == "f" and isinstance(value, str):
                     self._texts[key] = value
                 elif value is not None or key in input_keys:
@@ -250,13 +283,25 @@ class Calculator:
                 formulas[key] = (_compile(tree, scope), dependencies(tree, scope))
             except (FormulaError, FormulaSyntaxError) as error:
                 raise FormulaError(f"{cell_reference(row, column, sheet)}: {error}") from None
+        self._block_runs = {}
+        for block in self.row_blocks:
+            runner = _BlockRunner(block, self._block_texts, self._names)
+            self._block_runs[block.key()] = runner
+            formulas[block.key()] = (runner, runner.reads)
+        for key, (closure, reads) in formulas.items():
+            for target in list(reads):
+                place = target[1:]
+                for block in self.row_blocks:
+                    touched = block.holds(*place) if target[0] == "ref" else block.meets(*place)
+                    if touched and block.key() != key:
+                        reads.append(("ref", *block.key()))
         self._order = _evaluation_order(formulas)
         self._formulas = formulas
 
     # Compiled formulas are closures: a copy sent to another process compiles the texts again.
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
-        del state["_formulas"], state["_order"]
+        del state["_formulas"], state["_order"], state["_block_runs"]
         return state
 
     def __setstate__(self, state: dict) -> None:
@@ -272,7 +317,7 @@ class Calculator:
     @property
     def formula_cells(self) -> list[tuple[str, str]]:
         """Every formula cell as (sheet, coordinate), in evaluation order."""
-        return [(s, cell_reference(r, c)) for s, r, c in self._order]
+        return [(s, cell_reference(r, c)) for s, r, c in self._order if c]
 
     def restricted_to(self, cells: Sequence[tuple[str, str]]) -> Calculator:
         """This calculator for ``cells`` (sheet, coordinate) and the formulas they read,
@@ -345,8 +390,11 @@ class Calculator:
         run = _Run(size, cells)
         with np.errstate(all="ignore"):
             for key in self._order:
-                cells[key] = _cell_result(self._formulas[key][0](run))
-        return Evaluation(size, cells, self.formula_cells)
+                if key[2]:
+                    cells[key] = _cell_result(self._formulas[key][0](run))
+                else:  # a row block: its columns go to the run, not to a cell
+                    self._formulas[key][0](run)
+        return Evaluation(size, cells, self.formula_cells, run)
 
     def scales(self, evaluation: Evaluation, scenario: int = 0) -> dict[tuple[str, str], float]:
         """Per formula cell, the size of the figures it is computed from.
@@ -367,6 +415,8 @@ class Calculator:
 
         found = {}
         for key in self._order:
+            if not key[2]:
+                continue
             largest = magnitude(key)
             for target in self._formulas[key][1]:
                 if target[0] == "ref":
@@ -379,6 +429,109 @@ class Calculator:
             sheet, row, column = key
             found[sheet, cell_reference(row, column)] = largest
         return found
+
+
+class _BlockRun(_Run):
+    """A run over every row of a row block: external cells repeated for each row."""
+
+    __slots__ = ("outer", "times")
+
+    def __init__(self, outer: _Run, block: RowBlock):
+        super().__init__(outer.size * block.rows, {})
+        self.outer, self.times = outer, block.rows
+
+    def cell(self, key: tuple[str, int, int]) -> _V:
+        found = self.cells.get(key)
+        if found is None:
+            found = self.cells[key] = repeated(self.outer.cell(key), self.times)
+        return found
+
+    def range(self, key: tuple[str, int, int, int, int]) -> _V:
+        found = self.ranges.get(key)
+        if found is None:
+            found = self.ranges[key] = repeated(self.outer.range(key), self.times)
+        return found
+
+
+class _BlockRunner:
+    """A row block's formulas, compiled in its first row; calling it computes every row."""
+
+    def __init__(self, block: RowBlock, texts: Mapping[tuple[str, int, int], str], names):
+        self.block = block
+        self.columns: list[tuple[int, Closure]] = []
+        self.reads: list[tuple] = []
+        local: dict[int, list[int]] = {}
+        compiled: dict[int, Closure] = {}
+        for column in block.columns:
+            key = (block.sheet, block.first_row, column)
+            if column in block.numbers:
+                continue
+            text = texts.get(key)
+            where = cell_reference(block.first_row, column, block.sheet)
+            if text is None:
+                raise FormulaError(f"{where}: a column of a row block needs a formula")
+            try:
+                block.check_text(column, text)
+                tree = parse(text)
+                scope = _Scope(block.sheet, block.first_row, column, names)
+                compiled[column] = _compile(tree, scope)
+                reads = dependencies(tree, scope)
+            except (FormulaError, FormulaSyntaxError) as error:
+                raise FormulaError(f"{where}: {error}") from None
+            local[column] = []
+            for target in reads:
+                if target[0] == "ref" and block.holds(*target[1:]):
+                    local[column].append(target[3])
+                elif target[0] == "range" and block.meets(*target[1:]):
+                    raise FormulaError(f"{where}: a row of the block reads a range of the block")
+                else:
+                    self.reads.append(target)
+        for column in _columns_in_order(local, block):
+            self.columns.append((column, compiled[column]))
+
+    def __call__(self, run: _Run) -> _V:
+        block = self.block
+        inner = _BlockRun(run, block)
+        count = run.size * block.rows
+        values: dict[int, _V] = {}
+        for column, numbers in block.numbers.items():
+            flat = np.tile(np.asarray(numbers, dtype=float), run.size)
+            values[column] = _V(flat.reshape(count, 1, 1))
+        inner.cells.update({(block.sheet, block.first_row, c): v for c, v in values.items()})
+        for column, closure in self.columns:
+            result = _cell_result(closure(inner))
+            if result.num.shape[0] != count:
+                result = _broadcast(result, (count, 1, 1))
+            values[column] = inner.cells[block.sheet, block.first_row, column] = result
+        run.blocks.append((block, values))
+        return _BLANK
+
+
+def _columns_in_order(local: Mapping[int, list[int]], block: RowBlock) -> list[int]:
+    """The block's formula columns, each after the columns of its row it reads."""
+    order: list[int] = []
+    state: dict[int, int] = {}
+
+    def visit(column: int) -> None:
+        if state.get(column) == 2 or column in block.numbers:
+            return
+        if state.get(column) == 1:
+            where = cell_reference(block.first_row, column, block.sheet)
+            raise FormulaError(f"circular reference through {where}")
+        state[column] = 1
+        for needed in local.get(column, ()):
+            if needed not in local and needed not in block.numbers:
+                raise FormulaError(
+                    f"{cell_reference(block.first_row, needed, block.sheet)} is in a row block "
+                    "but holds no formula"
+                )
+            visit(needed)
+        state[column] = 2
+        order.append(column)
+
+    for column in local:
+        visit(column)
+    return order
 
 
 def _evaluation_order(formulas: Mapping[tuple, tuple[Closure, list]]) -> list[tuple]:

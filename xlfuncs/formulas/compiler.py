@@ -17,6 +17,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
 
 import numpy as np
 
+from .row_blocks import RowBlock, column_slice, joined
 from .values import (
     _BLANK,
     _COMPARE,
@@ -60,16 +61,24 @@ from .values import (
 class _Run:
     """One evaluation: the values of the cells computed so far, for a block of scenarios."""
 
-    __slots__ = ("cells", "ranges", "size")
+    __slots__ = ("blocks", "cells", "ranges", "size")
 
     def __init__(self, size: int, cells: dict):
         self.size = size
         self.cells = cells
         self.ranges: dict[tuple, _V] = {}
+        #: Row blocks computed so far, each with its columns' values (see .row_blocks).
+        self.blocks: list[tuple[RowBlock, dict[int, _V]]] = []
 
     def cell(self, key: tuple[str, int, int]) -> _V:
         found = self.cells.get(key)
-        return _BLANK if found is None else found
+        if found is not None:
+            return found
+        for block, columns in self.blocks:
+            if block.holds(*key) and key[2] in columns:
+                row = key[1] - block.first_row
+                return column_slice(columns[key[2]], self.size, block.rows, row, row + 1)
+        return _BLANK
 
     def range(self, key: tuple[str, int, int, int, int]) -> _V:
         found = self.ranges.get(key)
@@ -79,6 +88,16 @@ class _Run:
 
     def _stack(self, key: tuple[str, int, int, int, int]) -> _V:
         sheet, r1, c1, r2, c2 = key
+        for block, columns in self.blocks:
+            inside = block.first_row <= r1 and r2 <= block.last_row
+            if inside and block.meets(*key) and all(c in columns for c in range(c1, c2 + 1)):
+                start, stop = r1 - block.first_row, r2 - block.first_row + 1
+                return joined(
+                    [
+                        column_slice(columns[c], self.size, block.rows, start, stop)
+                        for c in range(c1, c2 + 1)
+                    ]
+                )
         rows, cols = r2 - r1 + 1, c2 - c1 + 1
         items = [self.cell((sheet, r, c)) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
         size = max(v.num.shape[0] for v in items)
