@@ -22,6 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from openpyxl.utils import column_index_from_string, get_column_letter
+
 __all__ = ["TOLERANCE", "Difference", "agree", "differences", "verify_workbooks"]
 
 # Workbooks per soffice run: start-up is paid once, a failure costs one chunk.
@@ -83,15 +86,72 @@ def differences(workbook: str | Path, recalculated: str | Path) -> list[Differen
     formulas = load_workbook(workbook)
     stored = load_workbook(workbook, data_only=True)
     computed = load_workbook(recalculated, data_only=True)
-    calculator = Calculator(formulas, {})
-    scales = calculator.scales(calculator.evaluate())
+    blocks = shared_row_blocks(Path(workbook).read_bytes(), formulas)
+    calculator = Calculator(formulas, {}, blocks)
+    evaluation = calculator.evaluate()
+    scales = calculator.scales(evaluation)
     found = []
     for sheet, coordinate in calculator.formula_cells:
         mine = stored[sheet][coordinate].value
         theirs = computed[sheet][coordinate].value
         if not agree(mine, theirs, scales.get((sheet, coordinate), 0.0)):
             found.append(Difference(sheet, coordinate, mine, theirs))
+    for block in blocks:
+        # Rows of one formula per column: compared with the evaluator's values too, so
+        # that a stored value and LibreOffice's cannot agree on a wrong figure.
+        mine_ws, theirs_ws = stored[block.sheet], computed[block.sheet]
+        for column, values in evaluation.block(block).items():
+            if column in block.numbers:
+                continue
+            for offset in range(block.rows):
+                row = block.first_row + offset
+                mine = mine_ws.cell(row, column).value
+                theirs = theirs_ws.cell(row, column).value
+                scale = max(abs(values.number[offset]), 0.0) if values.kind[offset] == 0 else 0.0
+                if not agree(mine, theirs, scale):
+                    found.append(
+                        Difference(block.sheet, f"{get_column_letter(column)}{row}", mine, theirs)
+                    )
     return found
+
+
+def shared_row_blocks(package: bytes, workbook) -> list:
+    """The row blocks of a workbook: rows whose formulas are shared, column by column.
+
+    A block is a run of rows where every formula column shares one formula
+    (a shared formula's ``ref`` spans the rows); the block's other columns
+    hold plain numbers (a trial number), read from the cells.
+    """
+    import re
+
+    from .._ooxml import read_package, sheet_parts
+    from ..formulas.row_blocks import RowBlock
+
+    _, parts = read_package(package)
+    masters = re.compile(r'<f t="shared" ref="([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)" si="[0-9]+"')
+    blocks = []
+    for title, part in sheet_parts(parts).items():
+        spans: dict[tuple[int, int], list[int]] = {}
+        for found in masters.finditer(parts[part].decode("utf-8")):
+            first_column, first, last_column, last = found.groups()
+            if first_column != last_column:
+                continue  # shared across columns: not a row block
+            key = (int(first), int(last))
+            spans.setdefault(key, []).append(column_index_from_string(first_column))
+        ws = workbook[title]
+        for (first, last), columns in spans.items():
+            rows = last - first + 1
+            numbers = {}
+            for cell in ws[first]:
+                if cell.column in columns or cell.value is None or cell.data_type == "f":
+                    continue
+                values = [ws.cell(first + i, cell.column).value for i in range(rows)]
+                if all(_number(v) for v in values):
+                    numbers[cell.column] = np.array(values, dtype=float)
+            blocks.append(
+                RowBlock(title, first, rows, tuple(sorted([*columns, *numbers])), numbers)
+            )
+    return blocks
 
 
 def _chunks(items: list[Path], size: int) -> Iterator[list[Path]]:

@@ -312,7 +312,7 @@ class Calculator:
     def of_book(cls, book) -> Calculator:
         """The calculator of a :class:`~xlfuncs.templates._workbook.TemplateBook`."""
         inputs = {name: (book.input_sheet, cell) for name, cell in book.input_cells.items()}
-        return cls(book.workbook, inputs)
+        return cls(book.workbook, inputs, getattr(book, "row_blocks", ()))
 
     @property
     def formula_cells(self) -> list[tuple[str, str]]:

@@ -512,12 +512,16 @@ def _rank(args: list[_V], refs: list[bool]) -> _V:
     return _with_errors(result.astype(float).reshape(-1, 1, 1), err)
 
 
+_PI = _constant(math.pi)
+
 #: Functions evaluated on their arguments' values, by name.
 FUNCTIONS: dict[str, Callable[[list[_V], list[bool]], _V]] = {
     "ABS": _unary(np.abs),
     "INT": _unary(np.floor),
     "SIGN": _unary(np.sign),
     "EXP": _unary(np.exp),
+    "SIN": _unary(np.sin),
+    "PI": lambda args, refs: _PI,
     "LN": _unary(np.log, lambda x: x > 0),
     "LOG10": _unary(np.log10, lambda x: x > 0),
     "SQRT": _unary(np.sqrt, lambda x: x >= 0),
@@ -553,7 +557,7 @@ FUNCTIONS: dict[str, Callable[[list[_V], list[bool]], _V]] = {
 
 _ARITY = {
     "ABS": (1, 1), "INT": (1, 1), "SIGN": (1, 1), "EXP": (1, 1), "LN": (1, 1),
-    "LOG10": (1, 1), "SQRT": (1, 1), "LOG": (1, 2), "POWER": (2, 2), "MOD": (2, 2),
+    "LOG10": (1, 1), "SQRT": (1, 1), "SIN": (1, 1), "PI": (0, 0), "LOG": (1, 2), "POWER": (2, 2), "MOD": (2, 2),
     "ROUND": (2, 2), "ROUNDUP": (2, 2), "ROUNDDOWN": (2, 2), "FIXED": (1, 3),
     "SUM": (1, None), "MIN": (1, None), "MAX": (1, None), "COUNT": (1, None),
     "AVERAGE": (1, None), "AND": (1, None), "OR": (1, None), "NOT": (1, 1),

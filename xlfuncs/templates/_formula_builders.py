@@ -728,3 +728,12 @@ def rounded_difference(a: str, b: str, scale: str | None = None) -> str:
     if scale is None:
         scale = f"MAX(1,ABS({a}),ABS({b}))"
     return rounded(f"({_summand(a)}-{_arg(b)})/{_arg(scale)}")
+
+
+@_builder
+def hdr(trial: str, var_id: str, entity: str = "0") -> str:
+    """HDR 2.0 uniform (provisional text)."""
+    t, v, e = _arg(trial), _arg(var_id), _arg(entity)
+    first = f"MOD(MOD(999999999999989,MOD({t}*2499997+{v}*1800451+{e}*2000371,7450589)*4658+7450581)*383,99991)"
+    second = f"MOD(MOD(999999999999989,MOD({t}*2246527+{v}*2399993+{e}*2100869,7450987)*7580+7560584)*17669,7440893)"
+    return f"(MOD(({first}*7440893+{second})*1343,4294967296)+0.5)/4294967296"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .._currency import CURRENCY_SIGN
 from .._validation import POSITIVE, RULES
 from ._monthly import workload_inputs
+from ._risk import Uncertain, risk_inputs
 from ._workbook import (
     COUNT,
     MONEY,
@@ -19,7 +20,17 @@ from ._workbook import (
     scenario_input,
 )
 
-__all__ = ["INPUTS", "MAX_MONTHS", "OPTIONS", "PRICING", "USD_PRICE", "USD_RATE", "YES_NO"]
+__all__ = [
+    "ILLUSTRATIVE_RANGES",
+    "INPUTS",
+    "MAX_MONTHS",
+    "OPTIONS",
+    "PRICING",
+    "UNCERTAIN",
+    "USD_PRICE",
+    "USD_RATE",
+    "YES_NO",
+]
 
 OPTIONS = ("A", "B", "C", "D")
 #: The timeline has this many month columns; the horizon input may not exceed it.
@@ -342,3 +353,34 @@ INPUTS: list[InputSpec] = [
         section=_PEOPLE,
     ),
 ]
+
+#: The inputs the Risk sheet can draw (in its column order): the shared volume, then per option.
+UNCERTAIN = (
+    Uncertain(
+        "tasks_per_month", "Tasks in month 1", "tasks", RULES["tasks_per_month"], COUNT,
+        "tasks_per_month", shared=True,
+    ),
+    Uncertain("accuracy", "Accuracy", "fraction", _FRACTION, PERCENT, "accuracy"),
+    Uncertain(
+        "cost_per_error", "Cost of an error not caught", f"{CURRENCY_SIGN} per error",
+        RULES["cost_per_error"], MONEY, "cost_per_error",
+    ),
+    Uncertain("calls", "Model calls per task", "calls", RULES["calls"], "#,##0.00", "cost_per_task"),
+)  # fmt: skip
+INPUTS += risk_inputs(UNCERTAIN, OPTIONS)
+
+#: The template's illustrative ranges (a scenario's book has none unless it gives them).
+ILLUSTRATIVE_RANGES = {
+    "tasks_per_month_low": 12_000,
+    "tasks_per_month_high": 40_000,
+    **{f"{x}_accuracy_low": low for x, low in zip("abcd", (0.8, 0.9, 0.97, 0.98), strict=True)},
+    **{
+        f"{x}_accuracy_high": high
+        for x, high in zip("abcd", (0.95, 0.97, 0.995, 0.998), strict=True)
+    },
+    **{f"{x}_cost_per_error_low": 10 for x in "abcd"},
+    **{f"{x}_cost_per_error_high": 150 for x in "abcd"},
+    **{f"{x}_cost_per_error_distribution": "PERT" for x in "abcd"},
+    "a_calls_high": 6,
+    "b_calls_high": 4,
+}

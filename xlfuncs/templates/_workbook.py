@@ -39,9 +39,19 @@ from openpyxl.writer.excel import ExcelWriter
 from .._currency import ALLOWED as CURRENCY_ALLOWED
 from .._currency import CURRENCY_SIGN, DEFAULT_CURRENCY, check_currency, in_currency
 from .._errors import InputError
-from .._ooxml import cached_value, fill_formula_cells, read_package, sheet_parts, write_package
+from .._ooxml import (
+    SharedRows,
+    cached_value,
+    cached_values,
+    fill_formula_cells,
+    number_texts,
+    read_package,
+    sheet_parts,
+    write_package,
+)
 from .._validation import Rule, format_number, is_number, violation
 from .._version import __version__
+from ..formulas.row_blocks import RowBlock
 from . import _formula_builders as fx
 
 __all__ = [
@@ -189,6 +199,8 @@ class InputSpec:
     key: str = ""
     #: Fixed when the workbook is written (the currency): shown on Inputs but locked.
     fixed: bool = False
+    #: A blank cell is allowed and means "not given" (a range's end: the input is fixed).
+    optional: bool = False
 
     @property
     def is_text(self) -> bool:
@@ -206,7 +218,7 @@ class InputSpec:
             return "one of " + ", ".join(self.choices)
         if self.rule is None:
             return "any text"
-        return self.rule.describe()
+        return self.rule.describe() + (", or blank" if self.optional else "")
 
     def check(self, template: str, value: object) -> float | str:
         """The value if allowed, else :class:`InputError` naming template, input and value.
@@ -225,6 +237,8 @@ class InputSpec:
                 return check_currency(value, f"{template}: {self.name}")
             except InputError as error:
                 raise InputError(str(error), function=template, argument=self.name) from None
+        if value is None and self.optional:
+            return None
         if self.rule is None:
             if not isinstance(value, str) or (self.choices and value not in self.choices):
                 raise fail(f"must be {self.allowed()}, got {value!r}")
@@ -443,7 +457,7 @@ def _validation(spec: InputSpec, coordinate: str, currency: str) -> DataValidati
     validation = DataValidation(
         showInputMessage=True,
         showErrorMessage=bool(kwargs),
-        allowBlank=False,
+        allowBlank=spec.optional,
         promptTitle=in_currency(spec.label, currency)[:32],
         prompt=f"{prompt} {allowed}",
         errorTitle="Value not allowed"[:32],
@@ -478,6 +492,8 @@ def input_condition(spec: InputSpec) -> str:
         return "OR(" + ",".join(f"{spec.name}={text_literal(c)}" for c in spec.choices) + ")"
     if spec.rule is None:
         return f'AND(OR(ISTEXT({spec.name}),ISNUMBER({spec.name})),{spec.name}<>"")'
+    if spec.optional:
+        return f"OR(ISBLANK({spec.name}),{_condition(spec.rule, spec.name)})"
     return _condition(spec.rule, spec.name)
 
 
@@ -549,6 +565,8 @@ class TemplateBook:
     option_word: str = field(init=False, default="option")
     #: Charts with one series per option (see :class:`OptionChart`).
     option_charts: list[OptionChart] = field(init=False, default_factory=list)
+    #: Blocks of rows written once and stored as shared formulas (the Risk sheet's trials).
+    row_blocks: list[RowBlock] = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.workbook = Workbook()
@@ -783,7 +801,12 @@ class TemplateBook:
         value = self.values[spec.name]
         if spec.fixed:
             # Shown and named, but locked: it was fixed when the workbook was written.
-            self.put_text(INPUT_SHEET, coordinate, str(value), style="bold")
+            if spec.is_text:
+                self.put_text(INPUT_SHEET, coordinate, str(value), style="bold")
+            else:
+                self.put(
+                    INPUT_SHEET, coordinate, value, number_format=spec.number_format, style="bold"
+                )
             self.define(spec.name, INPUT_SHEET, coordinate)
             self.input_cells[spec.name] = coordinate
             return
@@ -1135,7 +1158,7 @@ class TemplateBook:
         self.fit_rows()
         # Stored, not deflated: the parts are compressed once, when the values are in.
         package = deterministic_bytes(self.workbook, zipfile.ZIP_STORED)
-        return with_stored_values(package, evaluation)
+        return with_stored_values(package, evaluation, blocks=self.row_blocks)
 
 
 def _aligned_top(alignment: Alignment) -> Alignment:
@@ -1208,7 +1231,9 @@ def deterministic_bytes(workbook: Workbook, compression: int = zipfile.ZIP_DEFLA
     return buffer.getvalue()
 
 
-def with_stored_values(package: bytes, evaluation, scenario: int = 0) -> bytes:
+def with_stored_values(
+    package: bytes, evaluation, scenario: int = 0, blocks: Sequence[RowBlock] = ()
+) -> bytes:
     """``package`` with the value of every formula cell stored beside its formula.
 
     ``evaluation`` (from :mod:`xlfuncs.formulas`) holds the values;
@@ -1226,10 +1251,30 @@ def with_stored_values(package: bytes, evaluation, scenario: int = 0) -> bytes:
             None if values.text is None else values.text[scenario],
         )
     for sheet, part in sheet_parts(parts).items():
-        if sheet in by_sheet:
-            xml = parts[part].decode("utf-8")
-            parts[part] = fill_formula_cells(xml, by_sheet[sheet]).encode("utf-8")
+        here = [block for block in blocks if block.sheet == sheet]
+        if sheet in by_sheet or here:
+            xml = fill_formula_cells(parts[part].decode("utf-8"), by_sheet.get(sheet, {}))
+            for block in here:
+                rows = SharedRows(xml, block.first_row, block.rows)
+                xml = rows.render(block_values(evaluation.block(block), block, scenario))
+            parts[part] = xml.encode("utf-8")
     return write_package(infos, parts)
+
+
+def block_values(columns: Mapping[int, object], block: RowBlock, scenario: int) -> dict:
+    """One scenario's cached values of a row block, by column letter (see SharedRows)."""
+    found = {}
+    start, stop = scenario * block.rows, (scenario + 1) * block.rows
+    for column, values in columns.items():
+        part = values.rows(start, stop)
+        letter = get_column_letter(column)
+        if column in block.numbers:
+            found[letter] = number_texts(part.number)
+        elif not part.kind.any():
+            found[letter] = number_texts(part.number + 0.0)
+        else:
+            found[letter] = cached_values(part)
+    return found
 
 
 class _FixedTimeZip(zipfile.ZipFile):

@@ -32,12 +32,14 @@ from ._tco_calculations import (
     option_range,
     write_calculations,
 )
-from ._tco_inputs import INPUTS, MAX_MONTHS, OPTIONS
+from ._risk import write_risk
+from ._tco_inputs import ILLUSTRATIVE_RANGES, INPUTS, MAX_MONTHS, OPTIONS, UNCERTAIN
 from ._workbook import (
     CHECK_INPUT,
     CHECK_SENTENCE,
     COUNT,
     CURRENCY_NOTE,
+    DEFAULT_SCENARIO,
     MONEY,
     MONEY_PER_TASK,
     NAME_CHARS,
@@ -92,25 +94,30 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     take their default. Raises :class:`xlfuncs.InputError` for an unknown
     name or a value outside its allowed range.
     """
+    given = dict(inputs or {})
+    if given.get(SCENARIO_INPUT, DEFAULT_SCENARIO) == DEFAULT_SCENARIO:
+        # The template itself shows a simulation: illustrative ranges, as its other defaults.
+        given = {**ILLUSTRATIVE_RANGES, **given}
     book = TemplateBook.with_inputs(
         "tco_comparison",
         TITLE,
         INPUTS,
-        inputs,
+        given,
         "Type your own values in the yellow cells. The defaults are illustrative; list prices "
         "carry their source and date.",
         calculations_note="Formulas only; every input comes from a named cell.",
     )
     book.option_included = lambda letter: f'{letter.lower()}_include="Yes"'
     rows = write_calculations(book)
-    _write_summary(book, rows)
+    risk = _write_risk(book, rows)
+    _write_summary(book, rows, risk)
     _write_checks(book, rows)
     _write_about(book)
     book.save(path)
     return book
 
 
-def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
+def _write_summary(book: TemplateBook, rows: Mapping[str, int], risk: Mapping[str, int]) -> None:
     sheet = "Summary"
     ws = book[sheet]
     book.summary_top("Illustrative default inputs: type your own on the Inputs sheet.")
@@ -198,6 +205,7 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int]) -> None:
 
     sentences = {f"sentence.{letter}": _sentence(letter, rows) for letter in OPTIONS}
     sentences["left_out"] = _left_out()
+    sentences["risk"] = _risk_sentence(rows, risk)
     book.plain_words(
         21,
         sentences,
@@ -299,6 +307,69 @@ def _sentence(letter: str, rows: Mapping[str, int]) -> str:
         f"IF({text_literal(letter)}=reference_option,{is_reference},"
         f"IF(ISNUMBER({be}),IF({be_rounded}>1,{loses},IF({be_rounded}<=0,{wins},{needs})),"
         f"{flat}))))"
+    )
+
+
+def _write_risk(book: TemplateBook, rows: Mapping[str, int]) -> dict[str, int]:
+    """The Risk sheet: each option's TCO per trial by the Calculations sheet's closed form."""
+
+    def calc(key: str, letter: str) -> str:
+        return f"Calculations!${COLS[letter]}${rows[key]}"
+
+    def option_tco(letter: str, draws: Mapping[str, str]) -> str:
+        p = f"{letter.lower()}_"
+        calls = draws["calls"]
+        api = fx.token_cost(
+            f"{p}input_tokens",
+            f"{p}output_tokens",
+            calc("input_price_here", letter),
+            calc("output_price_here", letter),
+            f"{p}reasoning_tokens",
+            calls,
+            f"{p}cached_share",
+            calc("cached_price_here", letter),
+        )
+        tokens = fx.tokens_per_task(
+            calls, f"{p}input_tokens", f"{p}output_tokens", f"{p}reasoning_tokens"
+        )
+        selfhost = fx.selfhost_cost(
+            f"{p}gpu_hour_price", tokens, f"{p}tokens_per_second", f"{p}utilization"
+        )
+        running = f'IF({p}pricing="Self-hosted",{selfhost},{api})+{calc("review_cost", letter)}'
+        error_cost = fx.blended_error_cost(
+            draws["cost_per_error"], f"{p}catch_rate", f"{p}cost_per_caught_error"
+        )
+        all_in = fx.all_in_cost(running, fx.error_cost(draws["accuracy"], error_cost))
+        tco = fx.tco_closed(
+            calc("upfront", letter), draws["tasks_per_month"], all_in, calc("fixed", letter)
+        )
+        return f'IF({p}in_use,{tco},"-")'
+
+    return write_risk(
+        book,
+        UNCERTAIN,
+        OPTIONS,
+        option_tco=option_tco,
+        at_inputs=lambda letter: option_cell(rows, "tco", letter),
+        ranked=lambda letter: calc("ranked", letter),
+        in_use=lambda letter: f"{letter.lower()}_in_use",
+        inputs_ok=lambda letter: f"{letter.lower()}_inputs_ok",
+    )
+
+
+def _risk_sentence(rows: Mapping[str, int], risk: Mapping[str, int]) -> str:
+    """What the simulation says of the option cheapest at the Inputs values."""
+    first = f"MATCH(1,{option_range(rows, 'rank')},0)"
+    name = f"INDEX({option_range(rows, 'name')},{first})"
+    letters = f"$E${{row}}:${COLS[OPTIONS[-1]]}${{row}}"
+    cheapest = f"INDEX(Risk!{letters.format(row=risk['cheapest'])},{first})"
+    high = f"INDEX(Risk!{letters.format(row=risk['p_high'])},{first})"
+    return (
+        f'IF(ISNUMBER({cheapest}),"In "&FIXED(risk_trials,0)&" trials of the uncertain inputs '
+        f'(Risk sheet), "&{name}&" is the cheapest in "&FIXED(ROUND({cheapest}*100,0),0)&'
+        f'"% of them; its TCO stays at or below "&FIXED(ROUND({high},0),0)&" ¤ in "&'
+        f'FIXED(ROUND(risk_percentile_high*100,0),0)&"% of trials.",'
+        f'"The Risk sheet simulates the uncertain inputs: see it once every check passes.")'
     )
 
 
@@ -414,6 +485,7 @@ def _write_about(book: TemplateBook) -> None:
             "Errors: a share of wrong results is caught and costs rework; the rest costs the "
             "full cost of an error.",
             CURRENCY_NOTE,
+            DEFAULT_SCENARIO,
             "Token prices are in US dollars, as model list prices are; Calculations converts "
             "them at the US-dollar rate on Inputs (price x rate), whose date and source are "
             "beside it.",

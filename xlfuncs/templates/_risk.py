@@ -1,0 +1,700 @@
+"""The Risk sheet: a Monte Carlo simulation of a template's own model, in formulas alone.
+
+Low / most likely / high guesses for the inputs people are unsure of (the
+most likely value is the one on Inputs; a blank low or high is that value,
+so blank ends mean the input is fixed) give, per trial row:
+
+* one uniform number per uncertain input from the HDR generator
+  (:func:`._formula_builders.hdr`), keyed by the trial number, the input's
+  ``var_id`` and the workbook's entity, so Excel, LibreOffice and
+  ``xlfuncs.tco_sim(..., generator="hdr", entity=...)`` draw the same
+  numbers, with no ``RAND()`` and no Data Table;
+* the draw of each option: the inverse of the guess's distribution function
+  at that uniform (triangular in closed form, Beta-PERT with ``BETA.INV``);
+* each option's TCO by the closed form the Calculations sheet uses.
+
+Above the trials: the ranges drawn, each option's mean and percentiles, the
+probability that it is the cheapest and that it costs less than the
+reference, a histogram and a sentence for Summary.
+
+The var_ids are TCO's: an input takes the stream of the TCO argument it
+moves (calls per task move the cost per task), so a workbook and
+``tco_sim`` read the same uniforms. With a correlation below 1, an input
+uncertain in the reference and in another option goes through the
+symmetric Gaussian copula of ``prob_cheaper``: the reference takes
+``Phi(c z1 + s z2)`` and every other option ``Phi(c z1 - s z2)``, where
+``z1`` comes from the input's stream and ``z2`` from its companion stream
+(``var_id + 100``).
+
+The trial rows are a row block (:mod:`xlfuncs.formulas.row_blocks`): one
+formula per column, written once and stored as a shared formula, computed
+for every trial in one pass by the evaluator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from openpyxl.chart import BarChart, Reference
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+
+from .._option_block import TCO_ARGUMENTS
+from .._validation import Rule
+from ..formulas.row_blocks import RowBlock
+from . import _formula_builders as fx
+from ._workbook import (
+    CHECK_INPUT,
+    COUNT,
+    MONEY,
+    PERCENT,
+    InputSpec,
+    OptionChart,
+    TemplateBook,
+)
+
+__all__ = [
+    "DEFAULT_TRIALS",
+    "DISTRIBUTIONS",
+    "RISK_SHEET",
+    "TRIALS",
+    "Uncertain",
+    "risk_inputs",
+    "write_risk",
+]
+
+RISK_SHEET = "Risk"
+DISTRIBUTIONS = ("Triangular", "PERT")
+#: Trial rows a workbook holds unless told otherwise.
+DEFAULT_TRIALS = 1_000
+#: The trial rows a workbook may hold (set when it is written).
+TRIALS = Rule(low=100.0, high=10_000.0, whole=True)
+_CORRELATION = Rule(low=-1.0, high=1.0)
+_PERCENTILE = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=True)
+_ENTITY = Rule(low=0.0, high=99_999_999.0, whole=True)
+_SECTION = "Uncertainty (Risk sheet): low and high guesses; blank means fixed at the value above"
+_BINS = 20
+_UNIFORM = "0.000000"
+_COMPANION = 100
+
+#: Option columns of the results table (as on Calculations).
+_FIRST_OPTION_COLUMN = 5
+
+
+@dataclass(frozen=True)
+class Uncertain:
+    """An input a Risk sheet can draw: per option (``{x}_{key}``) or shared (``key``).
+
+    ``stream`` is the TCO argument whose random stream it reads (calls per
+    task move the cost per task, so they read cost_per_task's).
+    """
+
+    key: str
+    label: str
+    unit: str
+    rule: Rule
+    number_format: str
+    stream: str
+    shared: bool = False
+
+    @property
+    def var_id(self) -> int:
+        """HDR variable id: 1 + the position of its stream in TCO's signature."""
+        return 1 + TCO_ARGUMENTS.index(self.stream)
+
+    def names(self, letter: str | None) -> tuple[str, str, str, str]:
+        """Defined names of the most likely value, low, high and distribution."""
+        base = self.key if self.shared else f"{letter.lower()}_{self.key}"
+        return base, f"{base}_low", f"{base}_high", f"{base}_distribution"
+
+
+def risk_inputs(uncertain: Sequence[Uncertain], options: Sequence[str]) -> list[InputSpec]:
+    """The Inputs rows of a Risk sheet: ranges per uncertain input, then its settings."""
+    specs: list[InputSpec] = []
+    for item in uncertain:
+        for end, word in (("low", "Low guess"), ("high", "High guess")):
+            text = (
+                f"{word} of {item.label.lower()}; blank: the value above, so blank low and "
+                "high mean no uncertainty."
+            )
+            for letter in [None] if item.shared else options:
+                _, low, high, _ = item.names(letter)
+                specs.append(
+                    InputSpec(
+                        low if end == "low" else high,
+                        f"{item.label}: {end}",
+                        item.unit,
+                        None,
+                        text,
+                        item.rule,
+                        number_format=item.number_format,
+                        section=_SECTION,
+                        option=letter,
+                        key=f"{item.key}_{end}",
+                        optional=True,
+                    )
+                )
+        for letter in [None] if item.shared else options:
+            specs.append(
+                InputSpec(
+                    item.names(letter)[3],
+                    f"{item.label}: distribution",
+                    "shape",
+                    "Triangular",
+                    "Triangular: straight lines from low to most likely to high. PERT: a "
+                    "smooth curve that puts less weight on the ends.",
+                    choices=DISTRIBUTIONS,
+                    number_format="@",
+                    section=_SECTION,
+                    option=letter,
+                    key=f"{item.key}_distribution",
+                )
+            )
+    specs += [
+        InputSpec(
+            "risk_correlation",
+            "Correlation with the reference",
+            "rank correlation",
+            1.0,
+            "How an input uncertain in the reference and in another option moves in both: 1 "
+            "at the same percentile of each range, 0 independently, -1 at opposite percentiles.",
+            _CORRELATION,
+            number_format="0.00",
+            section=_SECTION,
+        ),
+        InputSpec(
+            "risk_entity",
+            "Entity (random stream)",
+            "id",
+            0.0,
+            "Whole number 0 to 99,999,999 that picks the random numbers: the same number "
+            "gives the same trials on every computer; another gives another set of trials.",
+            _ENTITY,
+            number_format="0",
+            section=_SECTION,
+        ),
+        *(
+            InputSpec(
+                f"risk_percentile_{which}",
+                f"Percentile reported: {word}",
+                "fraction",
+                value,
+                "The Risk sheet reports the TCO that this share of trials stays at or below.",
+                _PERCENTILE,
+                number_format="0%",
+                section=_SECTION,
+            )
+            for which, word, value in (
+                ("low", "low", 0.05),
+                ("mid", "middle", 0.5),
+                ("high", "high", 0.95),
+            )
+        ),
+        InputSpec(
+            "risk_trials",
+            "Trials",
+            "trials",
+            float(DEFAULT_TRIALS),
+            "Rows of the Risk sheet, fixed when the workbook is written (100 to 10,000).",
+            TRIALS,
+            number_format=COUNT,
+            section=_SECTION,
+            fixed=True,
+        ),
+    ]
+    return specs
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Rows and columns of the Risk sheet."""
+
+    options: tuple[str, ...]
+    uncertain: tuple[Uncertain, ...]
+    trials: int
+
+    @property
+    def option_columns(self) -> dict[str, str]:
+        return {x: get_column_letter(_FIRST_OPTION_COLUMN + i) for i, x in enumerate(self.options)}
+
+
+def write_risk(
+    book: TemplateBook,
+    uncertain: Sequence[Uncertain],
+    options: Sequence[str],
+    *,
+    option_tco: Callable[[str, Mapping[str, str]], str],
+    at_inputs: Callable[[str], str],
+    ranked: Callable[[str], str],
+    reference_position: str = "reference_position",
+    in_use: Callable[[str], str],
+    inputs_ok: Callable[[str], str],
+) -> dict[str, int]:
+    """Write the Risk sheet; returns its rows by key.
+
+    ``option_tco(x, draws)`` is the TCO formula (no ``=``) of option ``x`` in a
+    trial row, given the cell of each uncertain input's draw in that row
+    (by key); ``at_inputs(x)`` the cell of its TCO at the Inputs values;
+    ``ranked(x)`` a cell that is 1 when the option is compared (included,
+    inputs allowed); ``in_use(x)`` and ``inputs_ok(x)`` its flags' names.
+    """
+    sheet = RISK_SHEET
+    if sheet not in book.workbook.sheetnames:
+        book.workbook.create_sheet(sheet, book.workbook.sheetnames.index("Summary") + 1)
+    ws = book[sheet]
+    trials = int(book.values["risk_trials"])
+    letters = tuple(options)
+    columns = {x: get_column_letter(_FIRST_OPTION_COLUMN + i) for i, x in enumerate(letters)}
+    last_option = _FIRST_OPTION_COLUMN + len(letters) - 1
+    book.sheet_title(
+        sheet,
+        "Risk: the TCO when inputs are uncertain",
+        f"{trials:,} trials computed by formulas alone: the same figures in Excel and "
+        "LibreOffice on every open, with no add-in. Ranges are set on Inputs.",
+    )
+    rows: dict[str, int] = {}
+    row = 4
+    book.heading(sheet, row, "Settings", last_column=last_option)
+    settings = [
+        ("trials", "Trials", "trials", "=risk_trials", COUNT),
+        ("entity", "Entity: picks the random numbers (HDR generator)", "id", "=risk_entity", "0"),
+        (
+            "correlation",
+            "Correlation of an input uncertain in the reference and another option",
+            "rank",
+            "=risk_correlation",
+            "0.00",
+        ),
+        (
+            "normal_correlation",
+            "Normal correlation that gives it: 2 sin(pi r / 6)",
+            "",
+            "=IF(ABS(risk_correlation)=1,risk_correlation,2*SIN(PI()*risk_correlation/6))",
+            "0.000000",
+        ),
+        ("copula_c", "Copula weight c = sqrt((1 + q) / 2)", "", "=SQRT((1+{q})/2)", "0.000000"),
+        (
+            "copula_s",
+            "Copula weight s = sqrt((1 - q) / 2)",
+            "",
+            "=SQRT(MAX(1-{q},0)/2)",
+            "0.000000",
+        ),
+    ]
+    for key, label, unit, formula, fmt in settings:
+        row += 1
+        rows[key] = row
+        book.label(sheet, row, label, unit)
+        text = formula.replace("{q}", f"$D${rows.get('normal_correlation', 0)}")
+        book.put(sheet, f"D{row}", text, key=f"risk.{key}", number_format=fmt)
+    row += 1
+    rows["ranges_ok"] = row
+    book.label(sheet, row, "Every range in order: low <= most likely <= high", "TRUE/FALSE")
+    names = {key: f"$D${rows[key]}" for key in ("trials", "copula_c", "copula_s")}
+
+    # Ranges drawn ---------------------------------------------------------------
+    row += 2
+    book.heading(
+        sheet,
+        row,
+        "Ranges drawn (most likely: the value on Inputs; blank low or high: that value)",
+        last_column=last_option,
+    )
+    row += 1
+    rows["option_letters"] = row
+    book.label(sheet, row, "Option")
+    for x, col in columns.items():
+        book.put_text(sheet, f"{col}{row}", x, style="bold")
+    book.put_text(sheet, f"D{row}", "Shared", style="bold")
+    ranges: dict[tuple[str, str | None], dict[str, str]] = {}
+    for item in uncertain:
+        places = [None] if item.shared else list(letters)
+        fields = ("low", "mode", "high", "alpha", "beta")
+        if not item.shared:
+            fields += ("sign",)
+        for field in fields:
+            row += 1
+            rows[f"{item.key}.{field}"] = row
+            label, unit, fmt = {
+                "low": (f"{item.label}: low", item.unit, item.number_format),
+                "mode": (f"{item.label}: most likely", item.unit, item.number_format),
+                "high": (f"{item.label}: high", item.unit, item.number_format),
+                "alpha": (f"{item.label}: PERT alpha (0 if triangular or fixed)", "", "0.0000"),
+                "beta": (f"{item.label}: PERT beta (0 if triangular or fixed)", "", "0.0000"),
+                "sign": (
+                    f"{item.label}: copula (1 reference, -1 other, 0 none)",
+                    "",
+                    "0",
+                ),
+            }[field]
+            book.label(sheet, row, label, unit)
+            for letter in places:
+                col = "D" if letter is None else columns[letter]
+                mode, low, high, distribution = item.names(letter)
+                here = ranges.setdefault((item.key, letter), {})
+                here[field] = f"${col}${row}"
+                formula = _range_formula(field, here, mode, low, high, distribution)
+                if field == "sign":
+                    formula = _sign_formula(item, letter, letters, ranges, columns, in_use)
+                key = f"risk.{item.key}.{field}" + (f".{letter}" if letter else "")
+                book.put(sheet, f"{col}{row}", formula, key=key, number_format=fmt)
+    # Ranges in order: low <= most likely <= high for every input of an option in use.
+    in_order = []
+    for letter in [None, *letters]:
+        tests = [
+            f"{here['low']}<={here['mode']},{here['mode']}<={here['high']}"
+            for (_, owner), here in ranges.items()
+            if owner == letter
+        ]
+        if not tests:
+            continue
+        condition = f"AND({','.join(tests)})"
+        if letter is not None:
+            condition = f"OR(NOT({in_use(letter)}),{condition})"
+            book.add_check(
+                f"Risk ranges in order: low <= most likely <= high ({book.option_word} {letter})",
+                condition,
+                subject=f"a Risk range of {book.option_word} {letter} (low, most likely, high)",
+                option=letter,
+            )
+        else:
+            book.add_check(
+                "Risk ranges in order: low <= most likely <= high (shared inputs)",
+                condition,
+                subject="a shared Risk range (low, most likely, high)",
+            )
+        in_order.append(condition)
+    row_ok = rows["ranges_ok"]
+    book.put(sheet, f"D{row_ok}", f"=AND({','.join(in_order)})", key="risk.ranges_ok")
+    book.define("risk_ranges_ok", sheet, f"D{row_ok}")
+
+    # Results ---------------------------------------------------------------------
+    row += 2
+    book.heading(sheet, row, "Results by option over the trials", last_column=last_option)
+    row += 1
+    rows["names"] = row
+    book.label(sheet, row, "Option")
+    for x, col in columns.items():
+        book.put(
+            sheet, f"{col}{row}", f"={x.lower()}_name", style="bold", text_key=f"risk.name.{x}"
+        )
+        ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+    result_rows = [
+        ("at_inputs", "TCO at the Inputs values (Calculations)", "¤", MONEY),
+        ("mean", "Mean TCO over the trials", "¤", MONEY),
+        ("p_low", "TCO that this share of trials stays at or below", "¤", MONEY),
+        ("p_mid", "TCO that this share of trials stays at or below", "¤", MONEY),
+        ("p_high", "TCO that this share of trials stays at or below", "¤", MONEY),
+        ("cheapest", "Probability of being the cheapest option", "probability", PERCENT),
+        ("beats_reference", "Probability of costing less than the reference", "probability",
+         PERCENT),
+    ]  # fmt: skip
+    for key, *_ in result_rows:
+        row += 1
+        rows[key] = row
+    rows["first_trial"] = first = row + _BINS + 12
+    last = first + trials - 1
+    layout = _trial_columns(uncertain, letters)
+    tco_range = {x: f"${layout[('tco', x)]}${first}:${layout[('tco', x)]}${last}" for x in letters}
+    reference_range = f"${layout['reference']}${first}:${layout['reference']}${last}"
+    for key, label, unit, fmt in result_rows:
+        r = rows[key]
+        book.label(sheet, r, label, unit)
+        if key.startswith("p_"):
+            which = {"p_low": "low", "p_mid": "mid", "p_high": "high"}[key]
+            book.put(sheet, f"D{r}", f"=risk_percentile_{which}", number_format="0%")
+        for x, col in columns.items():
+            formula = {
+                "at_inputs": f"={at_inputs(x)}",
+                "mean": f"=AVERAGE({tco_range[x]})",
+                "p_low": f"=PERCENTILE({tco_range[x]},risk_percentile_low)",
+                "p_mid": f"=PERCENTILE({tco_range[x]},risk_percentile_mid)",
+                "p_high": f"=PERCENTILE({tco_range[x]},risk_percentile_high)",
+                "cheapest": "=" + _cheapest_formula(x, letters, tco_range, ranked, names["trials"]),
+                "beats_reference": f"=IF({reference_position}={letters.index(x) + 1},"
+                f'"reference",SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names["trials"]})',
+            }[key]
+            if key != "at_inputs":
+                formula = (
+                    f"=IF({in_use(x)},IF(AND({inputs_ok(x)},risk_ranges_ok),"
+                    f'{formula[1:]},{CHECK_INPUT}),"left out")'
+                )
+            book.put(
+                sheet,
+                f"{col}{r}",
+                formula,
+                key=f"risk.{key}.{x}",
+                number_format=fmt,
+                style="output" if key in ("p_mid", "cheapest") else "calc",
+            )
+
+    # Histogram ----------------------------------------------------------------------
+    row = rows[result_rows[-1][0]] + 2
+    book.heading(
+        sheet,
+        row,
+        f"Histogram: trials per band of TCO ({_BINS} equal bands from the lowest to the "
+        "highest trial)",
+        last_column=last_option,
+    )
+    row += 1
+    rows["bins_header"] = row
+    book.label(sheet, row, "Band of TCO, up to", "¤")
+    for x, col in columns.items():
+        book.put(
+            sheet, f"{col}{row}", f"={x.lower()}_name", style="bold", text_key=f"risk.band.{x}"
+        )
+        ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+    compared = ",".join(f"IF({ranked(x)}=1,MIN({tco_range[x]}),{_HUGE})" for x in letters)
+    top = ",".join(f"IF({ranked(x)}=1,MAX({tco_range[x]}),-{_HUGE})" for x in letters)
+    row += 1
+    rows["bins_low"] = row
+    book.label(sheet, row, "Lowest trial TCO of the options compared", "¤")
+    book.put(sheet, f"D{row}", f"=MIN({compared})", key="risk.bins_low", number_format=MONEY)
+    row += 1
+    rows["bins_high"] = row
+    book.label(sheet, row, "Highest trial TCO of the options compared", "¤")
+    book.put(sheet, f"D{row}", f"=MAX({top})", key="risk.bins_high", number_format=MONEY)
+    low_cell, high_cell = f"$D${rows['bins_low']}", f"$D${rows['bins_high']}"
+    rows["first_bin"] = row + 1
+    for band in range(1, _BINS + 1):
+        row += 1
+        edge = f"{low_cell}+({high_cell}-{low_cell})*{band}/{_BINS}"
+        book.put(sheet, f"C{row}", f"Band {band}", style="unit")
+        book.put(sheet, f"D{row}", f"={edge}", key=f"risk.band_edge.{band}", number_format=MONEY)
+        below = f"{low_cell}+({high_cell}-{low_cell})*{band - 1}/{_BINS}"
+        for x, col in columns.items():
+            lower = f"({tco_range[x]}>={below})" if band == 1 else f"({tco_range[x]}>{below})"
+            # A lone comparison is turned into numbers: SUMPRODUCT of TRUE and FALSE is 0
+            # in Excel and a count in LibreOffice.
+            upper = "*1" if band == _BINS else f"*({tco_range[x]}<={edge})"
+            book.put(
+                sheet,
+                f"{col}{row}",
+                f'=IF({ranked(x)}=1,SUMPRODUCT({lower}{upper}),"-")',
+                key=f"risk.band.{band}.{x}",
+                number_format=COUNT,
+            )
+    _histogram_chart(book, ws, rows, columns, letters)
+
+    # Trials --------------------------------------------------------------------------
+    row = first - 3
+    book.heading(
+        sheet,
+        row,
+        "Trials: one row per trial (uniform numbers from HDR, the draws, each option's TCO)",
+        last_column=max(column_number(c) for c in layout.values()),
+    )
+    _write_trial_headers(book, ws, row + 1, layout, uncertain, letters)
+    _write_first_trial(
+        book, first, layout, uncertain, letters, ranges, names, option_tco, reference_position
+    )
+    block_columns = tuple(sorted(column_number(c) for c in layout.values()))
+    book.row_blocks.append(
+        RowBlock(
+            sheet,
+            first,
+            trials,
+            block_columns,
+            {column_number(layout["trial"]): np.arange(1, trials + 1, dtype=float)},
+        )
+    )
+    _finish_sheet(book, ws, rows, layout, last_option)
+    return rows
+
+
+_HUGE = "9.99E+307"
+
+
+def column_number(letter: str) -> int:
+    from openpyxl.utils import column_index_from_string
+
+    return column_index_from_string(letter)
+
+
+def _range_formula(field: str, here: Mapping[str, str], mode, low, high, distribution) -> str:
+    """Low, most likely, high and the PERT shape of one guess, from its Inputs names."""
+    if field == "mode":
+        return f"={mode}"
+    if field == "low":
+        return f"=IF(ISBLANK({low}),{mode},{low})"
+    if field == "high":
+        return f"=IF(ISBLANK({high}),{mode},{high})"
+    l_, m_, h_ = here["low"], here["mode"], here["high"]
+    pert = f'AND({distribution}="PERT",{h_}>{l_})'
+    if field == "alpha":
+        return f"=IF({pert},1+4*({m_}-{l_})/({h_}-{l_}),0)"
+    if field == "beta":
+        return f"=IF({pert},1+4*({h_}-{m_})/({h_}-{l_}),0)"
+    return "=0"  # the sign: written by _sign_formula
+
+
+def _sign_formula(item, letter, letters, ranges, columns, in_use) -> str:
+    """1 for the reference, -1 for another option, when both draw the input and the
+    correlation is below 1; 0 when the option takes its stream's uniform as it is."""
+    here = ranges[(item.key, letter)]
+    uncertain = f"({here['high']}>{here['low']})"
+    position = letters.index(letter) + 1
+    others = "+".join(
+        f"({in_use(x)})*({ranges[(item.key, x)]['high']}>{ranges[(item.key, x)]['low']})"
+        for x in letters
+        if x != letter
+    )
+    reference_uncertain = (
+        "CHOOSE(reference_position,"
+        + ",".join(
+            f"{ranges[(item.key, x)]['high']}>{ranges[(item.key, x)]['low']}" for x in letters
+        )
+        + ")"
+    )
+    return (
+        f"=IF(OR(risk_correlation=1,NOT({uncertain})),0,"
+        f"IF(reference_position={position},IF({others}>0,1,0),"
+        f"IF({reference_uncertain},-1,0)))"
+    )
+
+
+def _trial_columns(uncertain: Sequence[Uncertain], letters: Sequence[str]) -> dict:
+    """The column letter of every trial column, by key."""
+    layout: dict = {}
+    column = 2
+    layout["trial"] = get_column_letter(column)
+    for item in uncertain:
+        column += 1
+        layout[("uniform", item.key)] = get_column_letter(column)
+        for letter in [None] if item.shared else letters:
+            column += 1
+            layout[("draw", item.key, letter)] = get_column_letter(column)
+    for letter in letters:
+        column += 1
+        layout[("tco", letter)] = get_column_letter(column)
+    column += 1
+    layout["reference"] = get_column_letter(column)
+    return layout
+
+
+def _write_trial_headers(book, ws, row, layout, uncertain, letters) -> None:
+    book.put_text(RISK_SHEET, f"{layout['trial']}{row}", "Trial", style="bold")
+    for item in uncertain:
+        book.put_text(
+            RISK_SHEET,
+            f"{layout[('uniform', item.key)]}{row}",
+            f"{item.label}: uniform (var_id {item.var_id})",
+            style="bold",
+        )
+        for letter in [None] if item.shared else letters:
+            text = item.label if letter is None else f"{item.label} {letter}"
+            book.put_text(
+                RISK_SHEET, f"{layout[('draw', item.key, letter)]}{row}", text, style="bold"
+            )
+    for letter in letters:
+        book.put_text(RISK_SHEET, f"{layout[('tco', letter)]}{row}", f"TCO {letter}", style="bold")
+    book.put_text(RISK_SHEET, f"{layout['reference']}{row}", "TCO of the reference", style="bold")
+    ws.row_dimensions[row].height = 45
+    for cell in ws[row]:
+        cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="center")
+
+
+def _draw_formula(item, here, uniform, companion, names) -> str:
+    """The draw of one guess at a trial's uniform (the copula first, where it applies)."""
+    l_, m_, h_ = here["low"], here["mode"], here["high"]
+    u = uniform
+    if "sign" in here:
+        s = here["sign"]
+        u = (
+            f"IF({s}=0,{uniform},_xlfn.NORM.S.DIST({names['copula_c']}*_xlfn.NORM.S.INV({uniform})"
+            f"+{s}*{names['copula_s']}*_xlfn.NORM.S.INV({companion}),TRUE))"
+        )
+    width = f"({h_}-{l_})"
+    triangular = (
+        f"MIN({h_},MAX({l_},IF({{u}}*{width}<{m_}-{l_},{l_}+SQRT({{u}}*{width}*({m_}-{l_})),"
+        f"{h_}-SQRT((1-{{u}})*{width}*({h_}-{m_})))))"
+    )
+    pert = f"_xlfn.BETA.INV({{u}},{here['alpha']},{here['beta']},{l_},{h_})"
+    inverse = f"IF({here['alpha']}>0,{pert},{triangular})"
+    inverse = inverse.replace("{u}", u if u == uniform else f"({u})")
+    return f"IF({h_}>{l_},{inverse},{m_})"
+
+
+def _write_first_trial(
+    book, first, layout, uncertain, letters, ranges, names, option_tco, reference_position
+) -> None:
+    sheet = RISK_SHEET
+    trial = f"{layout['trial']}{first}"
+    book.put(sheet, trial, 1, number_format="0")
+    draws: dict[str, dict[str, str]] = {x: {} for x in letters}
+    for item in uncertain:
+        uniform = f"{layout[('uniform', item.key)]}{first}"
+        book.put(
+            sheet,
+            uniform,
+            "=" + fx.hdr(trial, str(item.var_id), "risk_entity"),
+            number_format=_UNIFORM,
+        )
+        # The copula's second uniform is computed where it is used: with a correlation
+        # of 1 (the default) no trial needs it.
+        companion = fx.hdr(trial, str(item.var_id + _COMPANION), "risk_entity")
+        for letter in [None] if item.shared else letters:
+            cell = f"{layout[('draw', item.key, letter)]}{first}"
+            formula = _draw_formula(item, ranges[(item.key, letter)], uniform, companion, names)
+            book.put(sheet, cell, "=" + formula, number_format=item.number_format)
+            for x in letters if letter is None else [letter]:
+                draws[x][item.key] = cell
+    for x in letters:
+        book.put(
+            sheet,
+            f"{layout[('tco', x)]}{first}",
+            "=" + option_tco(x, draws[x]),
+            number_format=MONEY,
+        )
+    cells = ",".join(f"{layout[('tco', x)]}{first}" for x in letters)
+    book.put(
+        sheet,
+        f"{layout['reference']}{first}",
+        f"=CHOOSE({reference_position},{cells})",
+        number_format=MONEY,
+    )
+
+
+def _cheapest_formula(x, letters, tco_range, ranked, trials) -> str:
+    """Share of trials in which option ``x`` costs strictly less than every other option
+    compared (ties count for none)."""
+    factors = [f"(({tco_range[x]}<{tco_range[y]})+(1-{ranked(y)})>0)" for y in letters if y != x]
+    return f"SUMPRODUCT({'*'.join(factors)}*1)/{trials}"
+
+
+def _histogram_chart(book, ws, rows, columns, letters) -> None:
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "clustered"
+    chart.title = "Trials per band of TCO"
+    chart.y_axis.title = "Trials"
+    chart.x_axis.title = book.in_currency("TCO, up to (¤)")
+    first, last = rows["first_bin"], rows["first_bin"] + _BINS - 1
+    for x in columns:
+        index = _FIRST_OPTION_COLUMN + letters.index(x)
+        data = Reference(ws, min_col=index, min_row=rows["bins_header"], max_row=last)
+        chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=4, min_row=first, max_row=last))
+    chart.x_axis.number_format = book.in_currency('#,##0 "¤"')
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 9, 18
+    chart.legend.position = "b"
+    anchor = f"{get_column_letter(_FIRST_OPTION_COLUMN + len(letters) + 1)}{rows['names']}"
+    ws.add_chart(chart, anchor)
+    book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in letters)))
+
+
+def _finish_sheet(book, ws, rows, layout, last_option) -> None:
+    widths = {"A": 2, "B": 58, "C": 14, "D": 18}
+    for column, width in widths.items():
+        ws.column_dimensions[column].width = width
+    for letter in sorted(set(layout.values()) - {"B", "C", "D"}, key=column_number):
+        ws.column_dimensions[letter].width = 16
+    ws.freeze_panes = "C4"
+    # Printed: the settings, ranges, results and histogram, not thousands of trial rows.
+    last_row = rows["first_bin"] + _BINS - 1
+    ws.print_area = f"A1:{get_column_letter(last_option + 10)}{last_row}"
