@@ -39,6 +39,7 @@ __all__ = [
     "COMPRESSION_LEVEL",
     "FORMULA_CELL",
     "SharedRows",
+    "block_cached_values",
     "cached_value",
     "cached_values",
     "cell_reference",
@@ -298,15 +299,20 @@ class SharedRows:
     def __init__(self, xml: str, first_row: int, rows: int):
         start = xml.find(f'<row r="{first_row}"')
         stop = xml.find("</sheetData>")
-        if start < 0 or stop < 0 or xml.find("<row ", xml.find("</row>", start), stop) >= 0:
-            raise ValueError(f"row {first_row} is not the last row the sheet's XML holds")
+        last = first_row + rows - 1
+        later = [int(r) for r in re.findall(r'<row r="([0-9]+)"', xml[start:stop])]
+        if start < 0 or stop < 0 or max(later, default=0) > last:
+            raise ValueError(f"rows {first_row} to {last} are not the sheet's last rows")
         self.head, self.tail = xml[:start], xml[stop:]
         self.first_row, self.rows = first_row, rows
-        last = first_row + rows - 1
         self.cells: list[tuple[str, str, str | None]] = []  # column, style, formula text
-        for found in _ROW_CELL.finditer(xml[start:stop]):
+        # The first row as openpyxl writes it, or as this class wrote it.
+        for found in _ROW_CELL.finditer(xml[start : xml.find("</row>", start)]):
             column, _, style, inner = found.groups()
-            formula = re.fullmatch(r"<f>([^<]*)</f>(?:<v ?/>|<v>[^<]*</v>)", inner)
+            formula = re.fullmatch(
+                r'<f(?: t="shared" ref="[A-Z0-9:]+" si="[0-9]+")?>([^<]*)</f>(?:<v ?/>|<v>[^<]*</v>)',
+                inner,
+            )
             self.cells.append((column, style, None if formula is None else formula.group(1)))
         right = max((c for c, _, _ in self.cells), key=lambda c: (len(c), c))
         self.head = _DIMENSION.sub(
@@ -321,8 +327,8 @@ class SharedRows:
     def columns(self) -> list[str]:
         return [column for column, _, _ in self.cells]
 
-    def render(self, values: Mapping[str, Sequence[tuple[str, str]] | list[str]]) -> str:
-        """The sheet's XML with every row of the block; ``values`` gives, per column, each
+    def body(self, values: Mapping[str, Sequence[tuple[str, str]] | list[str]]) -> str:
+        """The XML of every row of the block; ``values`` gives, per column letter, each
         row's cached value: a number's text, or a ``(t attribute, text)`` pair."""
         first, last = self.first_row, self.first_row + self.rows - 1
         columns = []
@@ -348,11 +354,29 @@ class SharedRows:
                 cells = [f"<c{at}{cell[2:]}" for at, cell in zip(place, cells, strict=True)]
             columns.append(cells)
         rows = zip(range(first, last + 1), zip(*columns, strict=True), strict=True)
-        body = "".join(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in rows)
-        return self.head + body + self.tail
+        return "".join(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in rows)
+
+    def render(self, values: Mapping[str, Sequence[tuple[str, str]] | list[str]]) -> str:
+        """The whole sheet's XML, the block's rows (:meth:`body`) in their place."""
+        return self.head + self.body(values) + self.tail
 
 
 def _wider(column: str | None, other: str) -> str:
     if column is None:
         return other
     return max(column, other, key=lambda c: (len(c), c))
+
+
+def block_cached_values(columns: Mapping[int, object], block, scenario: int) -> dict:
+    """One scenario's cached values of a row block (``columns``: the evaluator's ``Values``
+    of each column, scenario-major), by column letter, as :meth:`SharedRows.body` takes them."""
+    found = {}
+    start, stop = scenario * block.rows, (scenario + 1) * block.rows
+    for column, values in columns.items():
+        part = values.rows(start, stop)
+        letter = get_column_letter(column)
+        if column in block.numbers or not part.kind.any():
+            found[letter] = number_texts(part.number + 0.0)
+        else:
+            found[letter] = cached_values(part)
+    return found

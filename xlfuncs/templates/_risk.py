@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import StrRef
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
@@ -49,6 +51,7 @@ from ._workbook import (
     CHECK_INPUT,
     COUNT,
     MONEY,
+    NAME_CHARS,
     PERCENT,
     InputSpec,
     OptionChart,
@@ -321,13 +324,9 @@ def write_risk(
                 "low": (f"{item.label}: low", item.unit, item.number_format),
                 "mode": (f"{item.label}: most likely", item.unit, item.number_format),
                 "high": (f"{item.label}: high", item.unit, item.number_format),
-                "alpha": (f"{item.label}: PERT alpha (0 if triangular or fixed)", "", "0.0000"),
-                "beta": (f"{item.label}: PERT beta (0 if triangular or fixed)", "", "0.0000"),
-                "sign": (
-                    f"{item.label}: copula (1 reference, -1 other, 0 none)",
-                    "",
-                    "0",
-                ),
+                "alpha": (f"{item.label}: PERT alpha", "0: not PERT", "0.0000"),
+                "beta": (f"{item.label}: PERT beta", "0: not PERT", "0.0000"),
+                "sign": (f"{item.label}: copula side", "1 ref., -1, 0 none", "0"),
             }[field]
             book.label(sheet, row, label, unit)
             for letter in places:
@@ -381,6 +380,7 @@ def write_risk(
             sheet, f"{col}{row}", f"={x.lower()}_name", style="bold", text_key=f"risk.name.{x}"
         )
         ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
+        book.reserve(sheet, f"{col}{row}", NAME_CHARS)
     result_rows = [
         ("at_inputs", "TCO at the Inputs values (Calculations)", "¤", MONEY),
         ("mean", "Mean TCO over the trials", "¤", MONEY),
@@ -394,7 +394,7 @@ def write_risk(
     for key, *_ in result_rows:
         row += 1
         rows[key] = row
-    rows["first_trial"] = first = row + _BINS + 12
+    rows["first_trial"] = first = row + _BINS + 13
     last = first + trials - 1
     layout = _trial_columns(uncertain, letters)
     tco_range = {x: f"${layout[('tco', x)]}${first}:${layout[('tco', x)]}${last}" for x in letters}
@@ -435,8 +435,8 @@ def write_risk(
     book.heading(
         sheet,
         row,
-        f"Histogram: trials per band of TCO ({_BINS} equal bands from the lowest to the "
-        "highest trial)",
+        f"Histogram: trials per band of TCO ({_BINS - 1} equal bands from the lowest trial to "
+        "the highest high percentile, then the rest)",
         last_column=last_option,
     )
     row += 1
@@ -447,24 +447,32 @@ def write_risk(
             sheet, f"{col}{row}", f"={x.lower()}_name", style="bold", text_key=f"risk.band.{x}"
         )
         ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
-    compared = ",".join(f"IF({ranked(x)}=1,MIN({tco_range[x]}),{_HUGE})" for x in letters)
-    top = ",".join(f"IF({ranked(x)}=1,MAX({tco_range[x]}),-{_HUGE})" for x in letters)
-    row += 1
-    rows["bins_low"] = row
-    book.label(sheet, row, "Lowest trial TCO of the options compared", "¤")
-    book.put(sheet, f"D{row}", f"=MIN({compared})", key="risk.bins_low", number_format=MONEY)
-    row += 1
-    rows["bins_high"] = row
-    book.label(sheet, row, "Highest trial TCO of the options compared", "¤")
-    book.put(sheet, f"D{row}", f"=MAX({top})", key="risk.bins_high", number_format=MONEY)
-    low_cell, high_cell = f"$D${rows['bins_low']}", f"$D${rows['bins_high']}"
+        book.reserve(sheet, f"{col}{row}", NAME_CHARS)
+    lowest = ",".join(f"IF({ranked(x)}=1,MIN({tco_range[x]}),{_HUGE})" for x in letters)
+    # The bands end at the highest high percentile, so that a long tail of a few trials
+    # does not squeeze every other trial into the first band.
+    top = ",".join(f"IF({ranked(x)}=1,{columns[x]}{rows['p_high']},-{_HUGE})" for x in letters)
+    highest = ",".join(f"IF({ranked(x)}=1,MAX({tco_range[x]}),-{_HUGE})" for x in letters)
+    for key, label, formula in (
+        ("bins_low", "Lowest trial TCO of the options compared", f"=MIN({lowest})"),
+        ("bins_top", "Highest high percentile of the options compared", f"=MAX({top})"),
+        ("bins_high", "Highest trial TCO of the options compared", f"=MAX({highest})"),
+    ):
+        row += 1
+        rows[key] = row
+        book.label(sheet, row, label, "¤")
+        book.put(sheet, f"D{row}", formula, key=f"risk.{key}", number_format=MONEY)
+    low_cell, top_cell = f"$D${rows['bins_low']}", f"$D${rows['bins_top']}"
     rows["first_bin"] = row + 1
+    steps = _BINS - 1
     for band in range(1, _BINS + 1):
         row += 1
-        edge = f"{low_cell}+({high_cell}-{low_cell})*{band}/{_BINS}"
+        edge = f"{low_cell}+({top_cell}-{low_cell})*{band}/{steps}"
+        below = f"{low_cell}+({top_cell}-{low_cell})*{band - 1}/{steps}"
+        if band == _BINS:
+            edge = f"$D${rows['bins_high']}"
         book.put(sheet, f"C{row}", f"Band {band}", style="unit")
         book.put(sheet, f"D{row}", f"={edge}", key=f"risk.band_edge.{band}", number_format=MONEY)
-        below = f"{low_cell}+({high_cell}-{low_cell})*{band - 1}/{_BINS}"
         for x, col in columns.items():
             lower = f"({tco_range[x]}>={below})" if band == 1 else f"({tco_range[x]}>{below})"
             # A lone comparison is turned into numbers: SUMPRODUCT of TRUE and FALSE is 0
@@ -673,28 +681,31 @@ def _histogram_chart(book, ws, rows, columns, letters) -> None:
     chart.y_axis.title = "Trials"
     chart.x_axis.title = book.in_currency("TCO, up to (¤)")
     first, last = rows["first_bin"], rows["first_bin"] + _BINS - 1
-    for x in columns:
+    for x, col in columns.items():
         index = _FIRST_OPTION_COLUMN + letters.index(x)
-        data = Reference(ws, min_col=index, min_row=rows["bins_header"], max_row=last)
-        chart.add_data(data, titles_from_data=True)
+        chart.add_data(Reference(ws, min_col=index, min_row=first, max_row=last))
+        name = StrRef(f"{RISK_SHEET}!${col}${rows['bins_header']}")
+        chart.series[-1].tx = SeriesLabel(strRef=name)
     chart.set_categories(Reference(ws, min_col=4, min_row=first, max_row=last))
     chart.x_axis.number_format = book.in_currency('#,##0 "¤"')
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.height, chart.width = 9, 18
+    chart.height, chart.width = 12, 22
     chart.legend.position = "b"
-    anchor = f"{get_column_letter(_FIRST_OPTION_COLUMN + len(letters) + 1)}{rows['names']}"
+    anchor = f"{get_column_letter(_FIRST_OPTION_COLUMN + len(letters) + 1)}{rows['bins_header']}"
     ws.add_chart(chart, anchor)
     book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in letters)))
 
 
 def _finish_sheet(book, ws, rows, layout, last_option) -> None:
-    widths = {"A": 2, "B": 58, "C": 14, "D": 18}
+    for letter in sorted(set(layout.values()), key=column_number):
+        ws.column_dimensions[letter].width = 16
+    # Amounts carry their currency code ("1,234,567.89 EUR"), in bold where they are results.
+    widths = {"A": 2, "B": 56, "C": 18, "D": 20}
+    widths |= {get_column_letter(c): 21 for c in range(_FIRST_OPTION_COLUMN, last_option + 1)}
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
-    for letter in sorted(set(layout.values()) - {"B", "C", "D"}, key=column_number):
-        ws.column_dimensions[letter].width = 16
     ws.freeze_panes = "C4"
     # Printed: the settings, ranges, results and histogram, not thousands of trial rows.
     last_row = rows["first_bin"] + _BINS - 1
-    ws.print_area = f"A1:{get_column_letter(last_option + 10)}{last_row}"
+    ws.print_area = f"A1:{get_column_letter(last_option + 8)}{last_row}"

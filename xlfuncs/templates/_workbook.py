@@ -41,10 +41,9 @@ from .._currency import CURRENCY_SIGN, DEFAULT_CURRENCY, check_currency, in_curr
 from .._errors import InputError
 from .._ooxml import (
     SharedRows,
+    block_cached_values,
     cached_value,
-    cached_values,
     fill_formula_cells,
-    number_texts,
     read_package,
     sheet_parts,
     write_package,
@@ -1256,25 +1255,9 @@ def with_stored_values(
             xml = fill_formula_cells(parts[part].decode("utf-8"), by_sheet.get(sheet, {}))
             for block in here:
                 rows = SharedRows(xml, block.first_row, block.rows)
-                xml = rows.render(block_values(evaluation.block(block), block, scenario))
+                xml = rows.render(block_cached_values(evaluation.block(block), block, scenario))
             parts[part] = xml.encode("utf-8")
     return write_package(infos, parts)
-
-
-def block_values(columns: Mapping[int, object], block: RowBlock, scenario: int) -> dict:
-    """One scenario's cached values of a row block, by column letter (see SharedRows)."""
-    found = {}
-    start, stop = scenario * block.rows, (scenario + 1) * block.rows
-    for column, values in columns.items():
-        part = values.rows(start, stop)
-        letter = get_column_letter(column)
-        if column in block.numbers:
-            found[letter] = number_texts(part.number)
-        elif not part.kind.any():
-            found[letter] = number_texts(part.number + 0.0)
-        else:
-            found[letter] = cached_values(part)
-    return found
 
 
 class _FixedTimeZip(zipfile.ZipFile):

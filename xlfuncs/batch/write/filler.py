@@ -37,6 +37,8 @@ from ..._currency import DEFAULT_CURRENCY
 from ..._errors import TemplateNotFillableError
 from ..._ooxml import (
     FORMULA_CELL,
+    SharedRows,
+    block_cached_values,
     cached_value,
     cached_values,
     compress_part,
@@ -47,6 +49,7 @@ from ..._ooxml import (
     sheet_parts,
     write_package,
 )
+from ...formulas.row_blocks import RowBlock
 from ...templates._workbook import CURRENCY_INPUT, starts_like_formula
 from ..template import Template
 from .provenance import READS, properties, room_for_properties
@@ -101,8 +104,18 @@ class _Sheet:
     formula element followed by ``<v>``.
     """
 
-    def __init__(self, xml: str, inputs: Mapping[str, str], formulas: Mapping[str, tuple]):
+    def __init__(
+        self,
+        xml: str,
+        inputs: Mapping[str, str],
+        formulas: Mapping[str, tuple],
+        block: RowBlock | None = None,
+    ):
         names = {cell: name for name, cell in inputs.items()}
+        rows = None
+        if block is not None:  # its rows are the sheet's last: a slot of their own
+            rows = SharedRows(xml, block.first_row, block.rows)
+            xml = rows.head
         self.pieces: list[str] = []
         self.slots: list[tuple] = []
         position = 0
@@ -130,6 +143,9 @@ class _Sheet:
             self.slots.append(slot)
             position = found.end()
         self.pieces.append(xml[position:])
+        if rows is not None:
+            self.slots.append(("block", block, rows))
+            self.pieces.append(rows.tail)
 
     def render(
         self, block: Sequence[Mapping[str, float | str]], evaluation: Mapping[tuple, Values]
@@ -157,6 +173,15 @@ class _Sheet:
                     continue
                 statics.append("".join(static))
                 columns.append([_input_cell(head, values[name]) for values in block])
+                static = [piece]
+                continue
+            if slot[0] == "block":
+                _, block, rows = slot
+                columns_here = evaluation[("block", block.sheet, block.first_row)]
+                statics.append("".join(static))
+                columns.append(
+                    [rows.body(block_cached_values(columns_here, block, i)) for i in range(size)]
+                )
                 static = [piece]
                 continue
             _, where, head, middle = slot
@@ -234,9 +259,15 @@ class Filler:
         for sheet, coordinate in self.calculator.formula_cells:
             formulas.setdefault(sheet, {})[coordinate] = (sheet, coordinate)
         self.sheets: dict[str, _Sheet] = {}
+        self.row_blocks = list(getattr(book, "row_blocks", ()))
+        blocks = {block.sheet: block for block in self.row_blocks}
+        if len(blocks) != len(self.row_blocks):
+            raise TemplateNotFillableError("a sheet has more than one row block")
         for title, part in sheet_parts(self.fixed).items():
             here = cells if title == input_sheet else {}
-            sheet = _Sheet(self.fixed[part].decode("utf-8"), here, formulas.get(title, {}))
+            sheet = _Sheet(
+                self.fixed[part].decode("utf-8"), here, formulas.get(title, {}), blocks.get(title)
+            )
             if sheet.slots:
                 self.sheets[part] = sheet
         found = [s[1] for sheet in self.sheets.values() for s in sheet.slots if s[0] == "input"]
@@ -313,9 +344,16 @@ class Filler:
             infos, deflated = self.infos, self.deflated
         else:
             infos, deflated = self.infos_stamped, self.deflated_stamped
-        for start in range(0, len(block), RENDERED_AT_ONCE):
-            stop = min(start + RENDERED_AT_ONCE, len(block))
+        blocks = {
+            ("block", b.sheet, b.first_row): (b, evaluation.block(b)) for b in self.row_blocks
+        }
+        at_once = RENDERED_AT_ONCE if not blocks else max(1, RENDERED_AT_ONCE // 50)
+        for start in range(0, len(block), at_once):
+            stop = min(start + at_once, len(block))
             some = {where: values.rows(start, stop) for where, values in cells.items()}
+            for key, (row_block, columns) in blocks.items():
+                rows = row_block.rows
+                some[key] = {c: v.rows(start * rows, stop * rows) for c, v in columns.items()}
             rendered = {
                 part: sheet.render(block[start:stop], some) for part, sheet in self.sheets.items()
             }
