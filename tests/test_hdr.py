@@ -128,10 +128,15 @@ def _builder_cases() -> list[tuple[int, ...]]:
 
 def test_the_formula_in_the_evaluator_equals_hdr():
     cases = _builder_cases()
-    evaluation = Calculator(_formula_sheet(cases), {}).evaluate()
-    got = [evaluation["HDR", f"F{row}"].numbers()[0] for row in range(1, len(cases) + 1)]
-    columns = [np.array(column) for column in zip(*cases, strict=True)]
-    assert got == xlfuncs.hdr(*columns).tolist()
+    # One formula row, every case a scenario of its id cells.
+    names = ["trial", "var_id", "entity", "seed3", "seed4"]
+    calculator = Calculator(
+        _formula_sheet([cases[0]]),
+        {n: ("HDR", f"{c}1") for n, c in zip(names, "ABCDE", strict=True)},
+    )
+    columns = [list(column) for column in zip(*cases, strict=True)]
+    got = calculator.evaluate(dict(zip(names, columns, strict=True)))["HDR", "F1"].numbers()
+    assert got.tolist() == xlfuncs.hdr(*columns).tolist()
 
 
 def test_the_formula_leaves_out_zero_ids_and_reduces_the_seeds_apart():

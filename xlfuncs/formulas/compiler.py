@@ -526,8 +526,13 @@ def _beta_inv(args: list[_V], refs: list[bool]) -> _V:
     (p, _), (alpha, _), (beta, _), (low, _), (high, _) = pairs
     p, alpha, beta, low, high = np.broadcast_arrays(p, alpha, beta, low, high)
     bad = ~(
-        (p >= 0.0) & (p <= 1.0) & (alpha > 0.0) & (beta > 0.0) & (low < high)
-        & np.isfinite(low) & np.isfinite(high)
+        (p >= 0.0)
+        & (p <= 1.0)
+        & (alpha > 0.0)
+        & (beta > 0.0)
+        & (low < high)
+        & np.isfinite(low)
+        & np.isfinite(high)
     )
     with np.errstate(all="ignore"):
         unit = beta_ppf(np.where(bad, 0.5, p), np.where(bad, 1.0, alpha), np.where(bad, 1.0, beta))
@@ -571,9 +576,7 @@ def _percentile(args: list[_V], refs: list[bool]) -> _V:
             low_value + fraction * (ordered[rows, above] - low_value),
         )
     own = np.where(bad, _NUM, 0).astype(np.int8).reshape(-1, 1, 1)
-    return _with_errors(
-        np.where(bad, 0.0, result).reshape(-1, 1, 1), _first(err, kerr, own)
-    )
+    return _with_errors(np.where(bad, 0.0, result).reshape(-1, 1, 1), _first(err, kerr, own))
 
 
 def _approx_floor(x: np.ndarray) -> np.ndarray:

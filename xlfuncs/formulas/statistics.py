@@ -90,9 +90,7 @@ def _lower_quantile(p: np.ndarray, a: float, b: float) -> np.ndarray:
         low = np.where(below, guess, low)
         high = np.where(below, high, guess)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            density = np.exp(
-                (a - 1.0) * np.log(guess) + (b - 1.0) * np.log1p(-guess) - log_beta
-            )
+            density = np.exp((a - 1.0) * np.log(guess) + (b - 1.0) * np.log1p(-guess) - log_beta)
             step = (value - target) / density
         proposal = guess - step
         outside = ~np.isfinite(proposal) | (proposal < low) | (proposal > high)

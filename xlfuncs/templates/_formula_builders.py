@@ -762,9 +762,7 @@ def hdr(trial: str, var_id: str, entity: str = "0", seed3: str = "0", seed4: str
     seeds = [_arg(seed3), _arg(seed4)]
     sums = []
     for multipliers, seed_multipliers, modulus in _HDR_SUMS:
-        terms = "+".join(
-            f"{i}*{m}" for i, m in zip(ids, multipliers, strict=True) if i != "0"
-        )
+        terms = "+".join(f"{i}*{m}" for i, m in zip(ids, multipliers, strict=True) if i != "0")
         reduced = f"MOD({terms},{modulus})"
         seed_terms = "+".join(
             f"{s}*{m}" for s, m in zip(seeds, seed_multipliers, strict=True) if s != "0"
