@@ -58,6 +58,16 @@ MONTHS = [
     (601, "must be a whole number from 1 to 600, got 601"),
     (12.5, "must be a whole number from 1 to 600, got 12.5"),
 ]
+TRIAL = [
+    (0, "must be a whole number from 1 to 10000000, got 0"),
+    (10_000_001, "must be a whole number from 1 to 10000000, got 10000001"),
+    (2.5, "must be a whole number from 1 to 10000000, got 2.5"),
+]
+HDR_ID = [
+    (-1, "must be a whole number from 0 to 99999999, got -1"),
+    (100_000_000, "must be a whole number from 0 to 99999999, got 100000000"),
+    (0.5, "must be a whole number from 0 to 99999999, got 0.5"),
+]
 YEARS = [
     (0, "must be a whole number from 1 to 100, got 0"),
     (101, "must be a whole number from 1 to 100, got 101"),
@@ -106,6 +116,8 @@ ALLOWED = {
     ),
     "months": MONTHS,
     "years": YEARS,
+    "trial": TRIAL,
+    **dict.fromkeys(["var_id", "entity", "seed3", "seed4"], HDR_ID),
     "tokens_per_second": POSITIVE,
     "utilization": POSITIVE_FRACTION,
     "price": POSITIVE,

@@ -19,6 +19,7 @@ __all__ = [
     "discount_factors",
     "error_cost",
     "fixed_factor",
+    "hdr",
     "margin",
     "margin_path",
     "monthly_cost",
@@ -192,3 +193,13 @@ def years_to_zero_margin(price, cost, annual_price_change, annual_cost_change):
     return (math.log(cost) - math.log(price)) / (
         math.log(1 + annual_price_change) - math.log(1 + annual_cost_change)
     )
+
+
+def hdr(trial, var_id, entity=0, seed3=0, seed4=0):
+    """HDR 2.0 as printed in the SIPmath standard (Hubbard, WSC 2019), in Python integers."""
+    t, v, e = trial, var_id, entity
+    first = (t * 2499997 + v * 1800451 + e * 2000371 + seed3 * 1796777 + seed4 * 2299603) % 7450589
+    second = (t * 2246527 + v * 2399993 + e * 2100869 + seed3 * 1918303 + seed4 * 1624729) % 7450987
+    x = ((999999999999989 % (first * 4658 + 7450581)) * 383) % 99991
+    y = ((999999999999989 % (second * 7580 + 7560584)) * 17669) % 7440893
+    return (((x * 7440893 + y) * 1343) % 4294967296 + 0.5) / 4294967296

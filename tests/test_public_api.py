@@ -34,6 +34,8 @@ SPEC_SIGNATURES = [
     "TCO_SIM(option_block, [percentiles={0.1,0.5,0.9}], [trials=10000], [seed=0])",
     "PROB_CHEAPER(block_a, block_b, [shared_block], [trials=10000], [seed=0], [correlation=1])",
     "TCO_TORNADO(option_block, [other_block], [shared_block])",
+    # From the contract's additions of 2026-12-07.
+    "HDR(trial, var_id, [entity=0], [seed3=0], [seed4=0])",
     # From the model-prices issue, which stands where the contract is silent.
     'MODEL_PRICE(model, [kind="output"], [provider], [as_of])',
     "MODEL_TOKEN_COST(model, input_tokens, output_tokens, [reasoning_tokens=0], [calls=1], "

@@ -17,6 +17,7 @@ from ._errors import (
     NotFoundError,
     XlfuncsError,
 )
+from ._hdr import hdr
 from ._margins import margin, margin_path, years_to_zero_margin
 from ._model_prices import model_price, model_token_cost
 from ._tco import tco
@@ -39,6 +40,7 @@ __all__ = [
     "cost_per_correct",
     "error_cost",
     "generate",
+    "hdr",
     "margin",
     "margin_path",
     "model_price",

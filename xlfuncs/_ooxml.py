@@ -310,7 +310,8 @@ class SharedRows:
         for found in _ROW_CELL.finditer(xml[start : xml.find("</row>", start)]):
             column, _, style, inner = found.groups()
             formula = re.fullmatch(
-                r'<f(?: t="shared" ref="[A-Z0-9:]+" si="[0-9]+")?>([^<]*)</f>(?:<v ?/>|<v>[^<]*</v>)',
+                r'<f(?: t="shared" ref="[A-Z0-9:]+" si="[0-9]+")?>([^<]*)</f>'
+                r"(?:<v ?/>|<v>[^<]*</v>)",
                 inner,
             )
             self.cells.append((column, style, None if formula is None else formula.group(1)))

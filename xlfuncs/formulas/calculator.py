@@ -49,14 +49,20 @@ Constructs to avoid in templates, because LibreOffice and Excel differ
 ``COUNT`` over TRUE, ``TRUE&""`` and ``"a"<TRUE`` differ: test an input with
 ``AND(ISNUMBER(x),NOT(ISLOGICAL(x)))``); the type of the error of an
 argument out of domain (``LN(0)``, ``SQRT(-1)``, ``INDEX`` or ``SMALL``
-out of range, ``0^-1``: Excel ``#NUM!``/``#REF!``/``#DIV/0!``, LibreOffice
+out of range, ``0^-1``, ``BETA.INV``, ``NORM.S.INV`` or ``PERCENTILE``
+beyond their domains: Excel ``#NUM!``/``#REF!``/``#DIV/0!``, LibreOffice
 mostly ``#VALUE!``: catch them with ``IFERROR`` or keep arguments in
 range); ``0^0`` and odd roots of negatives (``(-8)^(1/3)``); ``FIXED`` of
 a figure whose 16th digit decides the rounding (round first:
 ``FIXED(ROUND(x,2),2)``); a number joined to text with ``&`` beyond 1e15
 or below 1e-5 (use ``FIXED``); text that looks like a number in
 arithmetic; ``IFNA`` and other functions newer than Excel 2007 (not
-supported); ranges where a single value is expected (implicit
+supported, except ``_xlfn.BETA.INV``, ``_xlfn.NORM.S.INV`` and
+``_xlfn.NORM.S.DIST`` with cumulative ``TRUE``, written with their
+``_xlfn.`` prefix); ``BETA.INV`` above ``p = 1 - 1e-6`` (LibreOffice's
+result there is up to 2e-11 relative from the exact quantile, which the
+evaluator and Excel give); ``FREQUENCY`` other than as the array formula
+of a column of one cell more than its bins; ranges where a single value is expected (implicit
 intersection; evaluated here as ``#VALUE!``); ``INDEX(range, 0)``; an
 empty text ``""`` as a formula's result (readers of stored values show it
 as no value at all: show a dash or words). Supported functions: see :data:`FUNCTIONS`.
@@ -89,8 +95,8 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from .._ooxml import cell_reference
 from .compiler import FUNCTIONS, Closure, _compile, _Run, _Scope, dependencies
-from .row_blocks import RowBlock, repeated
 from .parser import FormulaSyntaxError, parse
+from .row_blocks import RowBlock, repeated
 from .values import (
     _BLANK,
     _NAMES_OF_ERRORS,
@@ -288,7 +294,7 @@ class Calculator:
             runner = _BlockRunner(block, self._block_texts, self._names)
             self._block_runs[block.key()] = runner
             formulas[block.key()] = (runner, runner.reads)
-        for key, (closure, reads) in formulas.items():
+        for key, (_, reads) in formulas.items():
             for target in list(reads):
                 place = target[1:]
                 for block in self.row_blocks:

@@ -18,6 +18,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
 import numpy as np
 
 from .row_blocks import RowBlock, column_slice, joined
+from .statistics import beta_ppf, normal_cdf, normal_ppf
 from .values import (
     _BLANK,
     _COMPARE,
@@ -514,6 +515,127 @@ def _rank(args: list[_V], refs: list[bool]) -> _V:
 
 _PI = _constant(math.pi)
 
+
+def _norm_s_inv(args: list[_V], refs: list[bool]) -> _V:
+    """NORM.S.INV(p): #NUM! unless 0 < p < 1."""
+    p, err = _numbers(args[0])
+    bad = ~((p > 0.0) & (p < 1.0))
+    with np.errstate(all="ignore"):
+        z = normal_ppf(np.where(bad, 0.5, p))
+    own = np.where(bad, _NUM, 0).astype(np.int8)
+    return _with_errors(np.asarray(z, dtype=float), _first(err, own))
+
+
+def _norm_s_dist(args: list[_V], refs: list[bool]) -> _V:
+    """NORM.S.DIST(z, TRUE): the distribution function; the density (FALSE) is not supported."""
+    z, err = _numbers(args[0])
+    cumulative, cerr = _truth(args[1])
+    if not cumulative.all():
+        raise FormulaError(
+            "NORM.S.DIST is supported with cumulative TRUE only (the distribution function)"
+        )
+    result = normal_cdf(np.where(np.isfinite(z), z, 0.0))
+    return _with_errors(np.asarray(result, dtype=float), _first(err, cerr))
+
+
+def _beta_inv(args: list[_V], refs: list[bool]) -> _V:
+    """BETA.INV(p, alpha, beta, [A=0], [B=1]): #NUM! unless 0 <= p <= 1, alpha, beta > 0, A < B."""
+    pairs = [_numbers(a) for a in args]
+    if len(pairs) < 4:
+        pairs.append((np.zeros((1, 1, 1)), None))
+    if len(pairs) < 5:
+        pairs.append((np.ones((1, 1, 1)), None))
+    (p, _), (alpha, _), (beta, _), (low, _), (high, _) = pairs
+    p, alpha, beta, low, high = np.broadcast_arrays(p, alpha, beta, low, high)
+    bad = ~(
+        (p >= 0.0)
+        & (p <= 1.0)
+        & (alpha > 0.0)
+        & (beta > 0.0)
+        & (low < high)
+        & np.isfinite(low)
+        & np.isfinite(high)
+    )
+    with np.errstate(all="ignore"):
+        unit = beta_ppf(np.where(bad, 0.5, p), np.where(bad, 1.0, alpha), np.where(bad, 1.0, beta))
+        result = low + unit * (high - low)
+    own = np.where(bad, _NUM, 0).astype(np.int8)
+    err = _first(*(e for _, e in pairs), own)
+    return _with_errors(np.where(bad, 0.0, result), err)
+
+
+def _numbers_of(v: _V) -> tuple[np.ndarray, np.ndarray | None]:
+    """A range's numbers per scenario as rows (N, cells) with NaN where a cell holds
+    no number (blank, text, TRUE/FALSE: ignored, as Excel's statistical functions do),
+    and the range's first error per scenario."""
+    numbers = v.kinds() == NUMBER
+    flat = np.where(numbers, v.num, np.nan).reshape(v.shape[0], -1)
+    return flat, _first_error_in(v)
+
+
+def _percentile(args: list[_V], refs: list[bool]) -> _V:
+    """PERCENTILE(range, k): the inclusive linear rule, x[i] + d (x[i+1] - x[i]) with
+    i + d = k (n - 1), as LibreOffice computes it; #NUM! unless 0 <= k <= 1 and the
+    range holds a number."""
+    flat, err = _numbers_of(args[0])
+    k, kerr = _numbers(args[1])
+    size = max(flat.shape[0], k.shape[0])
+    flat = np.broadcast_to(flat, (size, flat.shape[1]))
+    ordered = np.sort(flat, axis=1)  # NaN last
+    counts = np.isfinite(flat).sum(axis=1)
+    k = np.broadcast_to(k.reshape(-1), (size,))
+    bad = ~((k >= 0.0) & (k <= 1.0)) | (counts == 0)
+    with np.errstate(all="ignore"):
+        position = np.where(bad, 0.0, k) * np.maximum(counts - 1, 0)
+        below = np.clip(_approx_floor(position), 0, np.maximum(counts - 1, 0)).astype(int)
+        fraction = position - below
+        above = np.minimum(below + 1, np.maximum(counts - 1, 0))
+        rows = np.arange(size)
+        low_value = ordered[rows, below]
+        result = np.where(
+            fraction == 0.0,
+            low_value,
+            low_value + fraction * (ordered[rows, above] - low_value),
+        )
+    own = np.where(bad, _NUM, 0).astype(np.int8).reshape(-1, 1, 1)
+    return _with_errors(np.where(bad, 0.0, result).reshape(-1, 1, 1), _first(err, kerr, own))
+
+
+def _approx_floor(x: np.ndarray) -> np.ndarray:
+    """floor of x rounded to 15 significant digits: LibreOffice's rtl::math::approxFloor."""
+    with np.errstate(all="ignore"):
+        digits = np.where(x > 0, 14 - np.floor(np.log10(np.where(x > 0, x, 1.0))), 0.0)
+        scale = 10.0**digits
+        rounded = np.round(x * scale) / scale
+    return np.floor(np.where(x > 0, rounded, x))
+
+
+def _frequency(args: list[_V], refs: list[bool]) -> _V:
+    """FREQUENCY(data, bins): a column of len(bins) + 1 counts: data <= the first bin,
+    then above the next smaller bin and <= each bin, then above the largest bin.
+    Unsorted bins count as in Excel (each bin takes the values above the next
+    smaller bin); blanks and texts in either range are ignored."""
+    data, derr = _numbers_of(args[0])
+    bins_all, berr = _numbers_of(args[1])
+    size = max(data.shape[0], bins_all.shape[0])
+    data = np.broadcast_to(data, (size, data.shape[1]))
+    bins_all = np.broadcast_to(bins_all, (size, bins_all.shape[1]))
+    n_bins = int(np.isfinite(bins_all).sum(axis=1).max(initial=0))
+    counts = np.zeros((size, n_bins + 1))
+    for row in range(size):
+        bins = bins_all[row][np.isfinite(bins_all[row])]
+        values = data[row][np.isfinite(data[row])]
+        order = np.argsort(bins, kind="stable")
+        slot = np.searchsorted(bins[order], values, side="left")
+        sorted_counts = np.bincount(slot, minlength=bins.size + 1)
+        counts[row, order] = sorted_counts[: bins.size]
+        counts[row, bins.size] = sorted_counts[bins.size]
+    err = _first(derr, berr)
+    if err is not None:
+        err = np.broadcast_to(err.reshape(-1, 1, 1), (size, n_bins + 1, 1))
+    return _with_errors(counts.reshape(size, n_bins + 1, 1), err)
+
+
 #: Functions evaluated on their arguments' values, by name.
 FUNCTIONS: dict[str, Callable[[list[_V], list[bool]], _V]] = {
     "ABS": _unary(np.abs),
@@ -553,18 +675,25 @@ FUNCTIONS: dict[str, Callable[[list[_V], list[bool]], _V]] = {
     "SMALL": lambda args, refs: _rank_position(args, refs, True),
     "LARGE": lambda args, refs: _rank_position(args, refs, False),
     "RANK": _rank,
+    "NORM.S.INV": _norm_s_inv,
+    "NORM.S.DIST": _norm_s_dist,
+    "BETA.INV": _beta_inv,
+    "PERCENTILE": _percentile,
+    "FREQUENCY": _frequency,
 }
 
 _ARITY = {
     "ABS": (1, 1), "INT": (1, 1), "SIGN": (1, 1), "EXP": (1, 1), "LN": (1, 1),
-    "LOG10": (1, 1), "SQRT": (1, 1), "SIN": (1, 1), "PI": (0, 0), "LOG": (1, 2), "POWER": (2, 2), "MOD": (2, 2),
+    "LOG10": (1, 1), "SQRT": (1, 1), "SIN": (1, 1), "PI": (0, 0), "LOG": (1, 2),
+    "POWER": (2, 2), "MOD": (2, 2),
     "ROUND": (2, 2), "ROUNDUP": (2, 2), "ROUNDDOWN": (2, 2), "FIXED": (1, 3),
     "SUM": (1, None), "MIN": (1, None), "MAX": (1, None), "COUNT": (1, None),
     "AVERAGE": (1, None), "AND": (1, None), "OR": (1, None), "NOT": (1, 1),
     "ISNUMBER": (1, 1), "ISTEXT": (1, 1), "ISLOGICAL": (1, 1), "ISBLANK": (1, 1),
     "ISERROR": (1, 1), "ISERR": (1, 1), "ISNA": (1, 1), "NA": (0, 0),
     "SUMPRODUCT": (1, None), "CONCATENATE": (1, None), "SMALL": (2, 2), "LARGE": (2, 2),
-    "RANK": (2, 3),
+    "RANK": (2, 3), "NORM.S.INV": (1, 1), "NORM.S.DIST": (2, 2), "BETA.INV": (3, 5),
+    "PERCENTILE": (2, 2), "FREQUENCY": (2, 2),
 }  # fmt: skip
 
 

@@ -206,6 +206,9 @@ class _Parser:
         if kind == "range":
             return ("range", *value)
         if kind == "func":
+            # Functions newer than Excel 2007 are stored with the prefix "_xlfn.".
+            if value.upper().startswith("_XLFN."):
+                value = value[len("_xlfn.") :]
             self.expect("(")
             args = []
             if self.is_op(")"):

@@ -59,6 +59,7 @@ __all__ = [
     "from_usd",
     "frontier_premium",
     "growth_factor",
+    "hdr",
     "labour_cost",
     "margin",
     "margin_drift",
@@ -730,10 +731,45 @@ def rounded_difference(a: str, b: str, scale: str | None = None) -> str:
     return rounded(f"({_summand(a)}-{_arg(b)})/{_arg(scale)}")
 
 
+# HDR 2.0's multipliers of (trial, var_id, entity) and of (seed3, seed4) in its
+# two sums, with each sum's modulus (see :mod:`xlfuncs._hdr`).
+_HDR_SUMS = (
+    ((2499997, 1800451, 2000371), (1796777, 2299603), 7450589),
+    ((2246527, 2399993, 2100869), (1918303, 1624729), 7450987),
+)
+
+
 @_builder
-def hdr(trial: str, var_id: str, entity: str = "0") -> str:
-    """HDR 2.0 uniform (provisional text)."""
-    t, v, e = _arg(trial), _arg(var_id), _arg(entity)
-    first = f"MOD(MOD(999999999999989,MOD({t}*2499997+{v}*1800451+{e}*2000371,7450589)*4658+7450581)*383,99991)"
-    second = f"MOD(MOD(999999999999989,MOD({t}*2246527+{v}*2399993+{e}*2100869,7450987)*7580+7560584)*17669,7440893)"
-    return f"(MOD(({first}*7440893+{second})*1343,4294967296)+0.5)/4294967296"
+def hdr(trial: str, var_id: str, entity: str = "0", seed3: str = "0", seed4: str = "0") -> str:
+    """HDR: the HDR 2.0 uniform of :func:`xlfuncs.hdr`, in MOD and arithmetic alone.
+
+    Every intermediate is a whole number below 2**53, exact in a cell, and
+    the division by 2**32 the one rounding, so Excel, LibreOffice and
+    :func:`xlfuncs.hdr` give the same double. Two forms differ from the
+    published formula and give the same whole numbers: LibreOffice's MOD
+    (up to at least 7.4) rounds the quotient to 15 significant digits first,
+    and gives #VALUE! when that rounds it up to the next whole number, which
+    happens for quotients of 9 digits. So the seeds' part of each sum is
+    reduced apart (the sum of trial, var_id and entity terms stays below 1e8
+    moduli), and ``MOD(z * 1343, 2**32)`` is written ``MOD(MOD(z, 2**32) *
+    1343, 2**32)``. The other MODs were checked for every value they can
+    take. Ids given as ``"0"`` are left out of the text.
+
+    >>> hdr("A2", "7")
+    '(MOD(MOD(MOD(MOD(999999999999989,MOD(A2*2499997+7*1800451,7450589)*4658+7450581)*383,99991)*7440893+MOD(MOD(999999999999989,MOD(A2*2246527+7*2399993,7450987)*7580+7560584)*17669,7440893),2^32)*1343,2^32)+0.5)/2^32'
+    """
+    ids = [_arg(trial), _arg(var_id), _arg(entity)]
+    seeds = [_arg(seed3), _arg(seed4)]
+    sums = []
+    for multipliers, seed_multipliers, modulus in _HDR_SUMS:
+        terms = "+".join(f"{i}*{m}" for i, m in zip(ids, multipliers, strict=True) if i != "0")
+        reduced = f"MOD({terms},{modulus})"
+        seed_terms = "+".join(
+            f"{s}*{m}" for s, m in zip(seeds, seed_multipliers, strict=True) if s != "0"
+        )
+        if seed_terms:
+            reduced = f"MOD({reduced}+MOD({seed_terms},{modulus}),{modulus})"
+        sums.append(reduced)
+    x = f"MOD(MOD(999999999999989,{sums[0]}*4658+7450581)*383,99991)"
+    y = f"MOD(MOD(999999999999989,{sums[1]}*7580+7560584)*17669,7440893)"
+    return f"(MOD(MOD({x}*7440893+{y},2^32)*1343,2^32)+0.5)/2^32"

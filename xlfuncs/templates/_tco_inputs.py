@@ -365,7 +365,9 @@ UNCERTAIN = (
         "cost_per_error", "Cost of an error not caught", f"{CURRENCY_SIGN} per error",
         RULES["cost_per_error"], MONEY, "cost_per_error",
     ),
-    Uncertain("calls", "Model calls per task", "calls", RULES["calls"], "#,##0.00", "cost_per_task"),
+    Uncertain(
+        "calls", "Model calls per task", "calls", RULES["calls"], "#,##0.00", "cost_per_task",
+    ),
 )  # fmt: skip
 INPUTS += risk_inputs(UNCERTAIN, OPTIONS)
 

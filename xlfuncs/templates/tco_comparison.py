@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, PatternFill
 
 from . import _formula_builders as fx
 from ._monthly import add_factor_checks
+from ._risk import write_risk
 from ._tco_calculations import (
     COLS,
     FIRST_COL,
@@ -32,7 +33,6 @@ from ._tco_calculations import (
     option_range,
     write_calculations,
 )
-from ._risk import write_risk
 from ._tco_inputs import ILLUSTRATIVE_RANGES, INPUTS, MAX_MONTHS, OPTIONS, UNCERTAIN
 from ._workbook import (
     CHECK_INPUT,
