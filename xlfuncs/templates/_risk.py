@@ -61,8 +61,10 @@ from ._workbook import (
 __all__ = [
     "DEFAULT_TRIALS",
     "DISTRIBUTIONS",
+    "ENTITY_INPUT",
     "RISK_SHEET",
     "TRIALS",
+    "TRIALS_INPUT",
     "Uncertain",
     "risk_inputs",
     "write_risk",
@@ -79,6 +81,10 @@ _PERCENTILE = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=Tr
 _ENTITY = Rule(low=0.0, high=99_999_999.0, whole=True)
 _SECTION = "Uncertainty (Risk sheet): low and high guesses; blank means fixed at the value above"
 _BINS = 20
+#: The input naming the HDR entity of a workbook's trials.
+ENTITY_INPUT = "risk_entity"
+#: The input fixing the number of trial rows (when the workbook is written).
+TRIALS_INPUT = "risk_trials"
 _UNIFORM = "0.000000"
 _COMPANION = 100
 
@@ -377,7 +383,11 @@ def write_risk(
     book.label(sheet, row, "Option")
     for x, col in columns.items():
         book.put(
-            sheet, f"{col}{row}", f"={x.lower()}_name", style="bold", text_key=f"risk.name.{x}"
+            sheet,
+            f"{col}{row}",
+            f'=IF({in_use(x)},{x.lower()}_name,"")',
+            style="bold",
+            text_key=f"risk.name.{x}",
         )
         ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
         book.reserve(sheet, f"{col}{row}", NAME_CHARS)
@@ -404,7 +414,13 @@ def write_risk(
         book.label(sheet, r, label, unit)
         if key.startswith("p_"):
             which = {"p_low": "low", "p_mid": "mid", "p_high": "high"}[key]
-            book.put(sheet, f"D{r}", f"=risk_percentile_{which}", number_format="0%")
+            book.put(
+                sheet,
+                f"D{r}",
+                f"=risk_percentile_{which}",
+                key=f"risk.percentile.{which}",
+                number_format="0%",
+            )
         for x, col in columns.items():
             formula = {
                 "at_inputs": f"={at_inputs(x)}",
@@ -444,7 +460,11 @@ def write_risk(
     book.label(sheet, row, "Band of TCO, up to", "¤")
     for x, col in columns.items():
         book.put(
-            sheet, f"{col}{row}", f"={x.lower()}_name", style="bold", text_key=f"risk.band.{x}"
+            sheet,
+            f"{col}{row}",
+            f'=IF({in_use(x)},{x.lower()}_name,"")',
+            style="bold",
+            text_key=f"risk.band.{x}",
         )
         ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
         book.reserve(sheet, f"{col}{row}", NAME_CHARS)

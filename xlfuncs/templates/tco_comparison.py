@@ -82,6 +82,18 @@ SUMMARY_COLUMNS = (
     SummaryColumn("Cost per correct result", "summary.cost_per_correct.{x}", MONEY_PER_TASK),
     SummaryColumn("Break-even accuracy vs reference", "summary.breakeven_accuracy.{x}", "0.00%"),
     SummaryColumn("Cheapest option", "summary.rank_name.1"),
+    # The Risk sheet's simulation of the uncertain inputs.
+    SummaryColumn("Risk trials", "risk.trials", COUNT),
+    SummaryColumn("Low percentile", "risk.percentile.low", "0%"),
+    SummaryColumn("TCO at the low percentile", "risk.p_low.{x}", MONEY),
+    SummaryColumn("Middle percentile", "risk.percentile.mid", "0%"),
+    SummaryColumn("TCO at the middle percentile", "risk.p_mid.{x}", MONEY),
+    SummaryColumn("High percentile", "risk.percentile.high", "0%"),
+    SummaryColumn("TCO at the high percentile", "risk.p_high.{x}", MONEY),
+    SummaryColumn("Probability of being the cheapest", "risk.cheapest.{x}", "0.0%"),
+    SummaryColumn(
+        "Probability of costing less than the reference", "risk.beats_reference.{x}", "0.0%"
+    ),
 )
 #: The figure a sweep compares the options by (the lowest is the cheapest option).
 SWEEP_COST = "summary.tco.{x}"

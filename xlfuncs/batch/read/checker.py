@@ -221,7 +221,16 @@ def normalise_key(key: object) -> str:
     Case, spaces and hyphens do not matter: ``Accuracy`` and ``accuracy`` are one key.
     """
     text = unicodedata.normalize("NFC", str(key)).strip().casefold()
-    return re.sub(r"[\s\-]+", "_", text)
+    text = re.sub(r"[\s\-]+", "_", text)
+    return KEY_ALIASES.get(text, text)
+
+
+#: Scenario keys that name a workbook input by a shorter name.
+KEY_ALIASES = {
+    "trials": "risk_trials",
+    "entity": "risk_entity",
+    "correlation": "risk_correlation",
+}
 
 
 def name_key(name: str) -> str:
@@ -513,7 +522,9 @@ class ValueChecker:
             if key in shared or key == layout.reference_input or key in _RATE_KEYS:
                 continue  # the rate's keys are settled with the options (settle_currency)
             rule = defaults.shared_rule(key, layout.shared[key].default, bool(layout.letters))
-            if rule.value is None:
+            if rule.blank:
+                shared[key] = None
+            elif rule.value is None:
                 missing.append(key)
             else:
                 shared[key] = rule.value
@@ -569,6 +580,8 @@ class ValueChecker:
             elif rule.same_as is not None:
                 if rule.same_as in values:
                     values[key] = values[rule.same_as]
+            elif rule.blank:
+                values[key] = None
             elif rule.value is None:
                 missing.setdefault("", []).append(key)
             else:

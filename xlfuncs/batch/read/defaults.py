@@ -43,14 +43,22 @@ class Omission:
     needed_words: str = ""
     #: Not used in that case: the template's value fills the cell.
     unused_otherwise: bool = False
+    #: Left out, the cell stays blank (a range's end: the input is then fixed).
+    blank: bool = False
+    #: The rule in words, where the fields do not say it.
+    words_given: str = ""
 
     def words(self) -> str:
         """The rule as ``xlfuncs templates --describe`` states it."""
+        if self.words_given:
+            return self.words_given
         if self.needed is not None:
             otherwise = "not used" if self.unused_otherwise else f"default {_show(self.value)}"
             return f"required {self.needed_words} (otherwise {otherwise})"
         if self.same_as is not None:
             return f"default: the same as {self.same_as}"
+        if self.blank:
+            return "default blank (no range: the input is fixed)"
         if self.value is None:
             return "required"
         return f"default {_show(self.value)}"
@@ -129,6 +137,14 @@ SHARED: dict[str, Omission] = {
     "months": Omission(12.0),
     "monthly_growth": Omission(0.0),
     "annual_discount_rate": Omission(0.0),
+    # The Risk sheet's settings: the contract's defaults, no assumption about the case.
+    "risk_correlation": Omission(1.0),
+    "risk_percentile_low": Omission(0.05),
+    "risk_percentile_mid": Omission(0.5),
+    "risk_percentile_high": Omission(0.95),
+    "risk_trials": Omission(1000.0),
+    # Left out: the scenario's position in its file (its own random streams).
+    "risk_entity": Omission(blank=True, words_given="default: the scenario's position in its file"),
 }
 
 #: ``pricing`` left out: API, unless the option gives GPU figures and no token prices.
@@ -157,6 +173,8 @@ def _untabled_rule(key: str, template_default: object) -> Omission:
     an illustrative figure never is."""
     if key in NEUTRAL:
         return Omission(NEUTRAL[key])
+    if template_default is None:  # an input that may stay blank (a range's end)
+        return Omission(blank=True)
     if not isinstance(template_default, (int, float)) or isinstance(template_default, bool):
         return Omission(template_default)  # a text input (a label, a choice): not a figure
     if key.startswith(GRID_PREFIXES):

@@ -84,6 +84,55 @@ def keyed(
     return found
 
 
+#: The parts of a range given as a mapping, and the key each fills (``accuracy_low``...).
+RANGE_PARTS = {
+    "low": "_low",
+    "mode": "",
+    "most_likely": "",
+    "high": "_high",
+    "distribution": "_distribution",
+}
+
+
+def ranges_spread(
+    entries: Mapping[str, tuple[object, object]],
+    layout: Layout,
+    checker: ValueChecker,
+    mapping: object,
+    where: str,
+) -> dict[str, tuple[object, object]]:
+    """``entries`` with each range given as a mapping spread over its keys.
+
+    ``accuracy: {low: 0.9, mode: 0.95, high: 0.98, distribution: pert}`` is
+    ``accuracy: 0.95`` with ``accuracy_low``, ``accuracy_high`` and
+    ``accuracy_distribution``, the keys a table's columns give.
+    """
+    known = {*layout.shared_keys, *layout.value_keys}
+    spread: dict[str, tuple[object, object]] = {}
+    for key, (raw_key, raw) in entries.items():
+        if not isinstance(raw, Mapping):
+            spread.setdefault(key, (raw_key, raw))
+            continue
+        spot = locate(mapping, raw_key) or where
+        if f"{key}_low" not in known:
+            checker.fail(spot, str(raw_key), _NO_VALUE, f"{key} takes one value, not a range")
+            continue
+        parts = keyed(raw, checker, spot)
+        wrong = sorted(set(parts) - set(RANGE_PARTS))
+        if wrong:
+            allowed = "low, mode (the most likely value), high and distribution"
+            checker.fail(spot, f"{raw_key}: {wrong[0]}", _NO_VALUE, f"a range has {allowed}")
+            continue
+        if not any(RANGE_PARTS[part] == "" for part in parts):
+            checker.fail(
+                spot, str(raw_key), _NO_VALUE, "a range needs its most likely value (mode)"
+            )
+            continue
+        for part, (part_key, value) in parts.items():
+            spread[f"{key}{RANGE_PARTS[part]}"] = (f"{raw_key}: {part_key}", value)
+    return spread
+
+
 def _survey_nested(items: Iterable[object], layout: Layout, mark: DecimalMark) -> None:
     """Show the decimal mark every number written as text, before any is read."""
     shared_keys, option_keys = number_keys(layout)
@@ -138,7 +187,7 @@ def _nested_scenario(
     shared: dict[str, float | str] = {}
     # An option's input given beside the scenario's name: for every option without its own.
     for_every: dict[str, float | str] = {}
-    for key, (raw_key, raw) in entries.items():
+    for key, (raw_key, raw) in ranges_spread(entries, layout, checker, item, where).items():
         if key in ("name", "options"):
             continue
         if key == layout.reference_input:
@@ -198,7 +247,7 @@ def _nested_scenario(
         }
         extras: dict[str, object] = {}
         keys_at: dict[str, object] = {}
-        for key, (raw_key, raw) in fields.items():
+        for key, (raw_key, raw) in ranges_spread(fields, layout, checker, option, spot).items():
             keys_at[key] = raw_key
             if key == "name":
                 continue

@@ -18,6 +18,7 @@ from ..._errors import InputError
 from ..._files.limits import LIMITS, LimitError
 from ..._files.number_text import MixedDecimalMarksError
 from ..._files.text import FileReadError, check_size, json_document
+from ...templates._risk import ENTITY_INPUT
 from ..template import Layout
 from .checker import SUFFIXES, Scenario, ScenarioFileError, ScenarioProblem
 from .nested import read_nested
@@ -51,8 +52,22 @@ def read_scenarios(
         raise InputError(f"decimal must be '.' or ',', got {decimal!r}")
     prices = PriceBook(today)
     if not isinstance(source, (str, os.PathLike)):
-        return _file_errors(read_nested(source, layout, "", decimal=decimal, prices=prices), "")
-    return _file_errors(_read_file(Path(source), str(source), layout, decimal, prices), str(source))
+        items = read_nested(source, layout, "", decimal=decimal, prices=prices)
+        return _own_streams(_file_errors(items, ""))
+    items = _read_file(Path(source), str(source), layout, decimal, prices)
+    return _own_streams(_file_errors(items, str(source)))
+
+
+def _own_streams(
+    items: Iterator[Scenario | ScenarioProblem],
+) -> Iterator[Scenario | ScenarioProblem]:
+    """A scenario that names no entity (the Risk sheet's random streams) takes its position
+    in the file: every scenario draws its own trials, the same whatever runs it."""
+    for position, item in enumerate(items, start=1):
+        unnamed = isinstance(item, Scenario) and item.values.get(ENTITY_INPUT, 0) is None
+        if unnamed:
+            item.values[ENTITY_INPUT] = float(position)
+        yield item
 
 
 def _read_file(

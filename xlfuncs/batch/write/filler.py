@@ -50,6 +50,7 @@ from ..._ooxml import (
     write_package,
 )
 from ...formulas.row_blocks import RowBlock
+from ...templates._risk import DEFAULT_TRIALS, TRIALS_INPUT
 from ...templates._workbook import CURRENCY_INPUT, starts_like_formula
 from ..template import Template
 from .provenance import READS, properties, room_for_properties
@@ -406,4 +407,8 @@ def quoted_inputs(values: Mapping[str, float | str]) -> frozenset:
     currency = values.get(CURRENCY_INPUT, DEFAULT_CURRENCY)
     if currency != DEFAULT_CURRENCY:
         quoted.add((CURRENCY_INPUT, currency))
+    # The Risk sheet's number of trial rows is fixed when the workbook is written.
+    trials = values.get(TRIALS_INPUT)
+    if trials is not None and trials != DEFAULT_TRIALS:
+        quoted.add((TRIALS_INPUT, trials))
     return frozenset(quoted)
