@@ -56,6 +56,7 @@ __all__ = [
     "MONEY_PER_TASK",
     "NAME_CHARS",
     "NOT_IN_USE",
+    "NO_POINT",
     "PERCENT",
     "SCENARIO_INPUT",
     "SHEETS",
@@ -380,6 +381,16 @@ CHECK_INPUT = '"check input"'
 
 #: What a sentence says while a check fails: the first failure, not misleading words.
 CHECK_SENTENCE = '"Check input: "&first_failing_check&"."'
+
+#: How a line chart draws a month (or year) whose cell holds no number (#N/A), the
+#: chart's ``dispBlanksAs``: "span" leaves the point out and joins its neighbours.
+#: "gap" would do the same in Excel, but LibreOffice, on opening a line chart set to
+#: "gap" whose values hold an error or a text and no empty cell, draws every such
+#: point as 0 (its OOXML import switches to "assume zero", as Excel draws a text):
+#: a line dropping to 0 past the horizon, a flat zero line for an option left out.
+#: The rows drawn lack numbers only after their last point or throughout, so
+#: "span" never joins a gap: nothing is drawn there, in either program.
+NO_POINT = "span"
 
 #: What a check of an option not in use shows as its result, and in its other cells
 #: (never an empty text, which a reader of stored values takes for no value at all).

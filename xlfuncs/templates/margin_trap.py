@@ -23,6 +23,7 @@ from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
     MONEY_PER_TASK,
+    NO_POINT,
     PERCENT,
     SCENARIO_INPUT,
     InputSpec,
@@ -322,6 +323,8 @@ def _write_summary(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int])
     chart.y_axis.numFmt = "0%"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    # A strategy whose inputs fail draws no line (#N/A), not a line at 0.
+    chart.display_blanks = NO_POINT
     calc_ws = book["Calculations"]
     for s in STRATEGIES:
         data = Reference(
