@@ -52,6 +52,7 @@ __all__ = [
     "CURRENCY_NOTE",
     "DASH",
     "DEFAULT_SCENARIO",
+    "INPUT_KEY",
     "MONEY",
     "MONEY_PER_TASK",
     "NAME_CHARS",
@@ -245,9 +246,10 @@ class SummaryColumn:
     """A column of the batch summary (``summary.xlsx``, ``summary.csv``).
 
     ``key`` is a figure or text key of the built workbook (``book.figures`` or
-    ``book.texts``), so the summary shows exactly what the workbook's cell
-    holds; in a summary with a row per option, ``{x}`` in the key stands for
-    the option's letter. ``number_format`` is the column's Excel format, or
+    ``book.texts``), or ``inputs.NAME`` for the input cell ``NAME`` (a key input
+    the Summary sheet does not show), so the summary shows exactly what the
+    workbook's cell holds; in a summary with a row per option, ``{x}`` in the
+    key stands for the option's letter. ``number_format`` is the column's Excel format, or
     ``None`` for a text column. A figure that is words in the workbook (for
     example "reference" or "never") is left blank in a number column.
     """
@@ -260,6 +262,9 @@ class SummaryColumn:
     def is_text(self) -> bool:
         return self.number_format is None
 
+
+#: A summary column's key for an input cell: ``inputs.`` and the input's name.
+INPUT_KEY = "inputs."
 
 #: The scenario name of a template's illustrative defaults.
 DEFAULT_SCENARIO = "Illustrative defaults"
@@ -616,6 +621,12 @@ class TemplateBook:
 
     def __getitem__(self, sheet: str) -> Worksheet:
         return self.workbook[sheet]
+
+    def where(self, key: str) -> tuple[str, str]:
+        """The (sheet, coordinate) of a figure, a text or (``inputs.NAME``) an input."""
+        if key.startswith(INPUT_KEY):
+            return self.input_sheet, self.input_cells[key.removeprefix(INPUT_KEY)]
+        return self.figures.get(key) or self.texts[key]
 
     @property
     def currency(self) -> str:

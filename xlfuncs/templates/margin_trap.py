@@ -137,6 +137,8 @@ _TIMELINE_TOP = 13
 #: The batch summary: a row per scenario and strategy, these columns.
 SUMMARY_BY_OPTION = True
 SUMMARY_COLUMNS = (
+    # The scenario's key input beside its results.
+    SummaryColumn("Years", "summary.years", "0"),
     SummaryColumn("Gross margin today", "summary.margin_today.{x}", "0.00%"),
     SummaryColumn(
         "Gross margin at the end of the horizon", "summary.margin_at_horizon.{x}", "0.00%"
