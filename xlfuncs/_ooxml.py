@@ -338,19 +338,20 @@ class SharedRows:
             numbers = range(first, last + 1)
             if formula is None:  # plain numbers
                 cells = [
-                    f'<c r="{column}{r}"{style}><v>{v}</v></c>' for r, v in zip(numbers, found)
+                    f'<c r="{column}{r}"{style}><v>{v}</v></c>'
+                    for r, v in zip(numbers, found, strict=True)
                 ]
             else:
                 shared = f'<f t="shared" si="{index}"/>'
                 if found and isinstance(found[0], str):
                     cells = [
                         f'<c r="{column}{r}"{style}>{shared}<v>{v}</v></c>'
-                        for r, v in zip(numbers, found)
+                        for r, v in zip(numbers, found, strict=True)
                     ]
                 else:
                     cells = [
                         f'<c r="{column}{r}"{style}{t}>{shared}<v>{v}</v></c>'
-                        for r, (t, v) in zip(numbers, found)
+                        for r, (t, v) in zip(numbers, found, strict=True)
                     ]
                 master = f'<f t="shared" ref="{column}{first}:{column}{last}" si="{index}">'
                 cells[0] = cells[0].replace(shared, f"{master}{formula}</f>", 1)
