@@ -348,8 +348,10 @@ def write_risk(
     # Ranges in order: low <= most likely <= high for every input of an option in use.
     in_order = []
     for letter in [None, *letters]:
+        # Read from the Checks sheet too: the cells name their sheet.
         tests = [
-            f"{here['low']}<={here['mode']},{here['mode']}<={here['high']}"
+            f"{sheet}!{here['low']}<={sheet}!{here['mode']},"
+            f"{sheet}!{here['mode']}<={sheet}!{here['high']}"
             for (_, owner), here in ranges.items()
             if owner == letter
         ]
