@@ -397,6 +397,7 @@ def write_risk(
     last = first + trials - 1
     layout = _trial_columns(uncertain, letters)
     tco_range = {x: f"${layout[('tco', x)]}${first}:${layout[('tco', x)]}${last}" for x in letters}
+    reference_ranked = ",".join(ranked(x) for x in letters)
     reference_range = f"${layout['reference']}${first}:${layout['reference']}${last}"
     for key, label, unit, fmt in result_rows:
         r = rows[key]
@@ -418,8 +419,11 @@ def write_risk(
                 "p_mid": f"=PERCENTILE({tco_range[x]},risk_percentile_mid)",
                 "p_high": f"=PERCENTILE({tco_range[x]},risk_percentile_high)",
                 "cheapest": "=" + _cheapest_formula(x, letters, tco_range, ranked, names["trials"]),
+                # A reference that is not compared (left out, inputs not allowed) beats nothing.
                 "beats_reference": f"=IF({reference_position}={letters.index(x) + 1},"
-                f'"reference",SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names["trials"]})',
+                f'"reference",IF(CHOOSE({reference_position},{reference_ranked})<>1,'
+                f"{CHECK_INPUT},"
+                f"SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names['trials']}))",
             }[key]
             if key != "at_inputs":
                 formula = (
@@ -460,7 +464,13 @@ def write_risk(
     lowest = ",".join(f"IF({ranked(x)}=1,MIN({tco_range[x]}),{_HUGE})" for x in letters)
     # The bands end at the highest high percentile, so that a long tail of a few trials
     # does not squeeze every other trial into the first band.
-    top = ",".join(f"IF({ranked(x)}=1,{columns[x]}{rows['p_high']},-{_HUGE})" for x in letters)
+    # A percentile that is words ("check input") is left out: ISNUMBER, as MAX of an IF's
+    # text differs between engines.
+    top = ",".join(
+        f"IF(AND({ranked(x)}=1,ISNUMBER({columns[x]}{rows['p_high']})),"
+        f"{columns[x]}{rows['p_high']},-{_HUGE})"
+        for x in letters
+    )
     highest = ",".join(f"IF({ranked(x)}=1,MAX({tco_range[x]}),-{_HUGE})" for x in letters)
     for key, label, formula in (
         ("bins_low", "Lowest trial TCO of the options compared", f"=MIN({lowest})"),

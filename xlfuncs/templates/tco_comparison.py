@@ -356,7 +356,9 @@ def _write_risk(book: TemplateBook, rows: Mapping[str, int]) -> dict[str, int]:
         tco = fx.tco_closed(
             calc("upfront", letter), draws["tasks_per_month"], all_in, calc("fixed", letter)
         )
-        return f'IF({p}in_use,{tco},"-")'
+        # An option not compared (left out, or inputs not allowed) has no trials: a dash, not
+        # an error that would spoil every comparison with it.
+        return f'IF(AND({p}in_use,{p}inputs_ok),{tco},"-")'
 
     return write_risk(
         book,
