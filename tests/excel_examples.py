@@ -32,6 +32,7 @@ FUNCTIONS = {
     "MARGIN": (xlfuncs.margin, (10.0, 4.0)),
     "MARGIN_PATH": (xlfuncs.margin_path, (10.0, 4.0, -0.5, -0.2, 5)),
     "YEARS_TO_ZERO_MARGIN": (xlfuncs.years_to_zero_margin, (10.0, 4.0, -0.5, -0.2)),
+    "HDR": (xlfuncs.hdr, (3, 7, 12345, 4, 99_999_999)),
 }
 #: A range sensitivity table per function: (column argument, its values, row argument, its values).
 TABLES = {
@@ -59,6 +60,8 @@ TABLES = {
         "annual_cost_change",
         [-0.3, 0.0],
     ),
+    # Trials down a column, variables across a row: a Risk sheet's uniforms.
+    "HDR": ("trial", [1, 2, 10_000_000], "var_id", [0, 1, 99_999_999]),
 }
 
 

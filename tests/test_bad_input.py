@@ -516,6 +516,18 @@ MONTE_CARLO_ALLOWED = {
         (-2, "must be between -1 and 1, got -2"),
         (150, "must be between -1 and 1, got 150"),
     ],
+    "generator": [
+        ("abc", 'must be "default" or "hdr", got the text \'abc\''),
+        ("hdr2", 'must be "default" or "hdr", got the text \'hdr2\''),
+        (5, 'must be "default" or "hdr", got 5'),
+        (True, 'must be "default" or "hdr", got TRUE'),
+    ],
+    "entity": [
+        *NOT_NUMBERS,
+        (-1, "must be a whole number from 0 to 99999999, got -1"),
+        (100_000_000, "must be a whole number from 0 to 99999999, got 100000000"),
+        (0.5, "must be a whole number from 0 to 99999999, got 0.5"),
+    ],
 }
 
 
@@ -527,7 +539,7 @@ def _monte_carlo_sweep():
 def test_every_monte_carlo_argument_rejects_bad_values(function, name, value, message):
     with pytest.raises(xlfuncs.InputError) as excinfo:
         function(**dict(MONTE_CARLO_VALID[function], **{name: value}))
-    if name in ("percentiles", "trials", "seed", "correlation"):
+    if name in ("percentiles", "trials", "seed", "correlation", "generator", "entity"):
         check_message(excinfo, message, function, name)
     else:  # a block's message may go on to say what the columns are for
         assert str(excinfo.value).startswith(message)

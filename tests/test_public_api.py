@@ -31,8 +31,10 @@ SPEC_SIGNATURES = [
     "MARGIN(price, cost)",
     "MARGIN_PATH(price, cost, annual_price_change, annual_cost_change, years)",
     "YEARS_TO_ZERO_MARGIN(price, cost, annual_price_change, annual_cost_change)",
-    "TCO_SIM(option_block, [percentiles={0.1,0.5,0.9}], [trials=10000], [seed=0])",
-    "PROB_CHEAPER(block_a, block_b, [shared_block], [trials=10000], [seed=0], [correlation=1])",
+    "TCO_SIM(option_block, [percentiles={0.1,0.5,0.9}], [trials=10000], [seed=0], "
+    '[generator="default"], [entity=0])',
+    "PROB_CHEAPER(block_a, block_b, [shared_block], [trials=10000], [seed=0], [correlation=1], "
+    '[generator="default"], [entity=0])',
     "TCO_TORNADO(option_block, [other_block], [shared_block])",
     # From the contract's additions of 2026-12-07.
     "HDR(trial, var_id, [entity=0], [seed3=0], [seed4=0])",
@@ -43,7 +45,7 @@ SPEC_SIGNATURES = [
 ]
 
 #: Text and date arguments, which their functions check themselves (no numeric rule).
-TEXT_ARGUMENTS = {"model", "kind", "provider", "as_of"}
+TEXT_ARGUMENTS = {"model", "kind", "provider", "as_of", "generator"}
 
 #: The numeric core; the Monte Carlo functions above are checked once they exist.
 CORE = [
@@ -94,9 +96,9 @@ def parse_spec(signature: str) -> tuple[str, list[tuple[str, object]]]:
 
 #: Python-only functions, in the same notation: the raw trials behind TCO_SIM and PROB_CHEAPER.
 PYTHON_ONLY_SIGNATURES = [
-    "TCO_SIM_TRIALS(option_block, [trials=10000], [seed=0])",
+    'TCO_SIM_TRIALS(option_block, [trials=10000], [seed=0], [generator="default"], [entity=0])',
     "PROB_CHEAPER_TRIALS(block_a, block_b, [shared_block], [trials=10000], [seed=0], "
-    "[correlation=1])",
+    '[correlation=1], [generator="default"], [entity=0])',
 ]
 
 SPEC = dict(parse_spec(s) for s in SPEC_SIGNATURES + PYTHON_ONLY_SIGNATURES)

@@ -58,6 +58,7 @@ DEFAULTS = {
         "frontier_monthly_fixed": 0,
         "tasks_per_month": 1,
     },
+    "HDR": {"entity": 0, "seed3": 0, "seed4": 0},
 }
 
 #: The contract's error value where an equation has no answer; overflow is #NUM!.
@@ -445,7 +446,8 @@ def test_bad_input_gives_the_short_message(excel, name, args, message):
 # What Excel registers: names, descriptions, parameters -----------------------------------
 
 #: Units an argument's help may state, in parentheses.
-UNITS = re.compile(r"\([^)]*\b(money|tokens|fraction|count|months|years|tokens per second)\b")
+# "id": HDR's whole-number ids, which name a variable or an entity and count nothing.
+UNITS = re.compile(r"\([^)]*\b(money|tokens|fraction|count|months|years|tokens per second|id)\b")
 
 
 def _registered(excel) -> dict[str, dict]:

@@ -27,6 +27,8 @@ require of MOD.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._validation import Rule, checked
@@ -50,23 +52,58 @@ def hdr_uniforms(trial, var_id, entity=0, seed3=0, seed4=0) -> np.ndarray:
 
     The arithmetic behind :func:`hdr`, without its checking: the Monte Carlo
     functions call it with their own trial numbers. Arguments broadcast;
-    returns a float64 array.
+    returns a float64 array. Large arrays are computed in slices that stay in
+    the processor's cache, which makes them several times faster.
     """
     ids = [np.asarray(value, dtype=np.int64) for value in (trial, var_id, entity, seed3, seed4)]
-    first = _weighted_sum(ids, _FIRST_MULTIPLIERS) % 7450589
-    second = _weighted_sum(ids, _SECOND_MULTIPLIERS) % 7450987
-    x = (_PRIME % (first * 4658 + 7450581)) * 383 % 99991
-    y = (_PRIME % (second * 7580 + 7560584)) * 17669 % 7440893
-    bits = (x * 7440893 + y) * 1343 % _TWO_TO_32
-    return (bits + 0.5) / _TWO_TO_32
+    shape = np.broadcast_shapes(*(values.shape for values in ids))
+    size = math.prod(shape)
+    if size <= _CHUNK:
+        return _uniforms(*(np.broadcast_to(values, shape) for values in ids))
+    flat = [np.broadcast_to(values, shape).ravel() if values.ndim else values for values in ids]
+    result = np.empty(size)
+    for start in range(0, size, _CHUNK):
+        part = [values[start : start + _CHUNK] if values.ndim else values for values in flat]
+        result[start : start + _CHUNK] = _uniforms(*part)
+    return result.reshape(shape)
 
 
-def _weighted_sum(ids: list[np.ndarray], multipliers: tuple[int, ...]) -> np.ndarray:
-    """sum of id * multiplier, skipping ids that are a single zero (the usual seeds)."""
-    total = ids[0] * multipliers[0]
+#: Elements per slice of a large computation.
+_CHUNK = 1 << 15
+
+
+def _uniforms(*ids: np.ndarray) -> np.ndarray:
+    """The published formula on int64 arrays of equal shape (or single values), in place."""
+    first = _weighted_sum(ids, _FIRST_MULTIPLIERS)
+    np.remainder(first, 7450589, out=first)
+    first *= 4658
+    first += 7450581
+    np.remainder(_PRIME, first, out=first)
+    first *= 383
+    np.remainder(first, 99991, out=first)
+    second = _weighted_sum(ids, _SECOND_MULTIPLIERS)
+    np.remainder(second, 7450987, out=second)
+    second *= 7580
+    second += 7560584
+    np.remainder(_PRIME, second, out=second)
+    second *= 17669
+    np.remainder(second, 7440893, out=second)
+    first *= 7440893
+    first += second
+    first *= 1343
+    np.remainder(first, _TWO_TO_32, out=first)
+    result = first.astype(np.float64)
+    result += 0.5
+    result /= _TWO_TO_32
+    return result
+
+
+def _weighted_sum(ids, multipliers: tuple[int, ...]) -> np.ndarray:
+    """sum of id * multiplier as a new int64 array, skipping ids that are a single zero."""
+    total = np.array(ids[0] * multipliers[0], dtype=np.int64)  # a new array, even for one value
     for values, multiplier in zip(ids[1:], multipliers[1:], strict=True):
         if values.ndim or values:
-            total = total + values * multiplier
+            total += values * multiplier
     return total
 
 

@@ -39,6 +39,30 @@ inputs, so that swapping the options swaps their draws), where ``c = sqrt((1 + q
 correlation of the normals that gives the rank (Spearman) correlation
 ``rho``. ``shared_block`` goes further: one draw, one value, for both
 options.
+
+With ``generator="hdr"`` the uniform numbers come from the HDR generator
+(:func:`xlfuncs.hdr`) instead of numpy's streams, so that a workbook can
+compute the same trials in its cells: trial ``t`` (counted from 1) of an
+uncertain argument takes ``hdr(t, var_id, entity)`` and its companion
+``hdr(t, companion var_id, entity)``, with these ids (:data:`HDR_VAR_IDS`,
+:data:`HDR_COMPANION_VAR_IDS`: 1 and 101 plus the argument's position in
+TCO's signature)::
+
+    argument               var_id  companion
+    tasks_per_month             1        101
+    cost_per_task               2        102
+    accuracy                    3        103
+    cost_per_error              4        104
+    upfront                     5        105
+    monthly_fixed               6        106
+    months                      7        107
+    monthly_growth              8        108
+    annual_discount_rate        9        109
+
+Everything else (the inverse distribution functions, the copula and the
+choice of which option takes ``c z1 + s z2``, ties, percentiles) is the same
+for both generators. ``seed`` belongs to the default generator and
+``entity`` to HDR: giving the other generator's setting is an error.
 """
 
 from __future__ import annotations
@@ -48,8 +72,10 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ._arguments import describe
 from ._distributions import copula_percentiles, pert_ppf, triangular_ppf
 from ._errors import InputError
+from ._hdr import ID_RULE, hdr_uniforms
 from ._option_block import (
     OPTION_BLOCK,
     REQUIRED,
@@ -63,6 +89,9 @@ from ._tco import tco
 from ._validation import Rule, check_argument, described
 
 __all__ = [
+    "GENERATORS",
+    "HDR_COMPANION_VAR_IDS",
+    "HDR_VAR_IDS",
     "SHAREABLE",
     "copula_weights",
     "draw",
@@ -87,6 +116,15 @@ _DEFAULT_PERCENTILES = (0.1, 0.5, 0.9)
 _DEFAULT_TRIALS = 10_000
 _DEFAULT_SEED = 0
 _DEFAULT_CORRELATION = 1.0
+_DEFAULT_GENERATOR = "default"
+_DEFAULT_ENTITY = 0
+
+#: The generators of the uniform numbers: numpy's streams, or HDR (see the module notes).
+GENERATORS = ("default", "hdr")
+#: With ``generator="hdr"``: the HDR var_id of each TCO argument's draws, 1 + its
+#: position in TCO's signature, and of its copula companion, 101 + that position.
+HDR_VAR_IDS = {name: 1 + position for position, name in enumerate(TCO_ARGUMENTS)}
+HDR_COMPANION_VAR_IDS = {name: 101 + position for position, name in enumerate(TCO_ARGUMENTS)}
 
 #: Trials per vectorised batch: large enough that numpy dominates, small
 #: enough that the batch's arrays stay near 100 MB.
@@ -96,8 +134,17 @@ _BATCH = 1 << 20
 _tco_arithmetic = tco.__wrapped__
 
 
-@described("TCO_SIM_TRIALS", {"option_block": OPTION_BLOCK, "trials": _TRIALS, "seed": _SEED})
-def tco_sim_trials(option_block, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
+@described(
+    "TCO_SIM_TRIALS",
+    {"option_block": OPTION_BLOCK, "trials": _TRIALS, "seed": _SEED, "entity": ID_RULE},
+)
+def tco_sim_trials(
+    option_block,
+    trials=_DEFAULT_TRIALS,
+    seed=_DEFAULT_SEED,
+    generator=_DEFAULT_GENERATOR,
+    entity=_DEFAULT_ENTITY,
+):
     """The TCO of every Monte Carlo trial of one option.
 
     Each trial draws every uncertain input of ``option_block`` from its
@@ -117,6 +164,14 @@ def tco_sim_trials(option_block, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
         Number of trials, a whole number from 100 to 10,000,000.
     seed : int, default 0
         Whole number from 0 to 1,000,000,000; the same seed gives the same trials.
+    generator : {"default", "hdr"}, default "default"
+        Where the uniform numbers come from: numpy's streams seeded by
+        ``seed``, or the HDR generator (:func:`xlfuncs.hdr`), which a workbook
+        can compute in its own cells (see the module notes). Case does not
+        matter; a blank is ``"default"``. With ``"hdr"``, ``seed`` must stay 0.
+    entity : int, default 0
+        The HDR entity id, a whole number from 0 to 99,999,999: another
+        entity gives other draws. Only with ``generator="hdr"``.
 
     Returns
     -------
@@ -139,7 +194,9 @@ def tco_sim_trials(option_block, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
     >>> round(float(trials.mean()), -1)
     2720.0
     """
-    return _simulated_trials(tco_sim_trials.excel_name, option_block, trials, seed)
+    return _simulated_trials(
+        tco_sim_trials.excel_name, option_block, trials, seed, generator, entity
+    )
 
 
 @described(
@@ -149,9 +206,17 @@ def tco_sim_trials(option_block, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
         "percentiles": _PERCENTILES,
         "trials": _TRIALS,
         "seed": _SEED,
+        "entity": ID_RULE,
     },
 )
-def tco_sim(option_block, percentiles=None, trials=_DEFAULT_TRIALS, seed=_DEFAULT_SEED):
+def tco_sim(
+    option_block,
+    percentiles=None,
+    trials=_DEFAULT_TRIALS,
+    seed=_DEFAULT_SEED,
+    generator=_DEFAULT_GENERATOR,
+    entity=_DEFAULT_ENTITY,
+):
     """Percentiles of an option's TCO when its inputs are low / most likely / high guesses.
 
     Draws ``trials`` TCOs with :func:`tco_sim_trials` and returns the
@@ -169,6 +234,14 @@ def tco_sim(option_block, percentiles=None, trials=_DEFAULT_TRIALS, seed=_DEFAUL
         Number of trials, a whole number from 100 to 10,000,000.
     seed : int, default 0
         Whole number from 0 to 1,000,000,000; the same seed gives the same figures.
+    generator : {"default", "hdr"}, default "default"
+        Where the uniform numbers come from: numpy's streams seeded by
+        ``seed``, or the HDR generator (:func:`xlfuncs.hdr`), which a workbook
+        can compute in its own cells (see the module notes). Case does not
+        matter; a blank is ``"default"``. With ``"hdr"``, ``seed`` must stay 0.
+    entity : int, default 0
+        The HDR entity id, a whole number from 0 to 99,999,999: another
+        entity gives other draws. Only with ``generator="hdr"``.
 
     Returns
     -------
@@ -198,7 +271,7 @@ def tco_sim(option_block, percentiles=None, trials=_DEFAULT_TRIALS, seed=_DEFAUL
     if percentiles is None:
         percentiles = _DEFAULT_PERCENTILES
     wanted = check_argument(function, "percentiles", percentiles, _PERCENTILES)
-    trial_tcos = _simulated_trials(function, option_block, trials, seed)
+    trial_tcos = _simulated_trials(function, option_block, trials, seed, generator, entity)
     values = np.quantile(trial_tcos, wanted.ravel())
     return float(values[0]) if wanted.ndim == 0 else values
 
@@ -210,6 +283,7 @@ _PROB_CHEAPER_RULES = {
     "trials": _TRIALS,
     "seed": _SEED,
     "correlation": _CORRELATION,
+    "entity": ID_RULE,
 }
 
 
@@ -221,6 +295,8 @@ def prob_cheaper(
     trials=_DEFAULT_TRIALS,
     seed=_DEFAULT_SEED,
     correlation=_DEFAULT_CORRELATION,
+    generator=_DEFAULT_GENERATOR,
+    entity=_DEFAULT_ENTITY,
 ):
     """The probability that option A's TCO is strictly below option B's.
 
@@ -246,6 +322,14 @@ def prob_cheaper(
         options' draws of an argument that is uncertain in both blocks. 1
         draws both at the same percentile of their own range in every
         trial; 0 draws them independently; -1 at opposite percentiles.
+    generator : {"default", "hdr"}, default "default"
+        Where the uniform numbers come from: numpy's streams seeded by
+        ``seed``, or the HDR generator (:func:`xlfuncs.hdr`), which a workbook
+        can compute in its own cells (see the module notes). Case does not
+        matter; a blank is ``"default"``. With ``"hdr"``, ``seed`` must stay 0.
+    entity : int, default 0
+        The HDR entity id, a whole number from 0 to 99,999,999: another
+        entity gives other draws. Only with ``generator="hdr"``.
 
     Returns
     -------
@@ -284,10 +368,10 @@ def prob_cheaper(
     0.3
     """
     function = prob_cheaper.excel_name
-    options, paired, count, seed, rho = _comparison(
-        function, block_a, block_b, shared_block, trials, seed, correlation
+    options, paired, count, uniforms, rho = _comparison(
+        function, block_a, block_b, shared_block, trials, seed, correlation, generator, entity
     )
-    batches = _batches(options, count, seed, paired, rho)
+    batches = _batches(options, count, uniforms, paired, rho)
     cheaper = sum(int(np.count_nonzero(a < b)) for a, b in batches)
     return cheaper / count
 
@@ -300,6 +384,8 @@ def prob_cheaper_trials(
     trials=_DEFAULT_TRIALS,
     seed=_DEFAULT_SEED,
     correlation=_DEFAULT_CORRELATION,
+    generator=_DEFAULT_GENERATOR,
+    entity=_DEFAULT_ENTITY,
 ):
     """The TCO of both options in every Monte Carlo trial of :func:`prob_cheaper`.
 
@@ -319,6 +405,14 @@ def prob_cheaper_trials(
     correlation : float, default 1
         From -1 to 1: the rank correlation of the draws of an argument that
         is uncertain in both blocks (see :func:`prob_cheaper`).
+    generator : {"default", "hdr"}, default "default"
+        Where the uniform numbers come from: numpy's streams seeded by
+        ``seed``, or the HDR generator (:func:`xlfuncs.hdr`), which a workbook
+        can compute in its own cells (see the module notes). Case does not
+        matter; a blank is ``"default"``. With ``"hdr"``, ``seed`` must stay 0.
+    entity : int, default 0
+        The HDR entity id, a whole number from 0 to 99,999,999: another
+        entity gives other draws. Only with ``generator="hdr"``.
 
     Returns
     -------
@@ -346,12 +440,12 @@ def prob_cheaper_trials(
     0.57
     """
     function = prob_cheaper_trials.excel_name
-    options, paired, count, seed, rho = _comparison(
-        function, block_a, block_b, shared_block, trials, seed, correlation
+    options, paired, count, uniforms, rho = _comparison(
+        function, block_a, block_b, shared_block, trials, seed, correlation, generator, entity
     )
     result = np.empty((count, 2))
     start = 0
-    for a, b in _batches(options, count, seed, paired, rho):
+    for a, b in _batches(options, count, uniforms, paired, rho):
         result[start : start + a.size, 0] = a
         result[start : start + a.size, 1] = b
         start += a.size
@@ -385,12 +479,14 @@ def read_options(
     return given_blocks, options, shared
 
 
-def _comparison(function, block_a, block_b, shared_block, trials, seed, correlation):
+def _comparison(
+    function, block_a, block_b, shared_block, trials, seed, correlation, generator, entity
+):
     """Both options completed, the arguments uncertain in both, and the settings checked."""
     given_blocks, options, _ = read_options(
         function, [("block_a", block_a), ("block_b", block_b)], shared_block, _SHARED_BLOCK
     )
-    count, seed = _trial_settings(function, trials, seed)
+    count, uniforms = _trial_settings(function, trials, seed, generator, entity)
     correlation = _DEFAULT_CORRELATION if correlation is None else correlation
     rho = float(check_argument(function, "correlation", correlation, _CORRELATION, single=True))
     a, b = given_blocks
@@ -399,16 +495,16 @@ def _comparison(function, block_a, block_b, shared_block, trials, seed, correlat
         for name in TCO_ARGUMENTS
         if name in a and name in b and not a[name].is_fixed and not b[name].is_fixed
     )
-    return options, paired, count, seed, rho
+    return options, paired, count, uniforms, rho
 
 
-def _simulated_trials(function: str, option_block: object, trials: object, seed: object):
+def _simulated_trials(function: str, option_block, trials, seed, generator, entity):
     """The trial TCOs of one option block; messages name ``function``."""
     option = _complete(function, "option_block", read_block(function, "option_block", option_block))
-    count, seed = _trial_settings(function, trials, seed)
+    count, uniforms = _trial_settings(function, trials, seed, generator, entity)
     result = np.empty(count)
     start = 0
-    for (batch,) in _batches([option], count, seed):
+    for (batch,) in _batches([option], count, uniforms):
         result[start : start + batch.size] = batch
         start += batch.size
     return result
@@ -429,13 +525,77 @@ def _complete(function: str, argument: str, given: dict[str, Guess]) -> dict[str
     }
 
 
-def _trial_settings(function: str, trials: object, seed: object) -> tuple[int, int]:
-    """``trials`` and ``seed`` checked, as Python ints (``None`` means the default)."""
+def _trial_settings(
+    function: str, trials: object, seed: object, generator: object, entity: object
+) -> tuple[int, _Uniforms]:
+    """The number of trials and the source of their uniform numbers, every setting
+    checked (``None`` means the default).
+
+    ``seed`` belongs to the default generator and ``entity`` to HDR: a value
+    other than the default for the generator that does not use it is an
+    error, not silently ignored.
+    """
     trials = _DEFAULT_TRIALS if trials is None else trials
     seed = _DEFAULT_SEED if seed is None else seed
-    count = check_argument(function, "trials", trials, _TRIALS, single=True)
-    seed = check_argument(function, "seed", seed, _SEED, single=True)
-    return int(count), int(seed)
+    entity = _DEFAULT_ENTITY if entity is None else entity
+    count = int(check_argument(function, "trials", trials, _TRIALS, single=True))
+    seed = int(check_argument(function, "seed", seed, _SEED, single=True))
+    entity = int(check_argument(function, "entity", entity, ID_RULE, single=True))
+    generator = _generator_argument(function, generator)
+    if generator == "hdr" and seed != _DEFAULT_SEED:
+        raise InputError(
+            f'{function}: seed is for generator "default"; with generator "hdr" the draws '
+            f"are set by entity: leave seed at 0, got {seed}",
+            function=function,
+            argument="seed",
+        )
+    if generator == "default" and entity != _DEFAULT_ENTITY:
+        raise InputError(
+            f'{function}: entity is for generator "hdr"; with generator "default" the draws '
+            f'are set by seed: leave entity at 0 or give generator "hdr", got {entity}',
+            function=function,
+            argument="entity",
+        )
+    return count, _Uniforms(generator, seed, entity)
+
+
+def _generator_argument(function: str, value: object) -> str:
+    """``"default"`` or ``"hdr"``: blank is ``"default"``; case and spaces do not matter."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _DEFAULT_GENERATOR
+    if isinstance(value, str) and value.strip().lower() in GENERATORS:
+        return value.strip().lower()
+    raise InputError(
+        f'{function}: generator must be "default" or "hdr", got {describe(value)}',
+        function=function,
+        argument="generator",
+    )
+
+
+class _Uniforms:
+    """Where a simulation's uniform numbers come from: numpy's streams or HDR.
+
+    :meth:`reader` gives, per TCO argument (or its copula companion), a
+    function of ``(start, size)`` returning the uniforms of trials ``start``
+    to ``start + size - 1`` (0-based); the trials are read in order.
+    """
+
+    __slots__ = ("entity", "generator", "seed")
+
+    def __init__(self, generator: str, seed: int, entity: int):
+        self.generator, self.seed, self.entity = generator, seed, entity
+
+    def reader(self, name: str, companion: bool = False):
+        if self.generator == "hdr":
+            var_id = (HDR_COMPANION_VAR_IDS if companion else HDR_VAR_IDS)[name]
+
+            def from_hdr(start: int, size: int) -> np.ndarray:
+                trial = np.arange(start + 1, start + size + 1, dtype=np.int64)
+                return hdr_uniforms(trial, var_id, self.entity)
+
+            return from_hdr
+        stream = _stream(self.seed, name, *((0,) if companion else ()))
+        return lambda start, size: stream.random(size)
 
 
 def _stream(seed: int, name: str, *companion: int) -> np.random.Generator:
@@ -465,7 +625,7 @@ def copula_weights(rho: float) -> tuple[float, float]:
 def _batches(
     options: list[dict[str, Guess]],
     trials: int,
-    seed: int,
+    uniform_source: _Uniforms,
     paired: tuple[str, ...] = (),
     rho: float = 1.0,
 ) -> Iterator[list]:
@@ -478,18 +638,18 @@ def _batches(
     swaps their draws exactly.
     """
     uncertain = [n for n in TCO_ARGUMENTS if any(not o[n].is_fixed for o in options)]
-    streams = {name: _stream(seed, name) for name in uncertain}
+    streams = {name: uniform_source.reader(name) for name in uncertain}
     coupled = paired if rho != 1.0 else ()  # 1: exactly the common draws, no transformation
-    companions = {name: _stream(seed, name, 0) for name in coupled}
+    companions = {name: uniform_source.reader(name, companion=True) for name in coupled}
     c, s = copula_weights(rho)
     plus_first = not coupled or _canonical(options[0]) <= _canonical(options[1])
     for start in range(0, trials, _BATCH):
         size = min(_BATCH, trials - start)
-        uniforms = [{name: stream.random(size) for name, stream in streams.items()}]
+        uniforms = [{name: read(start, size) for name, read in streams.items()}]
         if coupled:
             uniforms.append(dict(uniforms[0]))
             for name, companion in companions.items():
-                plus, minus = copula_percentiles(uniforms[0][name], companion.random(size), c, s)
+                plus, minus = copula_percentiles(uniforms[0][name], companion(start, size), c, s)
                 uniforms[0][name], uniforms[1][name] = (
                     (plus, minus) if plus_first else (minus, plus)
                 )

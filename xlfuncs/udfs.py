@@ -24,7 +24,16 @@ except ImportError as error:
         "The Excel functions need xlwings: " + pip_install(XLWINGS)
     ) from error
 
-from . import _breakeven, _margins, _model_prices, _tco, _tornado, _uncertainty, _unit_costs
+from . import (
+    _breakeven,
+    _hdr,
+    _margins,
+    _model_prices,
+    _tco,
+    _tornado,
+    _uncertainty,
+    _unit_costs,
+)
 from ._excel import evaluate, excel_function
 
 __all__ = [
@@ -33,6 +42,7 @@ __all__ = [
     "BREAKEVEN_VOLUME",
     "COST_PER_CORRECT",
     "ERROR_COST",
+    "HDR",
     "MARGIN",
     "MARGIN_PATH",
     "MODEL_PRICE",
@@ -211,17 +221,42 @@ def YEARS_TO_ZERO_MARGIN(price, cost, annual_price_change, annual_cost_change):
 
 
 @excel_function(_uncertainty.tco_sim)
-def TCO_SIM(option_block, percentiles=None, trials=None, seed=None):
+def TCO_SIM(option_block, percentiles=None, trials=None, seed=None, generator=None, entity=None):
     """TCO percentiles from Monte Carlo trials of low / most likely / high guesses; spills across a row (money)."""
-    return evaluate(_uncertainty.tco_sim, option_block, percentiles, trials, seed)
+    return evaluate(
+        _uncertainty.tco_sim, option_block, percentiles, trials, seed, generator, entity
+    )
 
 
 @excel_function(_uncertainty.prob_cheaper)
-def PROB_CHEAPER(block_a, block_b, shared_block=None, trials=None, seed=None, correlation=None):
+def PROB_CHEAPER(
+    block_a,
+    block_b,
+    shared_block=None,
+    trials=None,
+    seed=None,
+    correlation=None,
+    generator=None,
+    entity=None,
+):
     """Probability that option A's TCO is below option B's, from Monte Carlo trials; ties count as not cheaper (fraction)."""
     return evaluate(
-        _uncertainty.prob_cheaper, block_a, block_b, shared_block, trials, seed, correlation
+        _uncertainty.prob_cheaper,
+        block_a,
+        block_b,
+        shared_block,
+        trials,
+        seed,
+        correlation,
+        generator,
+        entity,
     )
+
+
+@excel_function(_hdr.hdr)
+def HDR(trial, var_id, entity=None, seed3=None, seed4=None):
+    """Uniform random number between 0 and 1 from whole-number ids, the same in every workbook (HDR 2.0) (fraction)."""
+    return evaluate(_hdr.hdr, trial, var_id, entity, seed3, seed4)
 
 
 @excel_function(_tornado.tco_tornado)

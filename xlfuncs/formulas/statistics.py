@@ -82,22 +82,27 @@ def _lower_quantile(p: np.ndarray, a: float, b: float) -> np.ndarray:
     else:
         # Near 0, I_x(a, b) is about x**a / (a B(a, b)).
         guess = np.exp((np.log(target) + math.log(a) + log_beta) / a)
-    low, high = np.zeros(target.shape), np.ones(target.shape)
     guess = np.clip(guess, 1e-300, 1.0 - 1e-16)
+    low, high = np.zeros(target.shape), np.ones(target.shape)
+    active = np.arange(target.size)  # the elements still moving
     for _ in range(100):
-        value = _beta_cdf(guess, a, b)
-        below = value < target
-        low = np.where(below, guess, low)
-        high = np.where(below, high, guess)
+        g, t = guess[active], target[active]
+        value = _beta_cdf(g, a, b)
+        below = value < t
+        low[active] = np.where(below, g, low[active])
+        high[active] = np.where(below, high[active], g)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            density = np.exp((a - 1.0) * np.log(guess) + (b - 1.0) * np.log1p(-guess) - log_beta)
-            step = (value - target) / density
-        proposal = guess - step
-        outside = ~np.isfinite(proposal) | (proposal < low) | (proposal > high)
-        proposal = np.where(outside, 0.5 * (low + high), proposal)
-        done = np.abs(proposal - guess) <= 4e-16 * np.abs(guess)
-        guess = proposal
-        if done.all():
+            density = np.exp((a - 1.0) * np.log(g) + (b - 1.0) * np.log1p(-g) - log_beta)
+            proposal = g - (value - t) / density
+        lo, hi = low[active], high[active]
+        outside = ~np.isfinite(proposal) | (proposal < lo) | (proposal > hi)
+        proposal = np.where(outside, 0.5 * (lo + hi), proposal)
+        guess[active] = proposal
+        # I_x is computed to about 1e-15 relative: a Newton step below 1e-14 of x
+        # is that noise, and the quantile is as exact as it can be.
+        moving = np.abs(proposal - g) > 1e-14 * g
+        active = active[moving]
+        if not active.size:
             break
     x[live] = guess
     return x
