@@ -348,8 +348,10 @@ def write_risk(
     # Ranges in order: low <= most likely <= high for every input of an option in use.
     in_order = []
     for letter in [None, *letters]:
+        # Qualified by the sheet's name: the same condition is a row of the Checks sheet.
+        low, mode, high = (f"{sheet}!{{{end}}}" for end in ("low", "mode", "high"))
         tests = [
-            f"{here['low']}<={here['mode']},{here['mode']}<={here['high']}"
+            f"{low}<={mode},{mode}<={high}".format(**here)
             for (_, owner), here in ranges.items()
             if owner == letter
         ]
