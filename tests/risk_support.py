@@ -105,9 +105,7 @@ def risk_scenario(
         values[f"{x}_cost_per_error"] = round(rng.uniform(5, 80), 2)
         own = reference_shapes if (letter == reference and reference_shapes) else shapes
         for key in ("accuracy", "cost_per_error", "calls"):
-            set_guess(
-                values, f"{x}_{key}", key, rng, rng.choice(own), rng.choice(distributions)
-            )
+            set_guess(values, f"{x}_{key}", key, rng, rng.choice(own), rng.choice(distributions))
     return values
 
 
@@ -157,6 +155,8 @@ class RiskSheet:
     #: result label -> letter -> value.
     results: dict[str, dict[str, object]] = field(default_factory=dict)
     calculations: dict[str, dict[str, object]] = field(default_factory=dict)
+    #: The histogram: (upper edge, letter -> trials in the band) per band.
+    bands: list[tuple[float, dict[str, object]]] = field(default_factory=list)
 
 
 _UNIFORM = re.compile(r"^(?P<label>.+): uniform \(var_id (?P<var_id>\d+)\)$")
@@ -214,6 +214,9 @@ def read_risk(path: Path) -> RiskSheet:
             percentile_rows += 1
         if key:
             sheet.results[key] = {x: r[i] for x, i in option_columns.items()}
+    for r in rows[:header]:
+        if len(r) > 3 and isinstance(r[2], str) and r[2].startswith("Band "):
+            sheet.bands.append((r[3], {x: r[i] for x, i in option_columns.items()}))
     calc = [list(r) for r in book["Calculations"].iter_rows(values_only=True)]
     for r in calc:
         key = _CALCULATIONS.get(r[1]) if len(r) > 1 else None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,17 @@ def _collapsed(seed: str, correlation: float) -> dict:
     return risk_scenario(seed, correlation=correlation, shapes=("fixed", "collapsed"))
 
 
+def _at_the_ends() -> dict:
+    """Ranges reaching the ends of the allowed values: no tasks, accuracy 0 to 1 (C's most
+    likely value at the top end), no cost of an error, no calls; the longest horizon."""
+    values = risk_scenario("ends", correlation=0.5, shapes=("both",))
+    values.update(months=60.0, tasks_per_month_low=0.0, c_accuracy=1.0)
+    for x in "abcd":
+        values.update({f"{x}_accuracy_low": 0.0, f"{x}_accuracy_high": 1.0})
+        values.update({f"{x}_cost_per_error_low": 0.0, f"{x}_calls_low": 0.0})
+    return values
+
+
 #: (name, values): the workbooks of the module, written in one batch call.
 SCENARIOS: list[tuple[str, dict]] = [
     ("all four, correlation 1", risk_scenario("r1", correlation=1.0)),
@@ -94,7 +106,12 @@ SCENARIOS: list[tuple[str, dict]] = [
     ("collapsed, correlation 0", _collapsed("c1", 0.0)),
     ("collapsed, two options, correlation 1", {**_collapsed("c2", 1.0), "a_include": "No",
                                                "b_include": "No"}),
+    ("ranges at the ends of the allowed values, correlation 0.5", _at_the_ends()),
+    # Last: a range out of order, which the sheet refuses ("check input").
+    ("invalid: a low guess above the most likely value",
+     {**risk_scenario("bad", shapes=("both",)), "b_accuracy_low": 0.999}),
 ]  # fmt: skip
+INVALID = "invalid"
 # Small where the count is not the point; one at the default of 1,000 and one odd count.
 for index, (_, values) in enumerate(SCENARIOS):
     values["risk_trials"] = {0: 1000.0, 3: 137.0}.get(index, 100.0)
@@ -107,12 +124,21 @@ def written(tmp_path_factory) -> list[tuple[str, dict, Path]]:
     jobs = [(values, f"risk {i}.xlsx") for i, (_, values) in enumerate(SCENARIOS)]
     results = make_workbooks(TEMPLATE, jobs, str(folder), "refuse")
     assert all(status == "written" for status, *_ in results), results
-    return [(name, values, folder / file) for (name, values), (_, file) in zip(SCENARIOS, jobs)]
+    return [
+        (name, values, folder / file)
+        for (name, values), (_, file) in zip(SCENARIOS, jobs, strict=True)
+    ]
 
 
 @pytest.fixture(scope="module")
-def sheets(written) -> list[tuple[str, dict, object]]:
+def all_sheets(written) -> list[tuple[str, dict, object]]:
     return [(name, values, read_risk(path)) for name, values, path in written]
+
+
+@pytest.fixture(scope="module")
+def sheets(all_sheets) -> list[tuple[str, dict, object]]:
+    """The scenarios whose ranges are all in order."""
+    return [item for item in all_sheets if not item[0].startswith(INVALID)]
 
 
 @pytest.fixture(scope="module")
@@ -124,11 +150,11 @@ def recalculated(written, tmp_path_factory) -> list[Path]:
     )
 
 
-def test_the_scenarios_cover_the_cases(written):
+def test_the_scenarios_cover_the_cases(sheets):
     """Fixed, one-sided, collapsed and two-sided ranges, both shapes, correlations -1, 0
     and 1, 2 to 4 options, a self-hosted option compared and as the reference."""
     shapes, distributions, correlations, counts = set(), set(), set(), set()
-    for _, values, _ in written:
+    for _, values, _ in sheets:
         correlations.add(values["risk_correlation"])
         included = [x for x in LETTERS if values[f"{x.lower()}_include"] == "Yes"]
         counts.add(len(included))
@@ -144,7 +170,7 @@ def test_the_scenarios_cover_the_cases(written):
     assert {-1.0, 0.0, 1.0} <= correlations and counts == {2, 3, 4}
     assert any(
         v["reference_option"] == "A" and DEFAULTS["a_pricing"] == "Self-hosted"
-        for _, v, _ in written
+        for _, v, _ in sheets
     )
 
 
@@ -156,6 +182,8 @@ def test_every_formula_cell_equals_libreoffice(written, recalculated):
     """Every formula cell, the Risk sheet's trial rows included, equals LibreOffice's
     recalculation (the independent engine), within the --verify tolerance."""
     for (name, values, path), copy in zip(written, recalculated, strict=True):
+        if name.startswith(INVALID):
+            continue  # see the next test
         found = differences(path, copy)
         assert not found, f"{name}: " + "; ".join(map(str, found[:5]))
         # The trial rows were compared: they form the one row block of the Risk sheet.
@@ -176,6 +204,76 @@ def test_every_formula_cell_equals_libreoffice(written, recalculated):
         ), name
 
 
+def test_the_checks_pass_with_ranges_in_order_and_name_one_out_of_order(all_sheets):
+    """The Summary's banner (from the Checks sheet): every check passes for ranges in
+    order; a low guess above the most likely value is named, and every Risk result of an
+    option in use says "check input"."""
+    for name, values, sheet in all_sheets:
+        banner = sheet.calculations["summary"]["rows"][3][2]
+        used = [x for x in LETTERS if values[f"{x.lower()}_include"] == "Yes"]
+        if not name.startswith(INVALID):
+            assert banner == "All checks pass", (name, banner)
+            continue
+        assert "a Risk range of option B" in banner, banner
+        for key in ("mean", "p_low", "p_mid", "p_high", "cheapest", "beats_reference"):
+            assert {sheet.results[key][x] for x in used} == {"check input"}, key
+
+
+def test_results_summarise_the_trial_rows(sheets):
+    """Mean, percentiles (Excel's PERCENTILE: linear between the sorted trials, numpy's
+    default), P(cheapest) (strictly below every other option compared), P(costs less
+    than the reference) and the histogram's counts, recomputed from the stored trials."""
+    for name, values, sheet in sheets:
+        trials = int(values["risk_trials"])
+        used = [x for x in LETTERS if values[f"{x.lower()}_include"] == "Yes"]
+        tco = {x: sheet.tco[x].astype(float) for x in used}
+        reference = values["reference_option"]
+        for x in used:
+            at = f"{name} {x}"
+            assert sheet.results["mean"][x] == pytest.approx(tco[x].mean(), rel=1e-12), at
+            for which in ("low", "mid", "high"):
+                p = values[f"risk_percentile_{which}"]
+                expected = np.percentile(tco[x], 100 * p)
+                assert sheet.results[f"p_{which}"][x] == pytest.approx(expected, rel=1e-12), at
+            others = [tco[y] for y in used if y != x]
+            cheapest = np.all([tco[x] < other for other in others], axis=0).sum() / trials
+            assert sheet.results["cheapest"][x] == pytest.approx(cheapest, abs=1e-15), at
+            beats = sheet.results["beats_reference"][x]
+            if x == reference:
+                assert beats == "reference"
+            else:
+                expected = (tco[x] < tco[reference]).sum() / trials
+                assert beats == pytest.approx(expected, abs=1e-15), at
+            # Every trial falls in one band: from the lowest trial up, the last band open.
+            counts = [band[1][x] for band in sheet.bands]
+            assert len(counts) == 20 and sum(counts) == trials, at
+            edges = [band[0] for band in sheet.bands]
+            lowest = min(t.min() for t in tco.values())
+            inside = [((tco[x] >= lowest) & (tco[x] <= edges[0])).sum()]
+            inside += [((tco[x] > a) & (tco[x] <= b)).sum() for a, b in pairwise(edges[:-1])]
+            assert counts[:-1] == inside, at
+        for x in set(LETTERS) - set(used):
+            assert {band[1][x] for band in sheet.bands} == {"-"}
+            assert sheet.results["mean"][x] == "left out"
+        highest_top = max(sheet.results["p_high"][x] for x in used)
+        assert sheet.bands[-2][0] == pytest.approx(highest_top, rel=1e-12), name
+
+
+@pytest.mark.libreoffice
+@pytest.mark.xfail(
+    strict=True,
+    reason="Risk histogram with a range out of order: the highest high percentile is "
+    'MAX(IF(ranked=1,E45,...)) over "check input" texts; LibreOffice (like Excel, where IF '
+    "returns the reference) ignores the text and gives 0, the stored value is #VALUE!",
+)
+def test_a_range_out_of_order_equals_libreoffice_too(written, recalculated):
+    """The workbook of a range out of order: the same figures and texts in both engines."""
+    (name, _, path), copy = written[-1], recalculated[-1]
+    assert name.startswith(INVALID)
+    found = differences(path, copy)
+    assert not found, f"{name}: " + "; ".join(map(str, found[:5]))
+
+
 # 2 --------------------------------------------------------------------------------------
 
 
@@ -186,9 +284,7 @@ def test_collapsed_ranges_give_the_tco_at_the_inputs(sheets):
     collapsed = [(n, v, s) for n, v, s in sheets if n.startswith("collapsed")]
     assert len(collapsed) == 2
     for name, values, sheet in collapsed:
-        summary = {
-            row[2]: row[4] for row in sheet.calculations["summary"]["rows"][8:12] if row[2]
-        }
+        summary = {row[2]: row[4] for row in sheet.calculations["summary"]["rows"][8:12] if row[2]}
         for x in LETTERS:
             if values[f"{x.lower()}_include"] != "Yes":
                 continue
