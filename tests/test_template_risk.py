@@ -540,13 +540,6 @@ def _volume(values: dict) -> dict[str, tuple]:
     return {"tasks_per_month": (g.low, g.mode, g.high, *(["pert"] if g.pert else []))}
 
 
-def _triangular_only(values: dict) -> bool:
-    """Only triangular guesses drawn: the Monte Carlo functions read Beta-PERT quantiles
-    from a table (error below 1e-6 of the range, see pert_ppf), the sheet from BETA.INV."""
-    names = ["tasks_per_month"] + [f"{x.lower()}_{k}" for x in LETTERS for k in KEYS]
-    return not any(guess(values, n).pert and guess(values, n).uncertain for n in names)
-
-
 def test_trial_tcos_equal_tco_at_the_draws(sheets):
     """Each trial's TCO is xlfuncs.tco at that trial's draws, mapped as _tco_arguments
     says (the closed form against the sheet's volume and fixed-cost factors)."""
@@ -580,7 +573,7 @@ def test_trial_tcos_equal_tco_at_the_draws(sheets):
 def test_percentiles_equal_tco_sim_with_the_hdr_generator(sheets):
     """The sheet's percentiles of an option that reads its stream's uniforms as they are
     (every option at correlation 1) equal TCO_SIM(generator="hdr", entity) on the same
-    guesses, within 1e-9; Beta-PERT guesses within 1e-6 of the TCO (pert_ppf's table)."""
+    guesses, within 1e-9."""
     compared = 0
     for name, values, sheet in sheets:
         trials = int(values["risk_trials"])
@@ -595,8 +588,7 @@ def test_percentiles_equal_tco_sim_with_the_hdr_generator(sheets):
                 block, wanted, trials=trials, generator="hdr", entity=int(values["risk_entity"])
             )
             found = [sheet.results[k][x] for k in ("p_low", "p_mid", "p_high")]
-            tolerance = 1e-9 if _triangular_only(values) else 1e-6
-            np.testing.assert_allclose(found, expected, rtol=tolerance, err_msg=f"{name} {x}")
+            np.testing.assert_allclose(found, expected, rtol=1e-9, err_msg=f"{name} {x}")
             compared += 1
     assert compared >= 12
 
@@ -644,7 +636,7 @@ def test_beating_the_reference_equals_prob_cheaper_with_the_hdr_generator(sheets
     shared_block=volume, correlation, generator="hdr", entity): every pair at
     correlation 1; below 1 the pairs where PROB_CHEAPER gives the reference the side the
     sheet gives it (the others counted in SIDES)."""
-    compared = {1.0: 0, "below 1": 0}
+    compared: dict[float, int] = {}
     for name, values, sheet in sheets:
         reference = values["reference_option"]
         rho = float(values["risk_correlation"])
@@ -666,10 +658,7 @@ def test_beating_the_reference_equals_prob_cheaper_with_the_hdr_generator(sheets
                 entity=int(values["risk_entity"]),
             )
             found = sheet.results["beats_reference"][x]
-            if _triangular_only(values):
-                assert found == pytest.approx(expected, rel=1e-9, abs=1e-12), (name, x)
-            else:  # a PERT draw a table's error away from a tie may count on the other side
-                assert abs(found - expected) <= 2 / int(values["risk_trials"]), (name, x)
-            compared[1.0 if rho == 1 else "below 1"] += 1
-    print(f"copula sides of the reference against PROB_CHEAPER's, below correlation 1: {SIDES}")
-    assert compared[1.0] >= 4 and compared["below 1"] >= 1, (compared, SIDES)
+            assert found == pytest.approx(expected, rel=1e-9, abs=1e-12), (name, x)
+            compared[rho] = compared.get(rho, 0) + 1
+    print(f"pairs compared by correlation: {compared}; sides below 1: {SIDES}")
+    assert compared[1.0] >= 4 and compared[0.0] >= 1 and compared[-1.0] >= 1, (compared, SIDES)
