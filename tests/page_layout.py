@@ -12,9 +12,10 @@ box. On those pages :func:`layout_problems` finds
 - text too small to read (the sheet shrunk to fit the page);
 - nearly blank pages;
 - figures of options that are not in use (``unused``: their letters): a
-  figure of the workbook (``book.figures`` / ``book.texts`` keys ending in
-  ``.X``) on Inputs, Summary or Checks that is not blank, and the name an
-  unused option takes in a scenario workbook.
+  figure of the workbook (``book.figures`` / ``book.texts`` / ``book.check_cells``
+  keys ending in ``.X``) on Inputs, Summary or Checks that shows anything but
+  nothing, a dash or "not in use", and the name an unused option takes in a
+  scenario workbook.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from xlfuncs._libreoffice import export_pdf
+from xlfuncs.templates._workbook import DASH, NOT_IN_USE
 
 #: Words lower than this many points (the box of a line of 10-point text is
 #: about 11 points high at 100 %) are too small to read on paper.
@@ -43,6 +45,8 @@ FEWEST_WORDS = 12
 READ_SHEETS = ("Inputs", "Summary", "Checks")
 #: What an option a scenario does not give was called in its workbook.
 UNUSED_NAMES = ("(not used)",)
+#: What a cell of an option not in use may show: nothing, a dash, or that it is not in use.
+SHOWS_NOTHING = (None, "", DASH, NOT_IN_USE)
 
 _NS = "{http://www.w3.org/1999/xhtml}"
 
@@ -317,7 +321,8 @@ def unused_figures(
     path: Path, places: Mapping[str, tuple[str, str]], unused: Iterable[str]
 ) -> list[Problem]:
     """Figures of unused options (keys ``....X`` or ``....X.n``) on the sheets a reader
-    reads that are not blank, and unused options' names anywhere in the workbook."""
+    reads that show a value (see :data:`SHOWS_NOTHING`), and unused options' names
+    anywhere in the workbook."""
     letters = set(unused)
     if not letters:
         return []
@@ -328,7 +333,7 @@ def unused_figures(
         if sheet not in READ_SHEETS or not (letters & set(parts[1:])):
             continue
         value = book[sheet][coordinate].value
-        if value not in (None, ""):
+        if value not in SHOWS_NOTHING:
             found.append(Problem("unused option", f"{sheet}!{coordinate}", f"{key} = {value!r}"))
     for ws in book.worksheets:
         for row in ws.iter_rows():

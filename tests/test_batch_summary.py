@@ -174,6 +174,40 @@ def batches(tmp_path_factory):
     }
 
 
+#: The key inputs each template's summary shows before its results: heading -> input.
+KEY_INPUTS = {
+    "tco_comparison": {"Tasks in month 1": "tasks_per_month", "Months": "months"},
+    "breakeven_accuracy": {
+        "Tasks per month": "tasks_per_month",
+        "Cost per error": "cost_per_error",
+    },
+    "margin_trap": {"Years": "years"},
+    "test_time_compute": {
+        "Cases per month": "cases_per_month",
+        "Cost of a wrong answer": "cost_per_error",
+        "Value of a right answer": "value_per_correct",
+    },
+    "scaffolding_build_vs_buy": {"Tasks in month 1": "tasks_per_month", "Months": "months"},
+}
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_each_scenarios_key_inputs_stand_before_its_results(tmp_path, name):
+    """Every row shows its scenario's volume, horizon (and, where the template has them,
+    the costs of an error) as the scenario file gives them, after the Currency column
+    and before the template's figures; every option's row repeats them."""
+    report = xlfuncs.generate(SCENARIOS[name], tmp_path, template=name)
+    assert report.ok, report.failures
+    headings = list(report.summary.headings)
+    wanted = KEY_INPUTS[name]
+    currency = headings.index("Currency")
+    assert headings[currency + 1 : currency + 1 + len(wanted)] == list(wanted)
+    for row in report.summary_rows():
+        case = next(case for case in SCENARIOS[name] if case["name"] == row[0])
+        for heading, key in wanted.items():
+            assert row[headings.index(heading)] == pytest.approx(case[key]), (row[0], heading)
+
+
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
 def test_every_summary_column_equals_the_recalculated_workbook(batches, tmp_path, name):
@@ -212,7 +246,7 @@ def test_every_summary_column_equals_the_recalculated_workbook(batches, tmp_path
         assert row[headings.index("Currency")] == SCENARIOS[name][scenario].get("currency", "USD")
         for column, value in zip(columns, row[first:], strict=True):
             key = column.key.format(x=letter) if letter else column.key
-            sheet, cell = book.figures.get(key) or book.texts[key]
+            sheet, cell = book.where(key)  # a figure, a text, or an input the scenario gives
             shown = workbook[sheet][cell].value
             if column.is_text:
                 ok = value == shown
@@ -426,28 +460,37 @@ def test_a_template_without_option_rows_has_a_row_per_scenario(tmp_path):
     name = "scaffolding_build_vs_buy"
     report = xlfuncs.generate(SCENARIOS[name], tmp_path, template=name)
     assert report.ok, report.failures
-    # The scenarios' names and files as the scenario list gives them, then three figures.
+    # The scenarios' names and files as the scenario list gives them, then the key inputs
+    # (tasks in month 1, months) and three figures.
     assert [row[:2] for row in report.summary_rows()] == [
         ["short", "short.xlsx"],
         ["long", "long.xlsx"],
     ]
-    assert all(len(row) == 6 for row in report.summary_rows())
+    assert all(len(row) == 8 for row in report.summary_rows())
     assert [row[2] for row in report.summary_rows()] == ["USD", "USD"]
+    # As the scenario list gives them.
+    assert [row[3:5] for row in report.summary_rows()] == [
+        [case["tasks_per_month"], case["months"]] for case in SCENARIOS[name]
+    ]
     sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx").active
-    assert [cell.value for cell in sheet[1]][:4] == [
+    assert [cell.value for cell in sheet[1]][:6] == [
         "Scenario",
         "Workbook",
         "Currency",
+        "Tasks in month 1",
+        "Months",
         "Small model with scaffolding: TCO",
     ]
-    # The template declares amounts for the two TCOs (in the batch's one currency) and
-    # whole tasks for the break-even.
+    # The template declares whole tasks and months for the key inputs, amounts for the two
+    # TCOs (in the batch's one currency) and whole tasks for the break-even.
     for row in (2, 3):
-        formats = [sheet.cell(row, column).number_format for column in range(1, 7)]
+        formats = [sheet.cell(row, column).number_format for column in range(1, 9)]
         assert formats == [
             "General",
             "General",
             "General",
+            "#,##0",
+            "#,##0",
             '#,##0.00 "USD"',
             '#,##0.00 "USD"',
             "#,##0",
@@ -466,5 +509,6 @@ def test_with_two_options_each_row_shows_its_own_options_figures():
     # By hand: margin (price - cost) / price, today and after one year of the changes:
     # safe 0.5 both; underwater (1 - 2) / 1 = -1 today, (0.5 - 2) / 0.5 = -3 after a year.
     assert (safe[3], underwater[3]) == ("USD", "USD")  # the currency column
-    assert safe[4:6] == pytest.approx([0.5, 0.5])
-    assert underwater[4:6] == pytest.approx([-1.0, -3.0])
+    assert (safe[4], underwater[4]) == (1, 1)  # the years the scenario gives, on each row
+    assert safe[5:7] == pytest.approx([0.5, 0.5])
+    assert underwater[5:7] == pytest.approx([-1.0, -3.0])

@@ -152,3 +152,17 @@ def test_equal_libreoffice(tmp_path):
             assert mine == theirs, formula
     counts = [sheet.cell(frequency + i, 6).value for i in range(5)]
     assert counts == [2, 2, 2, 1, 1]
+    evaluation = Calculator(book, {}).evaluate()
+    assert [evaluation["S", f"F{frequency + i}"].python(0) for i in range(5)] == counts
+
+
+def test_an_array_formula_fills_its_range():
+    book = _sheet_of([])
+    book["S"]["F1"] = ArrayFormula("F1:F6", "=FREQUENCY(C1:C10,D1:D4)")
+    book["S"]["G1"] = "=SUM(F1:F5)*10+F3"
+    evaluation = Calculator(book, {}).evaluate()
+    # The counts of test_frequency_counts_per_bin_in_excels_order; a cell beyond the
+    # array shows #N/A, as in Excel; a formula reading the cells sees the counts.
+    got = [evaluation["S", f"F{row}"].python(0) for row in range(1, 7)]
+    assert got == [2, 2, 2, 1, 1, "#N/A"]
+    assert evaluation["S", "G1"].python(0) == 8 * 10 + 2

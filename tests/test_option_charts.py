@@ -5,6 +5,14 @@ each ending at the scenario's horizon; the template's chart keeps a series
 per option and draws #N/A (no point) past the horizon and for an option set
 to Include = No. Expected values come from the scenario: which options it
 gives, and its number of months.
+
+LibreOffice draws #N/A as 0 in a line chart set to show blank cells as gaps
+(``dispBlanksAs`` "gap") whose values hold no empty cell: its OOXML import
+switches such a chart to "assume zero" (LibreOffice's
+``oox/source/drawingml/chart/chartspaceconverter.cxx``,
+``lcl_useWorkaroundForNoGapInOOXML``). The charts are set to "span", which it
+imports as they are; what LibreOffice made of them is read from the chart it
+saves in OpenDocument (``chart:treat-empty-cells``).
 """
 
 from __future__ import annotations
@@ -15,8 +23,10 @@ import zipfile
 import openpyxl
 import pytest
 from openpyxl.utils import column_index_from_string
+from template_support import require_libreoffice
 
 import xlfuncs
+from xlfuncs._libreoffice import convert
 from xlfuncs.templates import template
 
 TCO = template("tco_comparison")
@@ -107,3 +117,46 @@ def test_the_template_chart_draws_no_point_past_the_horizon_nor_for_an_option_le
             continue
         assert months[:13] == [ws.cell(cumulative, 4 + m).value for m in range(13)]
         assert set(months[13:]) == {"#N/A"}
+
+
+def _blanks(xml: str) -> str:
+    return re.search(r'<(?:c:)?dispBlanksAs val="([a-z]+)"', xml).group(1)
+
+
+def test_every_line_chart_leaves_out_a_point_without_a_number(tmp_path):
+    """In the templates and in a scenario workbook, #N/A is no point ("span")."""
+    for name in ("tco_comparison", "margin_trap"):
+        module = template(name)
+        module.build({}, tmp_path / module.FILENAME)
+        assert _blanks(_chart_xml(tmp_path / module.FILENAME)) == "span", name
+    scenario = {"name": "one", "tasks_per_month": 10, "options": [_option("X", 0.9)]}
+    report = xlfuncs.generate([scenario], tmp_path / "batch", summary=False)
+    assert _blanks(_chart_xml(report.written[0])) == "span"
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_draws_no_zero_past_the_horizon_nor_for_an_option_left_out(tmp_path):
+    """LibreOffice keeps the charts' treatment of points without a number: "ignore"
+    (join the neighbours; nothing after the last point), never "use-zero", for the
+    template with an option left out and a short horizon, and for a filled workbook."""
+    require_libreoffice()
+    books = tmp_path / "books"
+    books.mkdir()
+    TCO.build({"months": 12, "a_include": "No"}, books / "left_out.xlsx")
+    template("margin_trap").build({}, books / "margin.xlsx")
+    scenario = {
+        "name": "two",
+        "tasks_per_month": 10,
+        "months": 6,
+        "options": [_option("X", 0.9), _option("Y", 0.95)],
+    }
+    report = xlfuncs.generate([scenario], tmp_path / "batch", summary=False)
+    (books / "filled.xlsx").write_bytes(report.written[0].read_bytes())
+    sources = sorted(books.glob("*.xlsx"))
+    targets, problem = convert(sources, tmp_path / "ods", ".ods")
+    assert problem == ""
+    for target in targets:
+        with zipfile.ZipFile(target) as archive:
+            content = archive.read("Object 1/content.xml").decode("utf-8")
+        treatment = re.search(r'chart:treat-empty-cells="([a-z-]+)"', content).group(1)
+        assert treatment == "ignore", target.name

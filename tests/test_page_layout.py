@@ -5,7 +5,8 @@ options, names of 60 characters, sources of 200) are printed to PDF by
 LibreOffice in one run; :mod:`page_layout` reads the pages' text layer and
 lists what a reader would stumble on: text drawn over text, a cell's text
 not printed whole, text too small to read, a nearly blank page, a figure or
-name of an option that is not in use.
+name of an option that is not in use (on Summary and Inputs, and the rows of
+its checks on Checks).
 """
 
 from __future__ import annotations
@@ -162,7 +163,9 @@ def printed(tmp_path_factory) -> dict[str, tuple[Path, Path, dict, str]]:
             for spec in template(name).INPUTS
             if spec.option and spec.key != "include"
         }
-        books[key] = (path, {**built.figures, **built.texts, **inputs}, unused)
+        # The rows of an unused option's checks show no result either.
+        places = {**built.figures, **built.texts, **built.check_cells, **inputs}
+        books[key] = (path, places, unused)
     pdfs = render([path for path, _, _ in books.values()], folder / "pdf")
     return {
         key: (path, pdf, places, unused)

@@ -17,6 +17,7 @@ import pytest
 from template_support import ERROR_VALUES, recalculated
 
 from xlfuncs.templates import template
+from xlfuncs.templates._workbook import DASH, NOT_IN_USE
 
 pytestmark = pytest.mark.libreoffice
 
@@ -245,3 +246,18 @@ def test_summary_and_checks_never_show_an_error_value(results, case):
         if isinstance(cell.value, str) and cell.value.startswith(ERROR_VALUES)
     ]
     assert found == []
+
+
+def test_the_checks_of_an_option_left_out_show_no_result(results):
+    """Option A left out (with a utilisation of 0 and text for its accuracy): its rows on
+    Checks say "not in use" and show dashes, as LibreOffice recalculates them, and the
+    overall check passes over them; the other options' rows show TRUE."""
+    book, workbook = results["left_out_option_with_utilisation_zero"]
+    checks = workbook["Checks"]
+    of_a = {key: where for key, where in book.check_cells.items() if key.endswith(".A")}
+    assert len(of_a) > 25  # an input check per input of A (C, D, E), and A's own checks
+    shown = {checks[cell].value for _, cell in of_a.values()}
+    assert shown == {NOT_IN_USE, DASH}
+    of_b = [cell for key, (_, cell) in book.check_cells.items() if key.endswith(".B")]
+    assert {checks[cell].value for cell in of_b if cell.startswith("C")} == {True}
+    assert checks["C4"].value is True

@@ -13,19 +13,23 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import xlfuncs
 from xlfuncs import InputError
 from xlfuncs._currency import in_currency
 from xlfuncs.cli import main
-from xlfuncs.templates import TEMPLATE_NAMES, build_all, template
-from xlfuncs.templates._workbook import SHEETS, resolve_inputs
+from xlfuncs.templates import RISK_TEMPLATES, TEMPLATE_NAMES, build_all, template
+from xlfuncs.templates._risk import RISK_SHEET
+from xlfuncs.templates._workbook import DASH, NOT_IN_USE, SHEETS, resolve_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
 #: Functions that older Excel, LibreOffice 7.4 or Google Sheets lack, or that need a prefix.
 NOT_CLASSIC = re.compile(
     r"\b(XLOOKUP|XMATCH|LET|LAMBDA|FILTER|SORT|SORTBY|UNIQUE|SEQUENCE|RANDARRAY|IFS|SWITCH|"
-    r"MAXIFS|MINIFS|CONCAT|TEXTJOIN|IFNA|_xlfn)\b\s*[(.]?",
+    r"MAXIFS|MINIFS|CONCAT|TEXTJOIN|IFNA)\b\s*[(.]?",
     re.IGNORECASE,
 )
+#: The 2010 functions a Risk sheet may use, written with their prefix as SPEC allows.
+PREFIXED = {"_xlfn.BETA.INV", "_xlfn.NORM.S.INV", "_xlfn.NORM.S.DIST"}
 
 
 @pytest.fixture(scope="module")
@@ -156,7 +160,9 @@ def test_comparing_by_parts_ignores_only_the_writers_version(built):
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
 def test_sheets_protection_and_calculation_on_load(built, name):
     wb = openpyxl.load_workbook(built[name])
-    assert tuple(wb.sheetnames) == SHEETS
+    # The five sheets in their order; a template that simulates has its Risk sheet after Summary.
+    expected = SHEETS if name not in RISK_TEMPLATES else (*SHEETS[:4], RISK_SHEET, *SHEETS[4:])
+    assert tuple(wb.sheetnames) == expected
     for ws in wb.worksheets:
         assert ws.protection.sheet, f"{ws.title} is not protected"
         assert not ws.protection.password, f"{ws.title} has a password"
@@ -217,6 +223,10 @@ def test_formulas_use_classic_functions_and_names(built, name):
             for cell in row:
                 if cell.data_type == "f":
                     assert not NOT_CLASSIC.search(cell.value), f"{ws.title}!{cell.coordinate}"
+                    prefixed = set(re.findall(r"_xlfn\.[A-Z.]+(?=\()", cell.value))
+                    assert prefixed <= (PREFIXED if ws.title == RISK_SHEET else set()), (
+                        f"{ws.title}!{cell.coordinate}: {prefixed}"
+                    )
                     # Inputs are reached by name, never by their cell address.
                     assert "Inputs!" not in cell.value, f"{ws.title}!{cell.coordinate}"
 
@@ -285,3 +295,28 @@ def test_cli_writes_templates_and_keeps_existing_files(tmp_path, capsys):
     assert "Run again on a complete folder, the\ncommand writes nothing and exits with 1." in readme
     for code in ("**0** when every workbook", "**1** when at least", "**2** for an unknown"):
         assert code in readme.replace("\n", " ")
+
+
+def test_the_checks_of_options_a_scenario_does_not_give_store_no_result(tmp_path):
+    """Two options given: the rows of options C and D on Checks store "not in use" and
+    dashes (the evaluator's values), never TRUE or FALSE; the overall check passes."""
+    option = {"input_tokens": 1000, "output_tokens": 200, "cost_per_error": 5}
+    scenario = {
+        "name": "two options",
+        "tasks_per_month": 1000,
+        "options": [
+            option | {"name": "X", "input_price": 1, "output_price": 4, "accuracy": 0.9},
+            option | {"name": "Y", "input_price": 2, "output_price": 8, "accuracy": 0.95},
+        ],
+    }
+    report = xlfuncs.generate([scenario], tmp_path, summary=False)
+    assert report.ok, [str(f) for f in report.failures]
+    checks = openpyxl.load_workbook(report.written[0], data_only=True)["Checks"]
+    book = template("tco_comparison").build({}, tmp_path / "places.xlsx")
+    # Keys "checks.{cell}.{letter}": the cells of one option's checks.
+    of = {x: [key.split(".")[1] for key in book.check_cells if key.endswith(x)] for x in "ABCD"}
+    for letter in "CD":
+        assert {checks[cell].value for cell in of[letter]} == {NOT_IN_USE, DASH}
+    results = [cell for cell in of["A"] + of["B"] if cell.startswith("C")]
+    assert {checks[cell].value for cell in results} == {True}
+    assert checks["C4"].value is True

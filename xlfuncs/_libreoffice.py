@@ -36,7 +36,11 @@ __all__ = [
 ]
 
 #: soffice --convert-to targets, by the suffix of the file it writes.
-_FILTERS = {".xlsx": "xlsx:Calc MS Excel 2007 XML", ".pdf": "pdf:calc_pdf_Export"}
+_FILTERS = {
+    ".xlsx": "xlsx:Calc MS Excel 2007 XML",
+    ".pdf": "pdf:calc_pdf_Export",
+    ".ods": "ods:calc8",
+}
 
 INSTALL_HINT = (
     "LibreOffice is needed to recalculate workbooks; install it with "

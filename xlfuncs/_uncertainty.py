@@ -59,9 +59,12 @@ TCO's signature)::
     monthly_growth              8        108
     annual_discount_rate        9        109
 
-Everything else (the inverse distribution functions, the copula and the
-choice of which option takes ``c z1 + s z2``, ties, percentiles) is the same
-for both generators. ``seed`` belongs to the default generator and
+Everything else (the triangular inverse, the copula and the choice of which
+option takes ``c z1 + s z2``, ties, percentiles) is the same for both
+generators, except that with HDR a PERT guess is drawn by the Beta quantile
+to full precision, as a worksheet's ``BETA.INV`` computes it, not by the
+interpolated table (whose error, below 1e-6 of the range, would keep a
+workbook and Python from agreeing to the last digits). ``seed`` belongs to the default generator and
 ``entity`` to HDR: giving the other generator's setting is an error.
 """
 
@@ -73,7 +76,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ._arguments import describe
-from ._distributions import copula_percentiles, pert_ppf, triangular_ppf
+from ._distributions import copula_percentiles, pert_ppf, pert_shape, triangular_ppf
 from ._errors import InputError
 from ._hdr import ID_RULE, hdr_uniforms
 from ._option_block import (
@@ -653,8 +656,9 @@ def _batches(
                 uniforms[0][name], uniforms[1][name] = (
                     (plus, minus) if plus_first else (minus, plus)
                 )
+        exact = uniform_source.generator == "hdr"
         yield [
-            _option_tcos(option, uniforms[min(i, len(uniforms) - 1)], size)
+            _option_tcos(option, uniforms[min(i, len(uniforms) - 1)], size, exact)
             for i, option in enumerate(options)
         ]
 
@@ -665,7 +669,7 @@ def _canonical(option: dict[str, Guess]) -> tuple:
 
 
 def _option_tcos(
-    option: dict[str, Guess], uniforms: dict[str, np.ndarray], size: int
+    option: dict[str, Guess], uniforms: dict[str, np.ndarray], size: int, exact: bool = False
 ) -> np.ndarray:
     """One option's TCO in each trial of a batch, from the batch's uniform numbers."""
     arguments = []
@@ -674,14 +678,25 @@ def _option_tcos(
         if guess.is_fixed:
             arguments.append(np.float64(guess.low))
             continue
-        values = draw(uniforms[name], guess)
+        values = draw(uniforms[name], guess, exact)
         arguments.append(np.rint(values) if name == "months" else values)
     with np.errstate(all="ignore"):  # as for TCO: an overflow is an infinite TCO (#NUM! in Excel)
         result = _tco_arithmetic(*arguments)
     return np.broadcast_to(result, (size,))
 
 
-def draw(uniform: np.ndarray, guess: Guess) -> np.ndarray:
-    """The values of an uncertain guess at the given percentiles (uniform numbers in [0, 1])."""
+def draw(uniform: np.ndarray, guess: Guess, exact: bool = False) -> np.ndarray:
+    """The values of an uncertain guess at the given percentiles (uniform numbers in [0, 1]).
+
+    ``exact``: a PERT guess by the Beta quantile to full precision, computed as a
+    worksheet's ``BETA.INV(u, alpha, beta, low, high)`` is (the HDR generator, whose
+    trials a workbook's Risk sheet repeats), rather than by the interpolated table.
+    """
+    if guess.distribution == "pert" and exact:
+        from .formulas.statistics import beta_ppf
+
+        alpha, beta = pert_shape(guess.low, guess.mode, guess.high)
+        unit = beta_ppf(uniform, np.float64(alpha), np.float64(beta))
+        return guess.low + unit * (guess.high - guess.low)
     inverse = pert_ppf if guess.distribution == "pert" else triangular_ppf
     return inverse(uniform, guess.low, guess.mode, guess.high)

@@ -61,11 +61,13 @@ supported, except ``_xlfn.BETA.INV``, ``_xlfn.NORM.S.INV`` and
 ``_xlfn.NORM.S.DIST`` with cumulative ``TRUE``, written with their
 ``_xlfn.`` prefix); ``BETA.INV`` above ``p = 1 - 1e-6`` (LibreOffice's
 result there is up to 2e-11 relative from the exact quantile, which the
-evaluator and Excel give); ``FREQUENCY`` other than as the array formula
-of a column of one cell more than its bins; ranges where a single value is expected (implicit
-intersection; evaluated here as ``#VALUE!``); ``INDEX(range, 0)``; an
-empty text ``""`` as a formula's result (readers of stored values show it
-as no value at all: show a dash or words). Supported functions: see :data:`FUNCTIONS`.
+evaluator and Excel give); array formulas other than ``FREQUENCY`` in a
+column of one cell more than its bins (array formulas are evaluated, an
+element per cell, but only FREQUENCY returns an array); ranges where a
+single value is expected (implicit intersection; evaluated here as
+``#VALUE!``); ``INDEX(range, 0)``; an empty text ``""`` as a formula's
+result (readers of stored values show it as no value at all: show a dash
+or words). Supported functions: see :data:`FUNCTIONS`.
 
 The evaluator is three modules: :mod:`.parser` reads a formula,
 :mod:`.compiler` turns it into numpy closures over
@@ -92,6 +94,7 @@ from operator import itemgetter
 
 import numpy as np
 from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet.formula import ArrayFormula
 
 from .._ooxml import cell_reference
 from .compiler import FUNCTIONS, Closure, _compile, _Run, _Scope, dependencies
@@ -222,6 +225,30 @@ class Evaluation:
         raise KeyError(f"no row block at {block.sheet}!{block.first_row}")
 
 
+def _array_element(anchor: tuple, whole: Closure, place: tuple[int, int]) -> Closure:
+    """One cell of an array formula: its element of the formula's array, computed once
+    per evaluation. As in Excel, an array of one row or column repeats across the
+    range, and a cell beyond the array shows #N/A."""
+    row, column = place
+
+    def element(run: _Run) -> _V:
+        found = run.ranges.get(("array", anchor))
+        if found is None:
+            # Kept with the run's ranges (whose keys are 5-tuples) for this evaluation.
+            found = run.ranges["array", anchor] = whole(run)
+        rows, columns = found.shape[1:]
+        if (row >= rows and rows > 1) or (column >= columns and columns > 1):
+            return _constant(ExcelError("#N/A"))
+        i, j = min(row, rows - 1), min(column, columns - 1)
+        return _V(
+            found.num[:, i : i + 1, j : j + 1],
+            None if found.kind is None else found.kind[:, i : i + 1, j : j + 1],
+            None if found.text is None else found.text[:, i : i + 1, j : j + 1],
+        )
+
+    return element
+
+
 def _cell_result(v: _V) -> _V:
     """A formula's value in its cell: one value; blank shows as 0; a range is #VALUE!."""
     if v.shape[1:] != (1, 1):
@@ -259,6 +286,8 @@ class Calculator:
         #: Row blocks (see .row_blocks), and the formula text of each of their columns.
         self.row_blocks = tuple(row_blocks)
         self._block_texts: dict[tuple[str, int, int], str] = {}
+        #: Array formulas (e.g. FREQUENCY) by their first cell: text and range.
+        self._arrays: dict[tuple[str, int, int], tuple[str, str]] = {}
         for ws in workbook.worksheets:
             for (row, column), cell in ws._cells.items():  # only the cells in use
                 key = (ws.title, row, column)
@@ -275,9 +304,21 @@ class Calculator:
                     continue
                 if cell.data_type == "f" and isinstance(value, str):
                     self._texts[key] = value
+                elif isinstance(value, ArrayFormula):
+                    self._arrays[key] = (value.text, value.ref)
                 elif value is not None or key in input_keys:
                     self.constants[key] = _constant(value)
+        for sheet, row, column in self._arrays:
+            for cell in self._array_cells(sheet, row, column):
+                self.constants.pop(cell, None)  # the formula's own cells
         self._compile_all()
+
+    def _array_cells(self, sheet: str, row: int, column: int) -> list[tuple[str, int, int]]:
+        """The cells of the array formula whose first cell is (sheet, row, column)."""
+        first, _, last = self._arrays[sheet, row, column][1].replace("$", "").partition(":")
+        r1, c1 = coordinate_to_tuple(first)
+        r2, c2 = coordinate_to_tuple(last or first)
+        return [(sheet, r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
     def _compile_all(self) -> None:
         formulas: dict[tuple[str, int, int], tuple[Closure, list]] = {}
@@ -289,6 +330,17 @@ class Calculator:
                 formulas[key] = (_compile(tree, scope), dependencies(tree, scope))
             except (FormulaError, FormulaSyntaxError) as error:
                 raise FormulaError(f"{cell_reference(row, column, sheet)}: {error}") from None
+        for key, (text, _) in self._arrays.items():
+            sheet, row, column = key
+            scope = _Scope(sheet, row, column, self._names)
+            try:
+                tree = parse(text)
+                whole, reads = _compile(tree, scope), dependencies(tree, scope)
+            except (FormulaError, FormulaSyntaxError) as error:
+                raise FormulaError(f"{cell_reference(row, column, sheet)}: {error}") from None
+            for cell in self._array_cells(*key):
+                place = (cell[1] - row, cell[2] - column)
+                formulas[cell] = (_array_element(key, whole, place), reads)
         self._block_runs = {}
         for block in self.row_blocks:
             runner = _BlockRunner(block, self._block_texts, self._names)

@@ -24,7 +24,14 @@ from types import ModuleType
 from .._errors import InputError
 from .._validation import did_you_mean
 
-__all__ = ["TEMPLATE_MODULES", "TEMPLATE_NAMES", "build_all", "check_name", "template"]
+__all__ = [
+    "RISK_TEMPLATES",
+    "TEMPLATE_MODULES",
+    "TEMPLATE_NAMES",
+    "build_all",
+    "check_name",
+    "template",
+]
 
 #: Template name -> its module in this package, in the order they are listed.
 #: (The test-time-compute template's module is not named test_*.py, which
@@ -39,6 +46,9 @@ TEMPLATE_MODULES = {
 
 #: Template names, in the order they are listed.
 TEMPLATE_NAMES = tuple(TEMPLATE_MODULES)
+
+#: Templates with a Risk sheet: a Monte Carlo simulation of their TCO in formulas alone.
+RISK_TEMPLATES = ("tco_comparison",)
 
 
 def check_name(name: object) -> str:

@@ -59,10 +59,14 @@ __all__ = [
     "COUNT",
     "CURRENCY_INPUT",
     "CURRENCY_NOTE",
+    "DASH",
     "DEFAULT_SCENARIO",
+    "INPUT_KEY",
     "MONEY",
     "MONEY_PER_TASK",
     "NAME_CHARS",
+    "NOT_IN_USE",
+    "NO_POINT",
     "PERCENT",
     "SCENARIO_INPUT",
     "SHEETS",
@@ -255,9 +259,10 @@ class SummaryColumn:
     """A column of the batch summary (``summary.xlsx``, ``summary.csv``).
 
     ``key`` is a figure or text key of the built workbook (``book.figures`` or
-    ``book.texts``), so the summary shows exactly what the workbook's cell
-    holds; in a summary with a row per option, ``{x}`` in the key stands for
-    the option's letter. ``number_format`` is the column's Excel format, or
+    ``book.texts``), or ``inputs.NAME`` for the input cell ``NAME`` (a key input
+    the Summary sheet does not show), so the summary shows exactly what the
+    workbook's cell holds; in a summary with a row per option, ``{x}`` in the
+    key stands for the option's letter. ``number_format`` is the column's Excel format, or
     ``None`` for a text column. A figure that is words in the workbook (for
     example "reference" or "never") is left blank in a number column.
     """
@@ -270,6 +275,9 @@ class SummaryColumn:
     def is_text(self) -> bool:
         return self.number_format is None
 
+
+#: A summary column's key for an input cell: ``inputs.`` and the input's name.
+INPUT_KEY = "inputs."
 
 #: The scenario name of a template's illustrative defaults.
 DEFAULT_SCENARIO = "Illustrative defaults"
@@ -392,6 +400,21 @@ CHECK_INPUT = '"check input"'
 #: What a sentence says while a check fails: the first failure, not misleading words.
 CHECK_SENTENCE = '"Check input: "&first_failing_check&"."'
 
+#: How a line chart draws a month (or year) whose cell holds no number (#N/A), the
+#: chart's ``dispBlanksAs``: "span" leaves the point out and joins its neighbours.
+#: "gap" would do the same in Excel, but LibreOffice, on opening a line chart set to
+#: "gap" whose values hold an error or a text and no empty cell, draws every such
+#: point as 0 (its OOXML import switches to "assume zero", as Excel draws a text):
+#: a line dropping to 0 past the horizon, a flat zero line for an option left out.
+#: The rows drawn lack numbers only after their last point or throughout, so
+#: "span" never joins a gap: nothing is drawn there, in either program.
+NO_POINT = "span"
+
+#: What a check of an option not in use shows as its result, and in its other cells
+#: (never an empty text, which a reader of stored values takes for no value at all).
+NOT_IN_USE = "not in use"
+DASH = "\u2013"
+
 
 def guarded(formula: str, flag: str, marker: str = CHECK_INPUT) -> str:
     """``formula`` (with its ``=``) shown only when ``flag`` holds, else ``marker``.
@@ -410,7 +433,8 @@ class Check:
     ``condition`` is TRUE when all is well; ``subject`` is what the Summary's
     banner names when this is the first check that fails. An input check has
     its ``spec``; ``skip_unless`` is a condition under which the check applies
-    (an option's include flag), TRUE otherwise.
+    (the include flag of the option it is about, ``option``); otherwise it shows
+    :data:`NOT_IN_USE`.
     """
 
     description: str
@@ -418,6 +442,7 @@ class Check:
     subject: str = ""
     spec: InputSpec | None = None
     skip_unless: str | None = None
+    option: str | None = None
 
 
 def _in_use(letter: str) -> str:
@@ -566,6 +591,9 @@ class TemplateBook:
     option_charts: list[OptionChart] = field(init=False, default_factory=list)
     #: Blocks of rows written once and stored as shared formulas (the Risk sheet's trials).
     row_blocks: list[RowBlock] = field(init=False, default_factory=list)
+    #: The Checks sheet's cells about one option that can be left out, by key
+    #: ``checks.{cell}.{letter}``: they show no result while the option is not in use.
+    check_cells: dict[str, tuple[str, str]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.workbook = Workbook()
@@ -610,6 +638,12 @@ class TemplateBook:
 
     def __getitem__(self, sheet: str) -> Worksheet:
         return self.workbook[sheet]
+
+    def where(self, key: str) -> tuple[str, str]:
+        """The (sheet, coordinate) of a figure, a text or (``inputs.NAME``) an input."""
+        if key.startswith(INPUT_KEY):
+            return self.input_sheet, self.input_cells[key.removeprefix(INPUT_KEY)]
+        return self.figures.get(key) or self.texts[key]
 
     @property
     def currency(self) -> str:
@@ -848,7 +882,9 @@ class TemplateBook:
         included. ``subject`` is what the banner names (the description by default).
         """
         skip = _in_use(option) if option and self.option_included else None
-        self.checks.append(Check(description, condition, subject or description, None, skip))
+        self.checks.append(
+            Check(description, condition, subject or description, None, skip, option)
+        )
 
     def add_input_checks(self) -> None:
         """One check per input cell, the shared inputs first, then option by option.
@@ -875,6 +911,7 @@ class TemplateBook:
                     f"{spec.label}{where} must be {spec.allowed()}",
                     spec,
                     skip,
+                    spec.option,
                 )
             )
 
@@ -883,19 +920,21 @@ class TemplateBook:
 
         Column C holds each check's result: a check that cannot be evaluated
         (an error value) counts as failed. Column D names what to fix, column E
-        whether an input's value is allowed whether or not the input is used.
+        whether an input's value is allowed. The rows of an option not in use
+        are greyed and hold no result: C says :data:`NOT_IN_USE`, D and E show
+        a dash (:attr:`check_cells` lists them); the overall flag passes over them.
         Below the checks, the input flags the figures are guarded with:
-        ``inputs_ok`` (every checked input allowed), ``shared_inputs_ok`` and,
-        per option letter x, ``x_inputs_ok`` (the shared inputs and option x's
-        own inputs allowed). The first failing check's subject is named
-        ``first_failing_check``.
+        ``inputs_ok`` (every checked input in use allowed), ``shared_inputs_ok``
+        and, per option letter x, ``x_inputs_ok`` (the shared inputs and option
+        x's own inputs allowed, whether or not x is included: Calculations works
+        out an option left out all the same). The first failing check's subject
+        is named ``first_failing_check``.
         """
         sheet = "Checks"
-        self.sheet_title(
-            sheet,
-            "Checks",
-            "Each row is TRUE when all is well. The overall flag is shown on Summary.",
-        )
+        subtitle = "Each row is TRUE when all is well. The overall flag is shown on Summary."
+        if self.option_included:
+            subtitle += f" The rows of an {self.option_word} not in use are greyed."
+        self.sheet_title(sheet, "Checks", subtitle)
         first = 6
         self.heading(sheet, 4, "Overall", last_column=5)
         self.heading(sheet, first - 1, "Checks", last_column=5)
@@ -903,26 +942,46 @@ class TemplateBook:
             self.put_text(sheet, f"{column}{first - 1}", text, style="heading")
         rows_of: dict[str | None, list[int]] = {}
         input_rows: list[int] = []
+        # Whether each input of an option that can be left out is allowed, worked out in
+        # its option's flag: its own cells show nothing while the option is not in use.
+        allowed_of: dict[str, list[str]] = {}
         for offset, check in enumerate(self.checks):
             row = first + offset
+            in_use = check.skip_unless
             self.put_text(sheet, f"B{row}", check.description)
-            self.put_text(sheet, f"D{row}", check.subject, style="unit")
+            if in_use:
+                self.put(
+                    sheet,
+                    f"D{row}",
+                    f"=IF({in_use},{text_literal(check.subject)},{text_literal(DASH)})",
+                    style="unit",
+                )
+            else:
+                self.put_text(sheet, f"D{row}", check.subject, style="unit")
             result = f"IFERROR(AND({check.condition}),FALSE)"
             if check.spec is not None:
-                self.put(sheet, f"E{row}", f"={result}", style="check")
+                shown = f"IF({in_use},{result},{text_literal(DASH)})" if in_use else result
+                self.put(sheet, f"E{row}", f"={shown}", style="check")
                 rows_of.setdefault(check.spec.option, []).append(row)
+                if check.spec.option:
+                    allowed_of.setdefault(check.spec.option, []).append(
+                        result if in_use else f"E{row}"
+                    )
                 input_rows.append(row)
                 result = f"E{row}"
-            if check.skip_unless:
-                result = f"IF({check.skip_unless},{result},TRUE)"
-                # The checks of an option not in use are greyed: they do not apply.
+            if in_use:
+                result = f"IF({in_use},{result},{text_literal(NOT_IN_USE)})"
+                # A check of an option not in use does not apply: greyed, showing no result.
                 self[sheet].conditional_formatting.add(
-                    f"B{row}:E{row}",
-                    FormulaRule(formula=[f"NOT({check.skip_unless})"], fill=_UNUSED_FILL),
+                    f"B{row}:E{row}", FormulaRule(formula=[f"NOT({in_use})"], fill=_UNUSED_FILL)
                 )
+                for column in "CDE" if check.spec else "CD":
+                    key = f"checks.{column}{row}.{check.option}"
+                    self.check_cells[key] = (sheet, f"{column}{row}")
             self.put(sheet, f"C{row}", f"={result}", style="check")
         last = first + len(self.checks) - 1
         self.put_text(sheet, "B4", "All checks pass", style="heading")
+        # Text ("not in use") in the range counts for nothing: only the checks that apply.
         self.put(sheet, "C4", f"=AND(C{first}:C{last})", style="check")
         self.define("all_checks_pass", sheet, "C4")
         self.put(
@@ -945,26 +1004,45 @@ class TemplateBook:
         def spans(rows: list[int], column: str) -> list[str]:
             return [f"{column}{r}" for r in rows]
 
+        def greyed_unless(in_use: str) -> None:
+            self[sheet].conditional_formatting.add(
+                f"B{row}:E{row}", FormulaRule(formula=[f"NOT({in_use})"], fill=_UNUSED_FILL)
+            )
+
+        # Inputs not in use show text, which AND passes over.
         flag("inputs_ok", "Every input in use is allowed", spans(input_rows, "C"))
+        letters = [x for x in rows_of if x]
         if self.option_included:
             # Whether each option is in use, worked out once for all of its checks.
-            for letter in [x for x in rows_of if x]:
+            for letter in letters:
                 row += 1
                 # In column E, beside the checks: FALSE here is a choice, not a failure.
                 self.put_text(sheet, f"B{row}", f"Option {letter} is included (its checks apply)")
                 included = f"=IFERROR(AND({self.option_included(letter)}),FALSE)"
                 self.put(sheet, f"E{row}", included, style="check")
                 self.define(_in_use(letter), sheet, f"E{row}")
+                greyed_unless(_in_use(letter))
         flag("shared_inputs_ok", "The shared inputs are allowed", spans(rows_of.get(None, []), "E"))
-        for letter in [x for x in rows_of if x]:
+        for letter in letters:
+            if self.option_included:
+                # Worked out whether or not the option is included: the figures of an
+                # option left out are still worked out on Calculations from its inputs.
+                cells = ["shared_inputs_ok", *allowed_of[letter]]
+            else:
+                cells = spans(rows_of.get(None, []) + rows_of[letter], "E")
             flag(
                 f"{letter.lower()}_inputs_ok",
                 f"The shared inputs and option {letter}'s inputs are allowed",
-                spans(rows_of.get(None, []) + rows_of[letter], "E"),
+                cells,
             )
+            if self.option_included:
+                greyed_unless(_in_use(letter))
         ws = self[sheet]
         ws.conditional_formatting.add(f"C4:C{row}", FormulaRule(["C4=TRUE"], fill=_OK_FILL))
-        ws.conditional_formatting.add(f"C4:C{row}", FormulaRule(["C4<>TRUE"], fill=_BAD_FILL))
+        # Red for anything else a check shows (FALSE), but not for a check not in use
+        # nor for the cells between the checks that hold nothing.
+        failed = f"AND(C4<>TRUE,C4<>{text_literal(NOT_IN_USE)},NOT(ISBLANK(C4)))"
+        ws.conditional_formatting.add(f"C4:C{row}", FormulaRule([failed], fill=_BAD_FILL))
         ws.column_dimensions["A"].width = 2
         ws.column_dimensions["B"].width = 90
         ws.column_dimensions["C"].width = 14
@@ -1103,8 +1181,22 @@ class TemplateBook:
             ("check", "TRUE", "Check: TRUE (green) when all is well, FALSE (red) when not."),
             ("heading", "", "Section heading."),
         ]
+        if self.option_included:
+            key.insert(
+                -1,
+                (
+                    "unused",
+                    NOT_IN_USE,
+                    f"Check of an {self.option_word} not in use (Include is No, or not "
+                    "given): greyed, no result.",
+                ),
+            )
         for style, sample, meaning in key:
-            self.put_text(sheet, f"B{row}", sample, style=style)
+            if style == "unused":
+                self.put_text(sheet, f"B{row}", sample, style="check")
+                self[sheet][f"B{row}"].fill = _UNUSED_FILL
+            else:
+                self.put_text(sheet, f"B{row}", sample, style=style)
             self.put_text(sheet, f"C{row}", meaning, style="wrap")
             row += 1
         row += 1

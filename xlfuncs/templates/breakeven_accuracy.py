@@ -22,6 +22,7 @@ from . import _formula_builders as fx
 from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
+    INPUT_KEY,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
@@ -174,6 +175,9 @@ _FIRST_COL = 5  # column E: the first column of the table
 #: The batch summary: a row per scenario, these columns.
 SUMMARY_BY_OPTION = False
 SUMMARY_COLUMNS = (
+    # The scenario's key inputs beside its results.
+    SummaryColumn("Tasks per month", f"{INPUT_KEY}tasks_per_month", COUNT),
+    SummaryColumn("Cost per error", "summary.cost_per_error", MONEY),
     SummaryColumn("Break-even accuracy", "summary.breakeven_accuracy", "0.00%"),
     SummaryColumn("Break-even cost per error", "summary.breakeven_error_cost", MONEY),
 )

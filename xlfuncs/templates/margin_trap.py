@@ -23,6 +23,7 @@ from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
     MONEY_PER_TASK,
+    NO_POINT,
     PERCENT,
     SCENARIO_INPUT,
     InputSpec,
@@ -136,6 +137,8 @@ _TIMELINE_TOP = 13
 #: The batch summary: a row per scenario and strategy, these columns.
 SUMMARY_BY_OPTION = True
 SUMMARY_COLUMNS = (
+    # The scenario's key input beside its results.
+    SummaryColumn("Years", "summary.years", "0"),
     SummaryColumn("Gross margin today", "summary.margin_today.{x}", "0.00%"),
     SummaryColumn(
         "Gross margin at the end of the horizon", "summary.margin_at_horizon.{x}", "0.00%"
@@ -322,6 +325,8 @@ def _write_summary(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int])
     chart.y_axis.numFmt = "0%"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    # A strategy whose inputs fail draws no line (#N/A), not a line at 0.
+    chart.display_blanks = NO_POINT
     calc_ws = book["Calculations"]
     for s in STRATEGIES:
         data = Reference(

@@ -19,6 +19,7 @@ from . import _formula_builders as fx
 from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
+    INPUT_KEY,
     MONEY,
     MONEY_PER_TASK,
     NAME_CHARS,
@@ -134,6 +135,10 @@ INPUTS: list[InputSpec] = [
 #: The batch summary: a row per scenario and model, these columns.
 SUMMARY_BY_OPTION = True
 SUMMARY_COLUMNS = (
+    # The scenario's key inputs beside its results.
+    SummaryColumn("Cases per month", f"{INPUT_KEY}cases_per_month", COUNT),
+    SummaryColumn("Cost of a wrong answer", f"{INPUT_KEY}cost_per_error", MONEY),
+    SummaryColumn("Value of a right answer", f"{INPUT_KEY}value_per_correct", MONEY),
     SummaryColumn("Expected cost per case", "summary.expected_cost.{x}", MONEY),
     SummaryColumn("Expected net value per case", "summary.net_value.{x}", MONEY),
     SummaryColumn("Break-even cost of a wrong answer", "summary.breakeven_error_cost", MONEY),

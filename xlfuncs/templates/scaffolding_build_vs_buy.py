@@ -20,6 +20,7 @@ from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_in
 from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
+    INPUT_KEY,
     MONEY,
     MONEY_PER_TASK,
     PERCENT,
@@ -190,6 +191,9 @@ _TIMELINE_TOP = 40
 #: The batch summary: a row per scenario, these columns.
 SUMMARY_BY_OPTION = False
 SUMMARY_COLUMNS = (
+    # The scenario's key inputs beside its results.
+    SummaryColumn("Tasks in month 1", f"{INPUT_KEY}tasks_per_month", COUNT),
+    SummaryColumn("Months", "summary.months", COUNT),
     SummaryColumn("Small model with scaffolding: TCO", "summary.small_tco", MONEY),
     SummaryColumn("Frontier model: TCO", "summary.frontier_tco", MONEY),
     SummaryColumn(

@@ -43,6 +43,7 @@ from ._workbook import (
     MONEY,
     MONEY_PER_TASK,
     NAME_CHARS,
+    NO_POINT,
     PERCENT,
     SCENARIO_INPUT,
     OptionChart,
@@ -232,12 +233,13 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int], risk: Mapping[st
     chart.y_axis.numFmt = "#,##0"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    chart.display_blanks = NO_POINT
     calc = book["Calculations"]
     # A series per option the scenario gives (an option not given has blank inputs); one
     # set to Include = No keeps its series, drawn as nothing (#N/A), and its legend entry.
     given = [x for x in OPTIONS if book.values[f"{x.lower()}_name"] is not None]
     # A scenario's chart ends at its horizon; the template's runs to the last month,
-    # #N/A past the horizon (Excel leaves it out; LibreOffice draws it as 0).
+    # #N/A past the horizon, drawn as no point (see NO_POINT).
     last = 4 + int(book.values["months"]) if book.filled else FIRST_COL + MAX_MONTHS - 1
     for letter in given:
         r = rows[f"t_chart_{letter}"]

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..._currency import CURRENCY_SIGN, DEFAULT_CURRENCY, in_currency
 from ...formulas import ExcelError
-from ...templates._workbook import CURRENCY_INPUT
+from ...templates._workbook import CURRENCY_INPUT, INPUT_KEY, INPUT_SHEET
 from ..read.checker import Scenario
 from ..template import Layout, Template
 from . import export
@@ -38,6 +38,14 @@ _SEPARATOR = "\x1f"
 _TEXT_WIDTH, _NUMBER_WIDTH = 20, 12
 #: An amount with its currency code ("1,234,567.89 EUR") needs more room.
 _AMOUNT_WIDTH = 17
+
+
+def _place(book: object, key: str) -> tuple[str, str]:
+    """The (sheet, cell) of a summary column's key: a figure, a text, or an input."""
+    if key.startswith(INPUT_KEY):
+        sheet = getattr(book, "input_sheet", INPUT_SHEET)
+        return sheet, book.input_cells[key.removeprefix(INPUT_KEY)]
+    return book.figures.get(key) or book.texts[key]
 
 
 def _declared(template: Template | None) -> tuple:
@@ -168,8 +176,7 @@ class SummaryTable:
 
     def _column_cells(self, column) -> list[tuple[str, str]]:
         """The cells of one declared column, for every option letter."""
-        book = self._book
-        return [book.figures.get(key) or book.texts[key] for key in self._keys(column)]
+        return [_place(self._book, key) for key in self._keys(column)]
 
     def _keys(self, column) -> list[str]:
         """The figure keys of a column: one per option letter, or one for the scenario."""

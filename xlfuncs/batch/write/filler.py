@@ -252,9 +252,14 @@ class Filler:
             self.calculator = getattr(book, "calculator", None) or Calculator.of_book(book)
         except FormulaError as error:
             raise TemplateNotFillableError(str(error)) from error
-        #: Where each figure and text of the workbook is, for the batch summary
+        #: Where each figure, text and input of the workbook is, for the batch summary
         #: (the book itself holds closures, and a filler travels to worker processes).
-        self.places = SimpleNamespace(figures=dict(book.figures), texts=dict(book.texts))
+        self.places = SimpleNamespace(
+            figures=dict(book.figures),
+            texts=dict(book.texts),
+            input_cells=cells,
+            input_sheet=input_sheet,
+        )
         self.infos, self.fixed = read_package(data)
         formulas: dict[str, dict[str, tuple[str, str]]] = {}
         for sheet, coordinate in self.calculator.formula_cells:
