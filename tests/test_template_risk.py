@@ -404,6 +404,15 @@ def test_every_formula_uses_classic_or_2010_functions_only(written, tmp_path):
         # Shared formulas read too: openpyxl finds a formula in every cell that shares one.
         assert cells == read, path.name
     assert _scan(written[0][2])[1] > 1000 * 20  # the trial rows were among them
+    # openpyxl translates the shared formulas: each trial row's uniforms read its own trial.
+    ws = load_workbook(written[0][2])["Risk"]
+    header = next(r for r in ws.iter_rows() if r[1].value == "Trial")
+    columns = [c.column for c in header if "uniform (var_id" in str(c.value)]
+    first = header[0].row + 2
+    assert ws.cell(first, 2).value == 1 and len(columns) == 4
+    for row in range(first, first + 1000):
+        for column in columns:
+            assert f"(B{row}*" in ws.cell(row, column).value, (row, column)
 
 
 def test_the_scan_sees_a_forbidden_function(tmp_path):
