@@ -312,6 +312,12 @@ def test_the_entity_picks_the_uniforms_and_fixes_the_workbook(tmp_path):
         assert results[0][0] == "written", results
         paths.append(tmp_path / folder / "w.xlsx")
     assert paths[0].read_bytes() == paths[1].read_bytes()
+    # The template's own builder too (the batch fills a build of the template).
+    template = resolve_template(TEMPLATE)
+    built = [tmp_path / "built 1.xlsx", tmp_path / "built 2.xlsx"]
+    for path in built:
+        template.build(values, path)
+    assert built[0].read_bytes() == built[1].read_bytes()
     first, moved = read_risk(paths[0]), read_risk(paths[2])
     assert set(first.uniforms) == set(VAR_IDS.values())
     for var_id, uniforms in first.uniforms.items():
