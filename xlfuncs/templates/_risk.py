@@ -348,10 +348,10 @@ def write_risk(
     # Ranges in order: low <= most likely <= high for every input of an option in use.
     in_order = []
     for letter in [None, *letters]:
-        # Qualified by the sheet's name: the same condition is a row of the Checks sheet.
-        low, mode, high = (f"{sheet}!{{{end}}}" for end in ("low", "mode", "high"))
+        # Read from the Checks sheet too: the cells name their sheet.
         tests = [
-            f"{low}<={mode},{mode}<={high}".format(**here)
+            f"{sheet}!{here['low']}<={sheet}!{here['mode']},"
+            f"{sheet}!{here['mode']}<={sheet}!{here['high']}"
             for (_, owner), here in ranges.items()
             if owner == letter
         ]
