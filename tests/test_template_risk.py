@@ -38,12 +38,12 @@ from template_support import require_libreoffice
 
 import xlfuncs
 from xlfuncs._distributions import normal_ppf, triangular_ppf
+from xlfuncs._exact_distributions import beta_ppf, normal_cdf
 from xlfuncs._uncertainty import _SHARED_BLOCK, _canonical, read_options
 from xlfuncs.batch.run import make_workbooks
 from xlfuncs.batch.template import resolve_template
 from xlfuncs.batch.verify import differences, shared_row_blocks
 from xlfuncs.formulas.compiler import _SPECIAL, FUNCTIONS
-from xlfuncs.formulas.statistics import beta_ppf, normal_cdf
 from xlfuncs.templates import TEMPLATE_NAMES
 
 KEYS = ("accuracy", "cost_per_error", "calls")
@@ -265,12 +265,6 @@ def test_results_summarise_the_trial_rows(sheets):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.xfail(
-    strict=True,
-    reason="Risk histogram with a range out of order: the highest high percentile is "
-    'MAX(IF(ranked=1,E45,...)) over "check input" texts; LibreOffice (like Excel, where IF '
-    "returns the reference) ignores the text and gives 0, the stored value is #VALUE!",
-)
 def test_a_range_out_of_order_equals_libreoffice_too(written, recalculated):
     """The workbook of a range out of order: the same figures and texts in both engines."""
     (name, _, path), copy = written[OUT_OF_ORDER], recalculated[OUT_OF_ORDER]
@@ -280,12 +274,6 @@ def test_a_range_out_of_order_equals_libreoffice_too(written, recalculated):
 
 
 @pytest.mark.libreoffice
-@pytest.mark.xfail(
-    strict=True,
-    reason="An option whose inputs are not allowed still gets trial TCOs (guarded by "
-    "in_use only): Calculations' 'check input' texts plus a division by a GPU utilisation "
-    "of 0; the stored value is #VALUE!, LibreOffice's #DIV/0!",
-)
 def test_an_input_not_allowed_equals_libreoffice_too(written, recalculated):
     (name, _, path), copy = written[NOT_ALLOWED], recalculated[NOT_ALLOWED]
     assert name.startswith(INVALID)
@@ -293,12 +281,6 @@ def test_an_input_not_allowed_equals_libreoffice_too(written, recalculated):
     assert not found, f"{name}: " + "; ".join(map(str, found[:5]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="P(cheapest) of every option is an error when another included option's inputs "
-    "are not allowed: its trial TCOs are errors, which (1 - ranked) cannot mask inside "
-    "SUMPRODUCT",
-)
 def test_an_option_not_ranked_leaves_the_others_compared(all_sheets):
     """Option A's inputs are not allowed: A says "check input"; B, C and D are compared
     among themselves, as on the Summary's ranking."""
