@@ -76,13 +76,16 @@ def _property(pid: int, name: str, value: str) -> str:
     )
 
 
-def _custom_properties(xml: bytes) -> dict[str, tuple[int, str]]:
-    """Name -> (pid, text) of each custom property, read by an XML parser."""
+def _custom_properties(xml: bytes) -> list[tuple[str, int, str]]:
+    """(name, pid, text) of each custom property in order, read by an XML parser; nothing
+    else is in the part."""
     root = ElementTree.fromstring(xml)
-    return {
-        p.get("name"): (int(p.get("pid")), p.find(f"{{{_VT}}}lpwstr").text or "")
-        for p in root.findall(f"{{{_CUSTOM_NS}}}property")
-    }
+    found = root.findall(f"{{{_CUSTOM_NS}}}property")
+    assert len(found) == len(root) and not (root.text or "").strip()
+    assert not any((p.tail or "").strip() for p in found)
+    return [
+        (p.get("name"), int(p.get("pid")), p.find(f"{{{_VT}}}lpwstr").text or "") for p in found
+    ]
 
 
 def _titles(xml: bytes) -> list[str]:
@@ -96,7 +99,7 @@ def test_a_package_without_custom_properties_gets_them_numbered_from_2():
     made = properties({}, "sha256:abc")
     assert list(made) == [CUSTOM]  # no title asked for, no core part to put it in
     # pid 2 is the first a custom property may have (pid 0 and 1 are reserved)
-    assert _custom_properties(made[CUSTOM]) == {FINGERPRINT_PROPERTY: (2, "sha256:abc")}
+    assert _custom_properties(made[CUSTOM]) == [(FINGERPRINT_PROPERTY, 2, "sha256:abc")]
 
 
 def test_other_custom_properties_are_kept_and_an_old_fingerprint_replaced():
@@ -104,18 +107,18 @@ def test_other_custom_properties_are_kept_and_an_old_fingerprint_replaced():
     texts = {CUSTOM: _custom(_property(2, "Owner", "Finance") + old + _property(5, "B", "x"))}
     found = _custom_properties(properties(texts, "sha256:new")[CUSTOM])
     # the largest pid was 5; the old fingerprint (on two lines) is gone
-    assert found == {
-        "Owner": (2, "Finance"),
-        "B": (5, "x"),
-        FINGERPRINT_PROPERTY: (6, "sha256:new"),
-    }
+    assert found == [
+        ("Owner", 2, "Finance"),
+        ("B", 5, "x"),
+        (FINGERPRINT_PROPERTY, 6, "sha256:new"),
+    ]
 
 
 @pytest.mark.parametrize("end", ["", "\n", "  \r\n"])
 def test_an_empty_properties_element_gets_the_fingerprint(end):
     texts = {CUSTOM: f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT}"/>{end}'}
     found = _custom_properties(properties(texts, "sha256:abc")[CUSTOM])
-    assert found == {FINGERPRINT_PROPERTY: (2, "sha256:abc")}
+    assert found == [(FINGERPRINT_PROPERTY, 2, "sha256:abc")]
 
 
 @pytest.mark.parametrize(
@@ -180,9 +183,13 @@ def _package(parts: dict[str, str], stored: tuple[str, ...] = ()) -> bytes:
 
 
 def _local_headers_agree(data: bytes) -> None:
-    """Each entry's local header says what the central directory says (zip format 4.3.7)."""
+    """The archive is one unbroken run of entries, each local header saying what the central
+    directory says (zip format 4.3.6, 4.3.7), then the directory and its end record for a
+    single-disk archive without a comment (4.3.16)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
+        position = 0
+        for info in sorted(archive.infolist(), key=lambda i: i.header_offset):
+            assert info.header_offset == position, info.filename  # nothing in between
             fields = struct.unpack_from("<4s5H3L2H", data, info.header_offset)
             signature, version, flags, method, _time, _date, crc, packed, size = fields[:9]
             name_length, extra_length = fields[9:]
@@ -194,17 +201,18 @@ def _local_headers_agree(data: bytes) -> None:
                 info.flag_bits,
                 info.compress_type,
             ), info.filename
-            if not flags & 0x08:  # sizes and checksum not deferred to a data descriptor
-                assert (crc, packed, size) == (
-                    info.CRC,
-                    info.compress_size,
-                    info.file_size,
-                ), info.filename
-            # the central directory's offsets and sizes lead to the data
+            assert not flags & 0x08, info.filename  # no data descriptor follows
+            assert (crc, packed, size) == (info.CRC, info.compress_size, info.file_size)
+            assert (info.volume, info.internal_attr) == (0, 0), info.filename
             body = start + name_length + extra_length
-            raw = data[body : body + info.compress_size]
             if method == zipfile.ZIP_STORED:
-                assert raw == archive.read(info), info.filename
+                assert data[body : body + packed] == archive.read(info), info.filename
+            position = body + packed
+        assert archive.start_dir == position
+        assert archive.comment == b""
+    end = struct.unpack("<4s4H2LH", data[-22:])
+    count = len(archive.infolist())
+    assert end == (b"PK\x05\x06", 0, 0, count, count, len(data) - 22 - position, position, 0)
 
 
 def _infos(data: bytes) -> dict[str, zipfile.ZipInfo]:
@@ -245,7 +253,7 @@ def test_stamping_a_package_without_custom_properties():
     # parts that differ from workbook to workbook are stored, the others compressed
     assert new[CUSTOM].compress_type == new[CORE].compress_type == zipfile.ZIP_STORED
     assert new[TYPES].compress_type == new[RELS].compress_type == zipfile.ZIP_DEFLATED
-    assert _custom_properties(_read(after, CUSTOM)) == {FINGERPRINT_PROPERTY: (2, "sha256:abc")}
+    assert _custom_properties(_read(after, CUSTOM)) == [(FINGERPRINT_PROPERTY, 2, "sha256:abc")]
     assert _titles(_read(after, CORE)) == ["Case 1"]
     assert b'PartName="/docProps/custom.xml"' in _read(after, TYPES)
     assert _CUSTOM_REL.encode() in _read(after, RELS)
@@ -259,10 +267,10 @@ def test_stamping_again_replaces_the_fingerprint_in_place():
     twice = stamp(once, "sha256:two", "Case 2")
     _local_headers_agree(twice)
     assert list(_infos(twice)) == [TYPES, RELS, CUSTOM]  # no core part: no title to set
-    assert _custom_properties(_read(twice, CUSTOM)) == {
-        "Owner": (2, "F"),
-        FINGERPRINT_PROPERTY: (3, "sha256:two"),
-    }
+    assert _custom_properties(_read(twice, CUSTOM)) == [
+        ("Owner", 2, "F"),
+        (FINGERPRINT_PROPERTY, 3, "sha256:two"),
+    ]
 
 
 def test_an_empty_package_gets_custom_properties_dated_1980():
