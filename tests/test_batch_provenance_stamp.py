@@ -147,10 +147,20 @@ def test_no_title_leaves_the_core_part_alone():
 
 
 def test_the_package_declares_the_custom_part_once():
+    # Checked in full here: the declarations are remembered, so mutation testing counts
+    # them as called only by the first test that makes them.
     assert room_for_properties({}) == {}
     made = room_for_properties({TYPES: _TYPES_XML, RELS: _RELS_XML})
-    assert made[TYPES].count(b'PartName="/docProps/custom.xml"') == 1
-    assert made[RELS].count(_CUSTOM_REL.encode()) == 1
+    types = ElementTree.fromstring(made[TYPES])
+    assert [(e.tag.rpartition("}")[2], e.get("PartName")) for e in types] == [
+        ("Default", None),
+        ("Override", "/docProps/custom.xml"),
+    ]
+    relations = ElementTree.fromstring(made[RELS])
+    assert [(e.get("Id"), e.get("Type"), e.get("Target")) for e in relations] == [
+        ("rId1", "http://example.com/officeDocument", "xl/workbook.xml"),
+        ("rIdXlfuncsCustom", _CUSTOM_REL, "docProps/custom.xml"),
+    ]
     again = room_for_properties({k: v.decode() for k, v in made.items()})
     assert again == made
 
@@ -170,16 +180,48 @@ def test_a_name_with_a_lone_surrogate_has_a_fingerprint_of_its_own():
 _WHEN = (2024, 5, 17, 13, 45, 58)  # even seconds: a zip file's clock counts in twos
 
 
-def _package(parts: dict[str, str], stored: tuple[str, ...] = ()) -> bytes:
-    """A zip archive of ``parts``, deflated but for ``stored``, each dated a second apart."""
-    out = io.BytesIO()
+class _Stream(io.RawIOBase):
+    """A stream that can only be written, as a pipe: zipfile then puts each entry's checksum
+    and sizes in a data descriptor after its data."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, chunk) -> int:
+        self.data += chunk
+        return len(chunk)
+
+
+#: An extra field some writers put in the local header (id 0xCAFE, no data: Java's jar mark).
+_EXTRA = b"\xfe\xca\x00\x00"
+
+
+def _package(parts: dict[str, str], stored: tuple[str, ...] = (), streamed: bool = False) -> bytes:
+    """A zip archive of ``parts``, deflated but for ``stored``, each dated two seconds apart,
+    the first with an extra field; ``streamed``: written as to a pipe."""
+    out = _Stream() if streamed else io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
         for index, (name, text) in enumerate(parts.items()):
             info = zipfile.ZipInfo(name, (*_WHEN[:5], _WHEN[5] - 2 * index))
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             info.external_attr = (0o640 + index) << 16
+            info.extra = _EXTRA if index == 0 else b""
             archive.writestr(info, text)
-    return out.getvalue()
+    return bytes(out.data) if streamed else out.getvalue()
+
+
+def _declared(data: bytes) -> tuple[list[str], list[tuple[str, str, str]]]:
+    """The parts [Content_Types].xml overrides, and (Id, Type, Target) of each package
+    relationship, read by an XML parser."""
+    types = ElementTree.fromstring(_read(data, TYPES))
+    rels = ElementTree.fromstring(_read(data, RELS))
+    return (
+        [e.get("PartName") for e in types if e.tag.endswith("Override")],
+        [(e.get("Id"), e.get("Type"), e.get("Target")) for e in rels],
+    )
 
 
 def _local_headers_agree(data: bytes) -> None:
@@ -201,13 +243,20 @@ def _local_headers_agree(data: bytes) -> None:
                 info.flag_bits,
                 info.compress_type,
             ), info.filename
-            assert not flags & 0x08, info.filename  # no data descriptor follows
-            assert (crc, packed, size) == (info.CRC, info.compress_size, info.file_size)
+            written = (info.CRC, info.compress_size, info.file_size)
+            if flags & 0x08:  # checksum and sizes follow the data, in a data descriptor
+                assert (crc, packed, size) == (0, 0, 0), info.filename
+                descriptor = struct.unpack_from(
+                    "<4s3L", data, start + name_length + extra_length + info.compress_size
+                )
+                assert descriptor == (b"PK\x07\x08", *written), info.filename
+            else:
+                assert (crc, packed, size) == written, info.filename
             assert (info.volume, info.internal_attr) == (0, 0), info.filename
             body = start + name_length + extra_length
             if method == zipfile.ZIP_STORED:
-                assert data[body : body + packed] == archive.read(info), info.filename
-            position = body + packed
+                assert data[body : body + info.compress_size] == archive.read(info)
+            position = body + info.compress_size + (16 if flags & 0x08 else 0)
         assert archive.start_dir == position
         assert archive.comment == b""
     end = struct.unpack("<4s4H2LH", data[-22:])
@@ -255,8 +304,13 @@ def test_stamping_a_package_without_custom_properties():
     assert new[TYPES].compress_type == new[RELS].compress_type == zipfile.ZIP_DEFLATED
     assert _custom_properties(_read(after, CUSTOM)) == [(FINGERPRINT_PROPERTY, 2, "sha256:abc")]
     assert _titles(_read(after, CORE)) == ["Case 1"]
-    assert b'PartName="/docProps/custom.xml"' in _read(after, TYPES)
-    assert _CUSTOM_REL.encode() in _read(after, RELS)
+    assert _declared(after) == (
+        ["/docProps/custom.xml"],
+        [
+            ("rId1", "http://example.com/officeDocument", "xl/workbook.xml"),
+            ("rIdXlfuncsCustom", _CUSTOM_REL, "docProps/custom.xml"),
+        ],
+    )
 
 
 def test_stamping_again_replaces_the_fingerprint_in_place():
@@ -271,6 +325,17 @@ def test_stamping_again_replaces_the_fingerprint_in_place():
         ("Owner", 2, "F"),
         (FINGERPRINT_PROPERTY, 3, "sha256:two"),
     ]
+
+
+def test_stamping_a_package_written_as_a_stream():
+    parts = {TYPES: _TYPES_XML, RELS: _RELS_XML, "xl/workbook.xml": "<workbook/>"}
+    before = _package(parts, streamed=True)
+    assert all(i.flag_bits & 0x08 for i in _infos(before).values())  # data descriptors
+    after = stamp(before, "sha256:abc")
+    _local_headers_agree(after)
+    assert list(_infos(after)) == [*parts, CUSTOM]
+    assert _declared(after)[0] == ["/docProps/custom.xml"]
+    assert _custom_properties(_read(after, CUSTOM)) == [(FINGERPRINT_PROPERTY, 2, "sha256:abc")]
 
 
 def test_an_empty_package_gets_custom_properties_dated_1980():
