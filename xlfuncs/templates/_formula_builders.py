@@ -42,12 +42,16 @@ from collections.abc import Callable
 __all__ = [
     "TIE_DIGITS",
     "all_in_cost",
+    "band_edge",
     "blended_error_cost",
     "breakeven_accuracy",
     "breakeven_error_cost",
     "breakeven_volume",
     "calls_cost",
+    "copula_percentile",
+    "copula_weight",
     "cost_per_correct",
+    "count_in_band",
     "discount_factor",
     "discount_series",
     "discounted",
@@ -66,20 +70,26 @@ __all__ = [
     "monthly_cost",
     "monthly_discount_rate",
     "net_value",
+    "normal_correlation",
     "outputs",
     "per_month",
+    "pert_inverse",
+    "pert_shape",
     "price_in_year",
     "review_cost",
     "rounded",
     "rounded_difference",
     "rounded_share",
     "selfhost_cost",
+    "share_below",
+    "share_lowest",
     "slowdown",
     "tasks_in_month",
     "tco_by_months",
     "tco_closed",
     "token_cost",
     "tokens_per_task",
+    "triangular_inverse",
     "value_of_correct",
     "waiting_hours",
     "years_to_zero_margin",
@@ -742,6 +752,125 @@ def hdr(trial: str, var_id: str, entity: str = "0", seed3: str = "0", seed4: str
     x = f"MOD(MOD(999999999999989,{sums[0]}*4658+7450581)*383,99991)"
     y = f"MOD(MOD(999999999999989,{sums[1]}*7580+7560584)*17669,7440893)"
     return f"(MOD(MOD({x}*7440893+{y},2^32)*1343,2^32)+0.5)/2^32"
+
+
+# The Risk sheet: a Monte Carlo simulation in formulas (see xlfuncs._uncertainty) ------------
+
+
+def normal_correlation(rank_correlation: str) -> str:
+    """The correlation of two normals whose ranks correlate by ``rank_correlation`` (Pearson,
+    1907): ``2 sin(pi r / 6)``, exactly ``r`` at -1 and 1 (as :func:`xlfuncs.prob_cheaper`).
+
+    >>> normal_correlation("r")
+    'IF(ABS(r)=1,r,2*SIN(PI()*r/6))'
+    """
+    r = _arg(rank_correlation)
+    return f"IF(ABS({r})=1,{r},2*SIN(PI()*{r}/6))"
+
+
+def copula_weight(normal_correlation: str, side: str) -> str:
+    """``c = sqrt((1 + q) / 2)`` (``side`` "c") or ``s = sqrt((1 - q) / 2)`` ("s"): the normals
+    ``c z1 + s z2`` and ``c z1 - s z2`` correlate by ``q``.
+
+    >>> copula_weight("q", "c"), copula_weight("q", "s")
+    ('SQRT((1+q)/2)', 'SQRT(MAX(1-q,0)/2)')
+    """
+    q = _arg(normal_correlation)
+    return f"SQRT((1+{q})/2)" if side == "c" else f"SQRT(MAX(1-{q},0)/2)"
+
+
+def copula_percentile(uniform: str, companion: str, c: str, s: str, side: str) -> str:
+    """The percentile a guess is drawn at through the symmetric Gaussian copula:
+    ``Phi(c z1 + side s z2)`` with ``z1``, ``z2`` the normal quantiles of the two uniforms
+    (``side`` 1 or -1, a cell or a number).
+
+    >>> copula_percentile("u", "v", "c", "s", "k")
+    '_xlfn.NORM.S.DIST(c*_xlfn.NORM.S.INV(u)+k*s*_xlfn.NORM.S.INV(v),TRUE)'
+    """
+    return (
+        f"_xlfn.NORM.S.DIST({_arg(c)}*_xlfn.NORM.S.INV({uniform})"
+        f"+{_arg(side)}*{_arg(s)}*_xlfn.NORM.S.INV({companion}),TRUE)"
+    )
+
+
+def pert_shape(low: str, mode: str, high: str, which: str) -> str:
+    """Beta-PERT's ``alpha = 1 + 4 (mode - low) / (high - low)`` (``which`` "alpha") or
+    ``beta = 1 + 4 (high - mode) / (high - low)`` ("beta").
+
+    >>> pert_shape("l", "m", "h", "alpha")
+    '1+4*(m-l)/(h-l)'
+    """
+    l_, m_, h_ = _arg(low), _arg(mode), _arg(high)
+    above = f"({m_}-{l_})" if which == "alpha" else f"({h_}-{m_})"
+    return f"1+4*{above}/({h_}-{l_})"
+
+
+def triangular_inverse(uniform: str, low: str, mode: str, high: str) -> str:
+    """The triangular distribution's value at percentile ``uniform``: ``low + sqrt(u w (mode -
+    low))`` below the mode, ``high - sqrt((1 - u) w (high - mode))`` above, ``w = high - low``,
+    kept within [low, high] (as :func:`xlfuncs._distributions.triangular_ppf`).
+
+    >>> triangular_inverse("u", "l", "m", "h")
+    'MIN(h,MAX(l,IF(u*(h-l)<m-l,l+SQRT(u*(h-l)*(m-l)),h-SQRT((1-u)*(h-l)*(h-m)))))'
+    """
+    u, l_, m_, h_ = _arg(uniform), _arg(low), _arg(mode), _arg(high)
+    width = f"({h_}-{l_})"
+    return (
+        f"MIN({h_},MAX({l_},IF({u}*{width}<{m_}-{l_},{l_}+SQRT({u}*{width}*({m_}-{l_})),"
+        f"{h_}-SQRT((1-{u})*{width}*({h_}-{m_})))))"
+    )
+
+
+def pert_inverse(uniform: str, alpha: str, beta: str, low: str, high: str) -> str:
+    """Beta-PERT's value at percentile ``uniform``: ``BETA.INV(u, alpha, beta, low, high)``.
+
+    >>> pert_inverse("u", "a", "b", "l", "h")
+    '_xlfn.BETA.INV(u,a,b,l,h)'
+    """
+    return f"_xlfn.BETA.INV({uniform},{alpha},{beta},{low},{high})"
+
+
+def band_edge(low: str, high: str, band: int, bands: int) -> str:
+    """The upper edge of band ``band`` of ``bands`` equal bands from ``low`` to ``high``.
+
+    >>> band_edge("a", "b", 3, 19)
+    'a+(b-a)*3/19'
+    """
+    return f"{_summand(low)}+({high}-{_arg(low)})*{band}/{bands}"
+
+
+def share_below(values: str, others: str, count: str) -> str:
+    """The share of rows in which ``values`` is strictly below ``others`` (two ranges).
+
+    >>> share_below("A1:A9", "B1:B9", "n")
+    'SUMPRODUCT(--(A1:A9<B1:B9))/n'
+    """
+    return f"SUMPRODUCT(--({values}<{others}))/{_arg(count)}"
+
+
+def share_lowest(values: str, others: list[tuple[str, str]], count: str) -> str:
+    """The share of rows in which ``values`` is strictly below each of ``others``, a list
+    of (range, flag): a range whose flag is not 1 does not count (a tie counts for none).
+
+    >>> share_lowest("A1:A9", [("B1:B9", "f")], "n")
+    'SUMPRODUCT(((A1:A9<B1:B9)+(1-f)>0)*1)/n'
+    """
+    factors = [f"(({values}<{other})+(1-{_arg(flag)})>0)" for other, flag in others]
+    # *1 turns a lone comparison into numbers: SUMPRODUCT of TRUE and FALSE is 0 in Excel.
+    return f"SUMPRODUCT({'*'.join(factors) or '1'}*1)/{_arg(count)}"
+
+
+def count_in_band(values: str, lower: str, upper: str | None, closed_below: bool = False) -> str:
+    """How many of ``values`` (a range) lie above ``lower`` (or at it, ``closed_below``) and
+    at or below ``upper`` (no bound when None): a histogram's band.
+
+    >>> count_in_band("A1:A9", "a", "b"), count_in_band("A1:A9", "a", None, True)
+    ('SUMPRODUCT((A1:A9>a)*(A1:A9<=b))', 'SUMPRODUCT((A1:A9>=a)*1)')
+    """
+    above = f"({values}{'>=' if closed_below else '>'}{lower})"
+    # *1 turns a lone comparison into numbers: SUMPRODUCT of TRUE and FALSE is 0 in Excel.
+    below = "*1" if upper is None else f"*({values}<={upper})"
+    return f"SUMPRODUCT({above}{below})"
 
 
 # Every public function but filled and outputs is a builder: each remembers its result.

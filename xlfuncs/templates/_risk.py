@@ -267,15 +267,21 @@ def write_risk(
             "normal_correlation",
             "Normal correlation that gives it: 2 sin(pi r / 6)",
             "",
-            "=IF(ABS(risk_correlation)=1,risk_correlation,2*SIN(PI()*risk_correlation/6))",
+            "=" + fx.normal_correlation("risk_correlation"),
             "0.000000",
         ),
-        ("copula_c", "Copula weight c = sqrt((1 + q) / 2)", "", "=SQRT((1+{q})/2)", "0.000000"),
+        (
+            "copula_c",
+            "Copula weight c = sqrt((1 + q) / 2)",
+            "",
+            "=" + fx.copula_weight("{q}", "c"),
+            "0.000000",
+        ),
         (
             "copula_s",
             "Copula weight s = sqrt((1 - q) / 2)",
             "",
-            "=SQRT(MAX(1-{q},0)/2)",
+            "=" + fx.copula_weight("{q}", "s"),
             "0.000000",
         ),
     ]
@@ -423,7 +429,7 @@ def write_risk(
                 "beats_reference": f"=IF({reference_position}={letters.index(x) + 1},"
                 f'"reference",IF(CHOOSE({reference_position},{reference_ranked})<>1,'
                 f"{CHECK_INPUT},"
-                f"SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names['trials']}))",
+                f"{fx.share_below(tco_range[x], reference_range, names['trials'])}))",
             }[key]
             if key != "at_inputs":
                 formula = (
@@ -488,8 +494,8 @@ def write_risk(
         row += 1
         # The ends are the cells themselves, not computed again: a trial at the highest
         # high percentile is in the last even band in every engine, whatever the rounding.
-        edge = f"{low_cell}+({top_cell}-{low_cell})*{band}/{steps}"
-        below = f"{low_cell}+({top_cell}-{low_cell})*{band - 1}/{steps}"
+        edge = fx.band_edge(low_cell, top_cell, band, steps)
+        below = fx.band_edge(low_cell, top_cell, band - 1, steps)
         if band == steps:
             edge = top_cell
         if band == _BINS:
@@ -497,14 +503,13 @@ def write_risk(
         book.put(sheet, f"C{row}", f"Band {band}", style="unit")
         book.put(sheet, f"D{row}", f"={edge}", key=f"risk.band_edge.{band}", number_format=MONEY)
         for x, col in columns.items():
-            lower = f"({tco_range[x]}>={below})" if band == 1 else f"({tco_range[x]}>{below})"
-            # A lone comparison is turned into numbers: SUMPRODUCT of TRUE and FALSE is 0
-            # in Excel and a count in LibreOffice.
-            upper = "*1" if band == _BINS else f"*({tco_range[x]}<={edge})"
+            count = fx.count_in_band(
+                tco_range[x], below, None if band == _BINS else edge, closed_below=band == 1
+            )
             book.put(
                 sheet,
                 f"{col}{row}",
-                f'=IF({ranked(x)}=1,SUMPRODUCT({lower}{upper}),"-")',
+                f'=IF({ranked(x)}=1,{count},"-")',
                 key=f"risk.band.{band}.{x}",
                 number_format=COUNT,
             )
@@ -556,9 +561,9 @@ def _range_formula(field: str, here: Mapping[str, str], mode, low, high, distrib
     l_, m_, h_ = here["low"], here["mode"], here["high"]
     pert = f'AND({distribution}="PERT",{h_}>{l_})'
     if field == "alpha":
-        return f"=IF({pert},1+4*({m_}-{l_})/({h_}-{l_}),0)"
+        return f"=IF({pert},{fx.pert_shape(l_, m_, h_, 'alpha')},0)"
     if field == "beta":
-        return f"=IF({pert},1+4*({h_}-{m_})/({h_}-{l_}),0)"
+        return f"=IF({pert},{fx.pert_shape(l_, m_, h_, 'beta')},0)"
     return "=0"  # the sign: written by _sign_formula
 
 
@@ -634,18 +639,13 @@ def _draw_formula(item, here, uniform, companion, names) -> str:
     u = uniform
     if "sign" in here:
         s = here["sign"]
-        u = (
-            f"IF({s}=0,{uniform},_xlfn.NORM.S.DIST({names['copula_c']}*_xlfn.NORM.S.INV({uniform})"
-            f"+{s}*{names['copula_s']}*_xlfn.NORM.S.INV({companion}),TRUE))"
+        percentile = fx.copula_percentile(
+            uniform, companion, names["copula_c"], names["copula_s"], s
         )
-    width = f"({h_}-{l_})"
-    triangular = (
-        f"MIN({h_},MAX({l_},IF({{u}}*{width}<{m_}-{l_},{l_}+SQRT({{u}}*{width}*({m_}-{l_})),"
-        f"{h_}-SQRT((1-{{u}})*{width}*({h_}-{m_})))))"
-    )
-    pert = f"_xlfn.BETA.INV({{u}},{here['alpha']},{here['beta']},{l_},{h_})"
+        u = f"(IF({s}=0,{uniform},{percentile}))"
+    triangular = fx.triangular_inverse(u, l_, m_, h_)
+    pert = fx.pert_inverse(u, here["alpha"], here["beta"], l_, h_)
     inverse = f"IF({here['alpha']}>0,{pert},{triangular})"
-    inverse = inverse.replace("{u}", u if u == uniform else f"({u})")
     return f"IF({h_}>{l_},{inverse},{m_})"
 
 
@@ -692,8 +692,8 @@ def _write_first_trial(
 def _cheapest_formula(x, letters, tco_range, ranked, trials) -> str:
     """Share of trials in which option ``x`` costs strictly less than every other option
     compared (ties count for none)."""
-    factors = [f"(({tco_range[x]}<{tco_range[y]})+(1-{ranked(y)})>0)" for y in letters if y != x]
-    return f"SUMPRODUCT({'*'.join(factors)}*1)/{trials}"
+    others = [(tco_range[y], ranked(y)) for y in letters if y != x]
+    return fx.share_lowest(tco_range[x], others, trials)
 
 
 def _histogram_chart(book, ws, rows, columns, letters) -> None:
