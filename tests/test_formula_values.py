@@ -329,7 +329,70 @@ CASES = {
         ),
         lambda c, u, f: 1e-6 * (1 + c),
     ),
+    # The Risk sheet's scalar builders; the rank correlation r = 2 accuracy - 1 spans -1..1.
+    "copula_c": (
+        {"normal_correlation", "copula_weight"},
+        "tco",
+        ["accuracy"],
+        lambda a: fx.copula_weight(fx.normal_correlation(f"(2*{a[0]}-1)"), "c"),
+        lambda x: math.sqrt((1 + _normal_correlation(2 * x - 1)) / 2),
+        None,
+    ),
+    "copula_s": (
+        {"normal_correlation", "copula_weight"},
+        "tco",
+        ["accuracy"],
+        lambda a: fx.copula_weight(fx.normal_correlation(f"(2*{a[0]}-1)"), "s"),
+        lambda x: math.sqrt(max(1 - _normal_correlation(2 * x - 1), 0) / 2),
+        # Near r = 1, s is the root of 1 - q, which a spreadsheet takes as 0 within 2**-48:
+        # up to 2**-24 (the scale is of a relative 1e-9).
+        lambda x: 60.0,
+    ),
+    "triangular_inverse": (
+        {"triangular_inverse"},
+        "tco",
+        ["accuracy", "cost_per_task", "cost_per_error"],
+        # low l, high l + w + 1, most likely a third of the way
+        lambda a: fx.triangular_inverse(a[0], a[1], f"{a[1]}+({a[2]}+1)/3", f"{a[1]}+{a[2]}+1"),
+        lambda u, low, width: _triangular(u, low, low + (width + 1) / 3, low + width + 1),
+        # A spreadsheet takes 1 - u as 0 when u is within 2**-48 of 1 (HDR's uniforms stay
+        # 1e-10 away), which moves the draw by up to sqrt(2**-48) of the range.
+        # (the scale is of a relative 1e-9: 2**-24 / 1e-9 is about 60).
+        lambda u, low, width: abs(low) + 60 * (width + 1),
+    ),
+    "pert_shape": (
+        {"pert_shape"},
+        "tco",
+        ["accuracy", "cost_per_task", "cost_per_error"],
+        # the most likely value at the share ``accuracy`` of the range: alpha = 1 + 4 share
+        lambda a: (
+            f"{fx.pert_shape(a[1], f'{a[1]}+({a[2]}+1)*{a[0]}', f'{a[1]}+{a[2]}+1', 'alpha')}"
+            f"+10*({fx.pert_shape(a[1], f'{a[1]}+({a[2]}+1)*{a[0]}', f'{a[1]}+{a[2]}+1', 'beta')})"
+        ),
+        lambda share, low, width: (1 + 4 * share) + 10 * (1 + 4 * (1 - share)),
+        lambda share, low, width: 1e-9 * (abs(low) + width + 1) / (width + 1),
+    ),
+    "band_edge": (
+        {"band_edge"},
+        "tco",
+        ["cost_per_task", "cost_per_error"],
+        lambda a: fx.band_edge(a[0], f"({a[0]}+{a[1]})", 7, 19),
+        lambda low, width: low + width * 7 / 19,
+        None,
+    ),
 }
+
+
+def _normal_correlation(r: float) -> float:
+    """The normal correlation whose ranks correlate by r (Pearson 1907), exact at the ends."""
+    return r if abs(r) == 1 else 2 * math.sin(math.pi * r / 6)
+
+
+def _triangular(u: float, low: float, mode: float, high: float) -> float:
+    """The triangular quantile, from inverting its distribution function by hand."""
+    if u <= (mode - low) / (high - low):
+        return low + math.sqrt(u * (high - low) * (mode - low))
+    return high - math.sqrt((1 - u) * (high - low) * (high - mode))
 
 
 @functools.cache
@@ -503,6 +566,13 @@ def test_every_builder_is_checked_against_the_reference():
         "discount_series",
         "fixed_per_volume",
         "hdr",  # against reference_models.hdr in test_hdr.py, and in LibreOffice
+        # The Risk sheet's draws and shares over ranges: against the exact quantiles, numpy
+        # and LibreOffice on the trial rows of test_template_risk.py.
+        "copula_percentile",
+        "pert_inverse",
+        "share_below",
+        "share_lowest",
+        "count_in_band",
     }
     builders = {
         name
