@@ -56,6 +56,7 @@ from ._workbook import (
     InputSpec,
     OptionChart,
     TemplateBook,
+    text_literal,
 )
 
 __all__ = [
@@ -97,7 +98,14 @@ class Uncertain:
     """An input a Risk sheet can draw: per option (``{x}_{key}``) or shared (``key``).
 
     ``stream`` is the TCO argument whose random stream it reads (calls per
-    task move the cost per task, so they read cost_per_task's).
+    task move the cost per task, so they read cost_per_task's). Inputs of
+    one stream take the same uniform in a trial.
+
+    ``inputs`` names the input of each option explicitly (option letter ->
+    name, e.g. ``{"S": "small_accuracy", "F": "frontier_accuracy"}``): its
+    ranges are then rows of their own on Inputs, not an option table's.
+    ``book_option`` is the option of the book's option table whose input a
+    shared one is (``"V"`` for ``v_build_hours``): its ranges join that table.
     """
 
     key: str
@@ -107,6 +115,8 @@ class Uncertain:
     number_format: str
     stream: str
     shared: bool = False
+    inputs: Mapping[str, str] | None = None
+    book_option: str | None = None
 
     @property
     def var_id(self) -> int:
@@ -115,12 +125,42 @@ class Uncertain:
 
     def names(self, letter: str | None) -> tuple[str, str, str, str]:
         """Defined names of the most likely value, low, high and distribution."""
-        base = self.key if self.shared else f"{letter.lower()}_{self.key}"
+        if self.shared:
+            base = self.key
+        elif self.inputs is not None:
+            base = self.inputs[letter]
+        else:
+            base = f"{letter.lower()}_{self.key}"
         return base, f"{base}_low", f"{base}_high", f"{base}_distribution"
 
+    @property
+    def title(self) -> str:
+        """Its label on the Risk sheet: with the book's option it belongs to, if any."""
+        return self.label if self.book_option is None else f"{self.label} ({self.book_option})"
 
-def risk_inputs(uncertain: Sequence[Uncertain], options: Sequence[str]) -> list[InputSpec]:
-    """The Inputs rows of a Risk sheet: ranges per uncertain input, then its settings."""
+    def spec_place(self, letter: str | None, end: str, option_names: Mapping[str, str]):
+        """The label, option letter and row key of one of its Inputs rows (``end``: low,
+        high or distribution)."""
+        word = {"low": "low", "high": "high", "distribution": "distribution"}[end]
+        if self.inputs is not None:
+            name = self.names(letter)[0]
+            return f"{self.label}, {option_names[letter]}: {word}", None, f"{name}_{end}"
+        if self.book_option is not None:
+            row = self.key.removeprefix(f"{self.book_option.lower()}_")
+            return f"{self.label}: {word}", self.book_option, f"{row}_{end}"
+        return f"{self.label}: {word}", letter, f"{self.key}_{end}"
+
+
+def risk_inputs(
+    uncertain: Sequence[Uncertain],
+    options: Sequence[str],
+    option_names: Mapping[str, str] | None = None,
+) -> list[InputSpec]:
+    """The Inputs rows of a Risk sheet: ranges per uncertain input, then its settings.
+
+    ``option_names`` labels the rows of inputs named per option (``Uncertain.inputs``).
+    """
+    names = dict(option_names or {})
     specs: list[InputSpec] = []
     for item in uncertain:
         for end, word in (("low", "Low guess"), ("high", "High guess")):
@@ -130,26 +170,28 @@ def risk_inputs(uncertain: Sequence[Uncertain], options: Sequence[str]) -> list[
             )
             for letter in [None] if item.shared else options:
                 _, low, high, _ = item.names(letter)
+                label, option, key = item.spec_place(letter, end, names)
                 specs.append(
                     InputSpec(
                         low if end == "low" else high,
-                        f"{item.label}: {end}",
+                        label,
                         item.unit,
                         None,
                         text,
                         item.rule,
                         number_format=item.number_format,
                         section=_SECTION,
-                        option=letter,
-                        key=f"{item.key}_{end}",
+                        option=option,
+                        key=key,
                         optional=True,
                     )
                 )
         for letter in [None] if item.shared else options:
+            label, option, key = item.spec_place(letter, "distribution", names)
             specs.append(
                 InputSpec(
                     item.names(letter)[3],
-                    f"{item.label}: distribution",
+                    label,
                     "shape",
                     "Triangular",
                     "Triangular: straight lines from low to most likely to high. PERT: a "
@@ -157,8 +199,8 @@ def risk_inputs(uncertain: Sequence[Uncertain], options: Sequence[str]) -> list[
                     choices=DISTRIBUTIONS,
                     number_format="@",
                     section=_SECTION,
-                    option=letter,
-                    key=f"{item.key}_distribution",
+                    option=option,
+                    key=key,
                 )
             )
     specs += [
@@ -236,10 +278,11 @@ def write_risk(
     *,
     option_tco: Callable[[str, Mapping[str, str]], str],
     at_inputs: Callable[[str], str],
-    ranked: Callable[[str], str],
-    reference_position: str = "reference_position",
-    in_use: Callable[[str], str],
+    ranked: Callable[[str], str] | None = None,
+    reference_position: str | int = "reference_position",
+    in_use: Callable[[str], str] | None = None,
     inputs_ok: Callable[[str], str],
+    option_names: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Write the Risk sheet; returns its rows by key.
 
@@ -248,7 +291,17 @@ def write_risk(
     (by key); ``at_inputs(x)`` the cell of its TCO at the Inputs values;
     ``ranked(x)`` a cell that is 1 when the option is compared (included,
     inputs allowed); ``in_use(x)`` and ``inputs_ok(x)`` its flags' names.
+    ``reference_position`` is the name of the reference's position among
+    ``options`` (from 1), or that position when it is fixed.
+
+    ``option_names`` gives fixed names to options always compared (the
+    template's own alternatives): ``in_use`` and ``ranked`` are then left out,
+    the options' names are text rather than the ``{x}_name`` inputs.
     """
+    if option_names is not None:
+        in_use, ranked = (lambda x: "TRUE"), (lambda x: "1")
+    always = option_names is not None
+    reference = _Reference(reference_position)
     sheet = RISK_SHEET
     if sheet not in book.workbook.sheetnames:
         book.workbook.create_sheet(sheet, book.workbook.sheetnames.index("Summary") + 1)
@@ -327,12 +380,12 @@ def write_risk(
             row += 1
             rows[f"{item.key}.{field}"] = row
             label, unit, fmt = {
-                "low": (f"{item.label}: low", item.unit, item.number_format),
-                "mode": (f"{item.label}: most likely", item.unit, item.number_format),
-                "high": (f"{item.label}: high", item.unit, item.number_format),
-                "alpha": (f"{item.label}: PERT alpha", "0: not PERT", "0.0000"),
-                "beta": (f"{item.label}: PERT beta", "0: not PERT", "0.0000"),
-                "sign": (f"{item.label}: copula side", "1 ref., -1, 0 none", "0"),
+                "low": (f"{item.title}: low", item.unit, item.number_format),
+                "mode": (f"{item.title}: most likely", item.unit, item.number_format),
+                "high": (f"{item.title}: high", item.unit, item.number_format),
+                "alpha": (f"{item.title}: PERT alpha", "0: not PERT", "0.0000"),
+                "beta": (f"{item.title}: PERT beta", "0: not PERT", "0.0000"),
+                "sign": (f"{item.title}: copula side", "1 ref., -1, 0 none", "0"),
             }[field]
             book.label(sheet, row, label, unit)
             for letter in places:
@@ -342,7 +395,7 @@ def write_risk(
                 here[field] = f"${col}${row}"
                 formula = _range_formula(field, here, mode, low, high, distribution)
                 if field == "sign":
-                    formula = _sign_formula(item, letter, letters, ranges, columns, in_use)
+                    formula = _sign_formula(item, letter, letters, ranges, in_use, reference)
                 key = f"risk.{item.key}.{field}" + (f".{letter}" if letter else "")
                 book.put(sheet, f"{col}{row}", formula, key=key, number_format=fmt)
     # Ranges in order: low <= most likely <= high for every input of an option in use.
@@ -356,7 +409,14 @@ def write_risk(
         if not tests:
             continue
         condition = f"AND({','.join(tests)})"
-        if letter is not None:
+        if letter is not None and always:
+            book.add_check(
+                f"Risk ranges in order: low <= most likely <= high ({option_names[letter]})",
+                condition,
+                subject=f"a Risk range of the {option_names[letter].lower()} (low, most likely, "
+                "high)",
+            )
+        elif letter is not None:
             condition = f"OR(NOT({in_use(letter)}),{condition})"
             book.add_check(
                 f"Risk ranges in order: low <= most likely <= high ({book.option_word} {letter})",
@@ -385,7 +445,7 @@ def write_risk(
         book.put(
             sheet,
             f"{col}{row}",
-            f'=IF({in_use(x)},{x.lower()}_name,"")',
+            _option_name(x, option_names, in_use),
             style="bold",
             text_key=f"risk.name.{x}",
         )
@@ -429,10 +489,16 @@ def write_risk(
                 "p_mid": f"=PERCENTILE({tco_range[x]},risk_percentile_mid)",
                 "p_high": f"=PERCENTILE({tco_range[x]},risk_percentile_high)",
                 "cheapest": "=" + _cheapest_formula(x, letters, tco_range, ranked, names["trials"]),
-                "beats_reference": f"=IF({reference_position}={letters.index(x) + 1},"
-                f'"reference",SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names["trials"]})',
+                "beats_reference": "="
+                + reference.choose_text(
+                    letters.index(x) + 1,
+                    '"reference"',
+                    f"SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names['trials']}",
+                ),
             }[key]
-            if key != "at_inputs":
+            if key != "at_inputs" and always:
+                formula = f"=IF(AND({inputs_ok(x)},risk_ranges_ok),{formula[1:]},{CHECK_INPUT})"
+            elif key != "at_inputs":
                 formula = (
                     f"=IF({in_use(x)},IF(AND({inputs_ok(x)},risk_ranges_ok),"
                     f'{formula[1:]},{CHECK_INPUT}),"left out")'
@@ -462,7 +528,7 @@ def write_risk(
         book.put(
             sheet,
             f"{col}{row}",
-            f'=IF({in_use(x)},{x.lower()}_name,"")',
+            _option_name(x, option_names, in_use),
             style="bold",
             text_key=f"risk.band.{x}",
         )
@@ -505,7 +571,7 @@ def write_risk(
                 key=f"risk.band.{band}.{x}",
                 number_format=COUNT,
             )
-    _histogram_chart(book, ws, rows, columns, letters)
+    _histogram_chart(book, ws, rows, columns, letters, option_names is None)
 
     # Trials --------------------------------------------------------------------------
     row = first - 3
@@ -517,9 +583,9 @@ def write_risk(
     )
     _write_trial_headers(book, ws, row + 1, layout, uncertain, letters)
     _write_first_trial(
-        book, first, layout, uncertain, letters, ranges, names, option_tco, reference_position
+        book, first, layout, uncertain, letters, ranges, names, option_tco, reference
     )
-    block_columns = tuple(sorted(column_number(c) for c in layout.values()))
+    block_columns = tuple(sorted({column_number(c) for c in layout.values()}))
     book.row_blocks.append(
         RowBlock(
             sheet,
@@ -531,6 +597,32 @@ def write_risk(
     )
     _finish_sheet(book, ws, rows, layout, last_option)
     return rows
+
+
+class _Reference:
+    """The reference option: a defined name of its position, or a fixed position."""
+
+    def __init__(self, position: str | int):
+        self.position = position
+
+    def choose_text(self, position: int, when: str, otherwise: str) -> str:
+        """``when`` for the reference's position, else ``otherwise`` (a formula, no ``=``)."""
+        if isinstance(self.position, int):
+            return when if self.position == position else otherwise
+        return f"IF({self.position}={position},{when},{otherwise})"
+
+    def choose(self, items: Sequence[str]) -> str:
+        """The item of the reference among ``items`` (one per option, in order)."""
+        if isinstance(self.position, int):
+            return items[self.position - 1]
+        return f"CHOOSE({self.position},{','.join(items)})"
+
+
+def _option_name(letter: str, option_names, in_use) -> str:
+    """The formula of an option's name over its column."""
+    if option_names is not None:
+        return f"={text_literal(option_names[letter])}"
+    return f'=IF({in_use(letter)},{letter.lower()}_name,"")'
 
 
 _HUGE = "9.99E+307"
@@ -559,7 +651,7 @@ def _range_formula(field: str, here: Mapping[str, str], mode, low, high, distrib
     return "=0"  # the sign: written by _sign_formula
 
 
-def _sign_formula(item, letter, letters, ranges, columns, in_use) -> str:
+def _sign_formula(item, letter, letters, ranges, in_use, reference) -> str:
     """1 for the reference, -1 for another option, when both draw the input and the
     correlation is below 1; 0 when the option takes its stream's uniform as it is."""
     here = ranges[(item.key, letter)]
@@ -570,18 +662,11 @@ def _sign_formula(item, letter, letters, ranges, columns, in_use) -> str:
         for x in letters
         if x != letter
     )
-    reference_uncertain = (
-        "CHOOSE(reference_position,"
-        + ",".join(
-            f"{ranges[(item.key, x)]['high']}>{ranges[(item.key, x)]['low']}" for x in letters
-        )
-        + ")"
+    reference_uncertain = reference.choose(
+        [f"{ranges[(item.key, x)]['high']}>{ranges[(item.key, x)]['low']}" for x in letters]
     )
-    return (
-        f"=IF(OR(risk_correlation=1,NOT({uncertain})),0,"
-        f"IF(reference_position={position},IF({others}>0,1,0),"
-        f"IF({reference_uncertain},-1,0)))"
-    )
+    side = reference.choose_text(position, f"IF({others}>0,1,0)", f"IF({reference_uncertain},-1,0)")
+    return f"=IF(OR(risk_correlation=1,NOT({uncertain})),0,{side})"
 
 
 def _trial_columns(uncertain: Sequence[Uncertain], letters: Sequence[str]) -> dict:
@@ -589,9 +674,12 @@ def _trial_columns(uncertain: Sequence[Uncertain], letters: Sequence[str]) -> di
     layout: dict = {}
     column = 2
     layout["trial"] = get_column_letter(column)
+    streams: dict[int, str] = {}  # inputs of one stream read one uniform column
     for item in uncertain:
-        column += 1
-        layout[("uniform", item.key)] = get_column_letter(column)
+        if item.var_id not in streams:
+            column += 1
+            streams[item.var_id] = get_column_letter(column)
+        layout[("uniform", item.key)] = streams[item.var_id]
         for letter in [None] if item.shared else letters:
             column += 1
             layout[("draw", item.key, letter)] = get_column_letter(column)
@@ -605,15 +693,18 @@ def _trial_columns(uncertain: Sequence[Uncertain], letters: Sequence[str]) -> di
 
 def _write_trial_headers(book, ws, row, layout, uncertain, letters) -> None:
     book.put_text(RISK_SHEET, f"{layout['trial']}{row}", "Trial", style="bold")
+    written = set()
     for item in uncertain:
-        book.put_text(
-            RISK_SHEET,
-            f"{layout[('uniform', item.key)]}{row}",
-            f"{item.label}: uniform (var_id {item.var_id})",
-            style="bold",
-        )
+        if item.var_id not in written:
+            written.add(item.var_id)
+            book.put_text(
+                RISK_SHEET,
+                f"{layout[('uniform', item.key)]}{row}",
+                f"{item.label}: uniform (var_id {item.var_id})",
+                style="bold",
+            )
         for letter in [None] if item.shared else letters:
-            text = item.label if letter is None else f"{item.label} {letter}"
+            text = item.title if letter is None else f"{item.title} {letter}"
             book.put_text(
                 RISK_SHEET, f"{layout[('draw', item.key, letter)]}{row}", text, style="bold"
             )
@@ -647,20 +738,23 @@ def _draw_formula(item, here, uniform, companion, names) -> str:
 
 
 def _write_first_trial(
-    book, first, layout, uncertain, letters, ranges, names, option_tco, reference_position
+    book, first, layout, uncertain, letters, ranges, names, option_tco, reference
 ) -> None:
     sheet = RISK_SHEET
     trial = f"{layout['trial']}{first}"
     book.put(sheet, trial, 1, number_format="0")
     draws: dict[str, dict[str, str]] = {x: {} for x in letters}
+    written = set()
     for item in uncertain:
         uniform = f"{layout[('uniform', item.key)]}{first}"
-        book.put(
-            sheet,
-            uniform,
-            "=" + fx.hdr(trial, str(item.var_id), "risk_entity"),
-            number_format=_UNIFORM,
-        )
+        if item.var_id not in written:
+            written.add(item.var_id)
+            book.put(
+                sheet,
+                uniform,
+                "=" + fx.hdr(trial, str(item.var_id), "risk_entity"),
+                number_format=_UNIFORM,
+            )
         # The copula's second uniform is computed where it is used: with a correlation
         # of 1 (the default) no trial needs it.
         companion = fx.hdr(trial, str(item.var_id + _COMPANION), "risk_entity")
@@ -677,11 +771,11 @@ def _write_first_trial(
             "=" + option_tco(x, draws[x]),
             number_format=MONEY,
         )
-    cells = ",".join(f"{layout[('tco', x)]}{first}" for x in letters)
+    cells = [f"{layout[('tco', x)]}{first}" for x in letters]
     book.put(
         sheet,
         f"{layout['reference']}{first}",
-        f"=CHOOSE({reference_position},{cells})",
+        f"={reference.choose(cells)}",
         number_format=MONEY,
     )
 
@@ -693,7 +787,7 @@ def _cheapest_formula(x, letters, tco_range, ranked, trials) -> str:
     return f"SUMPRODUCT({'*'.join(factors)}*1)/{trials}"
 
 
-def _histogram_chart(book, ws, rows, columns, letters) -> None:
+def _histogram_chart(book, ws, rows, columns, letters, named_by_inputs) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
@@ -714,7 +808,8 @@ def _histogram_chart(book, ws, rows, columns, letters) -> None:
     chart.legend.position = "b"
     anchor = f"{get_column_letter(_FIRST_OPTION_COLUMN + len(letters) + 1)}{rows['bins_header']}"
     ws.add_chart(chart, anchor)
-    book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in letters)))
+    if named_by_inputs:  # a scenario's book leaves out the series of options it does not give
+        book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in letters)))
 
 
 def _finish_sheet(book, ws, rows, layout, last_option) -> None:
