@@ -155,14 +155,18 @@ def risk_inputs(
     uncertain: Sequence[Uncertain],
     options: Sequence[str],
     option_names: Mapping[str, str] | None = None,
+    option_section: str = _SECTION,
 ) -> list[InputSpec]:
     """The Inputs rows of a Risk sheet: ranges per uncertain input, then its settings.
 
-    ``option_names`` labels the rows of inputs named per option (``Uncertain.inputs``).
+    ``option_names`` labels the rows of inputs named per option (``Uncertain.inputs``);
+    ``option_section`` is the Inputs section of the ranges that join a book's option
+    table (``Uncertain.book_option``), so that its columns are that table's options.
     """
     names = dict(option_names or {})
     specs: list[InputSpec] = []
     for item in uncertain:
+        section = _SECTION if item.book_option is None else option_section
         for end, word in (("low", "Low guess"), ("high", "High guess")):
             text = (
                 f"{word} of {item.label.lower()}; blank: the value above, so blank low and "
@@ -180,7 +184,7 @@ def risk_inputs(
                         text,
                         item.rule,
                         number_format=item.number_format,
-                        section=_SECTION,
+                        section=section,
                         option=option,
                         key=key,
                         optional=True,
@@ -198,7 +202,7 @@ def risk_inputs(
                     "smooth curve that puts less weight on the ends.",
                     choices=DISTRIBUTIONS,
                     number_format="@",
-                    section=_SECTION,
+                    section=section,
                     option=option,
                     key=key,
                 )
@@ -368,7 +372,11 @@ def write_risk(
     rows["option_letters"] = row
     book.label(sheet, row, "Option")
     for x, col in columns.items():
-        book.put_text(sheet, f"{col}{row}", x, style="bold")
+        if option_names is None:
+            book.put_text(sheet, f"{col}{row}", x, style="bold")
+        else:
+            book.put_text(sheet, f"{col}{row}", option_names[x], style="bold")
+            ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
     book.put_text(sheet, f"D{row}", "Shared", style="bold")
     ranges: dict[tuple[str, str | None], dict[str, str]] = {}
     for item in uncertain:
