@@ -558,7 +558,7 @@ def _write_summary(book: TemplateBook, risk: Mapping[str, int]) -> None:
     sentences = {
         "sentence.tco": cheaper,
         "sentence.volume": volume,
-        "sentence.risk": _risk_sentence(risk),
+        "risk": _risk_sentence(risk),
     }
     book.plain_words(words, sentences, last_column=8)
     for column, width in {"A": 2, "B": 50, "C": 16, "D": 4, "E": 18}.items():
