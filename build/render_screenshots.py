@@ -59,8 +59,21 @@ def main() -> int:
                 check=True,
             )
             print(f"rendered {stem.with_suffix('.png').relative_to(ROOT)}")
+        render_risk_sheet(scratch / "risk")
         render_scenario_pdf(scratch / "batch")
     return 0
+
+
+def render_risk_sheet(folder: Path) -> None:
+    """The Risk sheet of tco_comparison.xlsx (its illustrative ranges) on one page."""
+    folder.mkdir()
+    copy = folder / "tco_comparison_risk.xlsx"
+    source = (ROOT / "templates" / "tco_comparison.xlsx").read_bytes()
+    copy.write_bytes(pdf.summary_only(source, sheet="Risk"))
+    (printed,) = export_pdf([copy], folder / "pdf")
+    target = IMAGES / "tco_comparison_risk"
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", printed, target], check=True)
+    print(f"rendered {target.with_suffix('.png').relative_to(ROOT)}")
 
 
 def render_scenario_pdf(folder: Path) -> None:

@@ -335,24 +335,26 @@ class SharedRows:
         columns = []
         for index, (column, style, formula) in enumerate(self.cells):
             found = values[column]
-            # A cell names its place ("r") only in the first row and first column: the
-            # others follow the cell before them in their row, which makes the file a
-            # quarter smaller.
-            place = [f' r="{column}{r}"' for r in range(first, last + 1)] if index == 0 else None
+            numbers = range(first, last + 1)
             if formula is None:  # plain numbers
-                cells = [f"<c{style}><v>{v}</v></c>" for v in found]
+                cells = [
+                    f'<c r="{column}{r}"{style}><v>{v}</v></c>'
+                    for r, v in zip(numbers, found, strict=True)
+                ]
             else:
                 shared = f'<f t="shared" si="{index}"/>'
                 if found and isinstance(found[0], str):
-                    cells = [f"<c{style}>{shared}<v>{v}</v></c>" for v in found]
+                    cells = [
+                        f'<c r="{column}{r}"{style}>{shared}<v>{v}</v></c>'
+                        for r, v in zip(numbers, found, strict=True)
+                    ]
                 else:
-                    cells = [f"<c{style}{t}>{shared}<v>{v}</v></c>" for t, v in found]
+                    cells = [
+                        f'<c r="{column}{r}"{style}{t}>{shared}<v>{v}</v></c>'
+                        for r, (t, v) in zip(numbers, found, strict=True)
+                    ]
                 master = f'<f t="shared" ref="{column}{first}:{column}{last}" si="{index}">'
                 cells[0] = cells[0].replace(shared, f"{master}{formula}</f>", 1)
-            if place is None:
-                cells[0] = f'<c r="{column}{first}"' + cells[0][2:]
-            else:
-                cells = [f"<c{at}{cell[2:]}" for at, cell in zip(place, cells, strict=True)]
             columns.append(cells)
         rows = zip(range(first, last + 1), zip(*columns, strict=True), strict=True)
         return "".join(f'<row r="{r}">{"".join(cells)}</row>' for r, cells in rows)

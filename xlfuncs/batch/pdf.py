@@ -78,28 +78,28 @@ def pdf_name(workbook: str) -> str:
     return os.path.splitext(workbook)[0] + ".pdf"
 
 
-def summary_only(data: bytes, paper: str = "a4") -> bytes:
-    """The workbook ``data`` with every sheet but Summary hidden, Summary shown first,
-    and Summary set up to print on one landscape page of ``paper``."""
+def summary_only(data: bytes, paper: str = "a4", sheet: str = SHEET) -> bytes:
+    """The workbook ``data`` with every sheet but Summary (or ``sheet``) hidden, that
+    sheet shown first and set up to print on one landscape page of ``paper``."""
     try:
         infos, parts = read_package(data)
         book = parts["xl/workbook.xml"].decode("utf-8")
-        part = sheet_parts(parts).get(SHEET)
+        part = sheet_parts(parts).get(sheet)
     except Exception as error:
         raise UnprintableWorkbookError(f"the workbook cannot be read: {error}") from error
     if part is None or part not in parts:
-        raise UnprintableWorkbookError(f"the workbook has no {SHEET} sheet to print")
+        raise UnprintableWorkbookError(f"the workbook has no {sheet} sheet to print")
     titles = [_unescape(_NAME.search(tag).group(1)) for tag in _SHEET_TAG.findall(book)]
-    position = titles.index(SHEET)
+    position = titles.index(sheet)
 
     def shown_or_hidden(found: re.Match) -> str:
         tag = _STATE.sub("", found.group())
-        if _unescape(_NAME.search(tag).group(1)) != SHEET:
+        if _unescape(_NAME.search(tag).group(1)) != sheet:
             tag = tag.replace("<sheet", '<sheet state="hidden"', 1)
         return tag
 
     book = _SHEET_TAG.sub(shown_or_hidden, book)
-    # LibreOffice prints a hidden sheet's print area all the same: only Summary keeps one.
+    # LibreOffice prints a hidden sheet's print area all the same: only the sheet keeps one.
     book = re.sub(
         r'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>',
         lambda found: found.group() if int(found.group(1)) == position else "",
