@@ -409,14 +409,19 @@ def write_risk(
     # Ranges in order: low <= most likely <= high for every input of an option in use.
     in_order = []
     for letter in [None, *letters]:
-        tests = [
-            f"{here['low']}<={here['mode']},{here['mode']}<={here['high']}"
-            for (_, owner), here in ranges.items()
-            if owner == letter
-        ]
-        if not tests:
+        owned = [here for (_, owner), here in ranges.items() if owner == letter]
+        if not owned:
             continue
-        condition = f"AND({','.join(tests)})"
+
+        def ordered(at: str, owned=owned) -> str:
+            """low <= mode <= high for each range, its cells prefixed by ``at``."""
+            tests = [
+                f"{at}{h['low']}<={at}{h['mode']},{at}{h['mode']}<={at}{h['high']}" for h in owned
+            ]
+            return f"AND({','.join(tests)})"
+
+        # The Checks sheet reads the ranges on this sheet by their sheet's name.
+        condition, here_only = ordered(f"{sheet}!"), ordered("")
         if letter is not None and always:
             book.add_check(
                 f"Risk ranges in order: low <= most likely <= high ({option_names[letter]})",
@@ -426,6 +431,7 @@ def write_risk(
             )
         elif letter is not None:
             condition = f"OR(NOT({in_use(letter)}),{condition})"
+            here_only = f"OR(NOT({in_use(letter)}),{here_only})"
             book.add_check(
                 f"Risk ranges in order: low <= most likely <= high ({book.option_word} {letter})",
                 condition,
@@ -438,7 +444,7 @@ def write_risk(
                 condition,
                 subject="a shared Risk range (low, most likely, high)",
             )
-        in_order.append(condition)
+        in_order.append(here_only)
     row_ok = rows["ranges_ok"]
     book.put(sheet, f"D{row_ok}", f"=AND({','.join(in_order)})", key="risk.ranges_ok")
     book.define("risk_ranges_ok", sheet, f"D{row_ok}")
@@ -544,8 +550,14 @@ def write_risk(
         book.reserve(sheet, f"{col}{row}", NAME_CHARS)
     lowest = ",".join(f"IF({ranked(x)}=1,MIN({tco_range[x]}),{_HUGE})" for x in letters)
     # The bands end at the highest high percentile, so that a long tail of a few trials
-    # does not squeeze every other trial into the first band.
-    top = ",".join(f"IF({ranked(x)}=1,{columns[x]}{rows['p_high']},-{_HUGE})" for x in letters)
+    # does not squeeze every other trial into the first band. A percentile that is a
+    # text ("check input") counts for none: MAX of a text is #VALUE! in Excel, 0 in
+    # LibreOffice.
+    top = ",".join(
+        f"IF(AND({ranked(x)}=1,ISNUMBER({columns[x]}{rows['p_high']})),"
+        f"{columns[x]}{rows['p_high']},-{_HUGE})"
+        for x in letters
+    )
     highest = ",".join(f"IF({ranked(x)}=1,MAX({tco_range[x]}),-{_HUGE})" for x in letters)
     for key, label, formula in (
         ("bins_low", "Lowest trial TCO of the options compared", f"=MIN({lowest})"),
