@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from .._validation import RULES, Rule
 from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
-from ._risk import Uncertain, risk_inputs, write_risk
+from ._risk import RISK_SHEET, Uncertain, risk_inputs, write_risk
 from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
@@ -583,7 +584,7 @@ def _write_risk(book: TemplateBook) -> dict[str, int]:
             f"({upfront})", draws["tasks_per_month"], all_in, "small_monthly_fixed"
         )
 
-    return write_risk(
+    rows = write_risk(
         book,
         UNCERTAIN,
         tuple(ALTERNATIVES),
@@ -593,6 +594,10 @@ def _write_risk(book: TemplateBook) -> dict[str, int]:
         reference_position=_REFERENCE,
         option_names=ALTERNATIVES,
     )
+    # Printed, the histogram and its chart start a page of their own: below the long list
+    # of ranges a page break would cut the chart in two.
+    book[RISK_SHEET].row_breaks.append(Break(id=rows["bins_header"] - 2))
+    return rows
 
 
 def _risk_sentence(risk: Mapping[str, int]) -> str:
