@@ -13,6 +13,7 @@ import string
 
 import reference_models
 from hypothesis import strategies as st
+from risk_oracle import expected_risk
 from template_support import amounts, fixed, fixed_rounded, timeline_figures
 
 import xlfuncs
@@ -204,6 +205,7 @@ def expected_figures(values: dict) -> dict[str, object]:
         if v[letter.lower() + "_include"] != "Yes":  # an option left out shows no figure
             for key in [k for k in out if k.startswith("summary.") and k.endswith(f".{letter}")]:
                 out[key] = ""
+    out |= expected_risk(values, per, ordered)[0]
     return out, per, ordered
 
 
@@ -336,4 +338,7 @@ def expected_texts(values: dict) -> dict[str, str]:
     out["summary.left_out"] = (
         f"Left out of the comparison (Include is No): {'; '.join(left_out)}." if left_out else ""
     )
+    out |= expected_risk(values, per, ordered)[1]
+    if reference_left_out:
+        out["summary.risk"] = f"Check input: {failing}."
     return out

@@ -409,19 +409,16 @@ def write_risk(
     # Ranges in order: low <= most likely <= high for every input of an option in use.
     in_order = []
     for letter in [None, *letters]:
-        owned = [here for (_, owner), here in ranges.items() if owner == letter]
-        if not owned:
+        # Read from the Checks sheet too: the cells name their sheet.
+        tests = [
+            f"{sheet}!{here['low']}<={sheet}!{here['mode']},"
+            f"{sheet}!{here['mode']}<={sheet}!{here['high']}"
+            for (_, owner), here in ranges.items()
+            if owner == letter
+        ]
+        if not tests:
             continue
-
-        def ordered(at: str, owned=owned) -> str:
-            """low <= mode <= high for each range, its cells prefixed by ``at``."""
-            tests = [
-                f"{at}{h['low']}<={at}{h['mode']},{at}{h['mode']}<={at}{h['high']}" for h in owned
-            ]
-            return f"AND({','.join(tests)})"
-
-        # The Checks sheet reads the ranges on this sheet by their sheet's name.
-        condition, here_only = ordered(f"{sheet}!"), ordered("")
+        condition = f"AND({','.join(tests)})"
         if letter is not None and always:
             book.add_check(
                 f"Risk ranges in order: low <= most likely <= high ({option_names[letter]})",
@@ -431,7 +428,6 @@ def write_risk(
             )
         elif letter is not None:
             condition = f"OR(NOT({in_use(letter)}),{condition})"
-            here_only = f"OR(NOT({in_use(letter)}),{here_only})"
             book.add_check(
                 f"Risk ranges in order: low <= most likely <= high ({book.option_word} {letter})",
                 condition,
@@ -444,7 +440,7 @@ def write_risk(
                 condition,
                 subject="a shared Risk range (low, most likely, high)",
             )
-        in_order.append(here_only)
+        in_order.append(condition)
     row_ok = rows["ranges_ok"]
     book.put(sheet, f"D{row_ok}", f"=AND({','.join(in_order)})", key="risk.ranges_ok")
     book.define("risk_ranges_ok", sheet, f"D{row_ok}")

@@ -25,7 +25,6 @@ from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
     CURRENCY_SIGN,
-    DEFAULT_SCENARIO,
     INPUT_KEY,
     MONEY,
     MONEY_PER_TASK,
@@ -290,10 +289,9 @@ SWEEP_COST = (
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write scaffolding_build_vs_buy.xlsx with ``inputs`` over the defaults."""
-    given = dict(inputs or {})
-    if given.get(SCENARIO_INPUT, DEFAULT_SCENARIO) == DEFAULT_SCENARIO:
-        # The template itself shows a simulation: illustrative ranges, as its other defaults.
-        given = {**ILLUSTRATIVE_RANGES, **given}
+    # The template itself (no inputs given) shows a simulation: illustrative ranges, as its
+    # other defaults. Inputs given, ranges are only what they give.
+    given = dict(inputs or ILLUSTRATIVE_RANGES)
     book = TemplateBook.with_inputs(
         "scaffolding_build_vs_buy", TITLE, INPUTS, given, option_word="component"
     )

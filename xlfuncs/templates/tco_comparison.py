@@ -107,10 +107,9 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     take their default. Raises :class:`xlfuncs.InputError` for an unknown
     name or a value outside its allowed range.
     """
-    given = dict(inputs or {})
-    if given.get(SCENARIO_INPUT, DEFAULT_SCENARIO) == DEFAULT_SCENARIO:
-        # The template itself shows a simulation: illustrative ranges, as its other defaults.
-        given = {**ILLUSTRATIVE_RANGES, **given}
+    # The template itself (no inputs given) shows a simulation: illustrative ranges, as its
+    # other defaults. Inputs given, ranges are only what they give.
+    given = dict(inputs or ILLUSTRATIVE_RANGES)
     book = TemplateBook.with_inputs(
         "tco_comparison",
         TITLE,
@@ -379,11 +378,12 @@ def _risk_sentence(rows: Mapping[str, int], risk: Mapping[str, int]) -> str:
     cheapest = f"INDEX(Risk!{letters.format(row=risk['cheapest'])},{first})"
     high = f"INDEX(Risk!{letters.format(row=risk['p_high'])},{first})"
     return (
+        f"IF(NOT(all_checks_pass),{CHECK_SENTENCE},"
         f'IF(ISNUMBER({cheapest}),"In "&FIXED(risk_trials,0)&" trials of the uncertain inputs '
         f'(Risk sheet), "&{name}&" is the cheapest in "&FIXED(ROUND({cheapest}*100,0),0)&'
         f'"% of them; its TCO stays at or below "&FIXED(ROUND({high},0),0)&" ¤ in "&'
         f'FIXED(ROUND(risk_percentile_high*100,0),0)&"% of trials.",'
-        f'"The Risk sheet simulates the uncertain inputs: see it once every check passes.")'
+        f'"The Risk sheet simulates the uncertain inputs: see it once every check passes."))'
     )
 
 
