@@ -569,10 +569,14 @@ def write_risk(
     steps = _BINS - 1
     for band in range(1, _BINS + 1):
         row += 1
+        # The ends are the cells themselves, not computed again: a trial at the highest
+        # high percentile is in the last even band in every engine, whatever the rounding.
         edge = f"{low_cell}+({top_cell}-{low_cell})*{band}/{steps}"
         below = f"{low_cell}+({top_cell}-{low_cell})*{band - 1}/{steps}"
+        if band == steps:
+            edge = top_cell
         if band == _BINS:
-            edge = f"$D${rows['bins_high']}"
+            edge, below = f"$D${rows['bins_high']}", top_cell
         book.put(sheet, f"C{row}", f"Band {band}", style="unit")
         book.put(sheet, f"D{row}", f"={edge}", key=f"risk.band_edge.{band}", number_format=MONEY)
         for x, col in columns.items():
