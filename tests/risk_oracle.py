@@ -152,8 +152,9 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
     # Bands 1 to 19 split the lowest trial to the highest high percentile evenly; band 20
     # holds the rest, up to the highest trial.
     for band in range(1, BANDS + 1):
-        below = lowest + (top - lowest) * (band - 1) / (BANDS - 1)
-        edge = highest if band == BANDS else lowest + (top - lowest) * band / (BANDS - 1)
+        below = top if band == BANDS else lowest + (top - lowest) * (band - 1) / (BANDS - 1)
+        edge = lowest + (top - lowest) * band / (BANDS - 1)
+        edge = top if band == BANDS - 1 else highest if band == BANDS else edge
         out[f"risk.band_edge.{band}"] = edge
         for x in OPTIONS:
             tcos = draws[x]

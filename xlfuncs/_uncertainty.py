@@ -693,7 +693,7 @@ def draw(uniform: np.ndarray, guess: Guess, exact: bool = False) -> np.ndarray:
     trials a workbook's Risk sheet repeats), rather than by the interpolated table.
     """
     if guess.distribution == "pert" and exact:
-        from .formulas.statistics import beta_ppf
+        from ._exact_distributions import beta_ppf
 
         alpha, beta = pert_shape(guess.low, guess.mode, guess.high)
         unit = beta_ppf(uniform, np.float64(alpha), np.float64(beta))

@@ -17,8 +17,8 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP
 
 import numpy as np
 
+from .._exact_distributions import beta_ppf, normal_cdf, normal_ppf
 from .row_blocks import RowBlock, column_slice, joined
-from .statistics import beta_ppf, normal_cdf, normal_ppf
 from .values import (
     _BLANK,
     _COMPARE,

@@ -262,19 +262,6 @@ def risk_inputs(
     return specs
 
 
-@dataclass(frozen=True)
-class _Layout:
-    """Rows and columns of the Risk sheet."""
-
-    options: tuple[str, ...]
-    uncertain: tuple[Uncertain, ...]
-    trials: int
-
-    @property
-    def option_columns(self) -> dict[str, str]:
-        return {x: get_column_letter(_FIRST_OPTION_COLUMN + i) for i, x in enumerate(self.options)}
-
-
 def write_risk(
     book: TemplateBook,
     uncertain: Sequence[Uncertain],

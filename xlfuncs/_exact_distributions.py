@@ -1,7 +1,8 @@
-"""Numeric kernels of the evaluator's statistical functions: the normal and Beta distributions.
+"""The normal and Beta distributions to full double precision, for worksheet agreement.
 
 The Risk sheets of the templates compute their draws with ``_xlfn.NORM.S.DIST``,
-``_xlfn.NORM.S.INV`` and ``_xlfn.BETA.INV``; the evaluator must give the same
+``_xlfn.NORM.S.INV`` and ``_xlfn.BETA.INV``; the evaluator (and the HDR
+generator of the Monte Carlo functions, whose trials a Risk sheet repeats) must give the same
 numbers as LibreOffice to about 1e-15 relative, so these are computed to
 full double precision rather than with the faster tables of
 :mod:`xlfuncs._distributions` (which are good to 6e-12 absolute):
@@ -22,7 +23,7 @@ import math
 
 import numpy as np
 
-from .._distributions import _beta_cdf, _half_ppf, normal_ppf
+from ._distributions import _beta_cdf, _half_ppf, normal_ppf
 
 __all__ = ["beta_ppf", "normal_cdf", "normal_ppf"]
 
