@@ -741,7 +741,9 @@ def _draw_formula(item, here, uniform, companion, names) -> str:
     pert = f"_xlfn.BETA.INV({{u}},{here['alpha']},{here['beta']},{l_},{h_})"
     inverse = f"IF({here['alpha']}>0,{pert},{triangular})"
     inverse = inverse.replace("{u}", u if u == uniform else f"({u})")
-    return f"IF({h_}>{l_},{inverse},{m_})"
+    # A range out of order (a check fails) takes its most likely value: its inverse would
+    # be an error, and engines name that error differently (#NUM! or #VALUE!).
+    return f"IF(AND({l_}<={m_},{m_}<={h_},{h_}>{l_}),{inverse},{m_})"
 
 
 def _write_first_trial(
