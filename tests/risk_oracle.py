@@ -134,13 +134,13 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
             "cheapest": float(
                 np.mean(np.all([tcos < draws[y] for y in ranked if y != x] or [True], axis=0))
             ),
-            # A reference left out shows a dash in every trial; a number is below a text.
+            # A reference left out is compared with nothing.
             "beats_reference": (
                 "reference"
                 if x == ref
                 else float(np.mean(tcos < draws[ref]))
                 if in_use[ref]
-                else 1.0
+                else "check input"
             ),
         }
         for key, number in figures.items():

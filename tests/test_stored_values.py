@@ -26,7 +26,6 @@ from xlfuncs.batch.run import make_workbooks
 from xlfuncs.batch.template import resolve_template
 from xlfuncs.batch.verify import agree, differences
 from xlfuncs.templates import TEMPLATE_NAMES, template
-from xlfuncs.templates._risk import TRIALS, TRIALS_INPUT
 
 pytestmark = pytest.mark.libreoffice
 
@@ -36,11 +35,15 @@ _RATE_WORDS = ("growth", "discount", "change")
 
 def _draw(spec, rng: random.Random) -> float | str:
     """A value within the input's allowed values, near the scale of its default."""
+    rule = spec.rule
+    if spec.fixed and rule is not None:  # a count of rows (Risk trials): a build of its own
+        return float(rng.randint(int(rule.low), int(rule.low) + 50))
     if spec.fixed:  # the currency: each one a build of its own, recalculated like the others
         return rng.choice(("USD", "EUR", "JPY"))
     if spec.choices:
         return rng.choice(spec.choices)
-    rule = spec.rule
+    if spec.optional:  # a range's end: drawn in order with its most likely value (_in_order)
+        return None
     if rule is None:
         return f"{spec.default} {rng.randint(1, 99)}"
     if rule.whole:
@@ -50,9 +53,27 @@ def _draw(spec, rng: random.Random) -> float | str:
     elif math.isfinite(rule.high):
         value = round(rng.uniform(rule.low, rule.high), 4)
     else:
-        scale = float(spec.default or 0.0) or 10.0  # a range end has no default (blank)
+        scale = float(spec.default) or 10.0
         value = 0.0 if rng.random() < 0.1 else round(scale * rng.uniform(0.1, 3), 6)
     return value if rule.admits_number(value) else spec.default
+
+
+def _in_order(values: dict, template, rng: random.Random) -> dict:
+    """The ends of each range (``NAME_low``, ``NAME_high``), blank or drawn on their side
+    of the most likely value ``NAME`` and within its allowed values."""
+    specs = {spec.name: spec for spec in template.inputs}
+    for name, spec in specs.items():
+        if not (spec.optional and name.endswith("_low") and f"{name[:-4]}_high" in specs):
+            continue
+        base = name[:-4]
+        mode, rule = float(values[base]), spec.rule
+        top = rule.high if math.isfinite(rule.high) else 3 * mode
+        if rng.random() < 0.75:
+            values[name] = round(mode - rng.uniform(0, 1) * (mode - rule.low), 6)
+            values[name] = min(values[name], mode)
+        if rng.random() < 0.75:
+            values[f"{base}_high"] = max(round(mode + rng.uniform(0, 1) * (top - mode), 6), mode)
+    return values
 
 
 def _edge_cases(template) -> list[dict[str, float | str]]:
@@ -65,7 +86,7 @@ def _edge_cases(template) -> list[dict[str, float | str]]:
     longest = dict(defaults)
     for spec in whole:
         shortest[spec.name] = float(max(spec.rule.low, 1))
-        longest[spec.name] = float(min(spec.rule.high, 60))
+        longest[spec.name] = float(max(min(spec.rule.high, 60), spec.rule.low))
     cases += [shortest, longest]
     zero = {n: (0.0 if any(w in n for w in _RATE_WORDS) else v) for n, v in defaults.items()}
     cases.append(zero)
@@ -77,7 +98,7 @@ def _edge_cases(template) -> list[dict[str, float | str]]:
         if name.endswith("annual_price_change"):
             equal[name] = equal[name.replace("price", "cost")] = 0.05
     cases.append(equal)
-    perfect = {n: (1.0 if "accuracy" in n else v) for n, v in defaults.items()}
+    perfect = {n: (1.0 if n.endswith("accuracy") else v) for n, v in defaults.items()}
     cases.append(perfect)
     letters = sorted({s.option for s in template.inputs if s.option})
     if letters:
@@ -104,15 +125,10 @@ def _scenarios(name: str) -> list[dict[str, float | str]]:
     template = resolve_template(name)
     rng = random.Random(f"stored values {name}")
     drawn = [
-        {spec.name: _draw(spec, rng) for spec in template.inputs if spec.name != TRIALS_INPUT}
+        _in_order({spec.name: _draw(spec, rng) for spec in template.inputs}, template, rng)
         for _ in range(RANDOM_PER_TEMPLATE)
     ]
-    scenarios = _edge_cases(template) + drawn
-    if any(spec.name == TRIALS_INPUT for spec in template.inputs):
-        # A Risk sheet's trial rows are fixed when it is written: the fewest allowed, so
-        # that one LibreOffice run recalculates them all in reasonable time.
-        scenarios = [values | {TRIALS_INPUT: TRIALS.low} for values in scenarios]
-    return scenarios
+    return _edge_cases(template) + drawn
 
 
 @pytest.fixture(scope="module")

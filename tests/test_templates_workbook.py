@@ -197,7 +197,7 @@ def test_every_input_is_named_unlocked_validated_and_explained(built, name):
         unit, description = in_currency(spec.unit, "USD"), in_currency(spec.description, "USD")
         assert inputs.cell(cell.row, 3).value == unit  # unit in its own column
         assert inputs.cell(cell.row, 8).value == description  # the note
-        if spec.fixed:  # the currency, the Risk sheet's trials: fixed when written, locked
+        if spec.fixed:  # fixed when the workbook is written (currency, trials), shown locked
             assert cell.protection.locked and cell.value == spec.default, spec.name
             assert cell.coordinate not in validated
             continue

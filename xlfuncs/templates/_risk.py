@@ -465,6 +465,7 @@ def write_risk(
     last = first + trials - 1
     layout = _trial_columns(uncertain, letters)
     tco_range = {x: f"${layout[('tco', x)]}${first}:${layout[('tco', x)]}${last}" for x in letters}
+    reference_ranked = [ranked(x) for x in letters]
     reference_range = f"${layout['reference']}${first}:${layout['reference']}${last}"
     for key, label, unit, fmt in result_rows:
         r = rows[key]
@@ -486,11 +487,13 @@ def write_risk(
                 "p_mid": f"=PERCENTILE({tco_range[x]},risk_percentile_mid)",
                 "p_high": f"=PERCENTILE({tco_range[x]},risk_percentile_high)",
                 "cheapest": "=" + _cheapest_formula(x, letters, tco_range, ranked, names["trials"]),
+                # A reference that is not compared (left out, inputs not allowed) beats nothing.
                 "beats_reference": "="
                 + reference.choose_text(
                     letters.index(x) + 1,
                     '"reference"',
-                    f"SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names['trials']}",
+                    f"IF({reference.choose(reference_ranked)}<>1,{CHECK_INPUT},"
+                    f"SUMPRODUCT(--({tco_range[x]}<{reference_range}))/{names['trials']})",
                 ),
             }[key]
             if key != "at_inputs" and always:
@@ -533,9 +536,9 @@ def write_risk(
         book.reserve(sheet, f"{col}{row}", NAME_CHARS)
     lowest = ",".join(f"IF({ranked(x)}=1,MIN({tco_range[x]}),{_HUGE})" for x in letters)
     # The bands end at the highest high percentile, so that a long tail of a few trials
-    # does not squeeze every other trial into the first band. A percentile that is a
-    # text ("check input") counts for none: MAX of a text is #VALUE! in Excel, 0 in
-    # LibreOffice.
+    # does not squeeze every other trial into the first band.
+    # A percentile that is words ("check input") is left out: ISNUMBER, as MAX of an IF's
+    # text differs between engines.
     top = ",".join(
         f"IF(AND({ranked(x)}=1,ISNUMBER({columns[x]}{rows['p_high']})),"
         f"{columns[x]}{rows['p_high']},-{_HUGE})"

@@ -356,7 +356,9 @@ def _write_risk(book: TemplateBook, rows: Mapping[str, int]) -> dict[str, int]:
         tco = fx.tco_closed(
             calc("upfront", letter), draws["tasks_per_month"], all_in, calc("fixed", letter)
         )
-        return f'IF({p}in_use,{tco},"-")'
+        # An option not compared (left out, or inputs not allowed) has no trials: a dash, not
+        # an error that would spoil every comparison with it.
+        return f'IF(AND({p}in_use,{p}inputs_ok),{tco},"-")'
 
     return write_risk(
         book,
@@ -475,6 +477,8 @@ def _write_about(book: TemplateBook) -> None:
             "2. Pick the reference option the others are compared with.",
             "3. Read Summary: the ranking, the figures, a sentence per option, and the chart.",
             "4. If Summary says a check fails, the Checks sheet shows which one.",
+            "5. Unsure of an input? Give a low and a high guess in the Uncertainty section of "
+            "Inputs; the Risk sheet simulates the TCO over many trials.",
         ],
         sheets={
             "Inputs": "every input, with its unit, a note, its allowed range (data "
@@ -483,6 +487,8 @@ def _write_about(book: TemplateBook) -> None:
             "correct result, break-even accuracy and rank by option; below, "
             f"a {MAX_MONTHS}-month timeline with one formula per row.",
             "Summary": "ranking, figures, plain sentences and the cumulative cost chart.",
+            "Risk": "a Monte Carlo simulation of the TCO in formulas alone: percentiles, the "
+            "chance that each option is the cheapest, a histogram, and one row per trial.",
             "Checks": "inputs within their allowed ranges and the arithmetic cross-checked; "
             "one overall flag.",
         },
