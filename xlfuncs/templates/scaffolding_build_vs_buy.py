@@ -639,13 +639,17 @@ def _write_about(book: TemplateBook) -> None:
             "1. On Inputs, type the workload, the small model's cost per call and accuracy, "
             "each component's build and maintenance hours and extra calls, and the frontier "
             "model's cost and accuracy.",
-            "2. Read Summary: both TCOs, the break-even volume and two sentences.",
+            "2. Read Summary: both TCOs, the break-even volume and three sentences.",
+            "3. Unsure of an input? Give a low and a high guess in the Uncertainty sections of "
+            "Inputs; the Risk sheet simulates both TCOs over many trials.",
         ],
         sheets={
             "Inputs": "workload, small model, scaffolding components and frontier model.",
             "Calculations": "cost per task, build and upkeep, TCO of both, break-even volumes; "
             f"below, a {MAX_MONTHS}-month discount timeline.",
             "Summary": "the figures and plain sentences.",
+            "Risk": "a Monte Carlo simulation of both TCOs in formulas alone: percentiles, the "
+            "chance that building costs less, a histogram, and one row per trial.",
             "Checks": "inputs in range and the arithmetic cross-checked.",
         },
         notes=[
