@@ -97,7 +97,15 @@ _TO_FILL: set[str] = set()
 
 
 def _builder(function: Callable[..., str]) -> Callable[..., str]:
-    """A formula builder: its result is remembered in :func:`outputs`."""
+    """A formula builder: its result is remembered in :func:`outputs`.
+
+    Applied to every builder at the end of this module rather than as a
+    decorator, so that mutation testing (mutmut leaves decorated functions
+    alone) reaches the builders' bodies. Wrapping a builder twice is harmless:
+    the second call returns it as it is.
+    """
+    if getattr(function, "_remembers_outputs", False):
+        return function
 
     @functools.wraps(function)
     def build(*args: object, **kwargs: object) -> str:
@@ -107,6 +115,7 @@ def _builder(function: Callable[..., str]) -> Callable[..., str]:
             _TO_FILL.add(text)
         return text
 
+    build._remembers_outputs = True  # type: ignore[attr-defined]
     return build
 
 
@@ -186,7 +195,6 @@ def _is_zero(expression: str | float | None) -> bool:
     return expression is None or (not isinstance(expression, str) and expression == 0)
 
 
-@_builder
 def token_cost(
     input_tokens: str,
     output_tokens: str,
@@ -221,7 +229,6 @@ def token_cost(
     return f"{_arg(calls)}*{per_call}"
 
 
-@_builder
 def from_usd(usd_amount: str, usd_rate: str) -> str:
     """A US-dollar amount (a model's list price) in the workbook's currency:
     ``usd_amount * usd_rate``, the rate being units of that currency per US dollar.
@@ -232,7 +239,6 @@ def from_usd(usd_amount: str, usd_rate: str) -> str:
     return f"{_arg(usd_amount)}*{_arg(usd_rate)}"
 
 
-@_builder
 def selfhost_cost(
     gpu_hour_price: str,
     tokens_per_task: str,
@@ -251,7 +257,6 @@ def selfhost_cost(
     return f"{_arg(gpu_hour_price)}*{_arg(tokens_per_task)}/({capacity})"
 
 
-@_builder
 def blended_error_cost(cost_per_error: str, catch_rate: str, cost_per_caught_error: str) -> str:
     """Cost of one error when a share is caught and costs rework instead:
     ``(1 - catch_rate) * cost_per_error + catch_rate * cost_per_caught_error``
@@ -264,7 +269,6 @@ def blended_error_cost(cost_per_error: str, catch_rate: str, cost_per_caught_err
     return f"(1-{c})*{_arg(cost_per_error)}+{c}*{_arg(cost_per_caught_error)}"
 
 
-@_builder
 def error_cost(
     accuracy: str,
     cost_per_error: str,
@@ -286,7 +290,6 @@ def error_cost(
     return f"(1-{_arg(accuracy)})*{per_error}"
 
 
-@_builder
 def cost_per_correct(cost_per_task: str, accuracy: str) -> str:
     """COST_PER_CORRECT: ``cost_per_task / accuracy`` (the caller guards accuracy 0).
 
@@ -296,7 +299,6 @@ def cost_per_correct(cost_per_task: str, accuracy: str) -> str:
     return f"{_arg(cost_per_task)}/{_arg(accuracy)}"
 
 
-@_builder
 def net_value(
     value_per_correct: str, accuracy: str, cost_per_task: str, cost_per_error: str
 ) -> str:
@@ -310,7 +312,6 @@ def net_value(
     return f"{a}*{_arg(value_per_correct)}-{_arg(cost_per_task)}-(1-{a})*{_arg(cost_per_error)}"
 
 
-@_builder
 def value_of_correct(accuracy: str, value_per_correct: str) -> str:
     """Expected value of the right results per task, NET_VALUE's first term: ``accuracy
     * value_per_correct``.
@@ -321,7 +322,6 @@ def value_of_correct(accuracy: str, value_per_correct: str) -> str:
     return f"{_arg(accuracy)}*{_arg(value_per_correct)}"
 
 
-@_builder
 def monthly_discount_rate(annual_discount_rate: str) -> str:
     """The monthly rate of an effective annual rate: ``(1 + annual) ** (1/12) - 1``.
 
@@ -331,7 +331,6 @@ def monthly_discount_rate(annual_discount_rate: str) -> str:
     return f"(1+{_arg(annual_discount_rate)})^(1/12)-1"
 
 
-@_builder
 def growth_factor(monthly_growth: str, month: str) -> str:
     """Volume in month m relative to month 1: ``(1 + g) ** (m - 1)``.
 
@@ -341,7 +340,6 @@ def growth_factor(monthly_growth: str, month: str) -> str:
     return f"(1+{_arg(monthly_growth)})^({_arg(month)}-1)"
 
 
-@_builder
 def discount_factor(monthly_rate: str, month: str) -> str:
     """End-of-month discount factor, as Excel's NPV: ``1 / (1 + r) ** m``.
 
@@ -351,7 +349,6 @@ def discount_factor(monthly_rate: str, month: str) -> str:
     return f"1/(1+{_arg(monthly_rate)})^{_arg(month)}"
 
 
-@_builder
 def discount_series(
     ratio: str, months: str = "months", monthly_rate: str = "monthly_discount_rate"
 ) -> str:
@@ -372,7 +369,6 @@ def discount_series(
     return f"IF(ABS({q}-1)<0.000001,{near_one},{series})/(1+{_arg(monthly_rate)})"
 
 
-@_builder
 def tco_closed(
     upfront: str | None,
     tasks_per_month: str,
@@ -396,7 +392,6 @@ def tco_closed(
     return total if upfront is None else f"{_summand(upfront)}+{total}"
 
 
-@_builder
 def all_in_cost(cost_per_task: str, error_cost: str) -> str:
     """Cost per task, errors included: ``cost_per_task + error_cost`` (TCO's cost per task
     plus ERROR_COST).
@@ -407,7 +402,6 @@ def all_in_cost(cost_per_task: str, error_cost: str) -> str:
     return f"{_summand(cost_per_task)}+{_summand(error_cost)}"
 
 
-@_builder
 def monthly_cost(
     tasks: str, all_in_cost: str, monthly_fixed: str, in_horizon: str | None = None
 ) -> str:
@@ -428,7 +422,6 @@ def monthly_cost(
     return f"{_arg(tasks)}*{_arg(all_in_cost)}+{fixed}"
 
 
-@_builder
 def tasks_in_month(tasks_per_month: str, growth: str, in_horizon: str) -> str:
     """Tasks in a month of the timeline: ``tasks_per_month * growth * in_horizon`` with
     ``growth`` the month's :func:`growth_factor` and ``in_horizon`` 1 or 0.
@@ -439,7 +432,6 @@ def tasks_in_month(tasks_per_month: str, growth: str, in_horizon: str) -> str:
     return f"{_arg(tasks_per_month)}*{_arg(growth)}*{_arg(in_horizon)}"
 
 
-@_builder
 def discounted(amount: str, discount: str) -> str:
     """A month's amount at today's value: ``amount * discount`` with ``discount`` the
     month's :func:`discount_factor`.
@@ -450,7 +442,6 @@ def discounted(amount: str, discount: str) -> str:
     return f"{_arg(amount)}*{_arg(discount)}"
 
 
-@_builder
 def discounted_volume(in_horizon: str, growth: str, discount: str) -> str:
     """A month's term of the discounted volume factor: ``in_horizon * growth * discount``;
     summed over the months it is ``volume_factor`` of :func:`tco_closed`.
@@ -461,7 +452,6 @@ def discounted_volume(in_horizon: str, growth: str, discount: str) -> str:
     return f"{_arg(in_horizon)}*{_arg(growth)}*{_arg(discount)}"
 
 
-@_builder
 def discounted_fixed(in_horizon: str, discount: str) -> str:
     """A month's term of the discounted fixed-cost factor: ``in_horizon * discount``;
     summed over the months it is ``fixed_factor`` of :func:`tco_closed`.
@@ -472,7 +462,6 @@ def discounted_fixed(in_horizon: str, discount: str) -> str:
     return f"{_arg(in_horizon)}*{_arg(discount)}"
 
 
-@_builder
 def tco_by_months(upfront: str, month_costs: str, discounts: str) -> str:
     """The check form of TCO: the build plus the timeline's month costs times their
     discount factors, ``upfront + SUMPRODUCT(month_costs, discounts)``.
@@ -483,7 +472,6 @@ def tco_by_months(upfront: str, month_costs: str, discounts: str) -> str:
     return f"{_summand(upfront)}+SUMPRODUCT({month_costs},{discounts})"
 
 
-@_builder
 def fixed_per_volume(
     upfront: str | None,
     monthly_fixed: str,
@@ -505,7 +493,6 @@ def fixed_per_volume(
     return f"({_summand(upfront)}+{fixed})/{_arg(volume_factor)}"
 
 
-@_builder
 def labour_cost(hours: str, hourly_rate: str) -> str:
     """Cost of engineering hours: ``hours * hourly_rate``.
 
@@ -515,7 +502,6 @@ def labour_cost(hours: str, hourly_rate: str) -> str:
     return f"{_arg(hours)}*{_arg(hourly_rate)}"
 
 
-@_builder
 def review_cost(review_share: str, cost_per_review: str) -> str:
     """Human review cost per task: ``review_share * cost_per_review``.
 
@@ -525,7 +511,6 @@ def review_cost(review_share: str, cost_per_review: str) -> str:
     return f"{_arg(review_share)}*{_arg(cost_per_review)}"
 
 
-@_builder
 def tokens_per_task(
     calls: str, input_tokens: str, output_tokens: str, reasoning_tokens: str
 ) -> str:
@@ -539,7 +524,6 @@ def tokens_per_task(
     return f"{_arg(calls)}*({tokens})"
 
 
-@_builder
 def calls_cost(cost_per_call: str, calls: str) -> str:
     """Cost per task of ``calls`` model calls (TOKEN_COST's ``calls``): ``cost_per_call
     * calls``.
@@ -550,7 +534,6 @@ def calls_cost(cost_per_call: str, calls: str) -> str:
     return f"{_arg(cost_per_call)}*{_arg(calls)}"
 
 
-@_builder
 def per_month(amount_per_task: str, tasks_per_month: str) -> str:
     """A per-task amount over a month's tasks: ``tasks_per_month * amount_per_task``.
 
@@ -560,7 +543,6 @@ def per_month(amount_per_task: str, tasks_per_month: str) -> str:
     return f"{_arg(tasks_per_month)}*{_arg(amount_per_task)}"
 
 
-@_builder
 def waiting_hours(tasks_per_month: str, seconds_per_task: str) -> str:
     """Hours a month's tasks take: ``tasks_per_month * seconds_per_task / 3600``.
 
@@ -570,7 +552,6 @@ def waiting_hours(tasks_per_month: str, seconds_per_task: str) -> str:
     return f"{_arg(tasks_per_month)}*{_arg(seconds_per_task)}/3600"
 
 
-@_builder
 def slowdown(fast_seconds: str, slow_seconds: str) -> str:
     """How many times as long the slow option takes: ``slow_seconds / fast_seconds`` (the
     caller guards 0).
@@ -581,7 +562,6 @@ def slowdown(fast_seconds: str, slow_seconds: str) -> str:
     return f"{_arg(slow_seconds)}/{_arg(fast_seconds)}"
 
 
-@_builder
 def frontier_premium(
     efficient_cost_per_task: str | None,
     frontier_cost_per_task: str,
@@ -609,7 +589,6 @@ def frontier_premium(
     return f"{premium}+({fixed})/{_arg(tasks_per_month or '1')}"
 
 
-@_builder
 def breakeven_accuracy(premium: str, frontier_accuracy: str, cost_per_error: str) -> str:
     """BREAKEVEN_ACCURACY from the premium (:func:`frontier_premium`):
     ``frontier_accuracy - premium / cost_per_error``.
@@ -620,7 +599,6 @@ def breakeven_accuracy(premium: str, frontier_accuracy: str, cost_per_error: str
     return f"{_arg(frontier_accuracy)}-{_arg(premium)}/{_arg(cost_per_error)}"
 
 
-@_builder
 def breakeven_error_cost(premium: str, efficient_accuracy: str, frontier_accuracy: str) -> str:
     """BREAKEVEN_ERROR_COST from the premium: ``premium / (frontier_accuracy
     - efficient_accuracy)`` (the caller words equal accuracies).
@@ -631,7 +609,6 @@ def breakeven_error_cost(premium: str, efficient_accuracy: str, frontier_accurac
     return f"{_arg(premium)}/({_arg(frontier_accuracy)}-{_arg(efficient_accuracy)})"
 
 
-@_builder
 def breakeven_volume(
     a_cost_per_task: str, a_monthly_fixed: str, b_cost_per_task: str, b_monthly_fixed: str
 ) -> str:
@@ -647,7 +624,6 @@ def breakeven_volume(
     )
 
 
-@_builder
 def margin(price: str, cost: str) -> str:
     """MARGIN: ``(price - cost) / price``.
 
@@ -658,7 +634,6 @@ def margin(price: str, cost: str) -> str:
     return f"({p}-{_arg(cost)})/{p}"
 
 
-@_builder
 def price_in_year(price: str, annual_change: str, year: str) -> str:
     """A price (or cost) after ``year`` years of compounding change: ``price * (1 + change)
     ** year`` (MARGIN_PATH's terms).
@@ -669,7 +644,6 @@ def price_in_year(price: str, annual_change: str, year: str) -> str:
     return f"{_arg(price)}*(1+{_arg(annual_change)})^{_arg(year)}"
 
 
-@_builder
 def margin_drift(annual_price_change: str, annual_cost_change: str) -> str:
     """How the price moves against the cost each year: ``(1 + price change) / (1 + cost
     change)``; below 1 the margin shrinks.
@@ -680,7 +654,6 @@ def margin_drift(annual_price_change: str, annual_cost_change: str) -> str:
     return f"(1+{_arg(annual_price_change)})/(1+{_arg(annual_cost_change)})"
 
 
-@_builder
 def years_to_zero_margin(price: str, cost: str, drift: str, never: str) -> str:
     """YEARS_TO_ZERO_MARGIN: ``ln(cost / price) / ln(drift)`` with ``drift`` from
     :func:`margin_drift`; 0 when cost meets price already; ``never`` (a formula, e.g. a
@@ -693,7 +666,6 @@ def years_to_zero_margin(price: str, cost: str, drift: str, never: str) -> str:
     return f"IF({c}>={p},0,IF({d}<1,LN({c}/{p})/LN({drift}),{never}))"
 
 
-@_builder
 def rounded(value: str) -> str:
     """``value`` rounded to :data:`TIE_DIGITS` decimals: the form in which a computed figure
     is compared, so every engine decides a tie the same way.
@@ -704,7 +676,6 @@ def rounded(value: str) -> str:
     return f"ROUND({value},{TIE_DIGITS})"
 
 
-@_builder
 def rounded_share(value: str, scale: str) -> str:
     """``value`` as a share of ``scale`` rounded to :data:`TIE_DIGITS` decimals: the form in
     which figures are compared, so every engine decides a tie the same way.
@@ -715,7 +686,6 @@ def rounded_share(value: str, scale: str) -> str:
     return rounded(f"{_arg(value)}/{_arg(scale)}")
 
 
-@_builder
 def rounded_difference(a: str, b: str, scale: str | None = None) -> str:
     """``a - b`` as a share of ``scale``, rounded to :data:`TIE_DIGITS` decimals: compare it
     with 0 to decide which of two computed figures is larger, the same in every engine.
@@ -739,7 +709,6 @@ _HDR_SUMS = (
 )
 
 
-@_builder
 def hdr(trial: str, var_id: str, entity: str = "0", seed3: str = "0", seed4: str = "0") -> str:
     """HDR: the HDR 2.0 uniform of :func:`xlfuncs.hdr`, in MOD and arithmetic alone.
 
@@ -773,3 +742,10 @@ def hdr(trial: str, var_id: str, entity: str = "0", seed3: str = "0", seed4: str
     x = f"MOD(MOD(999999999999989,{sums[0]}*4658+7450581)*383,99991)"
     y = f"MOD(MOD(999999999999989,{sums[1]}*7580+7560584)*17669,7440893)"
     return f"(MOD(MOD({x}*7440893+{y},2^32)*1343,2^32)+0.5)/2^32"
+
+
+# Every public function but filled and outputs is a builder: each remembers its result.
+for _name in __all__:
+    if callable(globals()[_name]) and _name not in ("filled", "outputs"):
+        globals()[_name] = _builder(globals()[_name])
+del _name

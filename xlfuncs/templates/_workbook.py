@@ -889,8 +889,11 @@ class TemplateBook:
     def add_input_checks(self) -> None:
         """One check per input cell, the shared inputs first, then option by option.
 
-        An option's inputs are checked only while the option is included.
+        An option's inputs are checked only while the option is included. They
+        come before every other check, whenever those were added: a wrong input
+        is what the banner names first, not a figure it spoils.
         """
+        others, self.checks = self.checks, []
         shared = [spec for spec in self.specs if not spec.option]
         letters = list(dict.fromkeys(spec.option for spec in self.specs if spec.option))
         ordered = shared + [spec for x in letters for spec in self.specs if spec.option == x]
@@ -914,6 +917,7 @@ class TemplateBook:
                     spec.option,
                 )
             )
+        self.checks += others
 
     def write_checks(self) -> str:
         """Write the Checks sheet; returns the defined name of the overall flag.

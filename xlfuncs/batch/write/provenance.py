@@ -141,7 +141,6 @@ def properties(
     return changed
 
 
-@functools.lru_cache(maxsize=64)
 def _text(entry: bytes) -> str:
     """The text of a zip entry (local header and data), as found in the archive."""
     name_length, extra_length = struct.unpack_from("<HH", entry, 26)
@@ -156,7 +155,12 @@ def _text(entry: bytes) -> str:
     return body.decode("utf-8")
 
 
-@functools.lru_cache(maxsize=16)
+# Remembered results, here and below, are applied after the definitions rather than
+# as decorators, so that mutation testing (mutmut leaves decorated functions alone)
+# reaches the functions' bodies.
+_text = functools.lru_cache(maxsize=64)(_text)
+
+
 def _with_custom_type(xml: str) -> bytes:
     if "/docProps/custom.xml" not in xml:
         override = f'<Override PartName="/docProps/custom.xml" ContentType="{_CUSTOM_TYPE}"/>'
@@ -164,7 +168,9 @@ def _with_custom_type(xml: str) -> bytes:
     return xml.encode("utf-8")
 
 
-@functools.lru_cache(maxsize=16)
+_with_custom_type = functools.lru_cache(maxsize=16)(_with_custom_type)
+
+
 def _with_custom_relation(xml: str) -> bytes:
     if _CUSTOM_REL not in xml:
         relation = (
@@ -173,6 +179,9 @@ def _with_custom_relation(xml: str) -> bytes:
         )
         xml = xml.replace("</Relationships>", relation + "</Relationships>")
     return xml.encode("utf-8")
+
+
+_with_custom_relation = functools.lru_cache(maxsize=16)(_with_custom_relation)
 
 
 def recorded_fingerprint(path: str | os.PathLike[str]) -> str | None:
@@ -301,7 +310,6 @@ def _rewritten(
     return out.getvalue()
 
 
-@functools.lru_cache(maxsize=32)
 def _entry(name: str, content: bytes, date_time) -> tuple[bytes, dict]:
     """A zip entry (local header and compressed data) and its directory record.
 
@@ -339,6 +347,9 @@ def _entry(name: str, content: bytes, date_time) -> tuple[bytes, dict]:
         "external_attr": 0o600 << 16,
         "version": 20,
     }
+
+
+_entry = functools.lru_cache(maxsize=32)(_entry)
 
 
 def _stored_entry(name: str, content: bytes, date_time) -> tuple[bytes, dict]:
