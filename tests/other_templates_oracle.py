@@ -12,6 +12,7 @@ import math
 
 import reference_models as ref
 from hypothesis import strategies as st
+from scaffolding_risk_oracle import expected_risk as expected_scaffolding_risk
 from template_support import (
     amounts,
     fixed,
@@ -470,7 +471,8 @@ def scaffolding_expected(v: dict) -> tuple[dict, dict]:
         "summary.sentence.tco": tco_text,
         "summary.sentence.volume": volume_text,
     }
-    return figures, texts
+    risk_figures, risk_texts = expected_scaffolding_risk(v, figures)
+    return figures | risk_figures, texts | risk_texts
 
 
 def scaffolding_tolerance(v: dict):

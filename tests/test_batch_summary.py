@@ -461,12 +461,12 @@ def test_a_template_without_option_rows_has_a_row_per_scenario(tmp_path):
     report = xlfuncs.generate(SCENARIOS[name], tmp_path, template=name)
     assert report.ok, report.failures
     # The scenarios' names and files as the scenario list gives them, then the key inputs
-    # (tasks in month 1, months) and three figures.
+    # (tasks in month 1, months), three figures and the Risk sheet's eleven.
     assert [row[:2] for row in report.summary_rows()] == [
         ["short", "short.xlsx"],
         ["long", "long.xlsx"],
     ]
-    assert all(len(row) == 8 for row in report.summary_rows())
+    assert all(len(row) == 8 + 11 for row in report.summary_rows())
     assert [row[2] for row in report.summary_rows()] == ["USD", "USD"]
     # As the scenario list gives them.
     assert [row[3:5] for row in report.summary_rows()] == [
@@ -482,18 +482,23 @@ def test_a_template_without_option_rows_has_a_row_per_scenario(tmp_path):
         "Small model with scaffolding: TCO",
     ]
     # The template declares whole tasks and months for the key inputs, amounts for the two
-    # TCOs (in the batch's one currency) and whole tasks for the break-even.
+    # TCOs (in the batch's one currency) and whole tasks for the break-even; then the Risk
+    # sheet's trials, each percentile with both TCOs at it, and a probability.
+    money = '#,##0.00 "USD"'
     for row in (2, 3):
-        formats = [sheet.cell(row, column).number_format for column in range(1, 9)]
+        formats = [sheet.cell(row, column).number_format for column in range(1, 20)]
         assert formats == [
             "General",
             "General",
             "General",
             "#,##0",
             "#,##0",
-            '#,##0.00 "USD"',
-            '#,##0.00 "USD"',
+            money,
+            money,
             "#,##0",
+            "#,##0",
+            *(["0%", money, money] * 3),
+            "0.0%",
         ]
 
 

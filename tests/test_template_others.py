@@ -33,7 +33,9 @@ def books(tmp_path_factory):
         input_sets = [{}, *draw(strategy(), RANDOM_SETS, seed_value=20261128 + seed_offset)]
         for index, inputs in enumerate(input_sets):
             path = folder / f"{name}_{index:02d}.xlsx"
-            values = resolve_inputs(name, module.INPUTS, inputs)
+            # The template itself (no inputs given) shows its illustrative Risk ranges.
+            given = inputs or getattr(module, "ILLUSTRATIVE_RANGES", {})
+            values = resolve_inputs(name, module.INPUTS, given)
             built.append((name, values, module.build(inputs, path), path))
     workbooks = recalculated([b[-1] for b in built], folder / "recalculated")
     result: dict[str, list] = {name: [] for name in CASES}

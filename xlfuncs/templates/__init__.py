@@ -48,7 +48,7 @@ TEMPLATE_MODULES = {
 TEMPLATE_NAMES = tuple(TEMPLATE_MODULES)
 
 #: Templates with a Risk sheet: a Monte Carlo simulation of their TCO in formulas alone.
-RISK_TEMPLATES = ("tco_comparison",)
+RISK_TEMPLATES = ("tco_comparison", "scaffolding_build_vs_buy")
 
 
 def check_name(name: object) -> str:

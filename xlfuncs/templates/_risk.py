@@ -56,6 +56,7 @@ from ._workbook import (
     InputSpec,
     OptionChart,
     TemplateBook,
+    text_literal,
 )
 
 __all__ = [
@@ -97,7 +98,14 @@ class Uncertain:
     """An input a Risk sheet can draw: per option (``{x}_{key}``) or shared (``key``).
 
     ``stream`` is the TCO argument whose random stream it reads (calls per
-    task move the cost per task, so they read cost_per_task's).
+    task move the cost per task, so they read cost_per_task's). Inputs of
+    one stream take the same uniform in a trial.
+
+    ``inputs`` names the input of each option explicitly (option letter ->
+    name, e.g. ``{"S": "small_accuracy", "F": "frontier_accuracy"}``): its
+    ranges are then rows of their own on Inputs, not an option table's.
+    ``book_option`` is the option of the book's option table whose input a
+    shared one is (``"V"`` for ``v_build_hours``): its ranges join that table.
     """
 
     key: str
@@ -107,6 +115,8 @@ class Uncertain:
     number_format: str
     stream: str
     shared: bool = False
+    inputs: Mapping[str, str] | None = None
+    book_option: str | None = None
 
     @property
     def var_id(self) -> int:
@@ -115,14 +125,48 @@ class Uncertain:
 
     def names(self, letter: str | None) -> tuple[str, str, str, str]:
         """Defined names of the most likely value, low, high and distribution."""
-        base = self.key if self.shared else f"{letter.lower()}_{self.key}"
+        if self.shared:
+            base = self.key
+        elif self.inputs is not None:
+            base = self.inputs[letter]
+        else:
+            base = f"{letter.lower()}_{self.key}"
         return base, f"{base}_low", f"{base}_high", f"{base}_distribution"
 
+    @property
+    def title(self) -> str:
+        """Its label on the Risk sheet: with the book's option it belongs to, if any."""
+        return self.label if self.book_option is None else f"{self.label} ({self.book_option})"
 
-def risk_inputs(uncertain: Sequence[Uncertain], options: Sequence[str]) -> list[InputSpec]:
-    """The Inputs rows of a Risk sheet: ranges per uncertain input, then its settings."""
+    def spec_place(self, letter: str | None, end: str, option_names: Mapping[str, str]):
+        """The label, option letter and row key of one of its Inputs rows (``end``: low,
+        high or distribution)."""
+        word = {"low": "low", "high": "high", "distribution": "distribution"}[end]
+        if self.inputs is not None:
+            name = self.names(letter)[0]
+            return f"{self.label}, {option_names[letter]}: {word}", None, f"{name}_{end}"
+        if self.book_option is not None:
+            row = self.key.removeprefix(f"{self.book_option.lower()}_")
+            return f"{self.label}: {word}", self.book_option, f"{row}_{end}"
+        return f"{self.label}: {word}", letter, f"{self.key}_{end}"
+
+
+def risk_inputs(
+    uncertain: Sequence[Uncertain],
+    options: Sequence[str],
+    option_names: Mapping[str, str] | None = None,
+    option_section: str = _SECTION,
+) -> list[InputSpec]:
+    """The Inputs rows of a Risk sheet: ranges per uncertain input, then its settings.
+
+    ``option_names`` labels the rows of inputs named per option (``Uncertain.inputs``);
+    ``option_section`` is the Inputs section of the ranges that join a book's option
+    table (``Uncertain.book_option``), so that its columns are that table's options.
+    """
+    names = dict(option_names or {})
     specs: list[InputSpec] = []
     for item in uncertain:
+        section = _SECTION if item.book_option is None else option_section
         for end, word in (("low", "Low guess"), ("high", "High guess")):
             text = (
                 f"{word} of {item.label.lower()}; blank: the value above, so blank low and "
@@ -130,35 +174,37 @@ def risk_inputs(uncertain: Sequence[Uncertain], options: Sequence[str]) -> list[
             )
             for letter in [None] if item.shared else options:
                 _, low, high, _ = item.names(letter)
+                label, option, key = item.spec_place(letter, end, names)
                 specs.append(
                     InputSpec(
                         low if end == "low" else high,
-                        f"{item.label}: {end}",
+                        label,
                         item.unit,
                         None,
                         text,
                         item.rule,
                         number_format=item.number_format,
-                        section=_SECTION,
-                        option=letter,
-                        key=f"{item.key}_{end}",
+                        section=section,
+                        option=option,
+                        key=key,
                         optional=True,
                     )
                 )
         for letter in [None] if item.shared else options:
+            label, option, key = item.spec_place(letter, "distribution", names)
             specs.append(
                 InputSpec(
                     item.names(letter)[3],
-                    f"{item.label}: distribution",
+                    label,
                     "shape",
                     "Triangular",
                     "Triangular: straight lines from low to most likely to high. PERT: a "
                     "smooth curve that puts less weight on the ends.",
                     choices=DISTRIBUTIONS,
                     number_format="@",
-                    section=_SECTION,
-                    option=letter,
-                    key=f"{item.key}_distribution",
+                    section=section,
+                    option=option,
+                    key=key,
                 )
             )
     specs += [
@@ -223,10 +269,11 @@ def write_risk(
     *,
     option_tco: Callable[[str, Mapping[str, str]], str],
     at_inputs: Callable[[str], str],
-    ranked: Callable[[str], str],
-    reference_position: str = "reference_position",
-    in_use: Callable[[str], str],
+    ranked: Callable[[str], str] | None = None,
+    reference_position: str | int = "reference_position",
+    in_use: Callable[[str], str] | None = None,
     inputs_ok: Callable[[str], str],
+    option_names: Mapping[str, str] | None = None,
 ) -> dict[str, int]:
     """Write the Risk sheet; returns its rows by key.
 
@@ -235,7 +282,17 @@ def write_risk(
     (by key); ``at_inputs(x)`` the cell of its TCO at the Inputs values;
     ``ranked(x)`` a cell that is 1 when the option is compared (included,
     inputs allowed); ``in_use(x)`` and ``inputs_ok(x)`` its flags' names.
+    ``reference_position`` is the name of the reference's position among
+    ``options`` (from 1), or that position when it is fixed.
+
+    ``option_names`` gives fixed names to options always compared (the
+    template's own alternatives): ``in_use`` and ``ranked`` are then left out,
+    the options' names are text rather than the ``{x}_name`` inputs.
     """
+    if option_names is not None:
+        in_use, ranked = (lambda x: "TRUE"), (lambda x: "1")
+    always = option_names is not None
+    reference = _Reference(reference_position)
     sheet = RISK_SHEET
     if sheet not in book.workbook.sheetnames:
         book.workbook.create_sheet(sheet, book.workbook.sheetnames.index("Summary") + 1)
@@ -308,7 +365,11 @@ def write_risk(
     rows["option_letters"] = row
     book.label(sheet, row, "Option")
     for x, col in columns.items():
-        book.put_text(sheet, f"{col}{row}", x, style="bold")
+        if option_names is None:
+            book.put_text(sheet, f"{col}{row}", x, style="bold")
+        else:
+            book.put_text(sheet, f"{col}{row}", option_names[x], style="bold")
+            ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
     book.put_text(sheet, f"D{row}", "Shared", style="bold")
     ranges: dict[tuple[str, str | None], dict[str, str]] = {}
     for item in uncertain:
@@ -320,12 +381,12 @@ def write_risk(
             row += 1
             rows[f"{item.key}.{field}"] = row
             label, unit, fmt = {
-                "low": (f"{item.label}: low", item.unit, item.number_format),
-                "mode": (f"{item.label}: most likely", item.unit, item.number_format),
-                "high": (f"{item.label}: high", item.unit, item.number_format),
-                "alpha": (f"{item.label}: PERT alpha", "0: not PERT", "0.0000"),
-                "beta": (f"{item.label}: PERT beta", "0: not PERT", "0.0000"),
-                "sign": (f"{item.label}: copula side", "1 ref., -1, 0 none", "0"),
+                "low": (f"{item.title}: low", item.unit, item.number_format),
+                "mode": (f"{item.title}: most likely", item.unit, item.number_format),
+                "high": (f"{item.title}: high", item.unit, item.number_format),
+                "alpha": (f"{item.title}: PERT alpha", "0: not PERT", "0.0000"),
+                "beta": (f"{item.title}: PERT beta", "0: not PERT", "0.0000"),
+                "sign": (f"{item.title}: copula side", "1 ref., -1, 0 none", "0"),
             }[field]
             book.label(sheet, row, label, unit)
             for letter in places:
@@ -335,7 +396,7 @@ def write_risk(
                 here[field] = f"${col}${row}"
                 formula = _range_formula(field, here, mode, low, high, distribution)
                 if field == "sign":
-                    formula = _sign_formula(item, letter, letters, ranges, columns, in_use)
+                    formula = _sign_formula(item, letter, letters, ranges, in_use, reference)
                 key = f"risk.{item.key}.{field}" + (f".{letter}" if letter else "")
                 book.put(sheet, f"{col}{row}", formula, key=key, number_format=fmt)
     # Ranges in order: low <= most likely <= high for every input of an option in use.
@@ -351,7 +412,14 @@ def write_risk(
         if not tests:
             continue
         condition = f"AND({','.join(tests)})"
-        if letter is not None:
+        if letter is not None and always:
+            book.add_check(
+                f"Risk ranges in order: low <= most likely <= high ({option_names[letter]})",
+                condition,
+                subject=f"a Risk range of the {option_names[letter].lower()} (low, most likely, "
+                "high)",
+            )
+        elif letter is not None:
             condition = f"OR(NOT({in_use(letter)}),{condition})"
             book.add_check(
                 f"Risk ranges in order: low <= most likely <= high ({book.option_word} {letter})",
@@ -380,7 +448,7 @@ def write_risk(
         book.put(
             sheet,
             f"{col}{row}",
-            f'=IF({in_use(x)},{x.lower()}_name,"")',
+            _option_name(x, option_names, in_use),
             style="bold",
             text_key=f"risk.name.{x}",
         )
@@ -403,7 +471,7 @@ def write_risk(
     last = first + trials - 1
     layout = _trial_columns(uncertain, letters)
     tco_range = {x: f"${layout[('tco', x)]}${first}:${layout[('tco', x)]}${last}" for x in letters}
-    reference_ranked = ",".join(ranked(x) for x in letters)
+    reference_ranked = [ranked(x) for x in letters]
     reference_range = f"${layout['reference']}${first}:${layout['reference']}${last}"
     for key, label, unit, fmt in result_rows:
         r = rows[key]
@@ -426,12 +494,17 @@ def write_risk(
                 "p_high": f"=PERCENTILE({tco_range[x]},risk_percentile_high)",
                 "cheapest": "=" + _cheapest_formula(x, letters, tco_range, ranked, names["trials"]),
                 # A reference that is not compared (left out, inputs not allowed) beats nothing.
-                "beats_reference": f"=IF({reference_position}={letters.index(x) + 1},"
-                f'"reference",IF(CHOOSE({reference_position},{reference_ranked})<>1,'
-                f"{CHECK_INPUT},"
-                f"{fx.share_below(tco_range[x], reference_range, names['trials'])}))",
+                "beats_reference": "="
+                + reference.choose_text(
+                    letters.index(x) + 1,
+                    '"reference"',
+                    f"IF({reference.choose(reference_ranked)}<>1,{CHECK_INPUT},"
+                    f"{fx.share_below(tco_range[x], reference_range, names['trials'])})",
+                ),
             }[key]
-            if key != "at_inputs":
+            if key != "at_inputs" and always:
+                formula = f"=IF(AND({inputs_ok(x)},risk_ranges_ok),{formula[1:]},{CHECK_INPUT})"
+            elif key != "at_inputs":
                 formula = (
                     f"=IF({in_use(x)},IF(AND({inputs_ok(x)},risk_ranges_ok),"
                     f'{formula[1:]},{CHECK_INPUT}),"left out")'
@@ -461,7 +534,7 @@ def write_risk(
         book.put(
             sheet,
             f"{col}{row}",
-            f'=IF({in_use(x)},{x.lower()}_name,"")',
+            _option_name(x, option_names, in_use),
             style="bold",
             text_key=f"risk.band.{x}",
         )
@@ -513,7 +586,7 @@ def write_risk(
                 key=f"risk.band.{band}.{x}",
                 number_format=COUNT,
             )
-    _histogram_chart(book, ws, rows, columns, letters)
+    _histogram_chart(book, ws, rows, columns, letters, option_names is None)
 
     # Trials --------------------------------------------------------------------------
     row = first - 3
@@ -525,9 +598,9 @@ def write_risk(
     )
     _write_trial_headers(book, ws, row + 1, layout, uncertain, letters)
     _write_first_trial(
-        book, first, layout, uncertain, letters, ranges, names, option_tco, reference_position
+        book, first, layout, uncertain, letters, ranges, names, option_tco, reference
     )
-    block_columns = tuple(sorted(column_number(c) for c in layout.values()))
+    block_columns = tuple(sorted({column_number(c) for c in layout.values()}))
     book.row_blocks.append(
         RowBlock(
             sheet,
@@ -539,6 +612,32 @@ def write_risk(
     )
     _finish_sheet(book, ws, rows, layout, last_option)
     return rows
+
+
+class _Reference:
+    """The reference option: a defined name of its position, or a fixed position."""
+
+    def __init__(self, position: str | int):
+        self.position = position
+
+    def choose_text(self, position: int, when: str, otherwise: str) -> str:
+        """``when`` for the reference's position, else ``otherwise`` (a formula, no ``=``)."""
+        if isinstance(self.position, int):
+            return when if self.position == position else otherwise
+        return f"IF({self.position}={position},{when},{otherwise})"
+
+    def choose(self, items: Sequence[str]) -> str:
+        """The item of the reference among ``items`` (one per option, in order)."""
+        if isinstance(self.position, int):
+            return items[self.position - 1]
+        return f"CHOOSE({self.position},{','.join(items)})"
+
+
+def _option_name(letter: str, option_names, in_use) -> str:
+    """The formula of an option's name over its column."""
+    if option_names is not None:
+        return f"={text_literal(option_names[letter])}"
+    return f'=IF({in_use(letter)},{letter.lower()}_name,"")'
 
 
 _HUGE = "9.99E+307"
@@ -567,7 +666,7 @@ def _range_formula(field: str, here: Mapping[str, str], mode, low, high, distrib
     return "=0"  # the sign: written by _sign_formula
 
 
-def _sign_formula(item, letter, letters, ranges, columns, in_use) -> str:
+def _sign_formula(item, letter, letters, ranges, in_use, reference) -> str:
     """1 for the reference, -1 for another option, when both draw the input and the
     correlation is below 1; 0 when the option takes its stream's uniform as it is."""
     here = ranges[(item.key, letter)]
@@ -578,18 +677,11 @@ def _sign_formula(item, letter, letters, ranges, columns, in_use) -> str:
         for x in letters
         if x != letter
     )
-    reference_uncertain = (
-        "CHOOSE(reference_position,"
-        + ",".join(
-            f"{ranges[(item.key, x)]['high']}>{ranges[(item.key, x)]['low']}" for x in letters
-        )
-        + ")"
+    reference_uncertain = reference.choose(
+        [f"{ranges[(item.key, x)]['high']}>{ranges[(item.key, x)]['low']}" for x in letters]
     )
-    return (
-        f"=IF(OR(risk_correlation=1,NOT({uncertain})),0,"
-        f"IF(reference_position={position},IF({others}>0,1,0),"
-        f"IF({reference_uncertain},-1,0)))"
-    )
+    side = reference.choose_text(position, f"IF({others}>0,1,0)", f"IF({reference_uncertain},-1,0)")
+    return f"=IF(OR(risk_correlation=1,NOT({uncertain})),0,{side})"
 
 
 def _trial_columns(uncertain: Sequence[Uncertain], letters: Sequence[str]) -> dict:
@@ -597,9 +689,12 @@ def _trial_columns(uncertain: Sequence[Uncertain], letters: Sequence[str]) -> di
     layout: dict = {}
     column = 2
     layout["trial"] = get_column_letter(column)
+    streams: dict[int, str] = {}  # inputs of one stream read one uniform column
     for item in uncertain:
-        column += 1
-        layout[("uniform", item.key)] = get_column_letter(column)
+        if item.var_id not in streams:
+            column += 1
+            streams[item.var_id] = get_column_letter(column)
+        layout[("uniform", item.key)] = streams[item.var_id]
         for letter in [None] if item.shared else letters:
             column += 1
             layout[("draw", item.key, letter)] = get_column_letter(column)
@@ -613,15 +708,18 @@ def _trial_columns(uncertain: Sequence[Uncertain], letters: Sequence[str]) -> di
 
 def _write_trial_headers(book, ws, row, layout, uncertain, letters) -> None:
     book.put_text(RISK_SHEET, f"{layout['trial']}{row}", "Trial", style="bold")
+    written = set()
     for item in uncertain:
-        book.put_text(
-            RISK_SHEET,
-            f"{layout[('uniform', item.key)]}{row}",
-            f"{item.label}: uniform (var_id {item.var_id})",
-            style="bold",
-        )
+        if item.var_id not in written:
+            written.add(item.var_id)
+            book.put_text(
+                RISK_SHEET,
+                f"{layout[('uniform', item.key)]}{row}",
+                f"{item.label}: uniform (var_id {item.var_id})",
+                style="bold",
+            )
         for letter in [None] if item.shared else letters:
-            text = item.label if letter is None else f"{item.label} {letter}"
+            text = item.title if letter is None else f"{item.title} {letter}"
             book.put_text(
                 RISK_SHEET, f"{layout[('draw', item.key, letter)]}{row}", text, style="bold"
             )
@@ -646,24 +744,29 @@ def _draw_formula(item, here, uniform, companion, names) -> str:
     triangular = fx.triangular_inverse(u, l_, m_, h_)
     pert = fx.pert_inverse(u, here["alpha"], here["beta"], l_, h_)
     inverse = f"IF({here['alpha']}>0,{pert},{triangular})"
-    return f"IF({h_}>{l_},{inverse},{m_})"
+    # A range out of order (a check fails) takes its most likely value: its inverse would
+    # be an error, and engines name that error differently (#NUM! or #VALUE!).
+    return f"IF(AND({l_}<={m_},{m_}<={h_},{h_}>{l_}),{inverse},{m_})"
 
 
 def _write_first_trial(
-    book, first, layout, uncertain, letters, ranges, names, option_tco, reference_position
+    book, first, layout, uncertain, letters, ranges, names, option_tco, reference
 ) -> None:
     sheet = RISK_SHEET
     trial = f"{layout['trial']}{first}"
     book.put(sheet, trial, 1, number_format="0")
     draws: dict[str, dict[str, str]] = {x: {} for x in letters}
+    written = set()
     for item in uncertain:
         uniform = f"{layout[('uniform', item.key)]}{first}"
-        book.put(
-            sheet,
-            uniform,
-            "=" + fx.hdr(trial, str(item.var_id), "risk_entity"),
-            number_format=_UNIFORM,
-        )
+        if item.var_id not in written:
+            written.add(item.var_id)
+            book.put(
+                sheet,
+                uniform,
+                "=" + fx.hdr(trial, str(item.var_id), "risk_entity"),
+                number_format=_UNIFORM,
+            )
         # The copula's second uniform is computed where it is used: with a correlation
         # of 1 (the default) no trial needs it.
         companion = fx.hdr(trial, str(item.var_id + _COMPANION), "risk_entity")
@@ -680,11 +783,11 @@ def _write_first_trial(
             "=" + option_tco(x, draws[x]),
             number_format=MONEY,
         )
-    cells = ",".join(f"{layout[('tco', x)]}{first}" for x in letters)
+    cells = [f"{layout[('tco', x)]}{first}" for x in letters]
     book.put(
         sheet,
         f"{layout['reference']}{first}",
-        f"=CHOOSE({reference_position},{cells})",
+        f"={reference.choose(cells)}",
         number_format=MONEY,
     )
 
@@ -696,7 +799,7 @@ def _cheapest_formula(x, letters, tco_range, ranked, trials) -> str:
     return fx.share_lowest(tco_range[x], others, trials)
 
 
-def _histogram_chart(book, ws, rows, columns, letters) -> None:
+def _histogram_chart(book, ws, rows, columns, letters, named_by_inputs) -> None:
     chart = BarChart()
     chart.type = "col"
     chart.grouping = "clustered"
@@ -717,7 +820,8 @@ def _histogram_chart(book, ws, rows, columns, letters) -> None:
     chart.legend.position = "b"
     anchor = f"{get_column_letter(_FIRST_OPTION_COLUMN + len(letters) + 1)}{rows['bins_header']}"
     ws.add_chart(chart, anchor)
-    book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in letters)))
+    if named_by_inputs:  # a scenario's book leaves out the series of options it does not give
+        book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in letters)))
 
 
 def _finish_sheet(book, ws, rows, layout, last_option) -> None:

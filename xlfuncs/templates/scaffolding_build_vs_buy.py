@@ -4,7 +4,9 @@ Engineering hours for validation loops, multi-agent debate and a retrieval
 pipeline at a loaded rate, their upkeep, and the extra model calls per task
 they add, against simply paying the frontier model's premium per task: the
 TCO of both over the horizon and the volume at which building pays off
-(BREAKEVEN_VOLUME).
+(BREAKEVEN_VOLUME). A Risk sheet simulates both TCOs over low and high
+guesses of the workload, the accuracies, the cost of an error and the
+build hours.
 """
 
 from __future__ import annotations
@@ -13,13 +15,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from .._validation import RULES, Rule
 from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
+from ._risk import RISK_SHEET, Uncertain, risk_inputs, write_risk
 from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
+    CURRENCY_SIGN,
     INPUT_KEY,
     MONEY,
     MONEY_PER_TASK,
@@ -35,8 +40,10 @@ from ._workbook import (
 )
 
 __all__ = [
+    "ALTERNATIVES",
     "COMPONENTS",
     "FILENAME",
+    "ILLUSTRATIVE_RANGES",
     "INPUTS",
     "MAX_MONTHS",
     "SCENARIO_INPUT",
@@ -44,6 +51,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "SWEEP_COST",
     "TITLE",
+    "UNCERTAIN",
     "build",
 ]
 
@@ -57,6 +65,10 @@ _WORKLOAD = "Workload (shared)"
 _SMALL = "Small model with scaffolding"
 _PARTS = "Scaffolding components (V: validation loops, D: multi-agent debate, R: retrieval)"
 _FRONTIER = "Frontier model, bought per task"
+#: The two alternatives the Risk sheet compares (S: small model, F: frontier model, the
+#: reference), by letter.
+ALTERNATIVES = {"S": "Small model with scaffolding", "F": "Frontier model"}
+_REFERENCE = 2  # the frontier model: the one a team would otherwise buy
 
 INPUTS: list[InputSpec] = [
     scenario_input(),
@@ -184,6 +196,58 @@ INPUTS: list[InputSpec] = [
     ),
 ]
 
+#: The inputs the Risk sheet draws, each in the random stream of the TCO argument it moves.
+UNCERTAIN = (
+    Uncertain(
+        "tasks_per_month", "Tasks in month 1", "tasks", RULES["tasks_per_month"], COUNT,
+        "tasks_per_month", shared=True,
+    ),
+    Uncertain(
+        "accuracy", "Accuracy", "fraction", RULES["accuracy"], PERCENT, "accuracy",
+        inputs={"S": "small_accuracy", "F": "frontier_accuracy"},
+    ),
+    Uncertain(
+        "cost_per_error", "Cost of an error", f"{CURRENCY_SIGN} per error",
+        RULES["cost_per_error"], MONEY, "cost_per_error", shared=True,
+    ),
+    # Build estimates are the figure teams most often get wrong; the components' hours
+    # read one stream (the build, upfront), so they overrun together.
+    *(
+        Uncertain(
+            f"{c.lower()}_build_hours", "Build hours", "engineering hours", Rule(low=0.0), COUNT,
+            "upfront", shared=True, book_option=c,
+        )
+        for c in COMPONENTS
+    ),
+)  # fmt: skip
+INPUTS += risk_inputs(
+    UNCERTAIN,
+    tuple(ALTERNATIVES),
+    {x: name.lower() for x, name in ALTERNATIVES.items()},
+    option_section="Uncertainty of the build hours (Risk sheet): low and high guesses per "
+    "component; blank means fixed at its build hours above",
+)
+
+#: The template's illustrative ranges (a scenario's book has none unless it gives them).
+ILLUSTRATIVE_RANGES = {
+    "tasks_per_month_low": 30_000,
+    "tasks_per_month_high": 80_000,
+    "small_accuracy_low": 0.95,
+    "small_accuracy_high": 0.99,
+    "frontier_accuracy_low": 0.975,
+    "frontier_accuracy_high": 0.992,
+    "cost_per_error_low": 2,
+    "cost_per_error_high": 20,
+    "cost_per_error_distribution": "PERT",
+    # Builds overrun more often than they finish early.
+    "v_build_hours_low": 250,
+    "v_build_hours_high": 600,
+    "d_build_hours_low": 150,
+    "d_build_hours_high": 450,
+    "r_build_hours_low": 400,
+    "r_build_hours_high": 1_000,
+}
+
 _FIRST_COL = 5
 _MONTH_COLS = [get_column_letter(_FIRST_COL + m) for m in range(MAX_MONTHS)]
 _TIMELINE_TOP = 40
@@ -199,6 +263,22 @@ SUMMARY_COLUMNS = (
     SummaryColumn(
         "Break-even first-month tasks, build included", "summary.breakeven_volume_horizon", COUNT
     ),
+    # The Risk sheet's simulation of the uncertain inputs.
+    SummaryColumn("Risk trials", "risk.trials", COUNT),
+    SummaryColumn("Low percentile", "risk.percentile.low", "0%"),
+    SummaryColumn("Small model: TCO at the low percentile", "risk.p_low.S", MONEY),
+    SummaryColumn("Frontier model: TCO at the low percentile", "risk.p_low.F", MONEY),
+    SummaryColumn("Middle percentile", "risk.percentile.mid", "0%"),
+    SummaryColumn("Small model: TCO at the middle percentile", "risk.p_mid.S", MONEY),
+    SummaryColumn("Frontier model: TCO at the middle percentile", "risk.p_mid.F", MONEY),
+    SummaryColumn("High percentile", "risk.percentile.high", "0%"),
+    SummaryColumn("Small model: TCO at the high percentile", "risk.p_high.S", MONEY),
+    SummaryColumn("Frontier model: TCO at the high percentile", "risk.p_high.F", MONEY),
+    SummaryColumn(
+        "Probability the small model costs less than the frontier model",
+        "risk.beats_reference.S",
+        "0.0%",
+    ),
 )
 #: The figures a sweep compares (the lowest is the cheapest choice), by the choice's name.
 SWEEP_COST = (
@@ -209,8 +289,11 @@ SWEEP_COST = (
 
 def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAME) -> TemplateBook:
     """Write scaffolding_build_vs_buy.xlsx with ``inputs`` over the defaults."""
+    # The template itself (no inputs given) shows a simulation: illustrative ranges, as its
+    # other defaults. Inputs given, ranges are only what they give.
+    given = dict(inputs or ILLUSTRATIVE_RANGES)
     book = TemplateBook.with_inputs(
-        "scaffolding_build_vs_buy", TITLE, INPUTS, inputs, option_word="component"
+        "scaffolding_build_vs_buy", TITLE, INPUTS, given, option_word="component"
     )
     sheet = "Calculations"
     t = _timeline_rows()
@@ -387,7 +470,8 @@ def build(inputs: Mapping[str, object] | None = None, path: str | Path = FILENAM
     for col in _MONTH_COLS:  # amounts carry their currency code: "1,234,567.89 EUR"
         ws.column_dimensions[col].width = 18
     ws.freeze_panes = "E4"
-    _write_summary(book)
+    risk = _write_risk(book)
+    _write_summary(book, risk)
     _write_checks(book)
     _write_about(book)
     book.save(path)
@@ -410,7 +494,7 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
     write_timeline(book, sheet, t, _MONTH_COLS)
 
 
-def _write_summary(book: TemplateBook) -> None:
+def _write_summary(book: TemplateBook, risk: Mapping[str, int]) -> None:
     sheet = "Summary"
     ws = book[sheet]
     book.summary_top("Illustrative default inputs: type your own on Inputs.")
@@ -470,10 +554,63 @@ def _write_summary(book: TemplateBook) -> None:
         '" tasks in the first month; you have "&FIXED(tasks_per_month,0)&".")),'
         '"Both cost the same per task, errors included: the fixed costs decide.")'
     )
-    book.plain_words(words, {"sentence.tco": cheaper, "sentence.volume": volume}, last_column=8)
+    sentences = {
+        "sentence.tco": cheaper,
+        "sentence.volume": volume,
+        "risk": _risk_sentence(risk),
+    }
+    book.plain_words(words, sentences, last_column=8)
     for column, width in {"A": 2, "B": 50, "C": 16, "D": 4, "E": 18}.items():
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "A4"
+
+
+def _write_risk(book: TemplateBook) -> dict[str, int]:
+    """The Risk sheet: both TCOs per trial by the closed form of the Calculations sheet."""
+
+    def option_tco(letter: str, draws: Mapping[str, str]) -> str:
+        error_cost = fx.error_cost(draws["accuracy"], draws["cost_per_error"])
+        if letter == "F":
+            all_in = fx.all_in_cost("frontier_cost_per_task", error_cost)
+            return fx.tco_closed(None, draws["tasks_per_month"], all_in, "frontier_monthly_fixed")
+        # The build, component by component as Calculations adds it up.
+        upfront = "+".join(
+            fx.labour_cost(draws[f"{c.lower()}_build_hours"], "hourly_rate") for c in COMPONENTS
+        )
+        all_in = fx.all_in_cost("small_cost_per_task", error_cost)
+        return fx.tco_closed(
+            f"({upfront})", draws["tasks_per_month"], all_in, "small_monthly_fixed"
+        )
+
+    rows = write_risk(
+        book,
+        UNCERTAIN,
+        tuple(ALTERNATIVES),
+        option_tco=option_tco,
+        at_inputs={"S": "small_tco", "F": "frontier_tco"}.__getitem__,
+        inputs_ok=lambda letter: "inputs_ok",
+        reference_position=_REFERENCE,
+        option_names=ALTERNATIVES,
+    )
+    # Printed, the histogram and its chart start a page of their own: below the long list
+    # of ranges a page break would cut the chart in two.
+    book[RISK_SHEET].row_breaks.append(Break(id=rows["bins_header"] - 2))
+    return rows
+
+
+def _risk_sentence(risk: Mapping[str, int]) -> str:
+    """What the simulation says: how often building pays, and both high percentiles."""
+    beats = f"Risk!$E${risk['beats_reference']}"
+    small_high, frontier_high = f"Risk!$E${risk['p_high']}", f"Risk!$F${risk['p_high']}"
+    return (
+        f'IF(ISNUMBER({beats}),"In "&FIXED(risk_trials,0)&" trials of the uncertain inputs '
+        f'(Risk sheet), the small model with scaffolding costs less than the frontier model in "'
+        f'&FIXED(ROUND({beats}*100,0),0)&"% of them. In "&'
+        f"FIXED(ROUND(risk_percentile_high*100,0),0)&\"% of trials the small model's TCO stays "
+        f'at or below "&FIXED(ROUND({small_high},0),0)&" ¤ and the frontier model\'s at or '
+        f'below "&FIXED(ROUND({frontier_high},0),0)&" ¤.",'
+        '"The Risk sheet simulates the uncertain inputs: see it once every check passes.")'
+    )
 
 
 def _write_checks(book: TemplateBook) -> None:
@@ -502,13 +639,17 @@ def _write_about(book: TemplateBook) -> None:
             "1. On Inputs, type the workload, the small model's cost per call and accuracy, "
             "each component's build and maintenance hours and extra calls, and the frontier "
             "model's cost and accuracy.",
-            "2. Read Summary: both TCOs, the break-even volume and two sentences.",
+            "2. Read Summary: both TCOs, the break-even volume and three sentences.",
+            "3. Unsure of an input? Give a low and a high guess in the Uncertainty sections of "
+            "Inputs; the Risk sheet simulates both TCOs over many trials.",
         ],
         sheets={
             "Inputs": "workload, small model, scaffolding components and frontier model.",
             "Calculations": "cost per task, build and upkeep, TCO of both, break-even volumes; "
             f"below, a {MAX_MONTHS}-month discount timeline.",
             "Summary": "the figures and plain sentences.",
+            "Risk": "a Monte Carlo simulation of both TCOs in formulas alone: percentiles, the "
+            "chance that building costs less, a histogram, and one row per trial.",
             "Checks": "inputs in range and the arithmetic cross-checked.",
         },
         notes=[
