@@ -169,6 +169,18 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
     for x in OPTIONS:
         name = v[x.lower() + "_name"] if in_use[x] else ""
         texts[f"risk.name.{x}"] = texts[f"risk.band.{x}"] = name
+    # Something is drawn when a shared range, or a range of an option in use, is open.
+    spans = [("tasks_per_month", None)] + [
+        (f"{x.lower()}_{key}", x)
+        for x in OPTIONS
+        for key in ("accuracy", "cost_per_error", "calls")
+    ]
+    out["risk.any_range"] = any(
+        out[f"risk.{name.split('_', 1)[1] if owner else name}.high{'.' + owner if owner else ''}"]
+        > out[f"risk.{name.split('_', 1)[1] if owner else name}.low{'.' + owner if owner else ''}"]
+        and (owner is None or in_use[owner])
+        for name, owner in spans
+    )
     first = ordered[0]
     share = out[f"risk.cheapest.{first}"]
     texts["summary.risk"] = (
@@ -177,6 +189,10 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
         f"{_whole(out[f'risk.p_high.{first}'])} {v.get('currency', 'USD')} in "
         f"{_whole(v['risk_percentile_high'] * 100)}% of trials."
     )
+    if not out["risk.any_range"]:
+        texts["summary.risk"] = (
+            "No input has a low or high guess on Inputs: the Risk sheet shows no uncertainty."
+        )
     return out, texts
 
 

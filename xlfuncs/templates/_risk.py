@@ -351,6 +351,11 @@ def write_risk(
     row += 1
     rows["ranges_ok"] = row
     book.label(sheet, row, "Every range in order: low <= most likely <= high", "TRUE/FALSE")
+    row += 1
+    rows["any_range"] = row
+    book.label(
+        sheet, row, "Some input drawn: a low or high guess apart from its value", "TRUE/FALSE"
+    )
     names = {key: f"$D${rows[key]}" for key in ("trials", "copula_c", "copula_s")}
 
     # Ranges drawn ---------------------------------------------------------------
@@ -437,6 +442,13 @@ def write_risk(
     row_ok = rows["ranges_ok"]
     book.put(sheet, f"D{row_ok}", f"=AND({','.join(in_order)})", key="risk.ranges_ok")
     book.define("risk_ranges_ok", sheet, f"D{row_ok}")
+    # Whether anything is uncertain at all: without a range every trial is the same.
+    drawn = []
+    for (_, owner), here in ranges.items():
+        apart = f"{here['high']}>{here['low']}"
+        drawn.append(apart if owner is None or always else f"AND({in_use(owner)},{apart})")
+    book.put(sheet, f"D{rows['any_range']}", f"=OR({','.join(drawn)})", key="risk.any_range")
+    book.define("risk_any_range", sheet, f"D{rows['any_range']}")
 
     # Results ---------------------------------------------------------------------
     row += 2

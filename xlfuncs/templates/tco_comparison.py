@@ -381,11 +381,13 @@ def _risk_sentence(rows: Mapping[str, int], risk: Mapping[str, int]) -> str:
     high = f"INDEX(Risk!{letters.format(row=risk['p_high'])},{first})"
     return (
         f"IF(NOT(all_checks_pass),{CHECK_SENTENCE},"
+        'IF(NOT(risk_any_range),"No input has a low or high guess on Inputs: the Risk sheet '
+        'shows no uncertainty.",'
         f'IF(ISNUMBER({cheapest}),"In "&FIXED(risk_trials,0)&" trials of the uncertain inputs '
         f'(Risk sheet), "&{name}&" is the cheapest in "&FIXED(ROUND({cheapest}*100,0),0)&'
         f'"% of them; its TCO stays at or below "&FIXED(ROUND({high},0),0)&" ¤ in "&'
         f'FIXED(ROUND(risk_percentile_high*100,0),0)&"% of trials.",'
-        f'"The Risk sheet simulates the uncertain inputs: see it once every check passes."))'
+        f'"The Risk sheet simulates the uncertain inputs: see it once every check passes.")))'
     )
 
 
