@@ -80,7 +80,7 @@ _STYLE = re.compile(r' s="[0-9]+"')
 def _input_cell(head: str, value: float | str | None) -> str:
     """An input cell's XML for ``value``, as openpyxl writes it (``None``: a blank cell)."""
     if value is None:
-        return f"{head}/>"
+        return f'{head} t="n" />'
     if isinstance(value, str):
         if value == "":
             return f'{head} t="inlineStr" />'
