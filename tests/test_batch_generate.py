@@ -215,7 +215,9 @@ def formulas(path):
     found = []
     for name, data in parts(path).items():
         if name.startswith("xl/worksheets/"):
-            found += re.findall(r"<f[^>]*>(.*?)</f>", data.decode("utf-8"), flags=re.DOTALL)
+            # A formula's text holds no "<" (escaped); a shared formula's other cells are
+            # empty elements (<f t="shared" si="1"/>), which hold none.
+            found += re.findall(r"<f\b[^>]*(?<!/)>([^<]*)</f>", data.decode("utf-8"))
     return found
 
 
