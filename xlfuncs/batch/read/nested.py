@@ -110,8 +110,8 @@ def ranges_spread(
     known = {*layout.shared_keys, *layout.value_keys}
     spread: dict[str, tuple[object, object]] = {}
     for key, (raw_key, raw) in entries.items():
-        if not isinstance(raw, Mapping):
-            spread.setdefault(key, (raw_key, raw))
+        if not isinstance(raw, Mapping) or key not in known:
+            spread.setdefault(key, (raw_key, raw))  # not a range: checked where it is read
             continue
         spot = locate(mapping, raw_key) or where
         if f"{key}_low" not in known:
