@@ -30,6 +30,23 @@ def drawn(template, rng: random.Random) -> dict[str, float | str]:
         value = spec.default
         if spec.choices:
             value = rng.choice(spec.choices)
+        elif value is None:  # a range's end: drawn as a scaled copy of its most likely value
+            base = next(
+                (
+                    s.default
+                    for s in template.inputs
+                    if spec.name.startswith(s.name + "_")
+                    and s.name + "_low" in (spec.name, spec.name.replace("_high", "_low"))
+                ),
+                None,
+            )
+            value = (
+                None
+                if base is None or rng.random() < 0.5
+                else round(
+                    float(base) * (rng.uniform(0.5, 1.0) if spec.name.endswith("_low") else 1.0), 6
+                )
+            )
         elif spec.name == "currency":
             # One Filler writes one currency (a batch keeps one per currency).
             value = spec.default

@@ -238,12 +238,33 @@ def _unary(function: Callable[[np.ndarray], np.ndarray], domain=None, code: int 
     return apply
 
 
+def _by_libm(function: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
+    """``function`` (from :mod:`math`) element by element: the C library's result, as
+    LibreOffice's, whatever the array's length (numpy's vectorised exp and log may round
+    a unit in the last place apart on some processors). NaN outside its domain, an
+    infinity on overflow."""
+
+    def one(x: float) -> float:
+        try:
+            return function(x)
+        except ValueError:
+            return math.nan
+        except OverflowError:
+            return math.inf
+
+    each = np.frompyfunc(one, 1, 1)
+    return lambda x: np.asarray(each(x), dtype=float)
+
+
+_EXP, _LN, _LOG10 = _by_libm(math.exp), _by_libm(math.log), _by_libm(math.log10)
+
+
 def _log(args: list[_V], refs: list[bool]) -> _V:
     x, ex = _numbers(args[0])
     base, eb = _numbers(args[1]) if len(args) > 1 else (np.array(10.0), None)
     err = _first(ex, eb)
     with np.errstate(all="ignore"):
-        result = np.log(x) / np.log(base)
+        result = _LN(x) / _LN(base)
     bad = (x <= 0) | (base <= 0)
     own = np.where(bad, _NUM, np.where(base == 1, _DIV0, 0)).astype(np.int8)
     err = own if err is None else np.where(err != 0, err, own).astype(np.int8)
@@ -641,11 +662,11 @@ FUNCTIONS: dict[str, Callable[[list[_V], list[bool]], _V]] = {
     "ABS": _unary(np.abs),
     "INT": _unary(np.floor),
     "SIGN": _unary(np.sign),
-    "EXP": _unary(np.exp),
-    "SIN": _unary(np.sin),
+    "EXP": _unary(_EXP),
+    "SIN": _unary(_by_libm(math.sin)),
     "PI": lambda args, refs: _PI,
-    "LN": _unary(np.log, lambda x: x > 0),
-    "LOG10": _unary(np.log10, lambda x: x > 0),
+    "LN": _unary(_LN, lambda x: x > 0),
+    "LOG10": _unary(_LOG10, lambda x: x > 0),
     "SQRT": _unary(np.sqrt, lambda x: x >= 0),
     "LOG": _log,
     "POWER": _power,

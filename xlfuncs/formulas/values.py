@@ -331,12 +331,37 @@ def _arithmetic(op: str, a: _V, b: _V) -> _V:
             div = np.where(zero, _DIV0, 0).astype(np.int8)
             err = div if err is None else np.where(err != 0, err, div).astype(np.int8)
     else:  # "^"
-        result = np.power(x, y)
+        result = _power(x, y)
         zero_base = (x == 0) & (y <= 0)
         if zero_base.any():
             code = np.where(zero_base, np.where(y < 0, _DIV0, _NUM), 0).astype(np.int8)
             err = code if err is None else np.where(err != 0, err, code).astype(np.int8)
     return _with_errors(np.asarray(result, dtype=float), err)
+
+
+def _scalar_power(x: float, y: float) -> float:
+    """``x ** y`` by the C library's ``pow``, as LibreOffice computes it; NaN outside its
+    domain and an infinity on overflow, as numpy gives them."""
+    try:
+        return math.pow(x, y)
+    except ValueError:
+        return math.nan
+    except OverflowError:
+        return math.copysign(math.inf, x) if y == int(y) and int(y) % 2 else math.inf
+
+
+_SCALAR_POWER = np.frompyfunc(_scalar_power, 2, 1)
+
+
+def _power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x ** y`` element by element with the C library's ``pow``.
+
+    numpy's vectorised power rounds some results a unit in the last place
+    apart from ``pow`` on processors where it uses wide vector instructions,
+    and only for arrays long enough to use them: a figure would then depend
+    on how many scenarios were computed together.
+    """
+    return np.asarray(_SCALAR_POWER(x, y), dtype=float)
 
 
 def _lower_texts(v: _V) -> np.ndarray:
