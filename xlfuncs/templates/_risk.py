@@ -819,7 +819,14 @@ def _histogram_chart(book, ws, rows, columns, letters, named_by_inputs) -> None:
     chart.y_axis.title = "Trials"
     chart.x_axis.title = book.in_currency("TCO, up to (¤)")
     first, last = rows["first_bin"], rows["first_bin"] + _BINS - 1
-    for x, col in columns.items():
+    # A series per option the book's values give (an option not given has blank inputs).
+    given = [
+        x
+        for x in columns
+        if not named_by_inputs or book.values.get(f"{x.lower()}_name") is not None
+    ]
+    for x in given:
+        col = columns[x]
         index = _FIRST_OPTION_COLUMN + letters.index(x)
         chart.add_data(Reference(ws, min_col=index, min_row=first, max_row=last))
         name = StrRef(f"{RISK_SHEET}!${col}${rows['bins_header']}")
@@ -833,7 +840,7 @@ def _histogram_chart(book, ws, rows, columns, letters, named_by_inputs) -> None:
     anchor = f"{get_column_letter(_FIRST_OPTION_COLUMN + len(letters) + 1)}{rows['bins_header']}"
     ws.add_chart(chart, anchor)
     if named_by_inputs:  # a scenario's book leaves out the series of options it does not give
-        book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in letters)))
+        book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in given)))
 
 
 def _finish_sheet(book, ws, rows, layout, last_option) -> None:
