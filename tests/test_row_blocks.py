@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
+from xlfuncs._errors import TemplateNotFillableError
 from xlfuncs._ooxml import SharedRows, block_cached_values, read_package, sheet_parts
 from xlfuncs.formulas import Calculator, FormulaError
 from xlfuncs.formulas.row_blocks import RowBlock
@@ -127,5 +128,5 @@ def test_rows_after_the_block_are_refused():
     book.save(buffer)
     _, parts = read_package(buffer.getvalue())
     xml = parts[sheet_parts(parts)["S"]].decode("utf-8")
-    with pytest.raises(ValueError, match="last rows"):
+    with pytest.raises(TemplateNotFillableError, match="last rows"):
         SharedRows(xml, 5, 5)

@@ -35,6 +35,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from openpyxl.utils import get_column_letter, quote_sheetname
 
+from ._errors import TemplateNotFillableError
+
 __all__ = [
     "COMPRESSION_LEVEL",
     "FORMULA_CELL",
@@ -302,7 +304,9 @@ class SharedRows:
         last = first_row + rows - 1
         later = [int(r) for r in re.findall(r'<row r="([0-9]+)"', xml[start:stop])]
         if start < 0 or stop < 0 or max(later, default=0) > last:
-            raise ValueError(f"rows {first_row} to {last} are not the sheet's last rows")
+            raise TemplateNotFillableError(
+                f"rows {first_row} to {last} are not the sheet's last rows"
+            )
         self.head, self.tail = xml[:start], xml[stop:]
         self.first_row, self.rows = first_row, rows
         self.cells: list[tuple[str, str, str | None]] = []  # column, style, formula text

@@ -222,7 +222,7 @@ class Evaluation:
             if known == block:
                 count = self.size * block.rows
                 return {column: Values._of(v, count) for column, v in columns.items()}
-        raise KeyError(f"no row block at {block.sheet}!{block.first_row}")
+        raise FormulaError(f"no row block at {block.sheet}!{block.first_row}")
 
 
 def _array_element(anchor: tuple, whole: Closure, place: tuple[int, int]) -> Closure:
