@@ -59,6 +59,8 @@ def _scenario(currency: str, factor: float, **shared) -> dict:
         "monthly_growth": 0.02,
         "annual_discount_rate": 0.08,
         "cost_per_error": AMOUNTS["cost_per_error"] * factor,
+        # One set of random numbers for both (by default each scenario draws its own).
+        "entity": 1,
         **shared,
         "options": [
             option("Mini", "gpt-4o-mini", 0.92, catch_rate=0.4),
