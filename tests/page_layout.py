@@ -31,7 +31,7 @@ from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from xlfuncs._libreoffice import export_pdf
 from xlfuncs.templates._workbook import DASH, NOT_IN_USE
@@ -200,9 +200,26 @@ def visible_cells(path: Path, sheets: Iterable[str] | None = None) -> list[Cell]
             for row, column in list(merged.cells)[1:]:
                 covered.add((row, column))
         hidden_columns = {key for key, dim in ws.column_dimensions.items() if dim.hidden}
+        # A sheet with a print area prints that alone (a Risk sheet leaves its trials out).
+        areas = (
+            [
+                range_boundaries(area.split("!")[-1].replace("$", ""))
+                for area in (ws.print_area or [])
+            ]
+            if isinstance(ws.print_area, list)
+            else [
+                range_boundaries(part.split("!")[-1].replace("$", ""))
+                for part in (ws.print_area or "").split(",")
+                if part
+            ]
+        )
         for row in ws.iter_rows():
             for cell in row:
                 if cell.value is None or (cell.row, cell.column) in covered:
+                    continue
+                if areas and not any(
+                    c1 <= cell.column <= c2 and r1 <= cell.row <= r2 for c1, r1, c2, r2 in areas
+                ):
                     continue
                 if ws.row_dimensions[cell.row].hidden:
                     continue

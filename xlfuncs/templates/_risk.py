@@ -479,7 +479,8 @@ def write_risk(
     for key, *_ in result_rows:
         row += 1
         rows[key] = row
-    rows["first_trial"] = first = row + _BINS + 13
+    # Below the results: the histogram, its chart (_CHART_ROWS), then the trials.
+    rows["first_trial"] = first = row + _BINS + 13 + _CHART_ROWS
     last = first + trials - 1
     layout = _trial_columns(uncertain, letters)
     tco_range = {x: f"${layout[('tco', x)]}${first}:${layout[('tco', x)]}${last}" for x in letters}
@@ -653,6 +654,8 @@ def _option_name(letter: str, option_names, in_use) -> str:
 
 
 _HUGE = "9.99E+307"
+#: Rows the histogram's chart takes below the histogram.
+_CHART_ROWS = 22
 
 
 def column_number(letter: str) -> int:
@@ -832,12 +835,14 @@ def _histogram_chart(book, ws, rows, columns, letters, named_by_inputs) -> None:
         name = StrRef(f"{RISK_SHEET}!${col}${rows['bins_header']}")
         chart.series[-1].tx = SeriesLabel(strRef=name)
     chart.set_categories(Reference(ws, min_col=4, min_row=first, max_row=last))
-    chart.x_axis.number_format = book.in_currency('#,##0 "¤"')
+    # The axis title names the currency: the band labels are bare numbers, which fit.
+    chart.x_axis.number_format = "#,##0"
+    chart.x_axis.tickLblSkip = 2
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.height, chart.width = 12, 22
+    chart.height, chart.width = 10, 24  # cm: under the histogram, as wide as its table
     chart.legend.position = "b"
-    anchor = f"{get_column_letter(_FIRST_OPTION_COLUMN + len(letters) + 1)}{rows['bins_header']}"
+    anchor = f"B{rows['first_bin'] + _BINS + 1}"
     ws.add_chart(chart, anchor)
     if named_by_inputs:  # a scenario's book leaves out the series of options it does not give
         book.option_charts.append(OptionChart(chart, tuple(f"{x.lower()}_name" for x in given)))
@@ -847,11 +852,12 @@ def _finish_sheet(book, ws, rows, layout, last_option) -> None:
     for letter in sorted(set(layout.values()), key=column_number):
         ws.column_dimensions[letter].width = 16
     # Amounts carry their currency code ("1,234,567.89 EUR"), in bold where they are results.
-    widths = {"A": 2, "B": 56, "C": 18, "D": 20}
-    widths |= {get_column_letter(c): 21 for c in range(_FIRST_OPTION_COLUMN, last_option + 1)}
+    # One page wide at a readable scale: labels wrap in B, amounts fit in D to H.
+    widths = {"A": 2, "B": 46, "C": 16, "D": 19}
+    widths |= {get_column_letter(c): 19 for c in range(_FIRST_OPTION_COLUMN, last_option + 1)}
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "C4"
     # Printed: the settings, ranges, results and histogram, not thousands of trial rows.
-    last_row = rows["first_bin"] + _BINS - 1
-    ws.print_area = f"A1:{get_column_letter(last_option + 8)}{last_row}"
+    last_row = rows["first_bin"] + _BINS + _CHART_ROWS
+    ws.print_area = f"A1:{get_column_letter(last_option)}{last_row}"

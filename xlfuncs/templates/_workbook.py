@@ -960,6 +960,8 @@ class TemplateBook:
                     f"=IF({in_use},{text_literal(check.subject)},{text_literal(DASH)})",
                     style="unit",
                 )
+                self.reserve(sheet, f"D{row}", len(check.subject))  # a formula: its room
+                self[sheet][f"D{row}"].alignment = _WRAP
             else:
                 self.put_text(sheet, f"D{row}", check.subject, style="unit")
             result = f"IFERROR(AND({check.condition}),FALSE)"
