@@ -456,16 +456,7 @@ def write_risk(
     row += 1
     rows["names"] = row
     book.label(sheet, row, "Option")
-    for x, col in columns.items():
-        book.put(
-            sheet,
-            f"{col}{row}",
-            _option_name(x, option_names, in_use),
-            style="bold",
-            text_key=f"risk.name.{x}",
-        )
-        ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
-        book.reserve(sheet, f"{col}{row}", NAME_CHARS)
+    _name_row(book, row, columns, option_names, in_use, "risk.name")
     result_rows = [
         ("at_inputs", "TCO at the Inputs values (Calculations)", "¤", MONEY),
         ("mean", "Mean TCO over the trials", "¤", MONEY),
@@ -543,16 +534,7 @@ def write_risk(
     row += 1
     rows["bins_header"] = row
     book.label(sheet, row, "Band of TCO, up to", "¤")
-    for x, col in columns.items():
-        book.put(
-            sheet,
-            f"{col}{row}",
-            _option_name(x, option_names, in_use),
-            style="bold",
-            text_key=f"risk.band.{x}",
-        )
-        ws[f"{col}{row}"].alignment = Alignment(wrap_text=True, vertical="top")
-        book.reserve(sheet, f"{col}{row}", NAME_CHARS)
+    _name_row(book, row, columns, option_names, in_use, "risk.band")
     lowest = ",".join(f"IF({ranked(x)}=1,MIN({tco_range[x]}),{_HUGE})" for x in letters)
     # The bands end at the highest high percentile, so that a long tail of a few trials
     # does not squeeze every other trial into the first band.
@@ -805,6 +787,16 @@ def _write_first_trial(
         f"={reference.choose(cells)}",
         number_format=MONEY,
     )
+
+
+def _name_row(book, row, columns, option_names, in_use, key) -> None:
+    """A row of the options' names over their columns (texts ``{key}.{letter}``)."""
+    for x, col in columns.items():
+        cell = f"{col}{row}"
+        name = _option_name(x, option_names, in_use)
+        book.put(RISK_SHEET, cell, name, style="bold", text_key=f"{key}.{x}")
+        book[RISK_SHEET][cell].alignment = Alignment(wrap_text=True, vertical="top")
+        book.reserve(RISK_SHEET, cell, NAME_CHARS)
 
 
 def _cheapest_formula(x, letters, tco_range, ranked, trials) -> str:
