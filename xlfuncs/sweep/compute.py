@@ -24,8 +24,12 @@ from .._currency import DEFAULT_CURRENCY
 from ..batch.summary.export import _csv_line
 from ..batch.summary.table import SummaryTable, _text
 from ..batch.template import Layout, resolve_template
+from ..templates._risk import ENTITY_INPUT
 from ..templates._workbook import CURRENCY_INPUT
 from .grid import Grid
+
+#: The summary figures of a Risk sheet (keys ``risk.*``), which a sweep leaves out.
+SIMULATED = "risk."
 
 __all__ = ["BLOCK", "Block", "Plan", "block_table", "encode_csv", "header_csv", "headings"]
 
@@ -82,6 +86,11 @@ class _Figures:
         template = resolve_template(name)
         self.layout = Layout.of(template)
         self.table = SummaryTable(self.layout, template, chunk=None)
+        # A sweep leaves out the Risk sheet's figures: a simulation of its own per scenario
+        # of a grid of a million would be a billion trials.
+        self.table.declared = tuple(
+            column for column in self.table.declared if not column.key.startswith(SIMULATED)
+        )
         self.table.cells()
         self.calculator = self.table._calculator
         self.declared = self.table.declared
@@ -155,6 +164,11 @@ def block_table(
                     block[name] = np.asarray(column, dtype=float)[where]
                 else:
                     block[name] = [column[i] for i in where.tolist()]
+        if grid.base.values.get(ENTITY_INPUT, 0) is None and ENTITY_INPUT in calculator.inputs:
+            # No entity given: each scenario its own streams, its number in the grid (as a
+            # batch of the grid's scenarios numbers them by their place in the file).
+            block[ENTITY_INPUT] = scenario_numbers.astype(float) + 1.0
+            swept.add(ENTITY_INPUT)
         same = {
             name: value
             for name, value in grid.base.values.items()

@@ -35,6 +35,7 @@ from ..batch.read.checker import Scenario, ScenarioProblem, normalise_key, sugge
 from ..batch.read.nested import read_nested
 from ..batch.read.price_book import PriceBook
 from ..batch.template import DEFAULT_TEMPLATE, Layout, resolve_template
+from ..templates._risk import ENTITY_INPUT
 
 __all__ = ["DEFAULT_LIMIT", "Axis", "Grid", "SweepFileError", "read_sweep", "sweep_of"]
 
@@ -109,6 +110,8 @@ class Grid:
         for axis, position in zip(self.axes, positions, strict=True):
             for name, column in axis.inputs.items():
                 values[name] = column[position]
+        if values.get(ENTITY_INPUT, 0) is None:  # no entity given: the scenario's own streams
+            values[ENTITY_INPUT] = float(index + 1)
         return values
 
 
