@@ -76,6 +76,12 @@ def expected_risk(values: dict, figures: dict) -> tuple[dict, dict]:
         for field, number in _ranges(v, name, v[name]).items():
             out[f"risk.accuracy.{field}.{x}"] = number
         out[f"risk.accuracy.sign.{x}"] = 0  # correlation 1: no copula
+    # Something is drawn when any range is open (both alternatives are always compared).
+    out["risk.any_range"] = any(
+        out[key.replace(".low", ".high")] > out[key]
+        for key in list(out)
+        if (key.endswith(".low") or ".low." in key) and not key.startswith("risk.percentile")
+    )
     common = {
         "tasks_per_month": _guess(v, "tasks_per_month", v["tasks_per_month"]),
         "cost_per_error": _guess(v, "cost_per_error", v["cost_per_error"]),
