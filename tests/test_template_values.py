@@ -78,6 +78,8 @@ def folder(tmp_path_factory) -> str:
 
 
 def _matches(got: object, want: object, abs_tol: float) -> bool:
+    if isinstance(want, bool) or isinstance(got, bool):  # a flag: TRUE is not 1
+        return type(got) is type(want) and got == want
     if isinstance(want, str) or isinstance(got, str):
         return got == want
     return isinstance(got, float) and math.isclose(got, want, rel_tol=1e-9, abs_tol=abs_tol)
