@@ -7,7 +7,8 @@ import pytest
 
 import xlfuncs
 from xlfuncs import _uncertainty
-from xlfuncs._distributions import copula_percentiles, pert_ppf, triangular_ppf
+from xlfuncs._distributions import copula_percentiles, triangular_ppf
+from xlfuncs._exact_distributions import beta_ppf
 from xlfuncs._uncertainty import HDR_COMPANION_VAR_IDS, HDR_VAR_IDS, copula_weights
 
 BLOCK = {
@@ -47,7 +48,11 @@ def test_trials_are_tco_of_the_inverse_distributions_at_hdr_uniforms():
     trials, entity = 5000, 42
     got = xlfuncs.tco_sim_trials(BLOCK, trials=trials, generator="hdr", entity=entity)
     volume = triangular_ppf(_uniform(trials, "tasks_per_month", entity), 800, 1000, 1500)
-    accuracy = pert_ppf(_uniform(trials, "accuracy", entity), 0.90, 0.95, 0.97)
+    # With HDR a PERT guess is the exact Beta quantile (as BETA.INV), shape from SPEC.
+    width = 0.97 - 0.90
+    alpha, beta = 1 + 4 * (0.95 - 0.90) / width, 1 + 4 * (0.97 - 0.95) / width
+    unit = beta_ppf(_uniform(trials, "accuracy", entity), alpha, beta)
+    accuracy = 0.90 + unit * (0.97 - 0.90)
     error = triangular_ppf(_uniform(trials, "cost_per_error", entity), 1.0, 2.0, 10.0)
     months = np.rint(triangular_ppf(_uniform(trials, "months", entity), 6, 12, 24))
     expected = xlfuncs.tco(volume, 0.01, accuracy, error, months=months)
