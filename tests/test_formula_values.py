@@ -140,7 +140,9 @@ CASES = {
         ["value_per_correct", "accuracy", "cost_per_task", "cost_per_error"],
         lambda a: f"{fx.net_value(*a)}+0*{fx.value_of_correct(a[1], a[0])}",
         lambda *v: ref.net_value(*v),
-        lambda v, a, c, e: abs(a * v) + abs(c) + abs((1 - a) * e),
+        # A spreadsheet takes 1 - a as 0 when a is within 2**-48 of 1 (about 3.6e-15 of e;
+        # the scale is of a relative 1e-9, hence 1e-5 e).
+        lambda v, a, c, e: abs(a * v) + abs(c) + abs((1 - a) * e) + 1e-5 * abs(e),
     ),
     "value_of_correct": (
         {"value_of_correct", "error_cost", "all_in_cost"},
@@ -151,7 +153,9 @@ CASES = {
             f"{fx.value_of_correct(a[1], a[0])}-({fx.all_in_cost(a[2], fx.error_cost(a[1], a[3]))})"
         ),
         lambda *v: ref.net_value(*v),
-        lambda v, a, c, e: abs(a * v) + abs(c) + abs((1 - a) * e),
+        # A spreadsheet takes 1 - a as 0 when a is within 2**-48 of 1 (about 3.6e-15 of e;
+        # the scale is of a relative 1e-9, hence 1e-5 e).
+        lambda v, a, c, e: abs(a * v) + abs(c) + abs((1 - a) * e) + 1e-5 * abs(e),
     ),
     "monthly_cost": (
         {"monthly_cost", "all_in_cost", "error_cost"},
