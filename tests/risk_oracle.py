@@ -23,7 +23,7 @@ import numpy as np
 import xlfuncs
 from xlfuncs.templates import tco_comparison as template
 
-__all__ = ["expected_risk"]
+__all__ = ["expected_risk", "settings"]
 
 OPTIONS = template.OPTIONS
 BANDS = 20
@@ -57,12 +57,8 @@ def _ranges(values: dict, name: str, mode: float) -> dict[str, float]:
     }
 
 
-def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, dict]:
-    """The Risk sheet's figures and texts (and Summary's Risk sentence) for ``values``.
-
-    ``per`` holds each option's Calculations figures, ``ordered`` the included
-    options cheapest first (from the TCO oracle).
-    """
+def settings(values: dict) -> tuple[int, int, dict[str, object]]:
+    """The trials, the entity and the Risk sheet's settings figures (correlation 1 only)."""
     v = values
     trials = int(v.get("risk_trials", 1000))
     entity = int(v.get("risk_entity", 0))
@@ -79,6 +75,17 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
     }
     for which in ("low", "mid", "high"):
         out[f"risk.percentile.{which}"] = v[f"risk_percentile_{which}"]
+    return trials, entity, out
+
+
+def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, dict]:
+    """The Risk sheet's figures and texts (and Summary's Risk sentence) for ``values``.
+
+    ``per`` holds each option's Calculations figures, ``ordered`` the included
+    options cheapest first (from the TCO oracle).
+    """
+    v = values
+    trials, entity, out = settings(values)
     T, months = v["tasks_per_month"], v["months"]
     for field, number in _ranges(v, "tasks_per_month", T).items():
         out[f"risk.tasks_per_month.{field}"] = number

@@ -18,7 +18,7 @@ LibreOffice in test_template_risk_scaffolding.py.
 from __future__ import annotations
 
 import numpy as np
-from risk_oracle import BANDS, _guess, _ranges, _whole
+from risk_oracle import BANDS, _guess, _ranges, _whole, settings
 from scipy.stats import beta as beta_distribution
 
 import xlfuncs
@@ -51,21 +51,7 @@ def expected_risk(values: dict, figures: dict) -> tuple[dict, dict]:
     """The Risk sheet's figures and texts (and Summary's Risk sentence) for ``values``;
     ``figures`` are the Calculations figures of the template's oracle."""
     v = values
-    trials = int(v.get("risk_trials", 1000))
-    entity = int(v.get("risk_entity", 0))
-    rho = v.get("risk_correlation", 1.0)
-    assert rho == 1.0, "the oracle covers the common random numbers only"
-    out: dict[str, object] = {
-        "risk.trials": trials,
-        "risk.entity": entity,
-        "risk.correlation": rho,
-        "risk.normal_correlation": 1.0,
-        "risk.copula_c": 1.0,
-        "risk.copula_s": 0.0,
-        "risk.ranges_ok": True,
-    }
-    for which in ("low", "mid", "high"):
-        out[f"risk.percentile.{which}"] = v[f"risk_percentile_{which}"]
+    trials, entity, out = settings(values)
     shared = {"tasks_per_month": v["tasks_per_month"], "cost_per_error": v["cost_per_error"]}
     shared |= {f"{c.lower()}_build_hours": v[f"{c.lower()}_build_hours"] for c in "VDR"}
     for key, mode in shared.items():
