@@ -30,6 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from _timing import best_of  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 
 import xlfuncs  # noqa: E402
@@ -42,16 +43,6 @@ from xlfuncs.templates._workbook import TemplateBook, deterministic_bytes  # noq
 from xlfuncs.templates.tco_comparison import ILLUSTRATIVE_RANGES  # noqa: E402
 
 TEMPLATE = resolve_template("tco_comparison")
-
-
-def best(function, repeat: int = 3) -> float:
-    """The fastest of ``repeat`` runs (the least disturbed by other work on the machine)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def scenario(index: int, trials: int = 1000) -> dict:
@@ -89,7 +80,7 @@ def trial_rows(folder: Path) -> float:
                 target.cell(row, column, value)
 
     fill()
-    baseline = best(lambda: plain.save(io.BytesIO()), 2)
+    baseline = best_of(lambda: plain.save(io.BytesIO()), 2)
     print(
         f"   openpyxl saving the {block.rows * len(first):,} cells without values: {baseline:.3f} s"
     )
@@ -108,8 +99,8 @@ def trial_rows(folder: Path) -> float:
         evaluation = calculator.evaluate()
         rows.body(block_cached_values(evaluation.block(block), block, 0))
 
-    whole = best(ours, 3)
-    without = best(rest.evaluate, 3)
+    whole = best_of(ours, 3)
+    without = best_of(rest.evaluate, 3)
     added = whole - without
     print(
         f"   xlfuncs: the workbook evaluated with its trial rows, the rows written with "
@@ -126,7 +117,7 @@ def whole_workbooks(folder: Path, trial_cells: float) -> None:
     package = TemplateBook.package
     TemplateBook.package = lambda book: deterministic_bytes(book.workbook)
     try:
-        baseline = best(lambda: TEMPLATE.build(scenario(1), folder / "plain.xlsx"), 2)
+        baseline = best_of(lambda: TEMPLATE.build(scenario(1), folder / "plain.xlsx"), 2)
     finally:
         TemplateBook.package = package
     baseline += trial_cells  # its trial rows saved by openpyxl too (item 1)
@@ -134,7 +125,7 @@ def whole_workbooks(folder: Path, trial_cells: float) -> None:
         f"   openpyxl saving one workbook without values, its trial rows included: "
         f"{baseline * 1000:.0f} ms"
     )
-    one = best(
+    one = best_of(
         lambda: make_workbooks(
             "tco_comparison", [(scenario(1), "a.xlsx")], str(folder / "one"), "replace"
         ),
@@ -177,8 +168,8 @@ def libreoffice(path: Path, folder: Path) -> None:
     from openpyxl import Workbook
 
     Workbook().save(empty)
-    start_up = best(lambda: recalculate([empty], folder / "lo0"), 1)
-    whole = best(lambda: recalculate([path], folder / "lo1"), 1)
+    start_up = best_of(lambda: recalculate([empty], folder / "lo0"), 1)
+    whole = best_of(lambda: recalculate([path], folder / "lo1"), 1)
     print(f"   soffice with an empty workbook (start-up): {start_up:.2f} s")
     print(
         f"   soffice with the workbook: {whole:.2f} s "
@@ -195,8 +186,8 @@ def simulation() -> None:
         "accuracy": (0.9, 0.95, 0.97, "pert"),
         "cost_per_error": (5, 20, 100),
     }
-    hdr = best(lambda: xlfuncs.tco_sim(block, trials=1_000_000, generator="hdr"), 2)
-    default = best(lambda: xlfuncs.tco_sim(block, trials=1_000_000), 2)
+    hdr = best_of(lambda: xlfuncs.tco_sim(block, trials=1_000_000, generator="hdr"), 2)
+    default = best_of(lambda: xlfuncs.tco_sim(block, trials=1_000_000), 2)
     print(
         f'   generator="hdr" {hdr:.3f} s, generator="default" {default:.3f} s, '
         f"ratio {hdr / default:.2f}; target under 1 s"

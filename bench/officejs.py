@@ -9,7 +9,6 @@ when it is imported to choose that path.
 from __future__ import annotations
 
 import os
-import time
 
 os.environ["XLWINGS_ON_SERVER"] = "true"
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
@@ -18,21 +17,12 @@ import asyncio
 import types
 
 import xlwings as xw
+from _timing import best_of
 from xlwings.server import custom_functions_call
 
 __all__ = ["best_of", "call", "passthrough_module", "payload"]
 
 _LOOP = asyncio.new_event_loop()
-
-
-def best_of(function, repeat=5):
-    """Shortest of several timings: the least disturbed by other processes."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def payload(func_name, args):
