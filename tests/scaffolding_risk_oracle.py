@@ -142,4 +142,8 @@ def expected_risk(values: dict, figures: dict) -> tuple[dict, dict]:
         f"or below {_whole(out['risk.p_high.S'])} {currency} and the frontier model's at or "
         f"below {_whole(out['risk.p_high.F'])} {currency}."
     )
+    if not out["risk.any_range"]:
+        texts["summary.risk"] = (
+            "No input has a low or high guess on Inputs: the Risk sheet shows no uncertainty."
+        )
     return out, texts

@@ -273,6 +273,10 @@ def test_the_summary_sentence_says_the_risk_figures(checked):
         f"and the frontier model's at or below {fixed(round(frontier_high), 0)} USD."
     )
     assert _at(theirs, book, "summary.risk") == expected
+    for case in ("collapsed, correlation 0", "all blank (defaults)"):
+        assert _at(cases[case][2], book, "summary.risk") == (
+            "No input has a low or high guess on Inputs: the Risk sheet shows no uncertainty."
+        )
 
 
 def test_ranges_are_inputs_where_their_values_are():

@@ -22,7 +22,7 @@ import numpy as np
 
 from .._currency import DEFAULT_CURRENCY
 from ..batch.summary.export import _csv_line
-from ..batch.summary.table import SummaryTable, _text
+from ..batch.summary.table import SummaryTable, _text, summary_columns
 from ..batch.template import Layout, resolve_template
 from ..templates._risk import ENTITY_INPUT
 from ..templates._workbook import CURRENCY_INPUT
@@ -85,12 +85,12 @@ class _Figures:
     def __init__(self, name: str):
         template = resolve_template(name)
         self.layout = Layout.of(template)
-        self.table = SummaryTable(self.layout, template, chunk=None)
         # A sweep leaves out the Risk sheet's figures: a simulation of its own per scenario
         # of a grid of a million would be a billion trials.
-        self.table.declared = tuple(
-            column for column in self.table.declared if not column.key.startswith(SIMULATED)
-        )
+        columns = [
+            column for column in summary_columns(template) if not column.key.startswith(SIMULATED)
+        ]
+        self.table = SummaryTable(self.layout, template, chunk=None, columns=columns)
         self.table.cells()
         self.calculator = self.table._calculator
         self.declared = self.table.declared

@@ -63,6 +63,7 @@ __all__ = [
     "DEFAULT_TRIALS",
     "DISTRIBUTIONS",
     "ENTITY_INPUT",
+    "NO_RANGE_SENTENCE",
     "RISK_SHEET",
     "TRIALS",
     "TRIALS_INPUT",
@@ -82,6 +83,10 @@ _PERCENTILE = Rule(low=0.0, high=1.0, low_open=True, high_open=True, fraction=Tr
 _ENTITY = Rule(low=0.0, high=99_999_999.0, whole=True)
 _SECTION = "Uncertainty (Risk sheet): low and high guesses; blank means fixed at the value above"
 _BINS = 20
+#: Summary's Risk sentence when every input is fixed (no low or high guess opens a range).
+NO_RANGE_SENTENCE = (
+    "No input has a low or high guess on Inputs: the Risk sheet shows no uncertainty."
+)
 #: The input naming the HDR entity of a workbook's trials.
 ENTITY_INPUT = "risk_entity"
 #: The input fixing the number of trial rows (when the workbook is written).

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, PatternFill
 
 from . import _formula_builders as fx
 from ._monthly import add_factor_checks
-from ._risk import write_risk
+from ._risk import NO_RANGE_SENTENCE, write_risk
 from ._tco_calculations import (
     COLS,
     FIRST_COL,
@@ -381,8 +381,7 @@ def _risk_sentence(rows: Mapping[str, int], risk: Mapping[str, int]) -> str:
     high = f"INDEX(Risk!{letters.format(row=risk['p_high'])},{first})"
     return (
         f"IF(NOT(all_checks_pass),{CHECK_SENTENCE},"
-        'IF(NOT(risk_any_range),"No input has a low or high guess on Inputs: the Risk sheet '
-        'shows no uncertainty.",'
+        f'IF(NOT(risk_any_range),"{NO_RANGE_SENTENCE}",'
         f'IF(ISNUMBER({cheapest}),"In "&FIXED(risk_trials,0)&" trials of the uncertain inputs '
         f'(Risk sheet), "&{name}&" is the cheapest in "&FIXED(ROUND({cheapest}*100,0),0)&'
         f'"% of them; its TCO stays at or below "&FIXED(ROUND({high},0),0)&" ¤ in "&'

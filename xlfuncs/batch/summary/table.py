@@ -30,7 +30,7 @@ from ..template import Layout, Template
 from . import export
 from .export import neutralise
 
-__all__ = ["SummaryTable", "neutralise"]
+__all__ = ["SummaryTable", "neutralise", "summary_columns"]
 
 # Between option names held in one string; a control character, which a
 # workbook cannot hold, so no name contains it.
@@ -48,7 +48,8 @@ def _place(book: object, key: str) -> tuple[str, str]:
     return book.figures.get(key) or book.texts[key]
 
 
-def _declared(template: Template | None) -> tuple:
+def summary_columns(template: Template | None) -> tuple:
+    """The summary columns a template declares (none for a workbook given as a file)."""
     return tuple(getattr(template, "summary_columns", ()) or ())
 
 
@@ -59,7 +60,9 @@ class SummaryTable:
     then one evaluation of the template's formulas gives the declared
     figures of all of them, and only those are kept (numbers in compact
     arrays). Memory thus stays flat however long the batch; ``chunk=None``
-    keeps every scenario and evaluates them in one go at the end.
+    keeps every scenario and evaluates them in one go at the end. ``columns``
+    chooses among the template's summary columns (a sweep leaves out the
+    Risk sheet's).
     """
 
     def __init__(
@@ -68,6 +71,7 @@ class SummaryTable:
         template: Template | None = None,
         chunk: int | None = 2048,
         filler: Callable[[], object] | None = None,
+        columns: Sequence | None = None,
     ):
         self.layout = layout
         # The batch writer's filler (see :mod:`xlfuncs.batch.write.filler`), when it has one: its
@@ -75,7 +79,8 @@ class SummaryTable:
         self._filler = filler
         self.chunk = chunk
         self.template = template
-        self.declared = _declared(template)
+        # The template's summary columns, or the chosen ones among them.
+        self.declared = summary_columns(template) if columns is None else tuple(columns)
         self.by_option = bool(getattr(template, "summary_by_option", bool(layout.letters)))
         self.scenarios: list[str] = []
         self.files: list[str] = []
