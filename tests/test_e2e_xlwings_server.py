@@ -141,6 +141,33 @@ def test_tco_sim_with_a_block_spills_a_row_of_percentiles(excel):
     assert call(excel, "TCO_SIM", block)["result"] == [xlfuncs.tco_sim(same).tolist()]
 
 
+def test_hdr_spills_the_published_check_values(excel):
+    # SPEC "HDR": trials 1 to 5 of var_id 1, entity 1, to 10 decimals.
+    expected = [0.9097355403, 0.7586898016, 0.0798592771, 0.5203718956, 0.1174664187]
+    result = call(excel, "HDR", [[1], [2], [3], [4], [5]], 1, 1)["result"]
+    assert [round(row[0], 10) for row in result] == expected
+
+
+def test_tco_sim_with_the_hdr_generator_is_the_python_function_s(excel):
+    """The same trials as a workbook's Risk sheet: a PERT row drawn by the exact Beta quantile."""
+    block = [
+        ["Parameter", "Low", "Most likely", "High", "Distribution"],
+        ["tasks_per_month", 800, 1000, 1500, ""],
+        ["cost_per_task", 0.012, "", "", ""],
+        ["accuracy", 0.9, 0.95, 0.97, "PERT"],
+        ["cost_per_error", 1, 2, 10, "triangular"],
+    ]
+    same = {
+        "tasks_per_month": (800, 1000, 1500),
+        "cost_per_task": 0.012,
+        "accuracy": (0.9, 0.95, 0.97, "pert"),
+        "cost_per_error": (1, 2, 10),
+    }
+    answer = call(excel, "TCO_SIM", block, [[0.05, 0.5, 0.95]], 2000, OMIT, "hdr", 42)
+    expected = xlfuncs.tco_sim(same, [0.05, 0.5, 0.95], 2000, generator="hdr", entity=42)
+    assert answer["result"] == [expected.tolist()]
+
+
 def test_model_price_of_an_unknown_model_is_na(excel):
     answer = call(excel, "MODEL_PRICE", "no-such-model-xyz")
     assert answer == {"result": [[error(excel, "#N/A", "NotAvailable")]]}
