@@ -8,7 +8,8 @@ shared and noisy).
    options) with their values stored, as xlfuncs writes them (one
    evaluation of each column for every trial at once, shared formulas
    written into the sheet's XML), against openpyxl alone saving the same
-   cells without values. Target: at least 10x.
+   cells without values. Target: at least 10x. The whole workbook's
+   evaluation is counted against the rows, so the ratio is a floor.
 2. One whole workbook (a scenario's, every sheet) and a batch of 100 such
    workbooks: ms per workbook, and the ratio against openpyxl saving the
    same workbook without values.
@@ -85,9 +86,6 @@ def trial_rows(folder: Path) -> float:
         f"   openpyxl saving the {block.rows * len(first):,} cells without values: {baseline:.3f} s"
     )
     calculator = Calculator.of_book(book)
-    # The rest of the workbook alone (its trial rows left out of the calculator): what the
-    # trial rows add to one evaluation is the difference.
-    rest = Calculator(book.workbook, {}, ())
     xml = (folder / "one.xlsx").read_bytes()
     from xlfuncs._ooxml import read_package, sheet_parts
 
@@ -99,17 +97,15 @@ def trial_rows(folder: Path) -> float:
         evaluation = calculator.evaluate()
         rows.body(block_cached_values(evaluation.block(block), block, 0))
 
-    whole = best_of(ours, 3)
-    without = best_of(rest.evaluate, 3)
-    added = whole - without
+    whole = best_of(ours, 5)
+    # The whole workbook's evaluation is counted against the rows alone: the ratio is a
+    # floor for the rows' own cost (a difference of two timings drowns in the noise).
     print(
-        f"   xlfuncs: the workbook evaluated with its trial rows, the rows written with "
-        f"their values: {whole:.3f} s; without the trial rows: {without:.3f} s"
+        f"   xlfuncs: the whole workbook evaluated, trial rows included, and the rows "
+        f"written with their values: {whole:.3f} s"
     )
-    print(
-        f"   the trial rows' own cost: {added:.3f} s; ratio {baseline / added:.1f}x   "
-        "(target at least 10x)"
-    )
+    print(f"   ratio at least {baseline / whole:.1f}x   (target at least 10x)")
+    return baseline
 
 
 def whole_workbooks(folder: Path, trial_cells: float) -> None:
