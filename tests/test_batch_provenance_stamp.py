@@ -6,7 +6,8 @@ from scratch and its finished bytes are stamped (:func:`stamp`). Here the
 stamp is put on packages written by Python's :mod:`zipfile` and by openpyxl,
 and on property parts as other applications write them (no custom
 properties yet, other properties already there, an empty ``<Properties/>``,
-a title missing, empty or on several lines). The results are read back by
+the namespaces under other prefixes, a title missing, empty or on several
+lines). The results are read back by
 independent readers: :mod:`zipfile` (the archive's checksums), the zip
 format's own rule that each entry's local header agrees with the central
 directory, :mod:`xml.etree.ElementTree` and openpyxl.
@@ -119,6 +120,74 @@ def test_an_empty_properties_element_gets_the_fingerprint(end):
     texts = {CUSTOM: f'<Properties xmlns="{_CUSTOM_NS}" xmlns:vt="{_VT}"/>{end}'}
     found = _custom_properties(properties(texts, "sha256:abc")[CUSTOM])
     assert found == [(FINGERPRINT_PROPERTY, 2, "sha256:abc")]
+
+
+def test_the_fingerprint_goes_last_and_every_other_byte_is_kept():
+    # The part as Excel writes it, with the new property last and numbered one above the
+    # largest (2), written in the same form as the others.
+    texts = {CUSTOM: _custom(_property(2, "Owner", "F"))}
+    made = properties(texts, "sha256:abc")[CUSTOM]
+    assert made == _custom(
+        _property(2, "Owner", "F") + _property(3, FINGERPRINT_PROPERTY, "sha256:abc")
+    ).encode("utf-8")
+
+
+def _prefixed_property(pid: int, name: str, value: str, prefixes: tuple[str, str]) -> str:
+    """A text property with the two namespaces' ``prefixes`` (each "" or ending in ":")."""
+    own, values = prefixes
+    return (
+        f"<{own}property fmtid='{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}' pid='{pid}' "
+        f"name='{name}'><{values}lpwstr>{value}</{values}lpwstr></{own}property>"
+    )
+
+
+# (start of the part, prefixes of the properties' and the value types' namespaces) as
+# other applications may write them: any prefix, or none, is allowed for either namespace
+# (Namespaces in XML 1.0, section 6), and attributes may be quoted with '.
+_OTHER_PREFIXES = {
+    "op, vt": (f'<op:Properties xmlns:op="{_CUSTOM_NS}" xmlns:vt="{_VT}">', ("op:", "vt:")),
+    "op, v": (f'<op:Properties xmlns:v="{_VT}" xmlns:op="{_CUSTOM_NS}">', ("op:", "v:")),
+    "none, v": (f'<Properties xmlns="{_CUSTOM_NS}" xmlns:v="{_VT}">', ("", "v:")),
+    "op, none": (f'<op:Properties xmlns:op="{_CUSTOM_NS}" xmlns="{_VT}">', ("op:", "")),
+    "declared after a comment, quoted with '": (
+        "<?xml version='1.0' encoding='UTF-8'?>\r\n<!-- made elsewhere -->\r\n"
+        f"<p:Properties\r\n xmlns:p='{_CUSTOM_NS}' xmlns:t = '{_VT}'>",
+        ("p:", "t:"),
+    ),
+}
+
+
+@pytest.mark.parametrize("start, prefixes", _OTHER_PREFIXES.values(), ids=list(_OTHER_PREFIXES))
+def test_a_part_with_other_prefixes_gets_one_fingerprint_and_keeps_the_rest(start, prefixes):
+    kept = _prefixed_property(2, "Owner", "Finance", prefixes)
+    old = _prefixed_property(3, FINGERPRINT_PROPERTY, "sha256:old", prefixes)
+    last = _prefixed_property(5, "B", "x", prefixes)
+    end = f"</{prefixes[0]}Properties>\n"
+    texts = {CUSTOM: start + kept + old.replace(">sha", ">\nsha") + last + end}
+    made = properties(texts, "sha256:new")[CUSTOM]
+    # read by the namespaces' names, whatever their prefixes: the largest pid was 5, the
+    # old fingerprint (on two lines) is gone
+    assert _custom_properties(made) == [
+        ("Owner", 2, "Finance"),
+        ("B", 5, "x"),
+        (FINGERPRINT_PROPERTY, 6, "sha256:new"),
+    ]
+    text = made.decode("utf-8")
+    assert text.startswith(start + kept + last) and text.endswith(end)
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        f'<op:Properties xmlns:op="{_CUSTOM_NS}" xmlns:v="{_VT}"/>\n',
+        f"<op:Properties xmlns:op='{_CUSTOM_NS}' xmlns:v='{_VT}' />\n",
+        f'<op:Properties xmlns:op="{_CUSTOM_NS}"/>\n',  # the value types not declared
+    ],
+)
+def test_an_empty_properties_element_with_a_prefix_gets_the_fingerprint(part):
+    made = properties({CUSTOM: part}, "sha256:abc")[CUSTOM]
+    assert _custom_properties(made) == [(FINGERPRINT_PROPERTY, 2, "sha256:abc")]
+    assert made.endswith(b"</op:Properties>\n")
 
 
 @pytest.mark.parametrize(
@@ -360,6 +429,48 @@ def test_a_stamped_openpyxl_workbook_opens_with_its_title_and_fingerprint(tmp_pa
     assert recorded_fingerprint(path) == "sha256:abc"
 
 
+def test_a_workbook_with_prefixed_custom_properties_opens_with_one_fingerprint(tmp_path):
+    book = Workbook()
+    book.active["A1"] = 42
+    saved = io.BytesIO()
+    book.save(saved)
+    with zipfile.ZipFile(saved) as archive:
+        parts = {name: archive.read(name).decode("utf-8") for name in archive.namelist()}
+    # the custom properties as another application writes them, declared in the package
+    prefixes = ("op:", "v:")
+    parts[CUSTOM] = (
+        f'<op:Properties xmlns:op="{_CUSTOM_NS}" xmlns:v="{_VT}">'
+        + _prefixed_property(2, "Owner", "Finance", prefixes)
+        + _prefixed_property(3, FINGERPRINT_PROPERTY, "sha256:old", prefixes)
+        + "</op:Properties>"
+    )
+    parts[TYPES] = parts[TYPES].replace(
+        "</Types>",
+        '<Override PartName="/docProps/custom.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.custom-properties+xml"/></Types>',
+    )
+    parts[RELS] = parts[RELS].replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdOther" Type="{_CUSTOM_REL}" Target="docProps/custom.xml"/>'
+        "</Relationships>",
+    )
+    path = tmp_path / "stamped.xlsx"
+    path.write_bytes(stamp(stamp(_package(parts), "sha256:one"), "sha256:two", "Case 4"))
+    _local_headers_agree(path.read_bytes())
+    # declared once, as it was
+    assert _declared(path.read_bytes())[0].count("/docProps/custom.xml") == 1
+    assert [t for _, t, _ in _declared(path.read_bytes())[1]].count(_CUSTOM_REL) == 1
+    again = load_workbook(path)
+    assert again.active["A1"].value == 42
+    assert [(p.name, p.value) for p in again.custom_doc_props.props] == [
+        ("Owner", "Finance"),
+        (FINGERPRINT_PROPERTY, "sha256:two"),
+    ]
+    pids = [pid for _, pid, _ in _custom_properties(_read(path.read_bytes(), CUSTOM))]
+    assert pids == [2, 3]  # the replaced fingerprint's number is free again
+    assert recorded_fingerprint(path) == "sha256:two"
+
+
 # Reading the fingerprint back ------------------------------------------------------------
 
 
@@ -371,6 +482,14 @@ def test_no_fingerprint_is_read_where_there_is_none(tmp_path):
     assert recorded_fingerprint(path) is None  # custom properties, no fingerprint
     path.write_bytes(b"not a zip archive")
     assert recorded_fingerprint(path) is None
+
+
+@pytest.mark.parametrize("start, prefixes", _OTHER_PREFIXES.values(), ids=list(_OTHER_PREFIXES))
+def test_a_fingerprint_is_read_whatever_the_prefixes(tmp_path, start, prefixes):
+    entry = _prefixed_property(2, FINGERPRINT_PROPERTY, "sha256:abc", prefixes)
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(_package({CUSTOM: start + entry + f"</{prefixes[0]}Properties>"}))
+    assert recorded_fingerprint(path) == "sha256:abc"
 
 
 def test_custom_properties_are_read_up_to_one_mebibyte(tmp_path):

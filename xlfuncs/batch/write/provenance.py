@@ -62,6 +62,32 @@ _PROPERTIES = (
     "</Properties>"
 )
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one custom properties use
+_VALUE_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+
+# Custom properties parts as other applications write them may give the
+# properties' namespace a prefix (<op:Properties>, <op:property>), call the
+# value types' namespace by another prefix than vt (<v:lpwstr>), or quote
+# attributes with '. The patterns below take any prefix (or none) and either quote.
+_PREFIX = r"(?:[A-Za-z_][\w.-]*:)?"
+# The root element's start tag, after the XML declaration and any comments.
+_ROOT = re.compile(
+    r"\A\ufeff?(?:\s|<\?.*?\?>|<!--.*?-->)*"
+    rf"<(?P<prefix>{_PREFIX})Properties(?P<attributes>(?:\s[^>]*?)?)(?P<empty>/?)>",
+    re.DOTALL,
+)
+_DECLARATION = re.compile(r"""\bxmlns(?::(?P<prefix>[\w.-]+))?\s*=\s*(["'])(?P<uri>.*?)\2""")
+_PID = re.compile(r"""\bpid\s*=\s*["'](\d+)["']""")
+# The start tag of the fingerprint property.
+_FINGERPRINT_TAG = (
+    rf"<(?P<prefix>{_PREFIX})property\s[^>]*?"
+    rf"""\bname\s*=\s*(?P<quote>["']){re.escape(FINGERPRINT_PROPERTY)}(?P=quote)"""
+)
+# The whole fingerprint property (an empty one included), to replace it.
+_FINGERPRINT = re.compile(
+    _FINGERPRINT_TAG + r"[^>]*?(?:/>|>.*?</(?P=prefix)property\s*>)", re.DOTALL
+)
+# The fingerprint property's text value, to read it.
+_RECORDED = re.compile(_FINGERPRINT_TAG + rf"[^>]*(?<!/)>\s*<{_PREFIX}lpwstr>(?P<value>[^<]*)</")
 
 
 def fingerprint(
@@ -194,11 +220,8 @@ def recorded_fingerprint(path: str | os.PathLike[str]) -> str | None:
             text = archive.read(info).decode("utf-8")
     except (OSError, zipfile.BadZipFile, UnicodeDecodeError, RuntimeError, ValueError):
         return None
-    found = re.search(
-        rf'<property [^>]*name="{FINGERPRINT_PROPERTY}"[^>]*>\s*<vt:lpwstr>([^<]*)</vt:lpwstr>',
-        text,
-    )
-    return found.group(1) if found else None
+    found = _RECORDED.search(text)
+    return found["value"] if found else None
 
 
 def _escape(text: str) -> str:
@@ -206,17 +229,59 @@ def _escape(text: str) -> str:
 
 
 def _with_property(xml: str, value: str) -> bytes:
-    pattern = rf'<property [^>]*name="{FINGERPRINT_PROPERTY}"[^>]*>.*?</property>'
-    xml = re.sub(pattern, "", xml, flags=re.DOTALL)
-    pids = [int(p) for p in re.findall(r'\bpid="(\d+)"', xml)]
-    pid = max([1, *pids]) + 1  # custom properties are numbered from 2
-    entry = (
-        f'<property fmtid="{_FMTID}" pid="{pid}" name="{FINGERPRINT_PROPERTY}">'
-        f"<vt:lpwstr>{_escape(value)}</vt:lpwstr></property>"
+    """The custom properties part ``xml`` with the fingerprint ``value`` (see
+    :func:`_around_fingerprint`)."""
+    around = _around_fingerprint(xml)
+    if around is None:  # not a custom properties part: left as it was
+        return xml.encode("utf-8")
+    before, after = around
+    return (before + _escape(value) + after).encode("utf-8")
+
+
+def _around_fingerprint(xml: str) -> tuple[str, str] | None:
+    """The custom properties part ``xml`` with a fingerprint property in place of any
+    it had, cut where the fingerprint's value goes: the text before and after it.
+
+    The new property is the last, numbered one above the largest number the
+    others have (custom properties are numbered from 2), and written with the
+    prefixes the part's root element gives the two namespaces; every other
+    byte of the part is kept. ``None`` if the part has no ``Properties`` root.
+
+    Remembered: each workbook of a batch adds its own fingerprint to the same part.
+    """
+    xml = _FINGERPRINT.sub("", xml)
+    root = _ROOT.match(xml)
+    if root is None:
+        return None
+    prefix = root["prefix"]
+    value_prefixes = [
+        found["prefix"]
+        for found in _DECLARATION.finditer(root["attributes"])
+        if found["uri"] == _VALUE_TYPES
+    ]
+    if value_prefixes:
+        value_type = f"{value_prefixes[0]}:lpwstr" if value_prefixes[0] else "lpwstr"
+        declaration = ""
+    else:  # the part does not declare the value types: the value does
+        value_type, declaration = "vt:lpwstr", f' xmlns:vt="{_VALUE_TYPES}"'
+    pid = max([1, *map(int, _PID.findall(xml))]) + 1
+    start = (
+        f'<{prefix}property fmtid="{_FMTID}" pid="{pid}" name="{FINGERPRINT_PROPERTY}">'
+        f"<{value_type}{declaration}>"
     )
-    if xml.rstrip().endswith("/>") and "</Properties>" not in xml:  # <Properties ... />
-        xml = xml.rstrip()[:-2] + "></Properties>"
-    return xml.replace("</Properties>", entry + "</Properties>").encode("utf-8")
+    end = f"</{value_type}></{prefix}property>"
+    if root["empty"]:  # <Properties ... />: opened and closed around the property
+        return xml[: root.start("empty")] + ">" + start, (
+            end + f"</{prefix}Properties>" + xml[root.end() :]
+        )
+    closings = list(re.finditer(rf"</{re.escape(prefix)}Properties\s*>", xml))
+    if not closings:
+        return None
+    cut = closings[-1].start()
+    return xml[:cut] + start, end + xml[cut:]
+
+
+_around_fingerprint = functools.lru_cache(maxsize=16)(_around_fingerprint)
 
 
 def _with_title(xml: str, title: str) -> bytes:
