@@ -72,8 +72,29 @@ def render_risk_sheet(folder: Path) -> None:
     copy.write_bytes(pdf.summary_only(source, sheet="Risk"))
     (printed,) = export_pdf([copy], folder / "pdf")
     target = IMAGES / "tco_comparison_risk"
-    subprocess.run(["pdftoppm", "-png", "-r", "110", "-singlefile", printed, target], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-singlefile", printed, target], check=True)
+    _trim(target.with_suffix(".png"))
     print(f"rendered {target.with_suffix('.png').relative_to(ROOT)}")
+
+
+def _trim(png: Path, margin: int = 24) -> None:
+    """The picture cut to what is printed on it, with a white margin: a tall sheet fitted
+    on a landscape page fills a third of it."""
+    from PIL import Image, ImageChops  # Pillow comes with matplotlib (the test extra)
+
+    image = Image.open(png).convert("RGB")
+    box = ImageChops.difference(image, Image.new("RGB", image.size, "white")).getbbox()
+    if box is not None:
+        left, top, right, bottom = box
+        image = image.crop(
+            (
+                max(0, left - margin),
+                max(0, top - margin),
+                min(image.width, right + margin),
+                min(image.height, bottom + margin),
+            )
+        )
+    image.save(png, optimize=True)
 
 
 def render_scenario_pdf(folder: Path) -> None:

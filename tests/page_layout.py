@@ -11,6 +11,9 @@ box. On those pages :func:`layout_problems` finds
   stored value and number format as a spreadsheet displays it;
 - text too small to read (the sheet shrunk to fit the page);
 - nearly blank pages;
+- a section heading printed as the last line of a page, its section on the next;
+- a chart cut in two by a page break (its title and an axis title on different
+  pages);
 - figures of options that are not in use (``unused``: their letters): a
   figure of the workbook (``book.figures`` / ``book.texts`` / ``book.check_cells``
   keys ending in ``.X``) on Inputs, Summary or Checks that shows anything but
@@ -25,6 +28,7 @@ import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, ROUND_HALF_UP, Decimal
@@ -34,7 +38,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 
 from xlfuncs._libreoffice import export_pdf
-from xlfuncs.templates._workbook import DASH, NOT_IN_USE
+from xlfuncs.templates._workbook import _HEADING_FILL, DASH, NOT_IN_USE
 
 #: Words lower than this many points (the box of a line of 10-point text is
 #: about 11 points high at 100 %) are too small to read on paper.
@@ -334,6 +338,65 @@ def nearly_blank(page: Page) -> list[Problem]:
     return [Problem("nearly blank", f"page {page.number}", f"{len(page.words)} words: {text!r}")]
 
 
+def headings(path: Path) -> list[str]:
+    """The text of every section heading (the bar across a sheet) of a workbook."""
+    book = openpyxl.load_workbook(path, read_only=False)
+    color = _HEADING_FILL.fgColor.rgb
+    return [
+        cell.value
+        for ws in book.worksheets
+        if ws.sheet_state == "visible"
+        for row in ws.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.fill.fgColor.rgb == color
+    ]
+
+
+def orphan_headings(texts: Iterable[str], document: Sequence[Page]) -> list[Problem]:
+    """Headings printed as the last line of a page: their section starts the next page."""
+    wanted = {_squeezed(text) for text in texts}
+    found = []
+    for page in document:
+        if not page.lines:
+            continue
+        last = max(page.lines, key=lambda line: line.y0)
+        # A heading starts at the sheet's left edge (a chart's legend may repeat its text).
+        at_left = last.x0 <= min(line.x0 for line in page.lines) + 2
+        if _squeezed(last.text) in wanted and at_left and page.number < len(document):
+            found.append(Problem("orphan heading", f"page {page.number}", repr(last.text[:80])))
+    return found
+
+
+def chart_titles(path: Path) -> list[tuple[str, ...]]:
+    """Per chart of a workbook, its title and axis titles (the runs of each ``c:title``)."""
+    charts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in sorted(n for n in archive.namelist() if n.startswith("xl/charts/chart")):
+            root = ET.fromstring(archive.read(name))
+            titles = []
+            for title in root.iter("{http://schemas.openxmlformats.org/drawingml/2006/chart}title"):
+                runs = title.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}t")
+                text = "".join(run.text or "" for run in runs)
+                if text.strip():
+                    titles.append(text)
+            if len(titles) > 1:
+                charts.append(tuple(titles))
+    return charts
+
+
+def split_charts(charts: Iterable[tuple[str, ...]], document: Sequence[Page]) -> list[Problem]:
+    """Charts whose titles are not all printed on one page: a page break cuts them."""
+    found = []
+    for titles in charts:
+        on = [{page.number for page in document if appears_whole(t, [page])} for t in titles]
+        if all(on) and not set.intersection(*on):
+            where = ", ".join(
+                f"{t[:40]!r} on page {sorted(p)}" for t, p in zip(titles, on, strict=True)
+            )
+            found.append(Problem("split chart", "printed", where))
+    return found
+
+
 def unused_figures(
     path: Path, places: Mapping[str, tuple[str, str]], unused: Iterable[str]
 ) -> list[Problem]:
@@ -387,6 +450,8 @@ def layout_problems(
             problems.append(
                 Problem("not whole", f"{cell.sheet}!{cell.coordinate}", repr(cell.text[:100]))
             )
+    problems += orphan_headings(headings(workbook), document)
+    problems += split_charts(chart_titles(workbook), document)
     problems += unused_figures(workbook, places or {}, unused)
     printed = " ".join(w.text for page in document for w in page.words)
     for words in unused_words:

@@ -4,7 +4,8 @@ The five committed templates and workbooks the batch fills (one to four
 options, names of 60 characters, sources of 200) are printed to PDF by
 LibreOffice in one run; :mod:`page_layout` reads the pages' text layer and
 lists what a reader would stumble on: text drawn over text, a cell's text
-not printed whole, text too small to read, a nearly blank page, a figure or
+not printed whole, text too small to read, a nearly blank page, a heading
+alone at the foot of a page, a chart cut in two by a page break, a figure or
 name of an option that is not in use (on Summary and Inputs, and the rows of
 its checks on Checks).
 """
@@ -185,6 +186,14 @@ def test_every_page_reads_cleanly(printed, key):
             if spec.option and spec.option in unused and spec.key == "name"
         ]
     problems = layout_problems(path, pdf, places=places, unused=unused, unused_words=illustrative)
-    order = ["unused option", "not whole", "overlap", "tiny text", "nearly blank"]
+    order = [
+        "unused option",
+        "not whole",
+        "overlap",
+        "split chart",
+        "orphan heading",
+        "tiny text",
+        "nearly blank",
+    ]
     problems.sort(key=lambda problem: order.index(problem.kind))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(map(str, problems[:60]))

@@ -42,6 +42,7 @@ from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from .._option_block import TCO_ARGUMENTS
 from .._validation import Rule
@@ -642,7 +643,16 @@ def _option_name(letter: str, option_names, in_use) -> str:
 
 _HUGE = "9.99E+307"
 #: Rows the histogram's chart takes below the histogram.
-_CHART_ROWS = 22
+_CHART_ROWS = 28
+#: The chart's height, which _CHART_ROWS rows of 15 points (0.53 cm) hold.
+_CHART_HEIGHT_CM = 14.0
+#: Column widths (characters) of the labels, units and settings, and of each option.
+_LABEL_WIDTHS = {"A": 2, "B": 46, "C": 16, "D": 19}
+_OPTION_WIDTH = 19
+#: The chart is at least this many characters wide (24 cm).
+_MIN_CHART_CHARACTERS = 130
+#: A character of column width in centimetres (7 pixels at 96 per inch).
+_CM_PER_CHARACTER = 7 * 2.54 / 96
 
 
 def column_number(letter: str) -> int:
@@ -837,7 +847,13 @@ def _histogram_chart(book, ws, rows, columns, letters, named_by_inputs) -> None:
     chart.x_axis.tickLblSkip = 2
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.height, chart.width = 10, 24  # cm: under the histogram, as wide as its table
+    # On a page of its own (see _finish_sheet): as wide as the tables above it, and wide
+    # enough for the bands' labels to stand upright.
+    chart.width = _CM_PER_CHARACTER * max(
+        _MIN_CHART_CHARACTERS,
+        sum(_LABEL_WIDTHS.values()) - _LABEL_WIDTHS["A"] + _OPTION_WIDTH * len(letters),
+    )
+    chart.height = min(_CHART_HEIGHT_CM, 0.55 * chart.width)
     chart.legend.position = "b"
     anchor = f"B{rows['first_bin'] + _BINS + 1}"
     ws.add_chart(chart, anchor)
@@ -850,11 +866,20 @@ def _finish_sheet(book, ws, rows, layout, last_option) -> None:
         ws.column_dimensions[letter].width = 16
     # Amounts carry their currency code ("1,234,567.89 EUR"), in bold where they are results.
     # One page wide at a readable scale: labels wrap in B, amounts fit in D to H.
-    widths = {"A": 2, "B": 46, "C": 16, "D": 19}
-    widths |= {get_column_letter(c): 19 for c in range(_FIRST_OPTION_COLUMN, last_option + 1)}
+    widths = dict(_LABEL_WIDTHS)
+    widths |= {
+        get_column_letter(c): _OPTION_WIDTH for c in range(_FIRST_OPTION_COLUMN, last_option + 1)
+    }
     for column, width in widths.items():
         ws.column_dimensions[column].width = width
     ws.freeze_panes = "C4"
     # Printed: the settings, ranges, results and histogram, not thousands of trial rows.
     last_row = rows["first_bin"] + _BINS + _CHART_ROWS
     ws.print_area = f"A1:{get_column_letter(last_option)}{last_row}"
+    # Three pages: the settings and ranges; the results and the histogram's table; its
+    # chart. Left to themselves, the page breaks fall where the ranges end, which depends
+    # on the options and the scale, and may cut the chart in two or leave a heading alone.
+    results_heading = rows["names"] - 1
+    chart_row = rows["first_bin"] + _BINS + 1
+    for row in (results_heading, chart_row):
+        ws.row_breaks.append(Break(id=row - 1))  # a break below row id: the row starts a page

@@ -1314,8 +1314,9 @@ def _print_setup(ws: Worksheet) -> None:
         ws.print_title_rows = "1:2"
     else:
         ws.page_setup.fitToWidth = 1
-        # Summary is the one page a reader takes away: figures, sentences and chart.
-        ws.page_setup.fitToHeight = 1 if ws.title == "Summary" else 0
+        # Summary is the one page a reader takes away: figures, sentences and chart. About
+        # is one page too: a few lines over would print alone, their heading left behind.
+        ws.page_setup.fitToHeight = 1 if ws.title in ("Summary", "About") else 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 

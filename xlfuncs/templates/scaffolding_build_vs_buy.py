@@ -20,7 +20,7 @@ from openpyxl.worksheet.pagebreak import Break
 from .._validation import RULES, Rule
 from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
-from ._risk import NO_RANGE_SENTENCE, RISK_SHEET, Uncertain, risk_inputs, write_risk
+from ._risk import NO_RANGE_SENTENCE, Uncertain, risk_inputs, write_risk
 from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
@@ -491,6 +491,8 @@ def _write_timeline(book: TemplateBook, t: Mapping[str, int]) -> None:
         f"Monthly discount timeline (months 1 to {MAX_MONTHS} across; zero after the horizon)",
         last_column=_FIRST_COL + MAX_MONTHS - 1,
     )
+    # Printed, the timeline starts a page: its heading would otherwise end one.
+    book[sheet].row_breaks.append(Break(id=t["t_heading"] - 1))
     write_timeline(book, sheet, t, _MONTH_COLS)
 
 
@@ -582,7 +584,7 @@ def _write_risk(book: TemplateBook) -> dict[str, int]:
             f"({upfront})", draws["tasks_per_month"], all_in, "small_monthly_fixed"
         )
 
-    rows = write_risk(
+    return write_risk(
         book,
         UNCERTAIN,
         tuple(ALTERNATIVES),
@@ -592,10 +594,6 @@ def _write_risk(book: TemplateBook) -> dict[str, int]:
         reference_position=_REFERENCE,
         option_names=ALTERNATIVES,
     )
-    # Printed, the histogram and its chart start a page of their own: below the long list
-    # of ranges a page break would cut the chart in two.
-    book[RISK_SHEET].row_breaks.append(Break(id=rows["bins_header"] - 2))
-    return rows
 
 
 def _risk_sentence(risk: Mapping[str, int]) -> str:
