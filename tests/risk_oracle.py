@@ -130,7 +130,7 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
     ranked = [x for x in OPTIONS if in_use[x]]
     ref = v["reference_option"]
     for x in OPTIONS:
-        out[f"risk.at_inputs.{x}"] = per[x]["tco"]
+        out[f"risk.at_inputs.{x}"] = per[x]["tco"] if in_use[x] else "left out"
         tcos = draws[x]
         figures = {
             "mean": float(np.mean(tcos)),
@@ -192,7 +192,7 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
     share = out[f"risk.cheapest.{first}"]
     texts["summary.risk"] = (
         f"In {trials:,} trials of the uncertain inputs (Risk sheet), {v[first.lower() + '_name']} "
-        f"is the cheapest in {_whole(share * 100)}% of them; its TCO stays at or below "
+        f"is the cheapest in {_share_words(share)}% of them; its TCO stays at or below "
         f"{_whole(out[f'risk.p_high.{first}'])} {v.get('currency', 'USD')} in "
         f"{_whole(v['risk_percentile_high'] * 100)}% of trials."
     )
@@ -201,6 +201,17 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
             "No input has a low or high guess on Inputs: the Risk sheet shows no uncertainty."
         )
     return out, texts
+
+
+def _share_words(share: float) -> str:
+    """A share of trials as the Summary sentence words it: whole percent, with "less than
+    1" and "more than 99" for a share that rounds to 0 or 100 without being 0 or 1."""
+    whole = _whole(share * 100)
+    if share > 0 and whole == "0":
+        return "less than 1"
+    if share < 1 and whole == "100":
+        return "more than 99"
+    return whole
 
 
 def _whole(number: float) -> str:

@@ -161,6 +161,7 @@ class RiskSheet:
 
 _UNIFORM = re.compile(r"^(?P<label>.+): uniform \(var_id (?P<var_id>\d+)\)$")
 _RESULTS = {
+    "TCO at the Inputs values (Calculations)": "at_inputs",
     "Mean TCO over the trials": "mean",
     "Probability of being the cheapest option": "cheapest",
     "Probability of costing less than the reference": "beats_reference",

@@ -18,7 +18,7 @@ LibreOffice in test_template_risk_scaffolding.py.
 from __future__ import annotations
 
 import numpy as np
-from risk_oracle import BANDS, _guess, _ranges, _whole, settings
+from risk_oracle import BANDS, _guess, _ranges, _share_words, _whole, settings
 from scipy.stats import beta as beta_distribution
 
 import xlfuncs
@@ -137,7 +137,7 @@ def expected_risk(values: dict, figures: dict) -> tuple[dict, dict]:
     texts["summary.risk"] = (
         f"In {trials:,} trials of the uncertain inputs (Risk sheet), the small model with "
         f"scaffolding costs less than the frontier model in "
-        f"{_whole(out['risk.beats_reference.S'] * 100)}% of them. In "
+        f"{_share_words(out['risk.beats_reference.S'])}% of them. In "
         f"{_whole(v['risk_percentile_high'] * 100)}% of trials the small model's TCO stays at "
         f"or below {_whole(out['risk.p_high.S'])} {currency} and the frontier model's at or "
         f"below {_whole(out['risk.p_high.F'])} {currency}."

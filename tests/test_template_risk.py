@@ -260,6 +260,7 @@ def test_results_summarise_the_trial_rows(sheets):
         for x in set(LETTERS) - set(used):
             assert {band[1][x] for band in sheet.bands} == {"-"}
             assert sheet.results["mean"][x] == "left out"
+            assert sheet.results["at_inputs"][x] == "left out"
         highest_top = max(sheet.results["p_high"][x] for x in used)
         assert sheet.bands[-2][0] == pytest.approx(highest_top, rel=1e-12), name
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from openpyxl import load_workbook
+from risk_oracle import _share_words
 from template_support import fixed, require_libreoffice
 
 import xlfuncs
@@ -265,10 +266,11 @@ def test_the_summary_sentence_says_the_risk_figures(checked):
     share = _at(theirs, book, "risk.beats_reference.S")
     small_high = _at(theirs, book, "risk.p_high.S")
     frontier_high = _at(theirs, book, "risk.p_high.F")
-    # The sentence rounds each figure once, as FIXED(ROUND(x, 0), 0) does.
+    # The sentence rounds each figure once, as FIXED(ROUND(x, 0), 0) does (a share
+    # rounding to 0 or 100 % without being either in words).
     expected = (
         f"In 100 trials of the uncertain inputs (Risk sheet), the small model with scaffolding "
-        f"costs less than the frontier model in {fixed(round(share * 100), 0)}% of them. In 95% "
+        f"costs less than the frontier model in {_share_words(share)}% of them. In 95% "
         f"of trials the small model's TCO stays at or below {fixed(round(small_high), 0)} USD "
         f"and the frontier model's at or below {fixed(round(frontier_high), 0)} USD."
     )

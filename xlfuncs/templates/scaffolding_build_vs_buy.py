@@ -20,7 +20,7 @@ from openpyxl.worksheet.pagebreak import Break
 from .._validation import RULES, Rule
 from . import _formula_builders as fx
 from ._monthly import TIMELINE_KEYS, add_factor_checks, factor_rows, workload_inputs, write_timeline
-from ._risk import NO_RANGE_SENTENCE, Uncertain, risk_inputs, write_risk
+from ._risk import NO_RANGE_SENTENCE, Uncertain, risk_inputs, share_in_words, write_risk
 from ._workbook import (
     COUNT,
     CURRENCY_NOTE,
@@ -604,7 +604,7 @@ def _risk_sentence(risk: Mapping[str, int]) -> str:
         f'IF(NOT(risk_any_range),"{NO_RANGE_SENTENCE}",'
         f'IF(ISNUMBER({beats}),"In "&FIXED(risk_trials,0)&" trials of the uncertain inputs '
         f'(Risk sheet), the small model with scaffolding costs less than the frontier model in "'
-        f'&FIXED(ROUND({beats}*100,0),0)&"% of them. In "&'
+        f'&{share_in_words(beats)}&"% of them. In "&'
         f"FIXED(ROUND(risk_percentile_high*100,0),0)&\"% of trials the small model's TCO stays "
         f'at or below "&FIXED(ROUND({small_high},0),0)&" ¤ and the frontier model\'s at or '
         f'below "&FIXED(ROUND({frontier_high},0),0)&" ¤.",'

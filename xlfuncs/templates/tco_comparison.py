@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, PatternFill
 
 from . import _formula_builders as fx
 from ._monthly import add_factor_checks
-from ._risk import NO_RANGE_SENTENCE, write_risk
+from ._risk import NO_RANGE_SENTENCE, share_in_words, write_risk
 from ._tco_calculations import (
     COLS,
     FIRST_COL,
@@ -383,7 +383,7 @@ def _risk_sentence(rows: Mapping[str, int], risk: Mapping[str, int]) -> str:
         f"IF(NOT(all_checks_pass),{CHECK_SENTENCE},"
         f'IF(NOT(risk_any_range),"{NO_RANGE_SENTENCE}",'
         f'IF(ISNUMBER({cheapest}),"In "&FIXED(risk_trials,0)&" trials of the uncertain inputs '
-        f'(Risk sheet), "&{name}&" is the cheapest in "&FIXED(ROUND({cheapest}*100,0),0)&'
+        f'(Risk sheet), "&{name}&" is the cheapest in "&{share_in_words(cheapest)}&'
         f'"% of them; its TCO stays at or below "&FIXED(ROUND({high},0),0)&" ¤ in "&'
         f'FIXED(ROUND(risk_percentile_high*100,0),0)&"% of trials.",'
         f'"The Risk sheet simulates the uncertain inputs: see it once every check passes.")))'
