@@ -324,6 +324,9 @@ def _write_summary(book: TemplateBook, calc: RowWriter, rows: Mapping[str, int])
     chart.x_axis.title = "Year"
     chart.y_axis.numFmt = "0%"
     chart.x_axis.delete = False
+    # The years below the plot: margins fall below zero, where the axis crosses, and
+    # labels written there would sit on the lines.
+    chart.x_axis.tickLblPos = "low"
     chart.y_axis.delete = False
     # A strategy whose inputs fail draws no line (#N/A), not a line at 0.
     chart.display_blanks = NO_POINT

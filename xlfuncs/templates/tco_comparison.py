@@ -139,6 +139,7 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int], risk: Mapping[st
     ws.merge_cells("F5:G5")
     book.put(sheet, "H5", "=tasks_per_month", key="summary.tasks_per_month", number_format=COUNT)
     book.label(sheet, 6, "Reference option")
+    ws["B6"].alignment = Alignment(vertical="top")  # one line, running into the empty C6
     book.put(
         sheet,
         "D6",
@@ -178,6 +179,8 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int], risk: Mapping[st
             formula = f'=IF({k}<=options_included,IF(inputs_ok,{shown},{CHECK_INPUT}),"")'
             _show(book, f"{col}{r}", formula, f"summary.rank_{figure}.{k}", fmt, key == "tco")
         ws[f"D{r}"].alignment = Alignment(wrap_text=True, vertical="top")
+        for col in ("B", "C"):  # the rank and the option's letter, centred: "1  C", not "1C"
+            ws[f"{col}{r}"].alignment = Alignment(horizontal="center", vertical="top")
 
     book.heading(sheet, 14, "Figures by option", last_column=12)
     columns = [  # column, header, row of Calculations (accuracy: the input), number format
@@ -195,7 +198,6 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int], risk: Mapping[st
     book.put_text(sheet, "B15", "Option", style="bold")
     for col, text, _, _ in columns:
         book.put_text(sheet, f"{col}15", text, style="bold")
-        ws[f"{col}15"].alignment = Alignment(wrap_text=True, vertical="top")
     for index, letter in enumerate(OPTIONS):
         r = 16 + index
         # An option left out shows nothing: a blank row, not its illustrative figures.
@@ -260,10 +262,16 @@ def _write_summary(book: TemplateBook, rows: Mapping[str, int], risk: Mapping[st
     # percentages are shorter.
     for column in "EFGHIJKL":
         ws.column_dimensions[column].width = 18 if column in "EFGHI" else 13
+    # A heading stands where its column's values do: over the numbers at the right, over
+    # the rank and the option's letter in the middle.
+    across = {8: {"B": "center", "C": "center", "E": "right", "F": "right", "G": "right"}}
+    across[15] = dict.fromkeys("DEFGHIJKL", "right")
     for header in (8, 15):
         ws.row_dimensions[header].height = 30
         for column in "BCDEFGHIJKL":
-            ws[f"{column}{header}"].alignment = Alignment(wrap_text=True, vertical="top")
+            ws[f"{column}{header}"].alignment = Alignment(
+                horizontal=across[header].get(column), wrap_text=True, vertical="top"
+            )
     ws.freeze_panes = "A4"
 
 
