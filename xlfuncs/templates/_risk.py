@@ -40,7 +40,10 @@ import numpy as np
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import Rule as FormattingRule
 from openpyxl.styles import Alignment
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
@@ -411,6 +414,16 @@ def write_risk(
                     formula = _sign_formula(item, letter, letters, ranges, in_use, reference)
                 key = f"risk.{item.key}.{field}" + (f".{letter}" if letter else "")
                 book.put(sheet, f"{col}{row}", formula, key=key, number_format=fmt)
+    if not always:
+        # An option not in use draws nothing: its column of ranges (the blank inputs' zeros)
+        # and its letter are not shown, as its results read "left out".
+        for x, col in columns.items():
+            ws.conditional_formatting.add(
+                f"{col}{rows['option_letters']}:{col}{row}",
+                FormattingRule(
+                    type="expression", formula=[f"NOT({in_use(x)})"], dxf=_SHOWS_NOTHING
+                ),
+            )
     # Ranges in order: low <= most likely <= high for every input of an option in use.
     in_order = []
     for letter in [None, *letters]:
@@ -665,6 +678,8 @@ def _option_name(letter: str, option_names, in_use) -> str:
 
 
 _HUGE = "9.99E+307"
+#: A cell's value not shown: no text for numbers of any sign or for text.
+_SHOWS_NOTHING = DifferentialStyle(numFmt=NumberFormat(numFmtId=200, formatCode=";;;"))
 #: Rows the histogram's chart takes below the histogram.
 _CHART_ROWS = 28
 #: The chart's height, which _CHART_ROWS rows of 15 points (0.53 cm) hold.
