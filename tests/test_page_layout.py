@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from page_layout import layout_problems, pdftotext, render
+from page_layout import layout_problems, pages, pdftotext, render
 from template_support import require_libreoffice
 
 import xlfuncs
@@ -197,3 +197,21 @@ def test_every_page_reads_cleanly(printed, key):
     ]
     problems.sort(key=lambda problem: order.index(problem.kind))
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(map(str, problems[:60]))
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_the_risk_ranges_show_only_the_options_in_use(printed, count):
+    """As LibreOffice prints it: the ranges table's heading names the letters in use and
+    each option row has one figure per option in use (none for the blank inputs' zeros)."""
+    _, pdf, _, _ = printed[f"tco_{count}"]
+    (page,) = [p for p in pages(pdf) if any("Ranges drawn" in line.text for line in p.lines)]
+    # The words of each printed row, left to right (pdftotext splits a row into blocks).
+    rows: dict[float, list] = {}
+    for word in page.words:
+        rows.setdefault(round(word.y0), []).append(word)
+    texts = [" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for ws in rows.values()]
+    heading = next(text for text in texts if text.startswith("Option Shared"))
+    assert heading.split()[2:] == list("ABCD"[:count])
+    accuracy = next(text for text in texts if text.startswith("Accuracy: most likely"))
+    # Label (3 words), unit ("fraction"), then one percentage per option in use.
+    assert len(accuracy.split()[4:]) == count, accuracy
