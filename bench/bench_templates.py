@@ -13,8 +13,9 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import best_of
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,15 +41,6 @@ def cold_seconds() -> float:
     )
 
 
-def best_of(repeat: int, action) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -60,8 +52,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        baseline = best_of(repeat, lambda: openpyxl.Workbook().save(out / "empty.xlsx"))
-        warm = best_of(repeat, lambda: build_all(out / "templates"))
+        baseline = best_of(lambda: openpyxl.Workbook().save(out / "empty.xlsx"), repeat)
+        warm = best_of(lambda: build_all(out / "templates"), repeat)
     cold = cold_seconds()
     print(f"empty openpyxl workbook save (baseline): {baseline * 1000:8.1f} ms")
     print(
