@@ -205,13 +205,17 @@ def test_the_risk_ranges_show_only_the_options_in_use(printed, count):
     each option row has one figure per option in use (none for the blank inputs' zeros)."""
     _, pdf, _, _ = printed[f"tco_{count}"]
     (page,) = [p for p in pages(pdf) if any("Ranges drawn" in line.text for line in p.lines)]
-    # The words of each printed row, left to right (pdftotext splits a row into blocks).
-    rows: dict[float, list] = {}
-    for word in page.words:
-        rows.setdefault(round(word.y0), []).append(word)
-    texts = [" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for ws in rows.values()]
+    texts = _printed_rows(page)
     heading = next(text for text in texts if text.startswith("Option Shared"))
     assert heading.split()[2:] == list("ABCD"[:count])
     accuracy = next(text for text in texts if text.startswith("Accuracy: most likely"))
     # Label (3 words), unit ("fraction"), then one percentage per option in use.
     assert len(accuracy.split()[4:]) == count, accuracy
+
+
+def _printed_rows(page) -> list[str]:
+    """The words of each printed row, left to right (pdftotext splits a row into blocks)."""
+    rows: dict[float, list] = {}
+    for word in page.words:
+        rows.setdefault(round(word.y0), []).append(word)
+    return [" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for ws in rows.values()]
