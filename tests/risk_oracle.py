@@ -152,26 +152,10 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
         }
         for key, number in figures.items():
             out[f"risk.{key}.{x}"] = number if in_use[x] else "left out"
-    lowest = min(float(draws[x].min()) for x in ranked)
     top = max(out[f"risk.p_high.{x}"] for x in ranked)
-    highest = max(float(draws[x].max()) for x in ranked)
-    out |= {"risk.bins_low": lowest, "risk.bins_top": top, "risk.bins_high": highest}
-    # Bands 1 to 19 split the lowest trial to the highest high percentile evenly; band 20
-    # holds the rest, up to the highest trial.
+    out |= histogram({x: draws[x] for x in ranked}, top)
     for band in range(1, BANDS + 1):
-        below = top if band == BANDS else lowest + (top - lowest) * (band - 1) / (BANDS - 1)
-        edge = lowest + (top - lowest) * band / (BANDS - 1)
-        edge = top if band == BANDS - 1 else highest if band == BANDS else edge
-        out[f"risk.band_edge.{band}"] = edge
-        for x in OPTIONS:
-            tcos = draws[x]
-            if band == 1:
-                count = np.sum((tcos >= below) & (tcos <= edge))
-            elif band == BANDS:
-                count = np.sum(tcos > below)
-            else:
-                count = np.sum((tcos > below) & (tcos <= edge))
-            out[f"risk.band.{band}.{x}"] = int(count) if in_use[x] else "-"
+        out |= {f"risk.band.{band}.{x}": "-" for x in OPTIONS if not in_use[x]}
     texts = {}
     for x in OPTIONS:
         name = v[x.lower() + "_name"] if in_use[x] else ""
@@ -201,6 +185,32 @@ def expected_risk(values: dict, per: dict, ordered: list[str]) -> tuple[dict, di
             "No input has a low or high guess on Inputs: the Risk sheet shows no uncertainty."
         )
     return out, texts
+
+
+def histogram(draws: dict[str, np.ndarray], top: float) -> dict:
+    """The histogram's figures for the options compared (``draws``: each one's TCOs), with
+    ``top`` the highest of their high percentiles.
+
+    Bands 1 to 19 split the lowest trial to ``top`` evenly; band 20 holds the rest, up to
+    the highest trial. A trial on an edge counts in the band below it.
+    """
+    lowest = min(float(t.min()) for t in draws.values())
+    highest = max(float(t.max()) for t in draws.values())
+    out = {"risk.bins_low": lowest, "risk.bins_top": top, "risk.bins_high": highest}
+    for band in range(1, BANDS + 1):
+        below = top if band == BANDS else lowest + (top - lowest) * (band - 1) / (BANDS - 1)
+        edge = lowest + (top - lowest) * band / (BANDS - 1)
+        edge = top if band == BANDS - 1 else highest if band == BANDS else edge
+        out[f"risk.band_edge.{band}"] = edge
+        for x, tcos in draws.items():
+            if band == 1:
+                count = np.sum((tcos >= below) & (tcos <= edge))
+            elif band == BANDS:
+                count = np.sum(tcos > below)
+            else:
+                count = np.sum((tcos > below) & (tcos <= edge))
+            out[f"risk.band.{band}.{x}"] = int(count)
+    return out
 
 
 def _share_words(share: float) -> str:

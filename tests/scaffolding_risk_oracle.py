@@ -18,7 +18,7 @@ LibreOffice in test_template_risk_scaffolding.py.
 from __future__ import annotations
 
 import numpy as np
-from risk_oracle import BANDS, _guess, _ranges, _share_words, _whole, settings
+from risk_oracle import _guess, _ranges, _share_words, _whole, histogram, settings
 from scipy.stats import beta as beta_distribution
 
 import xlfuncs
@@ -112,25 +112,7 @@ def expected_risk(values: dict, figures: dict) -> tuple[dict, dict]:
                 "reference" if x == REFERENCE else float(np.mean(tcos < draws[REFERENCE]))
             ),
         }
-    lowest = min(float(t.min()) for t in draws.values())
-    top = max(out["risk.p_high.S"], out["risk.p_high.F"])
-    highest = max(float(t.max()) for t in draws.values())
-    out |= {"risk.bins_low": lowest, "risk.bins_top": top, "risk.bins_high": highest}
-    # Bands 1 to 19 split the lowest trial to the highest high percentile evenly; band 20
-    # holds the rest, up to the highest trial.
-    for band in range(1, BANDS + 1):
-        below = top if band == BANDS else lowest + (top - lowest) * (band - 1) / (BANDS - 1)
-        edge = lowest + (top - lowest) * band / (BANDS - 1)
-        edge = top if band == BANDS - 1 else highest if band == BANDS else edge
-        out[f"risk.band_edge.{band}"] = edge
-        for x, tcos in draws.items():
-            if band == 1:
-                count = np.sum((tcos >= below) & (tcos <= edge))
-            elif band == BANDS:
-                count = np.sum(tcos > below)
-            else:
-                count = np.sum((tcos > below) & (tcos <= edge))
-            out[f"risk.band.{band}.{x}"] = int(count)
+    out |= histogram(draws, max(out["risk.p_high.S"], out["risk.p_high.F"]))
     texts = {f"risk.name.{x}": name for x, name in NAMES.items()}
     texts |= {f"risk.band.{x}": name for x, name in NAMES.items()}
     currency = v.get("currency", "USD")
