@@ -36,7 +36,7 @@ import math
 
 import numpy as np
 
-from ._incomplete_beta import regularized_incomplete_beta
+from ._incomplete_beta import beta_density, log_beta, regularized_incomplete_beta
 
 __all__ = [
     "PERT_LAMBDA",
@@ -308,7 +308,6 @@ def _lower_half(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     """
     top = 0.5 ** (1.0 / a)
     v = np.linspace(0.0, top, _PERT_INTERVALS + 1)
-    log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
     # A first guess from the distribution function on a fine grid of x, read
     # backwards; then Newton's method on F(x) = v**a, which doubles the
     # correct digits at each step.
@@ -318,15 +317,15 @@ def _lower_half(a: float, b: float) -> tuple[np.ndarray, np.ndarray]:
     target = v**a
     for _ in range(4):
         with np.errstate(divide="ignore", invalid="ignore"):
-            density = np.exp((a - 1.0) * np.log(x) + (b - 1.0) * np.log1p(-x) - log_beta)
-            step = (regularized_incomplete_beta(x, a, b) - target) / density
+            step = (regularized_incomplete_beta(x, a, b) - target) / beta_density(x, a, b)
         x = np.clip(x - np.where(np.isfinite(step), step, 0.0), 0.0, 1.0)
     x[0] = 0.0
     # dx/dv = (du/dv) / density(x) = a v**(a-1) B(a, b) / (x**(a-1) (1-x)**(b-1)); at v = 0
     # its limit is (a B(a, b))**(1/a).
+    log_b = log_beta(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        slope = a * np.exp(log_beta) * (v[1:] / x[1:]) ** (a - 1.0) * (1.0 - x[1:]) ** (1.0 - b)
-    slope = np.concatenate([[(a * math.exp(log_beta)) ** (1.0 / a)], slope])
+        slope = a * np.exp(log_b) * (v[1:] / x[1:]) ** (a - 1.0) * (1.0 - x[1:]) ** (1.0 - b)
+    slope = np.concatenate([[(a * math.exp(log_b)) ** (1.0 / a)], slope])
     return x, slope * (top / _PERT_INTERVALS)
 
 

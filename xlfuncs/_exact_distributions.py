@@ -28,7 +28,7 @@ import math
 import numpy as np
 
 from ._distributions import _by_chunks, _half_ppf, normal_ppf
-from ._incomplete_beta import regularized_incomplete_beta
+from ._incomplete_beta import beta_density, log_beta, regularized_incomplete_beta
 
 __all__ = ["beta_ppf", "normal_cdf", "normal_ppf"]
 
@@ -105,11 +105,6 @@ def _lower_quantile(p: np.ndarray, a: float, b: float) -> np.ndarray:
     return x
 
 
-def _log_density(x: np.ndarray, a: float, b: float) -> np.ndarray:
-    log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
-    return (a - 1.0) * np.log(x) + (b - 1.0) * np.log1p(-x) - log_beta
-
-
 def _polished_table_value(target: np.ndarray, a: float, b: float) -> np.ndarray:
     """The PERT table's quantile, then one Newton step on ``I_x(a, b) - p``.
 
@@ -119,14 +114,13 @@ def _polished_table_value(target: np.ndarray, a: float, b: float) -> np.ndarray:
     """
     guess = np.clip(_half_ppf(target ** (1.0 / a), a, b), 1e-300, 1.0 - 1e-16)
     value = regularized_incomplete_beta(guess, a, b)
-    return guess - (value - target) / np.exp(_log_density(guess, a, b))
+    return guess - (value - target) / beta_density(guess, a, b)
 
 
 def _bracketed_newton(target: np.ndarray, a: float, b: float) -> np.ndarray:
     """Newton's method on ``I_x(a, b) = p`` from the tail's power law, kept inside a bracket."""
-    log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
     # Near 0, I_x(a, b) is about x**a / (a B(a, b)).
-    guess = np.exp((np.log(target) + math.log(a) + log_beta) / a)
+    guess = np.exp((np.log(target) + math.log(a) + log_beta(a, b)) / a)
     guess = np.clip(guess, 1e-300, 1.0 - 1e-16)
     low, high = np.zeros(target.shape), np.ones(target.shape)
     active = np.arange(target.size)  # the elements still moving
@@ -137,7 +131,7 @@ def _bracketed_newton(target: np.ndarray, a: float, b: float) -> np.ndarray:
         low[active] = np.where(below, g, low[active])
         high[active] = np.where(below, high[active], g)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            proposal = g - (value - t) / np.exp(_log_density(g, a, b))
+            proposal = g - (value - t) / beta_density(g, a, b)
         lo, hi = low[active], high[active]
         outside = ~np.isfinite(proposal) | (proposal < lo) | (proposal > hi)
         proposal = np.where(outside, 0.5 * (lo + hi), proposal)

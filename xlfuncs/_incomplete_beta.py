@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-__all__ = ["regularized_incomplete_beta"]
+__all__ = ["beta_density", "log_beta", "regularized_incomplete_beta"]
 
 #: The forward evaluation stops when a convergent moves the value by less than this.
 _CONVERGED = 4e-16
@@ -34,6 +34,16 @@ _CONVERGED = 4e-16
 _MARGIN = 4
 #: No more than this many terms, whatever the shapes (about sqrt(max(a, b)) are needed).
 _MAX_TERMS = 20_000
+
+
+def log_beta(a: float, b: float) -> float:
+    """``ln B(a, b)``, the logarithm of the Beta function, from ``lgamma``."""
+    return math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+
+def beta_density(x: np.ndarray, a: float, b: float) -> np.ndarray:
+    """The Beta(a, b) density ``x**(a-1) (1-x)**(b-1) / B(a, b)``, through logarithms."""
+    return np.exp((a - 1.0) * np.log(x) + (b - 1.0) * np.log1p(-x) - log_beta(a, b))
 
 
 def regularized_incomplete_beta(x: np.ndarray, a: float, b: float) -> np.ndarray:
@@ -59,9 +69,8 @@ def _below_mean(y: np.ndarray, p: float, q: float) -> np.ndarray:
     """``I_y(p, q)`` for ``y`` at most ``(p + 1) / (p + q + 2)``, by the continued fraction."""
     if not y.size:
         return y.copy()
-    log_beta = math.lgamma(p) + math.lgamma(q) - math.lgamma(p + q)
     with np.errstate(divide="ignore"):
-        front = np.exp(p * np.log(y) + q * np.log1p(-y) - log_beta) / p
+        front = np.exp(p * np.log(y) + q * np.log1p(-y) - log_beta(p, q)) / p
     coefficients = _coefficients(p, q, _depth(float(y.max()), p, q))
     tail = np.zeros(y.shape)
     for coefficient in coefficients[:0:-1]:
